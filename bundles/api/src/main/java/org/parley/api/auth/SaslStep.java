@@ -1,0 +1,20 @@
+package org.parley.api.auth;
+
+/** The server's answer to one client response in a SASL exchange. */
+public sealed interface SaslStep {
+    /** Another round: send {@code <challenge/>} with this data. */
+    record Challenge(byte[] data) implements SaslStep {
+    }
+
+    /**
+     * Authenticated: send {@code <success/>} with the optional additional data.
+     *
+     * @param username the authenticated account's localpart, already prepared (RFC 7622 / PRECIS)
+     */
+    record Success(byte[] additionalData, String username) implements SaslStep {
+    }
+
+    /** Refused: send {@code <failure/>} with this condition. */
+    record Failure(SaslFailure condition, String text) implements SaslStep {
+    }
+}

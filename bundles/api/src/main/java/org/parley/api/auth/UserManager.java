@@ -1,0 +1,32 @@
+package org.parley.api.auth;
+
+import java.io.BufferedReader;
+import java.util.List;
+
+/**
+ * Manages the internal accounts of the served domain. Usernames are localparts; they are
+ * prepared (RFC 7622 UsernameCaseMapped) before use. Blocking: call off I/O threads.
+ */
+public interface UserManager {
+    void create(String username, String password) throws UserException;
+
+    void setPassword(String username, String password) throws UserException;
+
+    void delete(String username) throws UserException;
+
+    boolean exists(String username) throws UserException;
+
+    /** Localparts in order, from offset, at most limit of them. */
+    List<String> list(int offset, int limit) throws UserException;
+
+    int count() throws UserException;
+
+    /**
+     * Creates accounts in bulk from lines of {@code localpart-or-jid password}; blank lines and
+     * lines starting with '#' are skipped. Existing accounts get the new password.
+     *
+     * @return the number of accounts written
+     * @throws UserException naming the first bad line; accounts before it are kept
+     */
+    int importUsers(BufferedReader lines) throws UserException;
+}

@@ -1,0 +1,9 @@
+/**
+ * SASL negotiation, chainable password providers and user management.
+ */
+@Export
+@Version("1.0.0")
+package org.parley.api.auth;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;

@@ -1,0 +1,9 @@
+/**
+ * The contract between the transport (sockets, TLS, XML parsing) and the stream router.
+ */
+@Export
+@Version("1.0.0")
+package org.parley.api.connection;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;
