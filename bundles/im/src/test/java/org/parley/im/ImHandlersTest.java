@@ -1,0 +1,79 @@
+package org.parley.im;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import org.jxmpp.jid.DomainBareJid;
+import org.jxmpp.jid.impl.JidCreate;
+import org.junit.jupiter.api.Test;
+import org.parley.api.routing.ServerInfo;
+import org.parley.api.stanza.Element;
+import org.parley.api.stanza.Namespaces;
+import org.parley.api.stanza.Stanza;
+import org.parley.api.stanza.StanzaErrorCondition;
+import org.parley.im.ping.PingHandler;
+import org.parley.im.version.VersionHandlerAccess;
+
+class ImHandlersTest {
+    private static final ServerInfo SERVER = new ServerInfo() {
+        @Override
+        public DomainBareJid domain() {
+            return JidCreate.domainBareFromOrThrowUnchecked("example.org");
+        }
+
+        @Override
+        public String productName() {
+            return "Parley";
+        }
+
+        @Override
+        public String version() {
+            return "1.2.3";
+        }
+    };
+
+    private static Stanza iq(String type, String to, Element payload) {
+        Element.Builder b = Element.builder("iq", Namespaces.CLIENT).attribute("type", type).attribute("id", "q1")
+                .attribute("from", "alice@example.org/phone");
+        if (to != null) {
+            b.attribute("to", to);
+        }
+        return Stanza.create(b.child(payload).build());
+    }
+
+    @Test
+    void pingToServerGetsEmptyResult() throws Exception {
+        Stanza reply = new PingHandler().handle(iq("get", "example.org", Element.empty("ping", PingHandler.NAMESPACE)), null)
+                .toCompletableFuture().get();
+        assertEquals("result", reply.type());
+        assertEquals("q1", reply.id());
+        assertEquals("alice@example.org/phone", reply.to().toString());
+        assertEquals("example.org", reply.from().toString());
+        assertNull(reply.payload());
+    }
+
+    @Test
+    void pingSetIsBadRequest() throws Exception {
+        Stanza reply = new PingHandler().handle(iq("set", "example.org", Element.empty("ping", PingHandler.NAMESPACE)), null)
+                .toCompletableFuture().get();
+        assertEquals(StanzaErrorCondition.BAD_REQUEST, reply.errorCondition());
+    }
+
+    @Test
+    void versionQueryToServerNamesProductAndBundleVersion() throws Exception {
+        Stanza reply = VersionHandlerAccess.create(SERVER, "7.8.9")
+                .handle(iq("get", "example.org", Element.empty("query", "jabber:iq:version")), null).toCompletableFuture().get();
+        assertEquals("result", reply.type());
+        Element query = reply.payload();
+        assertEquals("Parley", query.childText("name"));
+        assertEquals("7.8.9", query.childText("version"));
+        assertNull(query.child("os", "jabber:iq:version"), "the OS is not disclosed");
+    }
+
+    @Test
+    void versionQueryToAUsersBareJidIsServiceUnavailable() throws Exception {
+        Stanza reply = VersionHandlerAccess.create(SERVER, "7.8.9")
+                .handle(iq("get", "bob@example.org", Element.empty("query", "jabber:iq:version")), null).toCompletableFuture().get();
+        assertEquals(StanzaErrorCondition.SERVICE_UNAVAILABLE, reply.errorCondition());
+    }
+}

@@ -1,0 +1,184 @@
+package org.parley.launcher;
+
+import java.io.IOException;
+import java.lang.reflect.Method;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Dictionary;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleException;
+import org.osgi.framework.Constants;
+import org.osgi.framework.FrameworkEvent;
+import org.osgi.framework.ServiceReference;
+import org.osgi.framework.launch.Framework;
+import org.osgi.framework.launch.FrameworkFactory;
+import org.osgi.framework.startlevel.BundleStartLevel;
+import org.osgi.framework.startlevel.FrameworkStartLevel;
+
+/**
+ * Boots Apache Felix with the bundles of the configured features.
+ *
+ * <p>Start-up happens in two steps: first the OSGi services and FileInstall (start levels up to
+ * {@link #CONFIG_LEVEL}), then, once FileInstall has put every file of etc/ into ConfigAdmin, the
+ * Parley bundles. That way no component starts on built-in defaults and then restarts on the
+ * operator's values (a transport would bind the wrong port first).
+ */
+final class FelixServer {
+    /** The start level at which ConfigAdmin and FileInstall are running. */
+    static final int CONFIG_LEVEL = 3;
+    private static final long CONFIG_WAIT_MILLIS = 15_000;
+
+    private final Instance instance;
+    private final List<Features.BundleEntry> bundles;
+    private final Map<String, String> extraProperties;
+    private final Path storage;
+    private Framework framework;
+
+    FelixServer(Instance instance, List<Features.BundleEntry> bundles, Path storage, Map<String, String> extraProperties) {
+        this.instance = instance;
+        this.bundles = bundles;
+        this.storage = storage;
+        this.extraProperties = extraProperties;
+    }
+
+    Framework framework() {
+        return framework;
+    }
+
+    void start() throws BundleException, InterruptedException {
+        Map<String, String> props = new HashMap<>();
+        props.put(Constants.FRAMEWORK_STORAGE, storage.toString());
+        // The bundles come from system/ and deploy/ on every start: a clean cache means an
+        // upgrade dropped into deploy/ and later removed cannot linger.
+        props.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
+        props.put(Constants.FRAMEWORK_BEGINNING_STARTLEVEL, Integer.toString(CONFIG_LEVEL));
+        props.put("felix.log.level", "1");
+        props.put("felix.fileinstall.dir", instance.etc.toString());
+        props.put("felix.fileinstall.filter", ".*\\.cfg");
+        props.put("felix.fileinstall.poll", "1000");
+        props.put("felix.fileinstall.noInitialDelay", "true");
+        props.put("felix.fileinstall.log.level", "2");
+        props.put("parley.home", instance.home.toString());
+        props.put("parley.base", instance.base.toString());
+        props.put("parley.etc", instance.etc.toString());
+        props.put("parley.data", instance.data.toString());
+        props.put("parley.deploy", instance.deploy.toString());
+        props.put("parley.log", instance.log.toString());
+        props.putAll(extraProperties);
+
+        FrameworkFactory factory = ServiceLoader.load(FrameworkFactory.class, FelixServer.class.getClassLoader()).findFirst()
+                .orElseThrow(() -> new LauncherException("no OSGi framework on the class path"));
+        framework = factory.newFramework(props);
+        framework.init();
+        BundleContext context = framework.getBundleContext();
+        int topLevel = CONFIG_LEVEL;
+        for (Features.BundleEntry entry : bundles) {
+            Bundle bundle = context.installBundle(entry.jar().toUri().toString());
+            topLevel = Math.max(topLevel, entry.startLevel());
+            if (bundle.getHeaders().get(Constants.FRAGMENT_HOST) == null) {
+                bundle.adapt(BundleStartLevel.class).setStartLevel(entry.startLevel());
+                bundle.start();
+            }
+        }
+        framework.start();
+        awaitConfiguration(context);
+        setStartLevel(topLevel);
+        reportBundlesNotActive(context);
+    }
+
+    private void setStartLevel(int level) throws InterruptedException {
+        CountDownLatch reached = new CountDownLatch(1);
+        framework.adapt(FrameworkStartLevel.class).setStartLevel(level, event -> {
+            if (event.getType() == FrameworkEvent.STARTLEVEL_CHANGED) {
+                reached.countDown();
+            }
+        });
+        reached.await(60, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Waits until ConfigAdmin holds a configuration for every .cfg file in etc/ (FileInstall marks
+     * those it made with {@code felix.fileinstall.filename}). ConfigAdmin's classes live in a
+     * bundle, so they are reached by reflection through that bundle's class loader.
+     */
+    private void awaitConfiguration(BundleContext context) throws InterruptedException {
+        long expected;
+        try (Stream<Path> files = Files.list(instance.etc)) {
+            expected = files.filter(f -> f.getFileName().toString().endsWith(".cfg")).count();
+        } catch (IOException e) {
+            throw new LauncherException("cannot list " + instance.etc + ": " + e.getMessage());
+        }
+        long deadline = System.currentTimeMillis() + CONFIG_WAIT_MILLIS;
+        while (System.currentTimeMillis() < deadline) {
+            if (fileInstallConfigurations(context) >= expected) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        System.err.println("parley: warning: not every file in " + instance.etc + " reached ConfigAdmin within "
+                + CONFIG_WAIT_MILLIS / 1000 + " s; starting anyway");
+    }
+
+    private static int fileInstallConfigurations(BundleContext context) {
+        ServiceReference<?> ref = context.getServiceReference("org.osgi.service.cm.ConfigurationAdmin");
+        if (ref == null) {
+            return 0;
+        }
+        Object admin = context.getService(ref);
+        try {
+            Class<?> adminType = ref.getBundle().loadClass("org.osgi.service.cm.ConfigurationAdmin");
+            Class<?> configType = ref.getBundle().loadClass("org.osgi.service.cm.Configuration");
+            Method list = adminType.getMethod("listConfigurations", String.class);
+            Method properties = configType.getMethod("getProperties");
+            Object[] configs = (Object[]) list.invoke(admin, "(felix.fileinstall.filename=*)");
+            int count = 0;
+            if (configs != null) {
+                for (Object config : configs) {
+                    if (properties.invoke(config) instanceof Dictionary<?, ?>) {
+                        count++;
+                    }
+                }
+            }
+            return count;
+        } catch (ReflectiveOperationException e) {
+            throw new LauncherException("cannot read ConfigAdmin: " + e);
+        } finally {
+            context.ungetService(ref);
+        }
+    }
+
+    private static void reportBundlesNotActive(BundleContext context) {
+        for (Bundle b : context.getBundles()) {
+            boolean fragment = b.getHeaders().get(Constants.FRAGMENT_HOST) != null;
+            if (!fragment && b.getState() != Bundle.ACTIVE) {
+                System.err.println("parley: bundle " + b.getSymbolicName() + " " + b.getVersion() + " is not active (state "
+                        + b.getState() + ")");
+            }
+        }
+    }
+
+    /** Stops the framework (every bundle's deactivation runs) and waits for it. */
+    void stop() {
+        if (framework == null) {
+            return;
+        }
+        try {
+            framework.stop();
+            framework.waitForStop(30_000);
+        } catch (BundleException | InterruptedException e) {
+            System.err.println("parley: error while stopping: " + e);
+        }
+    }
+
+    void awaitStop() throws InterruptedException {
+        framework.waitForStop(0);
+    }
+}

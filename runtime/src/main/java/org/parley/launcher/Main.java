@@ -1,0 +1,199 @@
+package org.parley.launcher;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import org.parley.control.ControlProtocol;
+
+/**
+ * {@code bin/parley}: runs the server in the foreground, or runs one operator command against the
+ * instance — through the running server's control socket when it runs, otherwise by starting the
+ * storage and auth bundles alone just long enough to run it.
+ */
+public final class Main {
+    private static final String USAGE = String.join("\n",
+            "usage: parley [run]                        run the server in the foreground (SIGTERM stops it)",
+            "       parley status                       tell whether the instance's server is running",
+            "       parley user add <jid> <password>    create an account",
+            "       parley user passwd <jid> <password> change an account's password",
+            "       parley user delete <jid>            delete an account",
+            "       parley user list                    list the accounts",
+            "       parley user count                   count the accounts",
+            "       parley user import <file>           create accounts from lines of '<jid> <password>'",
+            "The instance lives in $PARLEY_BASE (default: the distribution directory).");
+    private static final long OFFLINE_COMMAND_WAIT_MILLIS = 120_000;
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        int code;
+        try {
+            code = run(args);
+        } catch (LauncherException e) {
+            System.err.println("parley: " + e.getMessage());
+            code = 1;
+        } catch (Exception e) {
+            System.err.println("parley: " + e);
+            e.printStackTrace();
+            code = 1;
+        }
+        System.exit(code);
+    }
+
+    static int run(String[] args) throws Exception {
+        List<String> words = new ArrayList<>(Arrays.asList(args));
+        if (words.isEmpty() || words.get(0).equals("run")) {
+            return runServer();
+        }
+        switch (words.get(0)) {
+            case "help", "-h", "--help" -> {
+                System.out.println(USAGE);
+                return 0;
+            }
+            case "status" -> {
+                return status();
+            }
+            case "user" -> {
+                return command(userCommand(words));
+            }
+            default -> {
+                System.err.println("parley: unknown command '" + words.get(0) + "'\n" + USAGE);
+                return ControlProtocol.USAGE;
+            }
+        }
+    }
+
+    /** Checks arity and makes a file argument absolute, since the server may run in another directory. */
+    static List<String> userCommand(List<String> words) {
+        if (words.size() < 2) {
+            throw usage("user needs a sub-command");
+        }
+        String sub = words.get(1);
+        int expected = switch (sub) {
+            case "add", "passwd" -> 4;
+            case "delete", "import" -> 3;
+            case "list", "count" -> 2;
+            default -> throw usage("unknown user command '" + sub + "'");
+        };
+        if (words.size() != expected) {
+            throw usage("wrong number of arguments for 'user " + sub + "'");
+        }
+        List<String> result = new ArrayList<>(words);
+        if (sub.equals("import")) {
+            Path file = Path.of(words.get(2)).toAbsolutePath();
+            if (!Files.isReadable(file)) {
+                throw new LauncherException("cannot read " + file);
+            }
+            result.set(2, file.toString());
+        }
+        return result;
+    }
+
+    private static LauncherException usage(String problem) {
+        return new LauncherException(problem + "\n" + USAGE);
+    }
+
+    private static int runServer() throws Exception {
+        Instance instance = Instance.fromEnvironment();
+        List<Path> created = instance.prepare();
+        if (!created.isEmpty()) {
+            System.out.println("parley: new instance in " + instance.base + ": default configuration written to " + instance.etc);
+        }
+        ControlProtocol.Response probe = ControlClient.send(controlSocket(instance), List.of("parley", "ping"));
+        if (probe != null) {
+            throw new LauncherException("a server is already running on " + instance.base);
+        }
+        configureLogging(instance, "INFO");
+        FelixServer server = new FelixServer(instance, features(instance, false), instance.data.resolve("felix-cache"), Map.of());
+        Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "parley-shutdown"));
+        System.out.println("parley: starting from " + instance.home + " with base " + instance.base);
+        server.start();
+        server.awaitStop();
+        return 0;
+    }
+
+    private static int status() throws IOException {
+        Instance instance = Instance.fromEnvironment();
+        ControlProtocol.Response response = ControlClient.send(controlSocket(instance), List.of("parley", "status"));
+        if (response == null) {
+            System.out.println("stopped (" + instance.base + ")");
+            return 3;
+        }
+        System.out.print(response.output());
+        return response.exitCode();
+    }
+
+    private static int command(List<String> words) throws Exception {
+        Instance instance = Instance.fromEnvironment();
+        ControlProtocol.Response response = ControlClient.send(controlSocket(instance), words);
+        if (response == null) {
+            response = runOffline(instance, words);
+        }
+        (response.exitCode() == ControlProtocol.OK ? System.out : System.err).print(response.output());
+        return response.exitCode();
+    }
+
+    /**
+     * Starts only the bundles that don't serve users (storage, auth, control), with a private
+     * control socket, and runs the command through it: the same code path as a running server.
+     */
+    private static ControlProtocol.Response runOffline(Instance instance, List<String> words) throws Exception {
+        instance.prepare();
+        configureLogging(instance, "ERROR");
+        Path socket = Path.of(System.getProperty("java.io.tmpdir"), "parley-" + UUID.randomUUID().toString().substring(0, 8) + ".sock");
+        FelixServer server = new FelixServer(instance, features(instance, true), instance.data.resolve("felix-cache-cli"),
+                Map.of(ControlProtocol.SOCKET_PROPERTY, socket.toString()));
+        try {
+            server.start();
+            long deadline = System.currentTimeMillis() + OFFLINE_COMMAND_WAIT_MILLIS;
+            while (System.currentTimeMillis() < deadline) {
+                ControlProtocol.Response response = ControlClient.send(socket, words);
+                if (response != null) {
+                    return response;
+                }
+                Thread.sleep(100);
+            }
+            throw new LauncherException("the storage did not start within " + OFFLINE_COMMAND_WAIT_MILLIS / 1000
+                    + " s; see " + instance.log.resolve("parley.log"));
+        } finally {
+            server.stop();
+            Files.deleteIfExists(socket);
+        }
+    }
+
+    private static List<Features.BundleEntry> features(Instance instance, boolean offline) {
+        Properties settings = instance.settings();
+        List<String> names = new ArrayList<>();
+        for (String name : settings.getProperty("features", "core, im").split(",")) {
+            if (!name.isBlank()) {
+                names.add(name.trim());
+            }
+        }
+        if (!names.contains("core")) {
+            names.add(0, "core");
+        }
+        List<Features.BundleEntry> bundles = new Features(instance.home).bundles(names);
+        if (offline) {
+            bundles.removeIf(Features.BundleEntry::onlineOnly);
+        }
+        return bundles;
+    }
+
+    static Path controlSocket(Instance instance) {
+        return instance.data.resolve(ControlProtocol.SOCKET_FILE);
+    }
+
+    /** Logback (inside OSGi) reads these system properties when it first configures itself. */
+    private static void configureLogging(Instance instance, String consoleLevel) {
+        System.setProperty("logback.configurationFile", instance.etc.resolve("logback.xml").toString());
+        System.setProperty("parley.log", instance.log.toString());
+        System.setProperty("parley.console.level", consoleLevel);
+    }
+}
