@@ -52,6 +52,10 @@ public final class StreamRouter implements ConnectionHandler, StanzaRouter, Sess
 
     @Activate
     public StreamRouter(BundleContext context, ServerConfig server, RouterConfig config) {
+        this(context.getBundle().getVersion().toString(), server, config);
+    }
+
+    StreamRouter(String version, ServerConfig server, RouterConfig config) {
         this.config = config;
         ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "parley-router-timer");
@@ -62,7 +66,7 @@ public final class StreamRouter implements ConnectionHandler, StanzaRouter, Sess
         this.timer = scheduler;
         this.iqs = new IqDispatcher(timer, config.handlerGraceMillis());
         this.delivery = new StanzaDelivery(parseDomain(server.domain()), sessions, iqs, messageInterceptors, presenceInterceptors);
-        this.version = context.getBundle().getVersion().toString();
+        this.version = version;
         LOG.info("Serving domain {}", delivery.domain());
     }
 
