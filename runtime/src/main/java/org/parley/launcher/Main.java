@@ -28,6 +28,8 @@ public final class Main {
             "       parley user import <file>           create accounts from lines of '<jid> <password>'",
             "The instance lives in $PARLEY_BASE (default: the distribution directory).");
     private static final long OFFLINE_COMMAND_WAIT_MILLIS = 120_000;
+    /** Held so java.util.logging keeps the level (it references loggers weakly). */
+    private static java.util.logging.Logger quietJul;
 
     private Main() {
     }
@@ -38,7 +40,7 @@ public final class Main {
             code = run(args);
         } catch (LauncherException e) {
             System.err.println("parley: " + e.getMessage());
-            code = 1;
+            code = e.exitCode();
         } catch (Exception e) {
             System.err.println("parley: " + e);
             e.printStackTrace();
@@ -97,7 +99,7 @@ public final class Main {
     }
 
     private static LauncherException usage(String problem) {
-        return new LauncherException(problem + "\n" + USAGE);
+        return new LauncherException(problem + "\n" + USAGE, ControlProtocol.USAGE);
     }
 
     private static int runServer() throws Exception {
@@ -147,6 +149,9 @@ public final class Main {
     private static ControlProtocol.Response runOffline(Instance instance, List<String> words) throws Exception {
         instance.prepare();
         configureLogging(instance, "ERROR");
+        // SPI Fly reports through java.util.logging; a command's output should be only its answer.
+        quietJul = java.util.logging.Logger.getLogger("");
+        quietJul.setLevel(java.util.logging.Level.WARNING);
         Path socket = Path.of(System.getProperty("java.io.tmpdir"), "parley-" + UUID.randomUUID().toString().substring(0, 8) + ".sock");
         FelixServer server = new FelixServer(instance, features(instance, true), instance.data.resolve("felix-cache-cli"),
                 Map.of(ControlProtocol.SOCKET_PROPERTY, socket.toString()));

@@ -164,12 +164,12 @@ public final class ControlServer {
                     continue;
                 }
                 if (message.startsWith("Command not found")) {
-                    return new Response(ControlProtocol.USAGE, "unknown command: " + String.join(" ", words.subList(0, 2)));
+                    return new Response(ControlProtocol.USAGE, "unknown command: " + String.join(" ", words.subList(0, 2)) + "\n");
                 }
                 if (e instanceof IllegalArgumentException && message.startsWith("Cannot coerce")) {
-                    return new Response(ControlProtocol.USAGE, "wrong arguments for " + line + ": " + message);
+                    return new Response(ControlProtocol.USAGE, "wrong arguments for " + line + ": " + message + "\n");
                 }
-                return new Response(ControlProtocol.FAILED, message);
+                return new Response(ControlProtocol.FAILED, message.endsWith("\n") ? message : message + "\n");
             }
         }
     }

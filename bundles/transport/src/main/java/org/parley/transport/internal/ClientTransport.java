@@ -1,0 +1,167 @@
+package org.parley.transport.internal;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.mina.transport.socket.nio.NioSocketAcceptor;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.parley.api.connection.ConnectionHandler;
+import org.parley.api.tls.TlsContextProvider;
+import org.parley.xml.XmppStreamParser;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Listens for client connections: STARTTLS on the c2s port, TLS from the first byte on the direct
+ * TLS port (XEP-0368). The router and the TLS provider are dynamic references: while either is
+ * being replaced, new connections are refused (or offered no TLS) and open ones carry on.
+ */
+@Component(configurationPid = "org.parley.transport", immediate = true)
+public final class ClientTransport {
+    private static final Logger LOG = LoggerFactory.getLogger(ClientTransport.class);
+
+    private final NioSocketAcceptor acceptor;
+    private final ConnectionLimiter limiter;
+    private volatile TransportConfig config;
+    private volatile XmppStreamParser.Limits limits;
+    private volatile ConnectionHandler connectionHandler;
+    private volatile TlsContextProvider tls;
+
+    @Activate
+    public ClientTransport(TransportConfig config) throws IOException {
+        validate(config);
+        this.config = config;
+        this.limits = limitsOf(config);
+        this.limiter = new ConnectionLimiter(config.maxConnectionsPerAddress());
+        this.acceptor = new NioSocketAcceptor();
+        acceptor.setReuseAddress(true);
+        acceptor.setBacklog(1024);
+        acceptor.getSessionConfig().setTcpNoDelay(true);
+        acceptor.setHandler(new XmppIoHandler(this));
+        bind(config);
+    }
+
+    @Modified
+    void modified(TransportConfig newConfig) throws IOException {
+        validate(newConfig);
+        boolean rebind = !newConfig.bindAddress().equals(config.bindAddress()) || newConfig.c2sPort() != config.c2sPort()
+                || newConfig.c2sTlsPort() != config.c2sTlsPort();
+        TransportConfig old = config;
+        this.config = newConfig;
+        this.limits = limitsOf(newConfig);
+        limiter.setMaxPerAddress(newConfig.maxConnectionsPerAddress());
+        if (rebind) {
+            acceptor.unbind();
+            try {
+                bind(newConfig);
+            } catch (IOException e) {
+                LOG.error("Cannot listen on the new ports ({}); keeping the old ones", e.getMessage());
+                this.config = old;
+                bind(old);
+            }
+        }
+    }
+
+    @Deactivate
+    void deactivate() {
+        acceptor.unbind();
+        acceptor.dispose(true);
+    }
+
+    /** Refuses a configuration that cannot work, naming the key; the previous one stays in force. */
+    private static void validate(TransportConfig c) {
+        checkPort("c2sPort", c.c2sPort());
+        checkPort("c2sTlsPort", c.c2sTlsPort());
+        if (c.c2sPort() == 0 && c.c2sTlsPort() == 0) {
+            throw new IllegalArgumentException("c2sPort and c2sTlsPort are both 0: no client could connect");
+        }
+        if (c.c2sPort() != 0 && c.c2sPort() == c.c2sTlsPort()) {
+            throw new IllegalArgumentException("c2sPort and c2sTlsPort must differ, both are " + c.c2sPort());
+        }
+        if (c.maxStanzaBytes() < 10_000) {
+            throw new IllegalArgumentException("maxStanzaBytes must be at least 10000 (RFC 6120 section 13.12), got " + c.maxStanzaBytes());
+        }
+        if (c.maxConnectionsPerAddress() < 1) {
+            throw new IllegalArgumentException("maxConnectionsPerAddress must be at least 1, got " + c.maxConnectionsPerAddress());
+        }
+        if (c.idleTimeoutSeconds() < 10) {
+            throw new IllegalArgumentException("idleTimeoutSeconds must be at least 10, got " + c.idleTimeoutSeconds());
+        }
+    }
+
+    private static void checkPort(String key, int port) {
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException(key + " must be a TCP port (0 to 65535), got " + port);
+        }
+    }
+
+    private static XmppStreamParser.Limits limitsOf(TransportConfig c) {
+        XmppStreamParser.Limits d = XmppStreamParser.Limits.DEFAULT;
+        return new XmppStreamParser.Limits(c.maxStanzaBytes(), d.maxDepth(), d.maxAttributes(), d.maxStreamHeaderBytes());
+    }
+
+    private void bind(TransportConfig c) throws IOException {
+        List<InetSocketAddress> addresses = new ArrayList<>(2);
+        if (c.c2sPort() != 0) {
+            addresses.add(new InetSocketAddress(c.bindAddress(), c.c2sPort()));
+        }
+        if (c.c2sTlsPort() != 0) {
+            addresses.add(new InetSocketAddress(c.bindAddress(), c.c2sTlsPort()));
+        }
+        acceptor.bind(addresses);
+        LOG.info("Listening for clients on {} (STARTTLS port {}, direct TLS port {})", c.bindAddress(), c.c2sPort(), c.c2sTlsPort());
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    void setConnectionHandler(ConnectionHandler handler) {
+        this.connectionHandler = handler;
+    }
+
+    void unsetConnectionHandler(ConnectionHandler handler) {
+        if (connectionHandler == handler) {
+            connectionHandler = null;
+        }
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    void setTls(TlsContextProvider provider) {
+        this.tls = provider;
+    }
+
+    void unsetTls(TlsContextProvider provider) {
+        if (tls == provider) {
+            tls = null;
+        }
+    }
+
+    ConnectionHandler connectionHandler() {
+        return connectionHandler;
+    }
+
+    TlsContextProvider tls() {
+        return tls;
+    }
+
+    TransportConfig config() {
+        return config;
+    }
+
+    XmppStreamParser.Limits limits() {
+        return limits;
+    }
+
+    ConnectionLimiter limiter() {
+        return limiter;
+    }
+
+    boolean isDirectTlsPort(int localPort) {
+        return localPort == config.c2sTlsPort();
+    }
+}

@@ -1,0 +1,26 @@
+package org.parley.transport.internal;
+
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+/** Client connection settings (PID org.parley.transport). */
+@ObjectClassDefinition(pid = "org.parley.transport", name = "Parley client transport", description = "Client sockets, TLS and connection limits")
+public @interface TransportConfig {
+    @AttributeDefinition(description = "Address to listen on; 0.0.0.0 for all")
+    String bindAddress() default "0.0.0.0";
+
+    @AttributeDefinition(description = "Port for client connections with STARTTLS (RFC 6120); 0 disables it")
+    int c2sPort() default 5222;
+
+    @AttributeDefinition(description = "Port for client connections with direct TLS (XEP-0368); 0 disables it")
+    int c2sTlsPort() default 5223;
+
+    @AttributeDefinition(description = "Largest stanza in bytes; a bigger one closes the stream with policy-violation")
+    int maxStanzaBytes() default 262_144;
+
+    @AttributeDefinition(description = "Connections open at once from one IP address")
+    int maxConnectionsPerAddress() default 50;
+
+    @AttributeDefinition(description = "Seconds without any data after which a connection is closed with connection-timeout")
+    int idleTimeoutSeconds() default 300;
+}
