@@ -34,6 +34,11 @@ import org.slf4j.LoggerFactory;
 final class MinaClientConnection implements ClientConnection, XmppStreamParser.Listener {
     private static final Logger LOG = LoggerFactory.getLogger(MinaClientConnection.class);
     static final String SSL_FILTER = "tls";
+    /**
+     * Bytes queued for a client that is not reading before it is disconnected: a stalled or
+     * malicious reader must not make the server buffer without bound.
+     */
+    static final long MAX_QUEUED_BYTES = 8L * 1024 * 1024;
 
     private final IoSession session;
     private final ClientTransport transport;
@@ -228,6 +233,15 @@ final class MinaClientConnection implements ClientConnection, XmppStreamParser.L
     }
 
     private void write(byte[] bytes) {
+        if (session.getScheduledWriteBytes() > MAX_QUEUED_BYTES) {
+            if (!closing) {
+                closing = true;
+                LOG.warn("Disconnecting {}: it stopped reading and {} bytes wait for it", remoteAddress(),
+                        session.getScheduledWriteBytes());
+                session.closeNow();
+            }
+            return;
+        }
         session.write(IoBuffer.wrap(bytes));
     }
 
