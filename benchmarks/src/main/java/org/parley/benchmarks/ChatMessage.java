@@ -1,0 +1,71 @@
+package org.parley.benchmarks;
+
+import java.nio.charset.StandardCharsets;
+import org.parley.api.connection.StreamHeader;
+import org.parley.api.stanza.Element;
+import org.parley.xml.XmlSerializer;
+import org.parley.xml.XmlStreamException;
+import org.parley.xml.XmppStreamParser;
+
+/** The workload: a typical one-to-one chat message with a body and a few extensions, and a client stream header. */
+final class ChatMessage {
+    static final String STREAM_HEADER = "<?xml version='1.0'?><stream:stream xmlns='jabber:client'"
+            + " xmlns:stream='http://etherx.jabber.org/streams' to='capulet.example' version='1.0' xml:lang='en'>";
+
+    /** About 300 bytes: body, chat state, receipt request, origin id (XEP-0085, XEP-0184, XEP-0359). */
+    static final String STANZA = "<message to='romeo@montague.example/orchard' type='chat' id='ktx72v49' xml:lang='en'>"
+            + "<body>Art thou not Romeo, and a Montague? &lt;3</body>"
+            + "<active xmlns='http://jabber.org/protocol/chatstates'/>"
+            + "<request xmlns='urn:xmpp:receipts'/>"
+            + "<origin-id xmlns='urn:xmpp:sid:0' id='de305d54-75b4-431b-adb2-eb6b9e546014'/>"
+            + "</message>";
+
+    private ChatMessage() {
+    }
+
+    static byte[] header() {
+        return STREAM_HEADER.getBytes(StandardCharsets.UTF_8);
+    }
+
+    static byte[] stanza() {
+        return STANZA.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The stanza as the parser produces it. */
+    static Element element() {
+        Element[] result = new Element[1];
+        XmppStreamParser parser = new XmppStreamParser(XmppStreamParser.Limits.DEFAULT, new Sink() {
+            @Override
+            public void element(Element element) {
+                result[0] = element;
+            }
+        });
+        byte[] header = header();
+        byte[] stanza = stanza();
+        try {
+            parser.feed(header, 0, header.length);
+            parser.feed(stanza, 0, stanza.length);
+        } catch (XmlStreamException e) {
+            throw new IllegalStateException(e);
+        }
+        if (!XmlSerializer.toXml(result[0]).equals(STANZA)) {
+            throw new IllegalStateException("the workload does not round-trip: " + XmlSerializer.toXml(result[0]));
+        }
+        return result[0];
+    }
+
+    /** A listener that ignores everything; override what is needed. */
+    static class Sink implements XmppStreamParser.Listener {
+        @Override
+        public void streamOpened(StreamHeader header) {
+        }
+
+        @Override
+        public void element(Element element) {
+        }
+
+        @Override
+        public void streamClosed() {
+        }
+    }
+}
