@@ -75,8 +75,10 @@ final class Features {
             throw new LauncherException("feature '" + featureName + "' names " + id + " but " + jar + " is missing");
         }
         Map<String, Object> meta = bundle.getMetadata();
+        // The Feature reader hands metadata back as JSON-ish values: numbers as Long, but a
+        // boolean as the String "true"; accept both.
         int level = meta.get(START_ORDER) instanceof Number n ? n.intValue() : 10;
-        boolean onlineOnly = Boolean.TRUE.equals(meta.get(ONLINE_ONLY));
+        boolean onlineOnly = Boolean.parseBoolean(String.valueOf(meta.get(ONLINE_ONLY)));
         return new BundleEntry(id.toString(), jar, level, onlineOnly);
     }
 }

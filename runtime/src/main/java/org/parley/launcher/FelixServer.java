@@ -66,6 +66,9 @@ final class FelixServer {
         props.put("felix.fileinstall.poll", "1000");
         props.put("felix.fileinstall.noInitialDelay", "true");
         props.put("felix.fileinstall.log.level", "2");
+        // etc/ belongs to the operator: FileInstall must never write ConfigAdmin's view back into
+        // it (it did so on every start, and a command stopping Felix mid-write left empty files).
+        props.put("felix.fileinstall.enableConfigSave", "false");
         props.put("parley.home", instance.home.toString());
         props.put("parley.base", instance.base.toString());
         props.put("parley.etc", instance.etc.toString());

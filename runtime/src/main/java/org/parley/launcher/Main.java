@@ -89,7 +89,7 @@ public final class Main {
         }
         List<String> result = new ArrayList<>(words);
         if (sub.equals("import")) {
-            Path file = Path.of(words.get(2)).toAbsolutePath();
+            Path file = Path.of(words.get(2)).toAbsolutePath().normalize();
             if (!Files.isReadable(file)) {
                 throw new LauncherException("cannot read " + file);
             }
@@ -114,7 +114,11 @@ public final class Main {
         }
         configureLogging(instance, "INFO");
         FelixServer server = new FelixServer(instance, features(instance, false), instance.data.resolve("felix-cache"), Map.of());
-        Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "parley-shutdown"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.stop();
+            // A SIGTERM that stopped everything cleanly is a normal end: exit 0, not 143.
+            Runtime.getRuntime().halt(0);
+        }, "parley-shutdown"));
         System.out.println("parley: starting from " + instance.home + " with base " + instance.base);
         server.start();
         server.awaitStop();

@@ -82,8 +82,15 @@ class XmppStreamParserRefusalTest {
         assertEquals(StreamErrorCondition.NOT_WELL_FORMED, refusal(Recorder.HEADER + "<message>&#1;</message>"));
         assertEquals(StreamErrorCondition.NOT_WELL_FORMED, refusal(Recorder.HEADER + "<message a=b/>"));
         assertEquals(StreamErrorCondition.NOT_WELL_FORMED, refusal(Recorder.HEADER + "</stream:stream><presence/>"));
-        // a DOCTYPE is only allowed before the root element
-        assertEquals(StreamErrorCondition.NOT_WELL_FORMED, refusal(Recorder.HEADER + "<!DOCTYPE x>"));
+    }
+
+    @Test
+    void markupDeclarationInsideTheStreamIsRestrictedXml() {
+        // Not well-formed XML too (a DOCTYPE only goes before the root), but RFC 6120 section 11.1
+        // names the condition for a DTD wherever it appears.
+        assertEquals(StreamErrorCondition.RESTRICTED_XML, refusal(Recorder.HEADER + "<!DOCTYPE x>"));
+        assertEquals(StreamErrorCondition.RESTRICTED_XML, refusal(Recorder.HEADER + "<!DOCTYPE x [<!ENTITY a 'b'>]><message>&a;</message>"));
+        assertEquals(StreamErrorCondition.RESTRICTED_XML, refusal(Recorder.HEADER + "<message><!ENTITY a 'b'></message>"));
     }
 
     @Test

@@ -274,12 +274,15 @@ final class ClientStream implements StreamHandler, Session, SaslContext {
             sasl = null;
             saslFailure(SaslFailure.TEMPORARY_AUTH_FAILURE, null);
         } else if (step instanceof SaslStep.Challenge c) {
-            connection.send(Element.builder("challenge", Namespaces.SASL).text(base64(c.data())).build());
+            // An empty challenge is sent as "=" (RFC 6120 section 6.4.2: present, but no data).
+            connection.send(Element.builder("challenge", Namespaces.SASL).text(c.data() == null || c.data().length == 0 ? "=" : base64(c.data())).build());
         } else if (step instanceof SaslStep.Success s) {
             sasl = null;
             authenticated = true;
             username = s.username();
             state = State.AWAIT_HEADER;
+            // No additional data means an empty <success/> (RFC 6120 section 6.3.10); "=" would be
+            // read as data, and a client doing PLAIN (which has none) may take it as a challenge.
             connection.sendAndResetStream(Element.builder("success", Namespaces.SASL).text(base64(s.additionalData())).build());
         } else if (step instanceof SaslStep.Failure f) {
             sasl = null;
@@ -308,8 +311,9 @@ final class ClientStream implements StreamHandler, Session, SaslContext {
         }
     }
 
+    /** The base64 text of SASL data; nothing for none. */
     private static String base64(byte[] data) {
-        return data == null || data.length == 0 ? "=" : Base64.getEncoder().encodeToString(data);
+        return data == null || data.length == 0 ? "" : Base64.getEncoder().encodeToString(data);
     }
 
     // ---- resource binding ----

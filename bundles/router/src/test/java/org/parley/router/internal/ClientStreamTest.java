@@ -183,6 +183,7 @@ class ClientStreamTest {
         s.streamOpened(header("example.org"));
         s.element(auth("PLAIN"));
         assertTrue(c.last().is("success", Namespaces.SASL));
+        assertEquals("", c.last().text(), "no additional data: an empty <success/>, not '='");
         assertEquals(1, c.resets);
         s.streamOpened(header("example.org"));
         assertNotNull(c.last().child("bind", Namespaces.BIND));

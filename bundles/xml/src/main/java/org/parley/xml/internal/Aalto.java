@@ -68,6 +68,11 @@ public final class Aalto {
                 // an entity other than the five predefined ones, in an attribute value
                 return StreamErrorCondition.RESTRICTED_XML;
             }
+            if (message.contains("expected either '-' for COMMENT or '[CDATA['")) {
+                // "<!" followed by anything but a comment or CDATA: a markup declaration (DOCTYPE,
+                // ENTITY, ELEMENT, ATTLIST) inside the stream, which RFC 6120 section 11.1 refuses.
+                return StreamErrorCondition.RESTRICTED_XML;
+            }
             if (message.startsWith("Unsupported encoding")) {
                 return StreamErrorCondition.UNSUPPORTED_ENCODING;
             }

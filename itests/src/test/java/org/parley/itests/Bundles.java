@@ -1,0 +1,87 @@
+package org.parley.itests;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+import java.util.jar.JarInputStream;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+
+/** Reading and re-versioning the distribution's bundle jars. */
+public final class Bundles {
+    private Bundles() {
+    }
+
+    /** The im bundle as the distribution ships it. */
+    public static Path imJar(Path dist) {
+        return dist.resolve("system/org/parley/parley-im/0.1.0-SNAPSHOT/parley-im-0.1.0-SNAPSHOT.jar");
+    }
+
+    public static Manifest manifest(Path jar) throws IOException {
+        try (JarFile file = new JarFile(jar.toFile())) {
+            return file.getManifest();
+        }
+    }
+
+    public static String version(Path jar) throws IOException {
+        return manifest(jar).getMainAttributes().getValue("Bundle-Version");
+    }
+
+    public static String symbolicName(Path jar) throws IOException {
+        String value = manifest(jar).getMainAttributes().getValue("Bundle-SymbolicName");
+        return value == null ? null : value.split(";")[0].strip();
+    }
+
+    /**
+     * Copies {@code source} to {@code target} with every entry kept as it is, except the manifest's
+     * Bundle-Version, which becomes {@code version}.
+     */
+    public static void copyWithVersion(Path source, Path target, String version) throws IOException {
+        try (JarInputStream in = new JarInputStream(Files.newInputStream(source))) {
+            Manifest manifest = new Manifest(in.getManifest());
+            manifest.getMainAttributes().put(new Attributes.Name("Bundle-Version"), version);
+            try (OutputStream file = Files.newOutputStream(target); JarOutputStream out = new JarOutputStream(file, manifest)) {
+                for (JarEntry entry = in.getNextJarEntry(); entry != null; entry = in.getNextJarEntry()) {
+                    JarEntry copy = new JarEntry(entry.getName());
+                    copy.setTime(entry.getTime());
+                    out.putNextEntry(copy);
+                    in.transferTo(out);
+                    out.closeEntry();
+                }
+            }
+        }
+    }
+
+    /** The names of the files (not directories) in a jar, with a digest of each one's content. */
+    public static Map<String, String> contents(Path jar) throws IOException {
+        Map<String, String> result = new TreeMap<>();
+        try (JarFile file = new JarFile(jar.toFile())) {
+            for (JarEntry entry : java.util.Collections.list(file.entries())) {
+                if (!entry.isDirectory()) {
+                    try (InputStream in = file.getInputStream(entry)) {
+                        result.put(entry.getName(), HexFormat.of().formatHex(sha256(in.readAllBytes())));
+                    }
+                }
+            }
+        }
+        return result;
+    }
+
+    private static byte[] sha256(byte[] data) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(data);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,85 @@
+package org.parley.itests;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The transport's protections: connections per address, and idle connections. */
+class ConnectionLimitsTest {
+    static final int MAX_PER_ADDRESS = 5;
+    static final int IDLE_SECONDS = 10;
+
+    @RegisterExtension
+    static final ParleyServer server = ParleyServer.builder()
+            .transport("maxConnectionsPerAddress", MAX_PER_ADDRESS)
+            .transport("idleTimeoutSeconds", IDLE_SECONDS)
+            .build();
+
+    @Test
+    void connectionBeyondTheLimitPerAddressIsClosedAtOnceWhileTheFirstOnesWork() throws Exception {
+        List<RawXmppClient> allowed = new ArrayList<>();
+        try {
+            for (int i = 0; i < MAX_PER_ADDRESS; i++) {
+                RawXmppClient c = server.raw();
+                allowed.add(c);
+                c.openStream();
+            }
+
+            try (RawXmppClient extra = server.raw()) {
+                extra.sendAllowingClose(RawXmppClient.streamHeader(ParleyServer.DOMAIN));
+                assertTrue(extra.awaitClose(Duration.ofSeconds(3)), () -> "connection " + (MAX_PER_ADDRESS + 1)
+                        + " from one address was not closed\n" + extra.transcript());
+                assertFalse(extra.received().contains("<stream:features"), extra::transcript);
+            }
+
+            for (RawXmppClient c : allowed) {
+                c.startTls(server.sslContext());
+                assertTrue(c.openStream().contains("<mechanisms"), c::transcript);
+            }
+
+            // Closing one frees its slot.
+            allowed.remove(0).close();
+            assertTrue(aNewConnectionGetsFeaturesWithin(Duration.ofSeconds(5)), "no slot was freed by closing a connection");
+        } finally {
+            allowed.forEach(RawXmppClient::close);
+        }
+    }
+
+    @Test
+    void idleConnectionIsClosedWithConnectionTimeout() throws Exception {
+        try (RawXmppClient idle = server.raw()) {
+            idle.openStream();
+            long lastSent = System.nanoTime();
+
+            idle.assertStreamErrorAndClose("connection-timeout", Duration.ofSeconds(IDLE_SECONDS + 10));
+
+            double seconds = (System.nanoTime() - lastSent) / 1e9;
+            assertTrue(seconds >= IDLE_SECONDS - 1 && seconds <= IDLE_SECONDS + 5,
+                    "closed after " + seconds + " s with idleTimeoutSeconds=" + IDLE_SECONDS);
+        }
+    }
+
+    /** Tries new connections until one is served (the server learns of closed ones asynchronously). */
+    private static boolean aNewConnectionGetsFeaturesWithin(Duration timeout) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            try (RawXmppClient c = server.raw()) {
+                c.sendAllowingClose(RawXmppClient.streamHeader(ParleyServer.DOMAIN));
+                try {
+                    c.await(Pattern.compile("<stream:features"), Duration.ofSeconds(2));
+                    return true;
+                } catch (AssertionError refused) {
+                    Thread.sleep(100);
+                }
+            }
+        }
+        return false;
+    }
+}

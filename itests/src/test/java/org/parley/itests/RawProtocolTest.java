@@ -1,0 +1,185 @@
+package org.parley.itests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * What a well-behaved client library never sends: plain-text shortcuts around STARTTLS, broken or
+ * restricted XML (RFC 6120 section 11.1), oversized stanzas, wrong stream headers. Each is checked
+ * on the wire with {@link RawXmppClient}.
+ */
+class RawProtocolTest {
+    static final int MAX_STANZA_BYTES = 20_000;
+    private static final Duration PROMPTLY = Duration.ofSeconds(5);
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    @RegisterExtension
+    static final ParleyServer server = ParleyServer.builder().transport("maxStanzaBytes", MAX_STANZA_BYTES).build();
+
+    /** Nine levels of ten: "&lol9;" expands to 10^9 "lol"s, about 3 GB. */
+    static final String BILLION_LAUGHS = """
+            <!DOCTYPE stream:stream [
+             <!ENTITY lol "lol">
+             <!ENTITY lol1 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+             <!ENTITY lol2 "&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;">
+             <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
+             <!ENTITY lol4 "&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;">
+             <!ENTITY lol5 "&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;">
+             <!ENTITY lol6 "&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;">
+             <!ENTITY lol7 "&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;">
+             <!ENTITY lol8 "&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;">
+             <!ENTITY lol9 "&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;">
+            ]>""";
+
+    // ---------------------------------------------------------------- before TLS
+
+    @Test
+    void featuresBeforeTlsOfferRequiredStarttlsAndNoMechanisms() throws Exception {
+        RawXmppClient raw = server.raw();
+
+        String features = raw.openStream();
+
+        assertTrue(Pattern.compile("<starttls xmlns=['\"]urn:ietf:params:xml:ns:xmpp-tls['\"]>\\s*<required\\s*/>\\s*</starttls>")
+                .matcher(features).find(), features);
+        assertFalse(features.contains("mechanisms"), "SASL offered before TLS: " + features);
+    }
+
+    @Test
+    void authBeforeStarttlsFailsWithEncryptionRequired() throws Exception {
+        Account a = server.newAccount("early");
+        RawXmppClient raw = server.raw();
+        raw.openStream();
+
+        RawXmppClient.SaslOutcome outcome = raw.authPlain(a.local(), a.password());
+
+        assertFalse(outcome.success(), raw::transcript);
+        assertTrue(Pattern.compile("<failure xmlns=['\"]" + RawXmppClient.SASL_NS + "['\"]>\\s*<encryption-required\\s*/>")
+                .matcher(outcome.element()).find(), () -> outcome.element() + "\n" + raw.transcript());
+    }
+
+    @Test
+    void messageBeforeStarttlsIsAStreamPolicyViolation() throws Exception {
+        RawXmppClient raw = server.raw();
+        raw.openStream();
+
+        raw.send("<message to='someone@localhost' type='chat'><body>in the clear</body></message>");
+
+        raw.assertStreamErrorAndClose("policy-violation", WAIT);
+    }
+
+    // ---------------------------------------------------------------- stream header
+
+    @Test
+    void streamToAnUnknownDomainIsHostUnknown() throws Exception {
+        RawXmppClient raw = server.raw();
+
+        raw.send(RawXmppClient.streamHeader("nowhere.example"));
+
+        raw.assertStreamErrorAndClose("host-unknown", WAIT);
+    }
+
+    @Test
+    void streamWithAWrongStreamNamespaceIsInvalidNamespace() throws Exception {
+        RawXmppClient raw = server.raw();
+
+        raw.send("<?xml version='1.0'?><stream:stream xmlns='jabber:client' xmlns:stream='http://example.org/not-streams'"
+                + " to='localhost' version='1.0'>");
+
+        raw.assertStreamErrorAndClose("invalid-namespace", WAIT);
+    }
+
+    // ---------------------------------------------------------------- restricted XML (RFC 6120 11.1)
+
+    @Test
+    void billionLaughsDoctypeAsTheFirstBytesIsRestrictedXmlAndNeverExpanded() throws Exception {
+        RawXmppClient raw = server.raw();
+
+        raw.sendAllowingClose("<?xml version='1.0'?>" + BILLION_LAUGHS
+                + "<stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' to='localhost'"
+                + " version='1.0'>&lol9;");
+
+        raw.assertStreamErrorAndClose("restricted-xml", PROMPTLY);
+        assertServerStillAnswers();
+    }
+
+    @Test
+    void billionLaughsDoctypeAfterLoginIsRestrictedXml() throws Exception {
+        RawXmppClient raw = server.rawLoggedIn();
+
+        raw.sendAllowingClose(BILLION_LAUGHS + "<message to='" + ParleyServer.DOMAIN + "'><body>&lol9;</body></message>");
+
+        raw.assertStreamErrorAndClose("restricted-xml", PROMPTLY);
+        assertServerStillAnswers();
+    }
+
+    /** The other constructs RFC 6120 section 11.1 forbids: comments, processing instructions, entity references. */
+    @ParameterizedTest
+    @ValueSource(strings = {"<!-- a comment -->", "<?parley-itests a processing instruction?>",
+            "<message to='localhost'><body>&undeclared;</body></message>"})
+    void otherRestrictedXmlAfterLoginIsRestrictedXml(String restricted) throws Exception {
+        RawXmppClient raw = server.rawLoggedIn();
+
+        raw.sendAllowingClose(restricted);
+
+        raw.assertStreamErrorAndClose("restricted-xml", PROMPTLY);
+    }
+
+    // ---------------------------------------------------------------- broken XML and size
+
+    @Test
+    void malformedXmlAfterLoginIsNotWellFormedAndClosesTheConnection() throws Exception {
+        RawXmppClient raw = server.rawLoggedIn();
+
+        raw.send("<message><body>x</message>");
+
+        raw.assertStreamErrorAndClose("not-well-formed", WAIT);
+    }
+
+    @Test
+    void stanzaOverMaxStanzaBytesIsAPolicyViolation() throws Exception {
+        RawXmppClient raw = server.rawLoggedIn();
+
+        raw.sendAllowingClose("<message to='" + ParleyServer.DOMAIN + "'><body>" + "x".repeat(30_000) + "</body></message>");
+
+        raw.assertStreamErrorAndClose("policy-violation", WAIT);
+    }
+
+    @Test
+    void stanzaUnderMaxStanzaBytesIsDelivered() throws Exception {
+        RawXmppClient raw = server.rawLoggedIn();
+        String jid = bound(raw);
+        String body = "y".repeat(MAX_STANZA_BYTES - 2000);
+
+        raw.send("<presence/><message to='" + jid + "' type='chat' id='big-1'><body>" + body + "</body></message>");
+
+        String echoed = raw.await(Pattern.compile("<message\\b[^>]*>[\\s\\S]*?</message>"), WAIT).group();
+        assertTrue(echoed.contains(body), "the message to itself came back whole");
+        assertFalse(raw.isClosedByPeer(), raw::transcript);
+    }
+
+    private static String bound(RawXmppClient raw) {
+        var m = Pattern.compile("<jid>([^<]+)</jid>").matcher(raw.transcript());
+        assertTrue(m.find(), raw::transcript);
+        return m.group(1);
+    }
+
+    /** The server still serves a new connection at once: nothing was left expanding entities. */
+    private static void assertServerStillAnswers() throws Exception {
+        try (RawXmppClient probe = server.raw()) {
+            long started = System.nanoTime();
+            String features = probe.openStream();
+            assertTrue(features.contains("starttls"), features);
+            long millis = (System.nanoTime() - started) / 1_000_000;
+            assertTrue(millis < 2000, "a new stream took " + millis + " ms to be answered");
+        }
+        assertEquals(true, server.isRunning());
+    }
+}

@@ -1,0 +1,137 @@
+package org.parley.itests;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Starting, stopping and restarting one instance base, and {@code bin/parley} commands while no
+ * server runs (offline mode: the command starts the storage alone). Each test puts the server in
+ * the state it needs; the order only saves restarts.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ServerLifecycleTest {
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+
+    @RegisterExtension
+    static final ParleyServer server = ParleyServer.builder().manualStart().build();
+
+    @Test
+    @Order(1)
+    void userAddedOfflineBeforeTheFirstStartCanLogIn() throws Exception {
+        ensureStopped();
+        Account a = new Account(ParleyServer.uniqueLocal("offline"), ParleyServer.randomPassword(), ParleyServer.DOMAIN);
+
+        ParleyServer.CliResult r = server.cli("user", "add", a.jid(), a.password());
+        assertEquals(0, r.exitCode(), r::toString);
+        System.out.println("offline user add took " + r.took().toMillis() + " ms");
+
+        server.start();
+        assertTrue(server.login(a).isAuthenticated());
+    }
+
+    @Test
+    @Order(2)
+    void sigtermStopsTheServerPromptlyAndAccountsSurviveARestart() throws Exception {
+        ensureRunning();
+        Account a = server.newAccount("durable");
+        assertTrue(server.login(a).isAuthenticated());
+
+        long started = System.nanoTime();
+        int exit = server.stop(STOP_TIMEOUT);
+        long millis = (System.nanoTime() - started) / 1_000_000;
+        System.out.println("SIGTERM: the server exited with " + exit + " after " + millis + " ms");
+        assertEquals(0, exit, "a clean stop after SIGTERM exits 0");
+
+        ParleyServer.CliResult status = server.cli("status");
+        assertEquals(3, status.exitCode(), status::toString);
+
+        server.start();
+        assertTrue(server.login(a).isAuthenticated(), "the account created before the restart still logs in");
+    }
+
+    @Test
+    @Order(3)
+    void userListWorksOfflineAfterTheServerStopped() throws Exception {
+        ensureRunning();
+        Account a = server.newAccount("listed-offline");
+        server.stop(STOP_TIMEOUT);
+
+        ParleyServer.CliResult r = server.cli("user", "list");
+
+        assertEquals(0, r.exitCode(), r::toString);
+        assertTrue(r.stdout().lines().map(String::strip).anyMatch(a.jid()::equals), r::toString);
+        assertEquals(false, server.isRunning());
+    }
+
+    /** Regression: offline commands started the online-only bundles and bound the client ports. */
+    @Test
+    @Order(4)
+    void offlineCommandsStartNoClientTransport() throws Exception {
+        ensureStopped();
+        long logBefore = server.logSize();
+
+        ParleyServer.CliResult r = server.cli("user", "count");
+
+        assertEquals(0, r.exitCode(), r::toString);
+        String log = server.logSince(logBefore);
+        assertFalse(log.contains("Listening for clients"), () -> "an offline command opened the client ports:\n" + log);
+    }
+
+    @Test
+    @Order(5)
+    void anEmptyBaseIsFilledWithTheDefaultConfigurationByAnOfflineCommand() throws Exception {
+        Path dist = ParleyServer.distribution();
+        Path base = ParleyServer.newEmptyBase();
+        try {
+            ParleyServer.CliResult r = ParleyServer.cli(dist, base, "user", "count");
+
+            assertEquals(0, r.exitCode(), r::toString);
+            assertTrue(r.stdout().strip().matches("\\d+"), () -> "a count: " + r);
+            Path defaults = dist.resolve("defaults/etc");
+            Set<String> expected = names(defaults);
+            assertEquals(expected, names(base.resolve("etc")));
+            for (String name : expected) {
+                assertArrayEquals(Files.readAllBytes(defaults.resolve(name)), Files.readAllBytes(base.resolve("etc").resolve(name)), name);
+            }
+            for (String dir : new String[] {"data", "deploy", "log"}) {
+                assertTrue(Files.isDirectory(base.resolve(dir)), dir + "/ was created");
+            }
+            ParleyServer.CliResult status = ParleyServer.cli(dist, base, "status");
+            assertEquals(3, status.exitCode(), status::toString);
+        } finally {
+            ParleyServer.deleteTree(base);
+        }
+    }
+
+    private static Set<String> names(Path dir) throws Exception {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.map(p -> p.getFileName().toString()).collect(Collectors.toSet());
+        }
+    }
+
+    private static void ensureRunning() throws Exception {
+        if (!server.isRunning()) {
+            server.start();
+        }
+    }
+
+    private static void ensureStopped() throws Exception {
+        if (server.isRunning()) {
+            server.stop(STOP_TIMEOUT);
+        }
+    }
+}

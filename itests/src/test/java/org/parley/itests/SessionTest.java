@@ -1,0 +1,179 @@
+package org.parley.itests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.jivesoftware.smack.ConnectionListener;
+import org.jivesoftware.smack.StanzaCollector;
+import org.jivesoftware.smack.XMPPException;
+import org.jivesoftware.smack.filter.AndFilter;
+import org.jivesoftware.smack.filter.MessageTypeFilter;
+import org.jivesoftware.smack.filter.StanzaIdFilter;
+import org.jivesoftware.smack.packet.IQ;
+import org.jivesoftware.smack.packet.Message;
+import org.jivesoftware.smack.packet.StanzaError;
+import org.jivesoftware.smack.packet.StreamError;
+import org.jivesoftware.smack.tcp.XMPPTCPConnection;
+import org.jivesoftware.smackx.iqversion.packet.Version;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** A logged-in session: messages between users and resources, conflicts, and the server's own iq services. */
+class SessionTest {
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    @RegisterExtension
+    static final ParleyServer server = ParleyServer.builder().build();
+
+    @Test
+    void twoUsersExchangeChatMessagesBothWays() throws Exception {
+        XMPPTCPConnection alice = server.login(server.newAccount("alice"));
+        XMPPTCPConnection bob = server.login(server.newAccount("bob"));
+        Inbox aliceInbox = Inbox.of(alice);
+        Inbox bobInbox = Inbox.of(bob);
+        // Smack sent each one's initial presence right after login; a ping answered means it was processed.
+        Xmpp.pingServer(alice);
+        Xmpp.pingServer(bob);
+
+        alice.sendStanza(Xmpp.chat(alice, bob.getUser().asBareJid(), "hello bob"));
+        Message atBob = bobInbox.next(WAIT, "alice's message at bob");
+        assertEquals("hello bob", atBob.getBody());
+        assertEquals(alice.getUser(), atBob.getFrom(), "the server stamps the sender's full JID");
+
+        bob.sendStanza(Xmpp.chat(bob, alice.getUser().asBareJid(), "hello alice"));
+        Message atAlice = aliceInbox.next(WAIT, "bob's reply at alice");
+        assertEquals("hello alice", atAlice.getBody());
+        assertEquals(bob.getUser(), atAlice.getFrom());
+    }
+
+    @Test
+    void chatToAUserWithNoAvailableResourceBouncesServiceUnavailable() throws Exception {
+        XMPPTCPConnection sender = server.login(server.newAccount("sender"));
+        Account absent = server.newAccount("absent");
+        Message m = Xmpp.chat(sender, absent.bareJid(), "are you there?");
+        StanzaCollector bounces = sender.createStanzaCollector(new AndFilter(MessageTypeFilter.ERROR, new StanzaIdFilter(m)));
+
+        sender.sendStanza(m);
+
+        Message bounce = bounces.nextResult(WAIT.toMillis());
+        bounces.cancel();
+        assertNotNull(bounce, "no error came back for a chat message to an account with no session");
+        assertEquals(StanzaError.Condition.service_unavailable, bounce.getError().getCondition());
+        assertEquals(absent.bareJid(), bounce.getFrom());
+    }
+
+    @Test
+    void messageToBareJidGoesToTheHighestPriorityResource() throws Exception {
+        Account carol = server.newAccount("carol");
+        XMPPTCPConnection low = server.login(server.smackConfig(carol, "low").setSendPresence(false).build());
+        XMPPTCPConnection high = server.login(server.smackConfig(carol, "high").setSendPresence(false).build());
+        Inbox lowInbox = Inbox.of(low);
+        Inbox highInbox = Inbox.of(high);
+        low.sendStanza(Xmpp.available(low, 1));
+        high.sendStanza(Xmpp.available(high, 10));
+        Xmpp.pingServer(low);
+        Xmpp.pingServer(high);
+        XMPPTCPConnection sender = server.login(server.newAccount("sender"));
+
+        sender.sendStanza(Xmpp.chat(sender, carol.bareJid(), "to the bare JID"));
+        // A fence: sent after, to the low resource's full JID, so it arrives there after anything
+        // the bare-JID message might wrongly have delivered to it.
+        sender.sendStanza(Xmpp.chat(sender, low.getUser(), "fence"));
+
+        assertEquals("to the bare JID", highInbox.next(WAIT, "the bare-JID message at priority 10").getBody());
+        assertEquals("fence", lowInbox.next(WAIT, "the fence at priority 1").getBody(),
+                "the priority-1 resource got the bare-JID message too");
+    }
+
+    @Test
+    void messageToAFullJidReachesExactlyThatResource() throws Exception {
+        Account dave = server.newAccount("dave");
+        XMPPTCPConnection low = server.login(server.smackConfig(dave, "low").setSendPresence(false).build());
+        XMPPTCPConnection high = server.login(server.smackConfig(dave, "high").setSendPresence(false).build());
+        Inbox lowInbox = Inbox.of(low);
+        Inbox highInbox = Inbox.of(high);
+        low.sendStanza(Xmpp.available(low, 1));
+        high.sendStanza(Xmpp.available(high, 10));
+        Xmpp.pingServer(low);
+        Xmpp.pingServer(high);
+        XMPPTCPConnection sender = server.login(server.newAccount("sender"));
+
+        sender.sendStanza(Xmpp.chat(sender, low.getUser(), "only for low"));
+        sender.sendStanza(Xmpp.chat(sender, high.getUser(), "fence"));
+
+        assertEquals("only for low", lowInbox.next(WAIT, "the full-JID message at the low resource").getBody());
+        assertEquals("fence", highInbox.next(WAIT, "the fence at the high resource").getBody(),
+                "the high-priority resource got the message meant for the other full JID");
+    }
+
+    @Test
+    void secondLoginWithTheSameResourceClosesTheFirstWithConflict() throws Exception {
+        Account erin = server.newAccount("erin");
+        XMPPTCPConnection first = server.login(erin, "same");
+        CompletableFuture<Exception> closed = new CompletableFuture<>();
+        first.addConnectionListener(new ConnectionListener() {
+            @Override
+            public void connectionClosedOnError(Exception e) {
+                closed.complete(e);
+            }
+
+            @Override
+            public void connectionClosed() {
+                closed.complete(null);
+            }
+        });
+
+        XMPPTCPConnection second = server.login(erin, "same");
+
+        Exception e = closed.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        XMPPException.StreamErrorException streamError = assertInstanceOf(XMPPException.StreamErrorException.class, e,
+                "the first connection ends with a stream error");
+        assertEquals(StreamError.Condition.conflict, streamError.getStreamError().getCondition());
+        assertFalse(first.isConnected(), "the replaced connection is closed");
+        assertTrue(second.isAuthenticated());
+        assertEquals(erin.bareJid() + "/same", second.getUser().toString(), "the new session has the resource");
+        Xmpp.pingServer(second);
+    }
+
+    @Test
+    void unknownIqToTheServerIsAnsweredServiceUnavailableAtOnce() throws Exception {
+        XMPPTCPConnection c = server.login(server.newAccount("iq"));
+
+        long started = System.nanoTime();
+        XMPPException.XMPPErrorException e = assertThrows(XMPPException.XMPPErrorException.class,
+                () -> c.sendIqRequestAndWaitForResponse(new Xmpp.UnknownIq(Xmpp.SERVER)));
+        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+
+        assertEquals(StanzaError.Condition.service_unavailable, e.getStanzaError().getCondition());
+        assertEquals(StanzaError.Type.CANCEL, e.getStanzaError().getType());
+        // Holding (handlerGraceMillis, 5 s here) is only for a namespace whose handler is being replaced.
+        assertTrue(millis < 2000, "answered after " + millis + " ms");
+    }
+
+    @Test
+    void pingToTheServerIsAnsweredWithAnEmptyResult() throws Exception {
+        XMPPTCPConnection c = server.login(server.newAccount("ping"));
+
+        IQ pong = Xmpp.pingServer(c);
+
+        assertEquals(IQ.Type.result, pong.getType());
+        assertEquals(Xmpp.SERVER, pong.getFrom());
+    }
+
+    @Test
+    void softwareVersionOfTheServerIsParleyWithTheImBundleVersion() throws Exception {
+        XMPPTCPConnection c = server.login(server.newAccount("version"));
+
+        Version version = Xmpp.serverVersion(c);
+
+        assertEquals("Parley", version.getName());
+        assertEquals(Bundles.version(Bundles.imJar(server.dist())), version.getVersion(), "the im bundle's Bundle-Version");
+    }
+}

@@ -1,0 +1,54 @@
+package org.parley.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.parley.control.ControlProtocol;
+
+class MainTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void wrongArgumentCountIsAUsageError() {
+        LauncherException e = assertThrows(LauncherException.class, () -> Main.userCommand(List.of("user", "add", "alice@localhost")));
+        assertEquals(ControlProtocol.USAGE, e.exitCode());
+    }
+
+    @Test
+    void unknownUserCommandIsAUsageError() {
+        LauncherException e = assertThrows(LauncherException.class, () -> Main.userCommand(List.of("user", "frob")));
+        assertEquals(ControlProtocol.USAGE, e.exitCode());
+    }
+
+    @Test
+    void importFileIsMadeAbsoluteForTheServer() throws IOException {
+        Path file = Files.writeString(dir.resolve("users.txt"), "alice@localhost pw\n");
+        Path relative = Path.of("").toAbsolutePath().relativize(file);
+        List<String> words = Main.userCommand(List.of("user", "import", relative.toString()));
+        assertTrue(Path.of(words.get(2)).isAbsolute());
+        assertEquals(file, Path.of(words.get(2)));
+    }
+
+    @Test
+    void newBaseGetsTheDefaultConfigurationButAnOperatorsFileIsNeverOverwritten() throws IOException {
+        Path home = dir.resolve("home");
+        Files.createDirectories(home.resolve("defaults/etc"));
+        Files.writeString(home.resolve("defaults/etc/org.parley.server.cfg"), "domain = localhost\n");
+        Instance fresh = new Instance(home, dir.resolve("base1"));
+        assertEquals(1, fresh.prepare().size());
+        assertEquals("domain = localhost\n", Files.readString(fresh.etc.resolve("org.parley.server.cfg")));
+        assertTrue(Files.isDirectory(fresh.data) && Files.isDirectory(fresh.deploy) && Files.isDirectory(fresh.log));
+
+        Files.writeString(fresh.etc.resolve("org.parley.server.cfg"), "domain = example.org\n");
+        assertEquals(0, new Instance(home, dir.resolve("base1")).prepare().size(), "a base with etc/ is left as it is");
+        assertEquals("domain = example.org\n", Files.readString(fresh.etc.resolve("org.parley.server.cfg")));
+    }
+}
