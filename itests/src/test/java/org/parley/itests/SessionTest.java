@@ -176,4 +176,18 @@ class SessionTest {
         assertEquals("Parley", version.getName());
         assertEquals(Bundles.version(Bundles.imJar(server.dist())), version.getVersion(), "the im bundle's Bundle-Version");
     }
+
+    @Test
+    void serviceDiscoveryListsTheServersFeaturesSoSmacksManagersWork() throws Exception {
+        XMPPTCPConnection c = server.login(server.newAccount("disco"));
+
+        org.jivesoftware.smackx.disco.packet.DiscoverInfo info =
+                org.jivesoftware.smackx.disco.ServiceDiscoveryManager.getInstanceFor(c).discoverInfo(Xmpp.SERVER);
+
+        assertTrue(info.hasIdentity("server", "im"));
+        assertTrue(info.containsFeature("urn:xmpp:ping"));
+        assertTrue(info.containsFeature("jabber:iq:version"));
+        // VersionManager asks disco first: with disco answered, Smack's own API works.
+        assertEquals("Parley", org.jivesoftware.smackx.iqversion.VersionManager.getInstanceFor(c).getVersion(Xmpp.SERVER).getName());
+    }
 }

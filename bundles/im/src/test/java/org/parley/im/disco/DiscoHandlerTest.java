@@ -1,0 +1,83 @@
+package org.parley.im.disco;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import org.jxmpp.jid.DomainBareJid;
+import org.jxmpp.jid.impl.JidCreate;
+import org.junit.jupiter.api.Test;
+import org.parley.api.routing.IqHandler;
+import org.parley.api.routing.ServerInfo;
+import org.parley.api.stanza.Element;
+import org.parley.api.stanza.Namespaces;
+import org.parley.api.stanza.Stanza;
+import org.parley.api.stanza.StanzaErrorCondition;
+
+class DiscoHandlerTest {
+    private static final ServerInfo SERVER = new ServerInfo() {
+        @Override
+        public DomainBareJid domain() {
+            return JidCreate.domainBareFromOrThrowUnchecked("example.org");
+        }
+
+        @Override
+        public String productName() {
+            return "Parley";
+        }
+
+        @Override
+        public String version() {
+            return "1";
+        }
+    };
+
+    private static Stanza query(String to, String ns) {
+        return Stanza.create(Element.builder("iq", Namespaces.CLIENT).attribute("type", "get").attribute("id", "d1")
+                .attribute("from", "alice@example.org/a").attribute("to", to).child(Element.empty("query", ns)).build());
+    }
+
+    private static List<String> features(Stanza reply) {
+        return reply.payload().elements().stream().filter(e -> e.name().equals("feature")).map(e -> e.attribute("var")).toList();
+    }
+
+    @Test
+    void serverFeaturesFollowTheHandlersThatAreRegistered() throws Exception {
+        DiscoHandler disco = new DiscoHandler(SERVER);
+        IqHandler ping = (iq, origin) -> null;
+        disco.addHandler(disco, Map.of(IqHandler.NAMESPACE, new String[] {DiscoHandler.INFO, DiscoHandler.ITEMS}));
+        disco.addHandler(ping, Map.of(IqHandler.NAMESPACE, "urn:xmpp:ping"));
+        Stanza reply = disco.handle(query("example.org", DiscoHandler.INFO), null).toCompletableFuture().get();
+        Element identity = reply.payload().child("identity", DiscoHandler.INFO);
+        assertEquals("server", identity.attribute("category"));
+        assertEquals("im", identity.attribute("type"));
+        assertEquals(List.of(DiscoHandler.INFO, DiscoHandler.ITEMS, "urn:xmpp:ping"), features(reply));
+
+        disco.removeHandler(ping);
+        reply = disco.handle(query("example.org", DiscoHandler.INFO), null).toCompletableFuture().get();
+        assertTrue(!features(reply).contains("urn:xmpp:ping"), "a departed handler's feature is no longer announced");
+    }
+
+    @Test
+    void accountInfoIsARegisteredAccount() throws Exception {
+        Stanza reply = new DiscoHandler(SERVER).handle(query("bob@example.org", DiscoHandler.INFO), null).toCompletableFuture().get();
+        assertEquals("account", reply.payload().child("identity", DiscoHandler.INFO).attribute("category"));
+    }
+
+    @Test
+    void unknownNodeIsItemNotFound() throws Exception {
+        Stanza iq = Stanza.create(Element.builder("iq", Namespaces.CLIENT).attribute("type", "get").attribute("id", "d2")
+                .attribute("from", "alice@example.org/a").attribute("to", "example.org")
+                .child(Element.builder("query", DiscoHandler.INFO).attribute("node", "x").build()).build());
+        Stanza reply = new DiscoHandler(SERVER).handle(iq, null).toCompletableFuture().get();
+        assertEquals(StanzaErrorCondition.ITEM_NOT_FOUND, reply.errorCondition());
+    }
+
+    @Test
+    void itemsAreEmptyForNow() throws Exception {
+        Stanza reply = new DiscoHandler(SERVER).handle(query("example.org", DiscoHandler.ITEMS), null).toCompletableFuture().get();
+        assertEquals("result", reply.type());
+        assertTrue(reply.payload().elements().isEmpty());
+    }
+}
