@@ -1,0 +1,34 @@
+package org.parley.auth.internal;
+
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+/** Configuration PID {@code org.parley.auth}: credential strength and the slowdown of repeated failures. */
+@ObjectClassDefinition(id = AuthConfig.PID, name = "Parley authentication",
+        description = "SCRAM credential strength and the slowdown of repeated authentication failures.")
+public @interface AuthConfig {
+    String PID = "org.parley.auth";
+
+    @AttributeDefinition(name = "PBKDF2 iterations", min = "4096",
+            description = "Iteration count of new SCRAM credentials (RFC 7677 asks for at least 4096).")
+    int iterations() default 4096;
+
+    @AttributeDefinition(name = "Failures before slowdown", min = "0",
+            description = "Failed authentications from one address that are answered at once; later ones are delayed.")
+    int failureThreshold() default 3;
+
+    @AttributeDefinition(name = "Failure window (s)", min = "1",
+            description = "Failures this far apart or closer count as one series; a quieter address starts afresh.")
+    int failureWindowSeconds() default 60;
+
+    @AttributeDefinition(name = "First delay (ms)", min = "1",
+            description = "Delay of the first slowed-down failure answer; each further failure doubles it.")
+    int failureDelayBaseMillis() default 1000;
+
+    @AttributeDefinition(name = "Longest delay (ms)", min = "1", description = "Cap of the failure answer delay.")
+    int failureDelayMaxMillis() default 30000;
+
+    @AttributeDefinition(name = "Tracked addresses", min = "1",
+            description = "Most addresses whose failures are remembered; the least recent are forgotten first.")
+    int failureTrackedAddresses() default 10000;
+}

@@ -1,0 +1,332 @@
+package org.parley.auth.internal;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.net.IDN;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import org.jxmpp.jid.DomainBareJid;
+import org.jxmpp.jid.impl.JidCreate;
+import org.jxmpp.stringprep.XmppStringprepException;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.parley.api.auth.UserException;
+import org.parley.api.auth.UserManager;
+import org.parley.api.storage.ScramCredential;
+import org.parley.api.storage.ScramHash;
+import org.parley.api.storage.StorageException;
+import org.parley.api.storage.UserStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@link UserManager} over the {@link UserStore}: validates names and passwords, and stores a
+ * SCRAM-SHA-1 and a SCRAM-SHA-256 credential (each with its own random salt) per account.
+ */
+@Component(service = UserManager.class, configurationPid = {ServerConfig.PID, AuthConfig.PID})
+public final class StoreUserManager implements UserManager {
+    /** Accounts per upsertAll call of an import: bounds memory and the length of one transaction. */
+    static final int IMPORT_BATCH = 10_000;
+
+    private static final Logger LOG = LoggerFactory.getLogger(StoreUserManager.class);
+    private static final List<ScramHash> HASHES = List.of(ScramHash.SHA_1, ScramHash.SHA_256);
+
+    private final UserStore store;
+    private final SecureRandom random;
+    private final int importBatch;
+    private volatile DomainBareJid domain;
+    private volatile AuthSettings settings;
+    /** The pools of imports under way, stopped with the component. */
+    private final Set<ForkJoinPool> imports = ConcurrentHashMap.newKeySet();
+
+    @Activate
+    public StoreUserManager(@Reference UserStore store, ServerConfig server, AuthConfig auth,
+            Map<String, Object> properties) {
+        this(store, domainOrDefault(server.domain()), AuthSettings.from(auth, properties, AuthSettings.DEFAULTS,
+                new ArrayList<>()), new SecureRandom(), IMPORT_BATCH);
+    }
+
+    StoreUserManager(UserStore store, DomainBareJid domain, AuthSettings settings, SecureRandom random,
+            int importBatch) {
+        this.store = store;
+        this.domain = domain;
+        this.settings = settings;
+        this.random = random;
+        this.importBatch = importBatch;
+    }
+
+    @Modified
+    void modified(ServerConfig server, AuthConfig auth, Map<String, Object> properties) {
+        try {
+            domain = parseDomain(server.domain());
+        } catch (IllegalArgumentException e) {
+            LOG.error("{}: key 'domain': {}; keeping {}", ServerConfig.PID, e.getMessage(), domain);
+        }
+        // Invalid auth values are logged by the SASL service, which reads the same PID.
+        settings = AuthSettings.from(auth, properties, settings, new ArrayList<>());
+    }
+
+    @Deactivate
+    void deactivate() {
+        imports.forEach(ForkJoinPool::shutdownNow);
+    }
+
+    private static DomainBareJid domainOrDefault(String configured) {
+        try {
+            return parseDomain(configured);
+        } catch (IllegalArgumentException e) {
+            LOG.error("{}: key 'domain': {}; using localhost", ServerConfig.PID, e.getMessage());
+            return parseDomain("localhost");
+        }
+    }
+
+    /**
+     * A domain as configured or typed by an operator. jxmpp accepts almost any string as a
+     * domainpart, so the DNS rules (letters, digits and hyphens per label, via IDNA) are checked
+     * here; an IP literal in brackets is taken as it is.
+     */
+    private static DomainBareJid parseDomain(String domain) {
+        if (domain == null || domain.isBlank()) {
+            throw new IllegalArgumentException("the domain is empty");
+        }
+        String trimmed = domain.trim();
+        String name = trimmed.endsWith(".") ? trimmed.substring(0, trimmed.length() - 1) : trimmed;
+        if (!(name.startsWith("[") && name.endsWith("]"))) {
+            try {
+                IDN.toASCII(name, IDN.USE_STD3_ASCII_RULES);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("'" + trimmed + "' is not a valid domain", e);
+            }
+        }
+        try {
+            return JidCreate.domainBareFrom(name);
+        } catch (XmppStringprepException e) {
+            throw new IllegalArgumentException("'" + trimmed + "' is not a valid domain: " + e.getMessage(), e);
+        }
+    }
+
+    /** The served domain, for showing JIDs. */
+    DomainBareJid domain() {
+        return domain;
+    }
+
+    @Override
+    public void create(String username, String password) throws UserException {
+        String local = localpart(username);
+        List<ScramCredential> credentials = credentials(preparePassword(password));
+        if (!storage(() -> store.create(local, credentials))) {
+            throw new UserException("user " + jid(local) + " already exists");
+        }
+    }
+
+    @Override
+    public void setPassword(String username, String password) throws UserException {
+        String local = localpart(username);
+        List<ScramCredential> credentials = credentials(preparePassword(password));
+        if (!storage(() -> store.setCredentials(local, credentials))) {
+            throw new UserException("no such user: " + jid(local));
+        }
+    }
+
+    @Override
+    public void delete(String username) throws UserException {
+        String local = localpart(username);
+        if (!storage(() -> store.delete(local))) {
+            throw new UserException("no such user: " + jid(local));
+        }
+    }
+
+    @Override
+    public boolean exists(String username) throws UserException {
+        String local = localpart(username);
+        return storage(() -> store.exists(local));
+    }
+
+    @Override
+    public List<String> list(int offset, int limit) throws UserException {
+        if (offset < 0 || limit < 0) {
+            throw new UserException("offset and limit must not be negative");
+        }
+        return storage(() -> store.list(offset, limit));
+    }
+
+    @Override
+    public int count() throws UserException {
+        return storage(store::count);
+    }
+
+    /**
+     * Reads and validates every line first, so a bad line writes nothing; then derives the
+     * credentials on all cores (PBKDF2 dominates) and writes them in batches of {@link #IMPORT_BATCH}.
+     */
+    @Override
+    public int importUsers(BufferedReader lines) throws UserException {
+        List<Account> accounts = parse(lines);
+        if (accounts.isEmpty()) {
+            return 0;
+        }
+        ForkJoinPool pool = new ForkJoinPool(Runtime.getRuntime().availableProcessors());
+        imports.add(pool);
+        int written = 0;
+        try {
+            for (int from = 0; from < accounts.size(); from += importBatch) {
+                List<Account> batch = accounts.subList(from, Math.min(from + importBatch, accounts.size()));
+                // A parallel stream started inside the pool runs on the pool's threads.
+                Map<String, List<ScramCredential>> derived = pool.submit(() -> batch.parallelStream()
+                        .collect(Collectors.toMap(Account::localpart, a -> credentials(a.password()),
+                                (a, b) -> a, LinkedHashMap::new)))
+                        .get();
+                int done = written;
+                storage(() -> {
+                    store.upsertAll(derived);
+                    return null;
+                }, "after " + done + " of " + accounts.size() + " accounts were written");
+                written += derived.size();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UserException("import interrupted after " + written + " of " + accounts.size() + " accounts");
+        } catch (CancellationException | RejectedExecutionException e) {
+            throw new UserException("import stopped (the auth bundle is stopping) after " + written + " of "
+                    + accounts.size() + " accounts");
+        } catch (ExecutionException e) {
+            throw new UserException("import failed after " + written + " of " + accounts.size() + " accounts: "
+                    + e.getCause(), e.getCause());
+        } finally {
+            imports.remove(pool);
+            pool.shutdownNow();
+        }
+        return written;
+    }
+
+    /** One valid line of an import file. */
+    private record Account(String localpart, String password) {
+    }
+
+    private List<Account> parse(BufferedReader lines) throws UserException {
+        List<Account> accounts = new ArrayList<>();
+        Map<String, Integer> firstLine = new HashMap<>();
+        int number = 0;
+        try {
+            String line;
+            while ((line = lines.readLine()) != null) {
+                number++;
+                String text = line.stripLeading();
+                if (text.isEmpty() || text.startsWith("#")) {
+                    continue;
+                }
+                // The name ends at the first whitespace; the password is the rest of the line after
+                // that whitespace run, so it may contain spaces itself.
+                int end = 0;
+                while (end < text.length() && !Character.isWhitespace(text.charAt(end))) {
+                    end++;
+                }
+                String password = text.substring(end).stripLeading();
+                if (password.isEmpty()) {
+                    throw new UserException("line " + number + ": no password after '" + text.substring(0, end) + "'");
+                }
+                String local;
+                String prepared;
+                try {
+                    local = localpart(text.substring(0, end));
+                    prepared = preparePassword(password);
+                } catch (UserException e) {
+                    throw new UserException("line " + number + ": " + e.getMessage());
+                }
+                Integer earlier = firstLine.putIfAbsent(local, number);
+                if (earlier != null) {
+                    throw new UserException("line " + number + ": " + jid(local) + " is already on line " + earlier);
+                }
+                accounts.add(new Account(local, prepared));
+            }
+        } catch (IOException e) {
+            throw new UserException("cannot read the import after line " + number + ": " + e.getMessage(), e);
+        }
+        return accounts;
+    }
+
+    /**
+     * The prepared localpart of {@code user} or {@code user@domain}, where the domain must be the
+     * served one.
+     */
+    String localpart(String username) throws UserException {
+        if (username == null || username.isBlank()) {
+            throw new UserException("the username is empty");
+        }
+        String name = username.trim();
+        if (name.indexOf('/') >= 0) {
+            throw new UserException("'" + name + "' has a resource: give user or user@" + domain);
+        }
+        int at = name.indexOf('@');
+        if (at >= 0) {
+            String given = name.substring(at + 1);
+            DomainBareJid givenDomain;
+            try {
+                givenDomain = parseDomain(given);
+            } catch (IllegalArgumentException e) {
+                throw new UserException(e.getMessage());
+            }
+            if (!givenDomain.equals(domain)) {
+                throw new UserException("domain " + givenDomain + " is not served here (this server serves " + domain + ")");
+            }
+            name = name.substring(0, at);
+        }
+        try {
+            return Precis.username(name);
+        } catch (IllegalArgumentException e) {
+            throw new UserException(e.getMessage());
+        }
+    }
+
+    private static String preparePassword(String password) throws UserException {
+        try {
+            return Precis.password(password);
+        } catch (IllegalArgumentException e) {
+            throw new UserException(e.getMessage());
+        }
+    }
+
+    /** One credential per hash, each with its own random salt. */
+    List<ScramCredential> credentials(String preparedPassword) {
+        int iterations = settings.iterations();
+        List<ScramCredential> credentials = new ArrayList<>(HASHES.size());
+        for (ScramHash hash : HASHES) {
+            byte[] salt = new byte[Scram.SALT_LENGTH];
+            random.nextBytes(salt);
+            credentials.add(Scram.credential(hash, preparedPassword, salt, iterations));
+        }
+        return credentials;
+    }
+
+    private String jid(String localpart) {
+        return localpart + "@" + domain;
+    }
+
+    private static <T> T storage(Supplier<T> call) throws UserException {
+        return storage(call, null);
+    }
+
+    private static <T> T storage(Supplier<T> call, String context) throws UserException {
+        try {
+            return call.get();
+        } catch (StorageException e) {
+            throw new UserException("storage failed" + (context == null ? "" : " " + context) + ": "
+                    + e.getMessage(), e);
+        }
+    }
+}

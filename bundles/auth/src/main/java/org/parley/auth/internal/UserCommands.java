@@ -1,0 +1,95 @@
+package org.parley.auth.internal;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.StringJoiner;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.parley.api.auth.UserException;
+import org.parley.api.auth.UserManager;
+
+/**
+ * Shell commands for operators, {@code user:add alice@example.org secret} and so on. Gogo finds
+ * the methods by name, so this class needs no Gogo API. {@code import} is a Java keyword: Gogo
+ * looks up a keyword function as the method named with a leading underscore, {@code _import}.
+ * Each method returns the line to print or throws a UserException whose message is the error.
+ */
+@Component(service = Object.class, configurationPid = ServerConfig.PID,
+        property = {"osgi.command.scope=user",
+            "osgi.command.function=add", "osgi.command.function=passwd", "osgi.command.function=delete",
+            "osgi.command.function=list", "osgi.command.function=import", "osgi.command.function=count"})
+public final class UserCommands {
+    private static final int PAGE = 1000;
+
+    private final UserManager users;
+    private volatile String domain;
+
+    @Activate
+    public UserCommands(@Reference UserManager users, ServerConfig server) {
+        this.users = users;
+        this.domain = server.domain().trim().toLowerCase(Locale.ROOT);
+    }
+
+    @Modified
+    void modified(ServerConfig server) {
+        domain = server.domain().trim().toLowerCase(Locale.ROOT);
+    }
+
+    public String add(String jid, String password) throws UserException {
+        users.create(jid, password);
+        return "created " + bare(jid);
+    }
+
+    public String passwd(String jid, String password) throws UserException {
+        users.setPassword(jid, password);
+        return "password of " + bare(jid) + " changed";
+    }
+
+    public String delete(String jid) throws UserException {
+        users.delete(jid);
+        return "deleted " + bare(jid);
+    }
+
+    /** Every account's JID, one per line, in order. */
+    public String list() throws UserException {
+        StringJoiner out = new StringJoiner("\n");
+        for (int offset = 0; ; offset += PAGE) {
+            List<String> page = users.list(offset, PAGE);
+            page.forEach(localpart -> out.add(localpart + "@" + domain));
+            if (page.size() < PAGE) {
+                return out.toString();
+            }
+        }
+    }
+
+    public String count() throws UserException {
+        return Integer.toString(users.count());
+    }
+
+    /** {@code user:import FILE}: lines of {@code user-or-jid password}, UTF-8. */
+    public String _import(String file) throws UserException {
+        Path path = Path.of(file).toAbsolutePath();
+        long start = System.nanoTime();
+        int n;
+        try (BufferedReader reader = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
+            n = users.importUsers(reader);
+        } catch (IOException e) {
+            throw new UserException("cannot read " + path + ": " + e.getMessage(), e);
+        }
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        return "imported " + n + " accounts from " + path + " in " + millis + " ms";
+    }
+
+    /** The JID to show for what the operator typed: user@domain whether or not a domain was given. */
+    private String bare(String jid) {
+        String name = jid.trim();
+        return name.indexOf('@') >= 0 ? name : name + "@" + domain;
+    }
+}

@@ -1,0 +1,17 @@
+package org.parley.auth.internal;
+
+import java.lang.annotation.Annotation;
+
+/** An {@link AuthConfig} as SCR would build it from a configuration. */
+record AuthConfigValue(int iterations, int failureThreshold, int failureWindowSeconds, int failureDelayBaseMillis,
+        int failureDelayMaxMillis, int failureTrackedAddresses) implements AuthConfig {
+
+    static AuthConfigValue defaults() {
+        return new AuthConfigValue(4096, 3, 60, 1000, 30000, 10000);
+    }
+
+    @Override
+    public Class<? extends Annotation> annotationType() {
+        return AuthConfig.class;
+    }
+}
