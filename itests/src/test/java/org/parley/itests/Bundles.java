@@ -24,7 +24,12 @@ public final class Bundles {
 
     /** The im bundle as the distribution ships it. */
     public static Path imJar(Path dist) {
-        return dist.resolve("system/org/parley/parley-im/0.1.0-SNAPSHOT/parley-im-0.1.0-SNAPSHOT.jar");
+        return parleyJar(dist, "im");
+    }
+
+    /** A Parley bundle as the distribution ships it, by module name (im, auth, storage-jdbc...). */
+    public static Path parleyJar(Path dist, String module) {
+        return dist.resolve("system/org/parley/parley-" + module + "/0.1.0-SNAPSHOT/parley-" + module + "-0.1.0-SNAPSHOT.jar");
     }
 
     public static Manifest manifest(Path jar) throws IOException {
