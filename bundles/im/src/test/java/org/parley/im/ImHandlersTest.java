@@ -3,8 +3,6 @@ package org.parley.im;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import org.jxmpp.jid.DomainBareJid;
-import org.jxmpp.jid.impl.JidCreate;
 import org.junit.jupiter.api.Test;
 import org.parley.api.routing.ServerInfo;
 import org.parley.api.stanza.Element;
@@ -15,22 +13,7 @@ import org.parley.im.ping.PingHandler;
 import org.parley.im.version.VersionHandlerAccess;
 
 class ImHandlersTest {
-    private static final ServerInfo SERVER = new ServerInfo() {
-        @Override
-        public DomainBareJid domain() {
-            return JidCreate.domainBareFromOrThrowUnchecked("example.org");
-        }
-
-        @Override
-        public String productName() {
-            return "Parley";
-        }
-
-        @Override
-        public String version() {
-            return "1.2.3";
-        }
-    };
+    private static final ServerInfo SERVER = TestServer.INSTANCE;
 
     private static Stanza iq(String type, String to, Element payload) {
         Element.Builder b = Element.builder("iq", Namespaces.CLIENT).attribute("type", type).attribute("id", "q1")

@@ -5,33 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Map;
-import org.jxmpp.jid.DomainBareJid;
-import org.jxmpp.jid.impl.JidCreate;
 import org.junit.jupiter.api.Test;
 import org.parley.api.routing.IqHandler;
 import org.parley.api.routing.ServerInfo;
+import org.parley.im.TestServer;
 import org.parley.api.stanza.Element;
 import org.parley.api.stanza.Namespaces;
 import org.parley.api.stanza.Stanza;
 import org.parley.api.stanza.StanzaErrorCondition;
 
 class DiscoHandlerTest {
-    private static final ServerInfo SERVER = new ServerInfo() {
-        @Override
-        public DomainBareJid domain() {
-            return JidCreate.domainBareFromOrThrowUnchecked("example.org");
-        }
-
-        @Override
-        public String productName() {
-            return "Parley";
-        }
-
-        @Override
-        public String version() {
-            return "1";
-        }
-    };
+    private static final ServerInfo SERVER = TestServer.INSTANCE;
 
     private static Stanza query(String to, String ns) {
         return Stanza.create(Element.builder("iq", Namespaces.CLIENT).attribute("type", "get").attribute("id", "d1")
