@@ -50,12 +50,26 @@ public final class StreamRouter implements ConnectionHandler, StanzaRouter, Sess
     private volatile RouterConfig config;
     private volatile SaslService sasl;
 
+    /** Refuses values the router cannot work with, naming the key. */
+    static void validate(RouterConfig c) {
+        if (c.handlerGraceMillis() < 0) {
+            throw new IllegalArgumentException("handlerGraceMillis must not be negative, got " + c.handlerGraceMillis());
+        }
+        if (c.authTimeoutSeconds() < 1) {
+            throw new IllegalArgumentException("authTimeoutSeconds must be at least 1, got " + c.authTimeoutSeconds());
+        }
+        if (c.maxAuthAttempts() < 1) {
+            throw new IllegalArgumentException("maxAuthAttempts must be at least 1, got " + c.maxAuthAttempts());
+        }
+    }
+
     @Activate
     public StreamRouter(BundleContext context, ServerConfig server, RouterConfig config) {
         this(context.getBundle().getVersion().toString(), server, config);
     }
 
     StreamRouter(String version, ServerConfig server, RouterConfig config) {
+        validate(config);
         this.config = config;
         ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "parley-router-timer");
@@ -70,9 +84,17 @@ public final class StreamRouter implements ConnectionHandler, StanzaRouter, Sess
         LOG.info("Serving domain {}", delivery.domain());
     }
 
+    /** Applies a changed configuration; never throws (see ClientTransport#modified for why). */
     @Modified
     void modified(ServerConfig server, RouterConfig newConfig) {
-        DomainBareJid newDomain = parseDomain(server.domain());
+        DomainBareJid newDomain;
+        try {
+            newDomain = parseDomain(server.domain());
+            validate(newConfig);
+        } catch (IllegalArgumentException e) {
+            LOG.error("Refused the new router configuration: {}; the previous settings stay in force", e.getMessage());
+            return;
+        }
         if (!newDomain.equals(delivery.domain())) {
             LOG.warn("The domain changed from {} to {}: new connections use it; {} connected session(s) keep the old one until they reconnect",
                     delivery.domain(), newDomain, sessions.count());
@@ -91,6 +113,10 @@ public final class StreamRouter implements ConnectionHandler, StanzaRouter, Sess
     }
 
     private static DomainBareJid parseDomain(String domain) {
+        // jxmpp reads "a@b/c" as a full JID and keeps only a part of it: a domain must be only that.
+        if (domain == null || domain.isBlank() || domain.chars().anyMatch(c -> c == '@' || c == '/' || Character.isWhitespace(c))) {
+            throw new IllegalArgumentException("domain: '" + domain + "' is not a valid XMPP domain");
+        }
         try {
             return JidCreate.domainBareFrom(domain);
         } catch (XmppStringprepException e) {

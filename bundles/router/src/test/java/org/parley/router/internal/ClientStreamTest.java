@@ -291,6 +291,15 @@ class ClientStreamTest {
         assertEquals(0, router.count());
     }
 
+    @Test
+    void aBadConfigurationChangeIsRefusedAndTheRouterKeepsItsSettings() {
+        router.modified(serverConfig("not a domain@@"), routerConfig(false, 3));
+        assertEquals("example.org", router.domain().toString());
+        assertTrue(router.config().requireTls(), "nothing of the refused change was applied");
+        router.modified(serverConfig("example.org"), routerConfig(true, 0));
+        assertEquals(3, router.config().maxAuthAttempts());
+    }
+
     static ServerConfig serverConfig(String domain) {
         return new ServerConfig() {
             @Override

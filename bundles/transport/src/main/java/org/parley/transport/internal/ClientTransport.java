@@ -48,15 +48,27 @@ public final class ClientTransport {
         bind(config);
     }
 
+    /**
+     * Applies a changed configuration. Never throws: Felix SCR answers an exception from here by
+     * restarting the component with the new configuration, which would take the listener down
+     * for a bad value instead of refusing the value.
+     */
     @Modified
     void modified(TransportConfig newConfig) throws IOException {
-        validate(newConfig);
+        try {
+            validate(newConfig);
+        } catch (IllegalArgumentException e) {
+            LOG.error("Refused the new transport configuration: {}; the previous settings stay in force", e.getMessage());
+            return;
+        }
         boolean rebind = !newConfig.bindAddress().equals(config.bindAddress()) || newConfig.c2sPort() != config.c2sPort()
                 || newConfig.c2sTlsPort() != config.c2sTlsPort();
         TransportConfig old = config;
         this.config = newConfig;
         this.limits = limitsOf(newConfig);
         limiter.setMaxPerAddress(newConfig.maxConnectionsPerAddress());
+        LOG.info("Applied transport settings: maxStanzaBytes={}, maxConnectionsPerAddress={}, idleTimeoutSeconds={} (for new connections)",
+                newConfig.maxStanzaBytes(), newConfig.maxConnectionsPerAddress(), newConfig.idleTimeoutSeconds());
         if (rebind) {
             acceptor.unbind();
             try {
