@@ -1,0 +1,113 @@
+package org.parley.benchmarks;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
+
+/**
+ * Opens many authenticated, idle client sessions against a running server (STARTTLS, SASL
+ * PLAIN, bind, initial presence) and holds them, so the server's memory per idle TLS session
+ * can be read off with jcmd and /proc while they are held. Loopback only.
+ *
+ * <pre>java -cp benchmarks/target/benchmarks.jar org.parley.benchmarks.IdleSessions PORT DOMAIN COUNT HOLD_SECONDS</pre>
+ * Accounts user1..userCOUNT with passwords pass1..passCOUNT must exist (bin/parley user import).
+ */
+public final class IdleSessions {
+    private IdleSessions() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int port = Integer.parseInt(args[0]);
+        String domain = args[1];
+        int count = Integer.parseInt(args[2]);
+        int holdSeconds = Integer.parseInt(args[3]);
+        SSLContext tls = SSLContext.getInstance("TLS");
+        // The probe measures the server; it talks only to 127.0.0.1 and does not check the certificate.
+        tls.init(null, new TrustManager[] {new TrustAll()}, new SecureRandom());
+        List<Socket> held = new ArrayList<>(count);
+        long start = System.nanoTime();
+        for (int i = 1; i <= count; i++) {
+            held.add(open(tls, port, domain, "user" + i, "pass" + i));
+            if (i % 500 == 0) {
+                System.out.printf("%d sessions open (%.1f s)%n", i, (System.nanoTime() - start) / 1e9);
+            }
+        }
+        System.out.printf("ALL %d sessions open in %.1f s; holding %d s%n", count, (System.nanoTime() - start) / 1e9, holdSeconds);
+        Thread.sleep(holdSeconds * 1000L);
+        for (Socket s : held) {
+            s.close();
+        }
+    }
+
+    private static Socket open(SSLContext tls, int port, String domain, String user, String password) throws IOException {
+        Socket plain = new Socket("127.0.0.1", port);
+        plain.setSoTimeout(15_000);
+        plain.setTcpNoDelay(true);
+        String header = "<?xml version='1.0'?><stream:stream to='" + domain
+                + "' xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' version='1.0'>";
+        send(plain.getOutputStream(), header + "<starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>");
+        readUntil(plain.getInputStream(), "<proceed");
+        SSLSocket s = (SSLSocket) tls.getSocketFactory().createSocket(plain, domain, port, true);
+        s.startHandshake();
+        OutputStream out = s.getOutputStream();
+        InputStream in = s.getInputStream();
+        send(out, header);
+        readUntil(in, "</stream:features>");
+        String auth = Base64.getEncoder().encodeToString(("\0" + user + "\0" + password).getBytes(StandardCharsets.UTF_8));
+        send(out, "<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>" + auth + "</auth>");
+        readUntil(in, "<success");
+        send(out, header);
+        readUntil(in, "</stream:features>");
+        send(out, "<iq type='set' id='b'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'/></iq>");
+        readUntil(in, "</iq>");
+        send(out, "<presence/><iq type='get' id='p'><ping xmlns='urn:xmpp:ping'/></iq>");
+        readUntil(in, "id='p'");
+        return s;
+    }
+
+    private static void send(OutputStream out, String xml) throws IOException {
+        out.write(xml.getBytes(StandardCharsets.UTF_8));
+        out.flush();
+    }
+
+    private static void readUntil(InputStream in, String marker) throws IOException {
+        StringBuilder seen = new StringBuilder();
+        byte[] buf = new byte[4096];
+        while (seen.indexOf(marker) < 0) {
+            int n = in.read(buf);
+            if (n < 0) {
+                throw new IOException("closed before '" + marker + "': " + seen);
+            }
+            seen.append(new String(buf, 0, n, StandardCharsets.UTF_8));
+            if (seen.indexOf("<failure") >= 0 || seen.indexOf("<stream:error") >= 0) {
+                throw new IOException("refused: " + seen);
+            }
+        }
+    }
+
+    private static final class TrustAll implements X509TrustManager {
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) {
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType) {
+        }
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+            return new X509Certificate[0];
+        }
+    }
+}
