@@ -18,7 +18,8 @@ public interface PasswordAuthenticator {
     }
 
     /**
-     * @param username the prepared localpart
+     * @param username the prepared localpart (RFC 7622 UsernameCaseMapped)
+     * @param password the prepared password (RFC 8265 OpaqueString)
      * @return a stage that may complete on another thread; never blocks the caller
      */
     CompletionStage<Result> authenticate(String username, String password);

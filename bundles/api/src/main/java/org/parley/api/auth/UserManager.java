@@ -26,7 +26,8 @@ public interface UserManager {
      * lines starting with '#' are skipped. Existing accounts get the new password.
      *
      * @return the number of accounts written
-     * @throws UserException naming the first bad line; accounts before it are kept
+     * @throws UserException naming the first bad line, in which case nothing is written; or a
+     *     storage failure part-way, whose message says how many accounts were written before it
      */
     int importUsers(BufferedReader lines) throws UserException;
 }

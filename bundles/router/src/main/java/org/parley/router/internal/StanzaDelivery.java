@@ -9,6 +9,7 @@ import org.jxmpp.jid.Jid;
 import org.parley.api.routing.Component;
 import org.parley.api.routing.MessageInterceptor;
 import org.parley.api.routing.PresenceInterceptor;
+import org.parley.api.routing.RemoteRouter;
 import org.parley.api.routing.StanzaRouter;
 import org.parley.api.session.Session;
 import org.parley.api.stanza.Stanza;
@@ -16,8 +17,8 @@ import org.parley.api.stanza.StanzaErrorCondition;
 
 /**
  * The routing rules of RFC 6120 section 10 and RFC 6121 section 8 for what exists today: the
- * server itself (iq handlers), local accounts and their sessions, and components. A stanza for
- * another domain is answered with remote-server-not-found until federation exists.
+ * server itself (iq handlers), local accounts and their sessions, components, and other domains
+ * through a {@link RemoteRouter} when one is registered (remote-server-not-found otherwise).
  */
 final class StanzaDelivery implements StanzaRouter {
     private final SessionTable sessions;
@@ -26,6 +27,7 @@ final class StanzaDelivery implements StanzaRouter {
     private final Interceptors<PresenceInterceptor> presenceInterceptors;
     private final Map<DomainBareJid, Component> components = new ConcurrentHashMap<>();
     private volatile DomainBareJid domain;
+    private volatile RemoteRouter remote;
 
     StanzaDelivery(DomainBareJid domain, SessionTable sessions, IqDispatcher iqs,
             Interceptors<MessageInterceptor> messageInterceptors, Interceptors<PresenceInterceptor> presenceInterceptors) {
@@ -42,6 +44,14 @@ final class StanzaDelivery implements StanzaRouter {
 
     void setDomain(DomainBareJid domain) {
         this.domain = domain;
+    }
+
+    void setRemoteRouter(RemoteRouter router) {
+        this.remote = router;
+    }
+
+    RemoteRouter remoteRouter() {
+        return remote;
     }
 
     void addComponent(DomainBareJid componentDomain, Component component) {
@@ -83,7 +93,10 @@ final class StanzaDelivery implements StanzaRouter {
             Component component = components.get(toDomain);
             if (component != null) {
                 component.receive(stanza);
-            } else {
+                return;
+            }
+            RemoteRouter federation = remote;
+            if (federation == null || !federation.route(toDomain, stanza)) {
                 bounce(stanza, StanzaErrorCondition.REMOTE_SERVER_NOT_FOUND);
             }
             return;

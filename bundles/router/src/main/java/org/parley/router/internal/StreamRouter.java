@@ -137,6 +137,18 @@ public final class StreamRouter implements ConnectionHandler, StanzaRouter, Sess
         }
     }
 
+    /** Federation, when a server-to-server bundle is deployed. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    void setRemoteRouter(org.parley.api.routing.RemoteRouter router) {
+        delivery.setRemoteRouter(router);
+    }
+
+    void unsetRemoteRouter(org.parley.api.routing.RemoteRouter router) {
+        if (delivery.remoteRouter() == router) {
+            delivery.setRemoteRouter(null);
+        }
+    }
+
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
     void addIqHandler(IqHandler handler, Map<String, Object> properties) {
         iqs.add(new IqDispatcher.Registration(handler, ranking(properties), serviceId(properties)), namespaces(properties));

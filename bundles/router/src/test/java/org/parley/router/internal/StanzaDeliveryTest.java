@@ -210,6 +210,22 @@ class StanzaDeliveryTest {
     }
 
     @Test
+    void messageToAnotherDomainGoesToTheRemoteRouterWhenOneIsRegistered() {
+        List<String> routed = new ArrayList<>();
+        delivery.setRemoteRouter((domain, stanza) -> routed.add(domain + " " + stanza.to()));
+        delivery.routeFrom(message("alice@example.org/laptop", "carol@elsewhere.net", "chat"), alice);
+        assertEquals(List.of("elsewhere.net carol@elsewhere.net"), routed);
+        assertTrue(alice.received.isEmpty());
+    }
+
+    @Test
+    void aDomainTheRemoteRouterDeclinesIsRemoteServerNotFound() {
+        delivery.setRemoteRouter((domain, stanza) -> false);
+        delivery.routeFrom(message("alice@example.org/laptop", "carol@elsewhere.net", "chat"), alice);
+        assertEquals(StanzaErrorCondition.REMOTE_SERVER_NOT_FOUND, alice.received.get(0).errorCondition());
+    }
+
+    @Test
     void stanzaToComponentDomainReachesTheComponent() {
         List<Stanza> got = new ArrayList<>();
         Component muc = got::add;
