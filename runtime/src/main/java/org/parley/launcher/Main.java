@@ -196,7 +196,7 @@ public final class Main {
     }
 
     static Path controlSocket(Instance instance) {
-        return instance.data.resolve(ControlProtocol.SOCKET_FILE);
+        return ControlProtocol.socketPath(instance.data);
     }
 
     /** Logback (inside OSGi) reads these system properties when it first configures itself. */

@@ -4,7 +4,11 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -25,6 +29,9 @@ public final class ControlProtocol {
     /** Exit code for words that name no command, or the wrong number of arguments. */
     public static final int USAGE = 2;
 
+    /** Unix-domain socket paths longer than this do not fit in sockaddr_un on Linux (108 bytes with the NUL). */
+    static final int MAX_SOCKET_PATH = 100;
+
     private static final int MAX_WORDS = 64;
     private static final int MAX_BYTES = 64 * 1024 * 1024;
 
@@ -33,6 +40,24 @@ public final class ControlProtocol {
     }
 
     private ControlProtocol() {
+    }
+
+    /**
+     * Where an instance's control socket lives: {@code control.sock} in its data directory, or,
+     * when that path is too long for a Unix-domain socket, a name derived from the data directory
+     * in the system's temporary directory. Server and client both call this, so they agree.
+     */
+    public static Path socketPath(Path dataDirectory) {
+        Path preferred = dataDirectory.toAbsolutePath().normalize().resolve(SOCKET_FILE);
+        if (preferred.toString().getBytes(StandardCharsets.UTF_8).length <= MAX_SOCKET_PATH) {
+            return preferred;
+        }
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(preferred.toString().getBytes(StandardCharsets.UTF_8));
+            return Path.of(System.getProperty("java.io.tmpdir"), "parley-" + HexFormat.of().formatHex(hash, 0, 8) + ".sock");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java platform", e);
+        }
     }
 
     public static void writeRequest(DataOutputStream out, List<String> words) throws IOException {

@@ -21,6 +21,21 @@ class ControlProtocolTest {
     }
 
     @Test
+    void socketLivesInTheDataDirectoryWhenThePathFits() {
+        java.nio.file.Path data = java.nio.file.Path.of("/srv/parley/data");
+        assertEquals(data.resolve("control.sock"), ControlProtocol.socketPath(data));
+    }
+
+    @Test
+    void aDataDirectoryTooDeepForAUnixSocketGetsAStableShortPath() {
+        java.nio.file.Path deep = java.nio.file.Path.of("/srv/" + "very-long-directory-name/".repeat(6) + "data");
+        java.nio.file.Path socket = ControlProtocol.socketPath(deep);
+        org.junit.jupiter.api.Assertions.assertTrue(socket.toString().length() <= ControlProtocol.MAX_SOCKET_PATH, socket.toString());
+        assertEquals(socket, ControlProtocol.socketPath(deep), "client and server derive the same path");
+        org.junit.jupiter.api.Assertions.assertNotEquals(socket, ControlProtocol.socketPath(deep.resolveSibling("other")));
+    }
+
+    @Test
     void responseRoundTrip() throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         ControlProtocol.writeResponse(new DataOutputStream(bytes), new ControlProtocol.Response(1, "user exists\n"));

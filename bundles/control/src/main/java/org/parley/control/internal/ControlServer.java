@@ -81,7 +81,7 @@ public final class ControlServer {
             return Path.of(explicit);
         }
         String data = context.getProperty("parley.data");
-        return Path.of(data == null ? "data" : data).resolve(ControlProtocol.SOCKET_FILE);
+        return ControlProtocol.socketPath(Path.of(data == null ? "data" : data));
     }
 
     /** A live socket at our path means another server runs on this instance's data: never steal it. */
