@@ -69,20 +69,33 @@ class SessionTest {
         assertEquals(absent.bareJid(), bounce.getFrom());
     }
 
-    @Test
-    void messageToBareJidGoesToTheHighestPriorityResource() throws Exception {
-        Account carol = server.newAccount("carol");
-        XMPPTCPConnection low = server.login(server.smackConfig(carol, "low").setSendPresence(false).build());
-        XMPPTCPConnection high = server.login(server.smackConfig(carol, "high").setSendPresence(false).build());
+    /** One account signed in twice: resource "low" at priority 1 and "high" at priority 10, both available. */
+    private record TwoResources(Account account, XMPPTCPConnection low, XMPPTCPConnection high, Inbox lowInbox, Inbox highInbox) {
+    }
+
+    private static TwoResources twoResources(String hint) throws Exception {
+        Account account = server.newAccount(hint);
+        XMPPTCPConnection low = server.login(server.smackConfig(account, "low").setSendPresence(false).build());
+        XMPPTCPConnection high = server.login(server.smackConfig(account, "high").setSendPresence(false).build());
         Inbox lowInbox = Inbox.of(low);
         Inbox highInbox = Inbox.of(high);
         low.sendStanza(Xmpp.available(low, 1));
         high.sendStanza(Xmpp.available(high, 10));
+        // A ping answered means the presence before it was processed.
         Xmpp.pingServer(low);
         Xmpp.pingServer(high);
+        return new TwoResources(account, low, high, lowInbox, highInbox);
+    }
+
+    @Test
+    void messageToBareJidGoesToTheHighestPriorityResource() throws Exception {
+        TwoResources carol = twoResources("carol");
+        XMPPTCPConnection low = carol.low();
+        Inbox lowInbox = carol.lowInbox();
+        Inbox highInbox = carol.highInbox();
         XMPPTCPConnection sender = server.login(server.newAccount("sender"));
 
-        sender.sendStanza(Xmpp.chat(sender, carol.bareJid(), "to the bare JID"));
+        sender.sendStanza(Xmpp.chat(sender, carol.account().bareJid(), "to the bare JID"));
         // A fence: sent after, to the low resource's full JID, so it arrives there after anything
         // the bare-JID message might wrongly have delivered to it.
         sender.sendStanza(Xmpp.chat(sender, low.getUser(), "fence"));
@@ -94,15 +107,11 @@ class SessionTest {
 
     @Test
     void messageToAFullJidReachesExactlyThatResource() throws Exception {
-        Account dave = server.newAccount("dave");
-        XMPPTCPConnection low = server.login(server.smackConfig(dave, "low").setSendPresence(false).build());
-        XMPPTCPConnection high = server.login(server.smackConfig(dave, "high").setSendPresence(false).build());
-        Inbox lowInbox = Inbox.of(low);
-        Inbox highInbox = Inbox.of(high);
-        low.sendStanza(Xmpp.available(low, 1));
-        high.sendStanza(Xmpp.available(high, 10));
-        Xmpp.pingServer(low);
-        Xmpp.pingServer(high);
+        TwoResources dave = twoResources("dave");
+        XMPPTCPConnection low = dave.low();
+        XMPPTCPConnection high = dave.high();
+        Inbox lowInbox = dave.lowInbox();
+        Inbox highInbox = dave.highInbox();
         XMPPTCPConnection sender = server.login(server.newAccount("sender"));
 
         sender.sendStanza(Xmpp.chat(sender, low.getUser(), "only for low"));
