@@ -148,9 +148,33 @@ public final class Element implements Node {
         return b;
     }
 
-    /** A copy with one attribute set (or removed when value is null). */
+    /**
+     * A copy with one attribute set (or removed when value is null). The router stamps every
+     * routed stanza this way, so it copies only the attribute array and shares the (immutable)
+     * children.
+     */
     public Element withAttribute(String name, String value) {
-        return toBuilder().attribute(name, value).build();
+        Objects.requireNonNull(name, "name");
+        for (int i = 0; i < attributes.length; i += 2) {
+            if (attributes[i].equals(name)) {
+                if (value == null) {
+                    String[] fewer = new String[attributes.length - 2];
+                    System.arraycopy(attributes, 0, fewer, 0, i);
+                    System.arraycopy(attributes, i + 2, fewer, i, attributes.length - i - 2);
+                    return new Element(this.name, namespace, fewer.length == 0 ? NO_ATTRIBUTES : fewer, children);
+                }
+                String[] replaced = attributes.clone();
+                replaced[i + 1] = value;
+                return new Element(this.name, namespace, replaced, children);
+            }
+        }
+        if (value == null) {
+            return this;
+        }
+        String[] more = Arrays.copyOf(attributes, attributes.length + 2);
+        more[attributes.length] = name;
+        more[attributes.length + 1] = value;
+        return new Element(this.name, namespace, more, children);
     }
 
     @Override
