@@ -292,6 +292,43 @@ class ClientStreamTest {
     }
 
     @Test
+    void aConnectionThatDoesNotBindInTimeIsClosedWithConnectionTimeout() throws Exception {
+        StreamRouter quick = new StreamRouter("1.0.0", serverConfig("example.org"), routerConfig(true, 3, 1));
+        try {
+            FakeConnection idle = new FakeConnection();
+            quick.connected(idle).streamOpened(header("example.org"));
+            long deadline = System.currentTimeMillis() + 5000;
+            while (idle.error == null && System.currentTimeMillis() < deadline) {
+                Thread.sleep(20);
+            }
+            assertEquals(StreamErrorCondition.CONNECTION_TIMEOUT, idle.error);
+        } finally {
+            quick.deactivate();
+        }
+    }
+
+    @Test
+    void aBoundSessionIsNotClosedByTheAuthenticationDeadline() throws Exception {
+        StreamRouter quick = new StreamRouter("1.0.0", serverConfig("example.org"), routerConfig(true, 3, 1));
+        quick.setSasl(router.sasl());
+        try {
+            FakeConnection c = new FakeConnection();
+            ClientStream s = (ClientStream) quick.connected(c);
+            s.streamOpened(header("example.org"));
+            s.element(Element.empty("starttls", Namespaces.TLS));
+            s.streamOpened(header("example.org"));
+            s.element(auth("PLAIN"));
+            s.streamOpened(header("example.org"));
+            s.element(bind("desk"));
+            Thread.sleep(1500);
+            assertNull(c.error);
+            assertFalse(c.closed);
+        } finally {
+            quick.deactivate();
+        }
+    }
+
+    @Test
     void aBadConfigurationChangeIsRefusedAndTheRouterKeepsItsSettings() {
         router.modified(serverConfig("not a domain@@"), routerConfig(false, 3));
         assertEquals("example.org", router.domain().toString());
@@ -315,6 +352,10 @@ class ClientStreamTest {
     }
 
     static RouterConfig routerConfig(boolean requireTls, int maxAuthAttempts) {
+        return routerConfig(requireTls, maxAuthAttempts, 60);
+    }
+
+    static RouterConfig routerConfig(boolean requireTls, int maxAuthAttempts, int authTimeoutSeconds) {
         return new RouterConfig() {
             @Override
             public Class<? extends Annotation> annotationType() {
@@ -333,7 +374,7 @@ class ClientStreamTest {
 
             @Override
             public int authTimeoutSeconds() {
-                return 60;
+                return authTimeoutSeconds;
             }
 
             @Override
