@@ -82,4 +82,28 @@ class ConnectionLimitsTest {
         }
         return false;
     }
+
+    @Test
+    void aClientThatStopsReadingIsDisconnectedInsteadOfBufferedWithoutBound() throws Exception {
+        long logBefore = server.logSize();
+        try (RawXmppClient stalled = server.rawLoggedIn(64 * 1024); RawXmppClient sender = server.rawLoggedIn()) {
+            String stalledJid = stalled.received().replaceAll("(?s).*<jid>([^<]+)</jid>.*", "$1");
+            // The stalled client reads nothing from here on. Headlines are never bounced, so the
+            // sender's own queue stays empty. 240 x 100 KB is well past what the kernel buffers
+            // (the stalled side's receive buffer is fixed small, no autotuning) plus the 70
+            // messages MINA's TLS handler holds before it refuses more.
+            String headline = "<message type='headline' to='" + stalledJid + "'><body>" + "x".repeat(100_000) + "</body></message>";
+            for (int i = 0; i < 240 && !server.logSince(logBefore).contains("stopped reading"); i++) {
+                sender.send(headline);
+            }
+            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (!server.logSince(logBefore).contains("stopped reading") && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertTrue(server.logSince(logBefore).contains("stopped reading"), server.logSince(logBefore));
+            assertTrue(stalled.awaitClose(Duration.ofSeconds(5)), "the stalled connection was closed");
+            sender.send("<iq type='get' id='alive' to='localhost'><ping xmlns='urn:xmpp:ping'/></iq>");
+            sender.await(Pattern.compile("id='alive'"), Duration.ofSeconds(5));
+        }
+    }
 }

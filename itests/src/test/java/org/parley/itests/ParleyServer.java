@@ -584,8 +584,13 @@ public final class ParleyServer implements BeforeAllCallback, AfterAllCallback, 
 
     /** A raw client logged in as a new account over STARTTLS with SASL PLAIN, resource bound. */
     public RawXmppClient rawLoggedIn() throws Exception {
+        return rawLoggedIn(0);
+    }
+
+    /** Like {@link #rawLoggedIn()}, with a fixed socket receive buffer (see {@link RawXmppClient#connect(int, int)}). */
+    public RawXmppClient rawLoggedIn(int receiveBufferBytes) throws Exception {
         Account account = newAccount("raw");
-        RawXmppClient c = raw();
+        RawXmppClient c = track(RawXmppClient.connect(c2sPort, receiveBufferBytes));
         c.login(account, "raw", sslContext);
         return c;
     }

@@ -54,7 +54,19 @@ public final class RawXmppClient implements Closeable {
 
     /** A plain TCP connection (for the STARTTLS port). */
     public static RawXmppClient connect(int port) throws IOException {
+        return connect(port, 0);
+    }
+
+    /**
+     * A plain TCP connection whose receive buffer is fixed at {@code receiveBufferBytes} (0 keeps
+     * the kernel's autotuning, which on loopback grows to tens of MB): a small one makes a client
+     * that stops reading push back on the server quickly.
+     */
+    public static RawXmppClient connect(int port, int receiveBufferBytes) throws IOException {
         Socket s = new Socket();
+        if (receiveBufferBytes > 0) {
+            s.setReceiveBufferSize(receiveBufferBytes);
+        }
         s.connect(new InetSocketAddress("127.0.0.1", port), 5000);
         s.setTcpNoDelay(true);
         return new RawXmppClient(s);

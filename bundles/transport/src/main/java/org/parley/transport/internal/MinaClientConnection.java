@@ -36,7 +36,10 @@ final class MinaClientConnection implements ClientConnection, XmppStreamParser.L
     static final String SSL_FILTER = "tls";
     /**
      * Bytes queued for a client that is not reading before it is disconnected: a stalled or
-     * malicious reader must not make the server buffer without bound.
+     * malicious reader must not make the server buffer without bound. This bounds plaintext
+     * connections; once TLS is on, MINA's TLS handler bounds the queue first (64 messages waiting,
+     * then a BufferOverflowException that {@link XmppIoHandler#exceptionCaught} turns into a
+     * disconnect), because it passes only a few encrypted writes down to where these bytes count.
      */
     static final long MAX_QUEUED_BYTES = 8L * 1024 * 1024;
 

@@ -85,7 +85,13 @@ final class XmppIoHandler extends IoHandlerAdapter {
 
     @Override
     public void exceptionCaught(IoSession session, Throwable cause) {
-        LOG.debug("Connection {} failed: {}", session.getRemoteAddress(), cause.toString());
+        if (cause instanceof java.nio.BufferOverflowException) {
+            // MINA's TLS handler queues at most 64 plaintext writes behind 6 unacknowledged ones
+            // and refuses the next with this exception: the client has stopped reading.
+            LOG.warn("Disconnecting {}: it stopped reading and its TLS send queue is full", session.getRemoteAddress());
+        } else {
+            LOG.debug("Connection {} failed: {}", session.getRemoteAddress(), cause.toString());
+        }
         session.closeNow();
     }
 
