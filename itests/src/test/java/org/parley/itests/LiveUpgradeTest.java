@@ -35,7 +35,7 @@ class LiveUpgradeTest {
     static final ParleyServer server = ParleyServer.builder().build();
 
     @Test
-    void upgradingImKeepsClientsConnectedAndNoPingIsRefused() throws Exception {
+    void upgradingImKeepsClientsConnectedAndNoPingIsRefusedAndRemovingTheJarRevertsIt() throws Exception {
         Path shipped = Bundles.imJar(server.dist());
         assertEquals("org.parley.im", Bundles.symbolicName(shipped));
         String oldVersion = Bundles.version(shipped);
@@ -95,6 +95,12 @@ class LiveUpgradeTest {
         assertTrue(client.isAuthenticated());
         assertEquals(streamId, client.getStreamId(), "still the stream opened before the upgrade");
         assertTrue(server.login(server.newAccount("after-upgrade")).isAuthenticated(), "a new login after the upgrade");
+
+        // Taking the jar out of deploy/ reverts to the distribution's im, again under the same client.
+        Files.delete(server.base().resolve("deploy").resolve(upgrade.getFileName()));
+        assertEquals(oldVersion, awaitVersion(client, oldVersion), "the version answer after removing the upgrade");
+        assertTrue(server.logSince(logBefore).contains("Reverting org.parley.im"), server.logSince(logBefore));
+        assertEquals(streamId, client.getStreamId(), "still the same stream after the revert");
         System.out.println("live upgrade: " + pinger.sent.get() + " pings, all answered with a result; log during the upgrade:\n"
                 + server.logSince(logBefore));
     }
