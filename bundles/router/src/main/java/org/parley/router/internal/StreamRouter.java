@@ -1,10 +1,13 @@
 package org.parley.router.internal;
 
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import org.jxmpp.jid.DomainBareJid;
+import org.jxmpp.jid.EntityBareJid;
+import org.jxmpp.jid.EntityFullJid;
 import org.jxmpp.jid.impl.JidCreate;
 import org.jxmpp.stringprep.XmppStringprepException;
 import org.osgi.framework.BundleContext;
@@ -23,10 +26,13 @@ import org.parley.api.connection.StreamHandler;
 import org.parley.api.routing.IqHandler;
 import org.parley.api.routing.MessageInterceptor;
 import org.parley.api.routing.PresenceInterceptor;
+import org.parley.api.routing.RemoteRouter;
 import org.parley.api.routing.ServerInfo;
 import org.parley.api.routing.StanzaRouter;
+import org.parley.api.session.Session;
 import org.parley.api.session.SessionRegistry;
 import org.parley.api.stanza.Stanza;
+import org.parley.api.stanza.StreamErrorCondition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -107,7 +113,7 @@ public final class StreamRouter implements ConnectionHandler, StanzaRouter, Sess
     @Deactivate
     void deactivate() {
         for (var session : sessions.all()) {
-            session.close(org.parley.api.stanza.StreamErrorCondition.SYSTEM_SHUTDOWN, "The server is stopping");
+            session.close(StreamErrorCondition.SYSTEM_SHUTDOWN, "The server is stopping");
         }
         timer.shutdownNow();
     }
@@ -139,11 +145,11 @@ public final class StreamRouter implements ConnectionHandler, StanzaRouter, Sess
 
     /** Federation, when a server-to-server bundle is deployed. */
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-    void setRemoteRouter(org.parley.api.routing.RemoteRouter router) {
+    void setRemoteRouter(RemoteRouter router) {
         delivery.setRemoteRouter(router);
     }
 
-    void unsetRemoteRouter(org.parley.api.routing.RemoteRouter router) {
+    void unsetRemoteRouter(RemoteRouter router) {
         if (delivery.remoteRouter() == router) {
             delivery.setRemoteRouter(null);
         }
@@ -214,7 +220,7 @@ public final class StreamRouter implements ConnectionHandler, StanzaRouter, Sess
         if (value instanceof String[] array) {
             return List.of(array);
         }
-        if (value instanceof java.util.Collection<?> c) {
+        if (value instanceof Collection<?> c) {
             return c.stream().map(Object::toString).toList();
         }
         LOG.error("An iq handler without the {} service property handles nothing", IqHandler.NAMESPACE);
@@ -264,17 +270,17 @@ public final class StreamRouter implements ConnectionHandler, StanzaRouter, Sess
     }
 
     @Override
-    public org.parley.api.session.Session session(org.jxmpp.jid.EntityFullJid jid) {
+    public Session session(EntityFullJid jid) {
         return sessions.session(jid);
     }
 
     @Override
-    public List<org.parley.api.session.Session> sessions(org.jxmpp.jid.EntityBareJid user) {
+    public List<Session> sessions(EntityBareJid user) {
         return sessions.sessions(user);
     }
 
     @Override
-    public java.util.Collection<org.parley.api.session.Session> all() {
+    public Collection<Session> all() {
         return sessions.all();
     }
 
