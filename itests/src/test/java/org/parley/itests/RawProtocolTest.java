@@ -52,6 +52,28 @@ class RawProtocolTest {
         assertFalse(features.contains("mechanisms"), "SASL offered before TLS: " + features);
     }
 
+    /**
+     * Tsung (the load generator) answers a stream header on the first bytes it reads; had the
+     * features left in a write of their own, it sent STARTTLS or SASL before they arrived.
+     */
+    @Test
+    void streamHeaderAndFeaturesArriveInOneRead() throws Exception {
+        Account a = server.newAccount("oneread");
+        RawXmppClient raw = server.raw();
+        raw.send(RawXmppClient.streamHeader(ParleyServer.DOMAIN));
+        assertTrue(raw.readOnce(WAIT).contains("</stream:features>"), raw::transcript);
+        raw.await(Pattern.compile("</stream:features>"), WAIT);
+
+        raw.startTls(server.sslContext());
+        raw.send(RawXmppClient.streamHeader(ParleyServer.DOMAIN));
+        assertTrue(raw.readOnce(WAIT).contains("</stream:features>"), raw::transcript);
+        raw.await(Pattern.compile("</stream:features>"), WAIT);
+
+        assertTrue(raw.authPlain(a.local(), a.password()).success(), raw::transcript);
+        raw.send(RawXmppClient.streamHeader(ParleyServer.DOMAIN));
+        assertTrue(raw.readOnce(WAIT).contains("</stream:features>"), raw::transcript);
+    }
+
     @Test
     void authBeforeStarttlsFailsWithEncryptionRequired() throws Exception {
         Account a = server.newAccount("early");

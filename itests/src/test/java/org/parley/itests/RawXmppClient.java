@@ -150,6 +150,16 @@ public final class RawXmppClient implements Closeable {
     }
 
     /**
+     * Makes exactly one read from the socket, as a client that acts on the first bytes it gets
+     * would, and returns what it got (under TLS: the data of one TLS record).
+     */
+    public String readOnce(Duration timeout) throws IOException {
+        int before = received.size();
+        readSome(System.nanoTime() + timeout.toNanos());
+        return new String(received.toByteArray(), before, received.size() - before, StandardCharsets.UTF_8);
+    }
+
+    /**
      * Reads until the server closes the connection.
      *
      * @return true when it closed within {@code timeout}

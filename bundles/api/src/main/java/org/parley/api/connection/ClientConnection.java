@@ -23,8 +23,13 @@ public interface ClientConnection {
     /** True when this connection can be upgraded with STARTTLS now. */
     boolean canStartTls();
 
-    /** Sends the response stream header ({@code <stream:stream ...>}) with the jabber:client default namespace. */
-    void openStream(String from, String to, String version, String lang);
+    /**
+     * Sends the response stream header ({@code <stream:stream ...>}) with the jabber:client default
+     * namespace, and the stream features after it in the same write. Together, because clients
+     * that take any bytes as the answer to their header (Tsung is one) would otherwise send their
+     * next request on seeing the header alone, before the features told them what they may send.
+     */
+    void openStream(String from, String to, String version, String lang, Element features);
 
     /** Sends one top-level element (a stanza, stream features, a SASL or TLS element). */
     void send(Element element);

@@ -93,8 +93,7 @@ final class ClientStream implements StreamHandler, Session, SaslContext {
             fail(StreamErrorCondition.UNSUPPORTED_VERSION, "XMPP 1.0 streams only");
             return;
         }
-        connection.openStream(domain.toString(), authenticated ? jidString() : header.from(), "1.0", "en");
-        connection.send(features());
+        connection.openStream(domain.toString(), authenticated ? jidString() : header.from(), "1.0", "en", features());
         state = authenticated ? State.AUTHENTICATED : State.NEGOTIATING;
     }
 

@@ -44,8 +44,9 @@ final class FakeConnection implements ClientConnection {
     }
 
     @Override
-    public void openStream(String from, String to, String version, String lang) {
+    public synchronized void openStream(String from, String to, String version, String lang, Element features) {
         headersOpened++;
+        sent.add(features);
     }
 
     @Override

@@ -7,6 +7,7 @@ import java.security.NoSuchAlgorithmException;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
@@ -143,11 +144,21 @@ final class MinaClientConnection implements ClientConnection, XmppStreamParser.L
     }
 
     @Override
-    public void openStream(String from, String to, String version, String lang) {
+    public void openStream(String from, String to, String version, String lang, Element features) {
+        write(concat(header(from, to, version, lang), XmlSerializer.toBytes(features)));
+        headerSent = true;
+    }
+
+    private byte[] header(String from, String to, String version, String lang) {
         // Each stream (initial, after STARTTLS, after SASL) gets a fresh id (RFC 6120 section 4.7.3).
         String streamId = Long.toHexString(ThreadLocalRandom.current().nextLong()) + Long.toHexString(session.getId());
-        write(XmlSerializer.streamHeader(from, to, streamId, version, lang).getBytes(StandardCharsets.UTF_8));
-        headerSent = true;
+        return XmlSerializer.streamHeader(from, to, streamId, version, lang).getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] both = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, both, a.length, b.length);
+        return both;
     }
 
     @Override
@@ -201,11 +212,10 @@ final class MinaClientConnection implements ClientConnection, XmppStreamParser.L
         if (closing) {
             return;
         }
-        if (!headerSent) {
-            // RFC 6120 section 4.9.1.2: open our stream first, so the error has a stream to be in.
-            openStream(null, null, "1.0", "en");
-        }
-        write(XmlSerializer.toBytes(condition.toElement(text)));
+        byte[] error = XmlSerializer.toBytes(condition.toElement(text));
+        // RFC 6120 section 4.9.1.2: open our stream first, so the error has a stream to be in.
+        write(headerSent ? error : concat(header(null, null, "1.0", "en"), error));
+        headerSent = true;
         closing = true;
         write(XmlSerializer.streamClose().getBytes(StandardCharsets.UTF_8));
         session.closeOnFlush();
