@@ -177,7 +177,20 @@ public final class StoreUserManager implements UserManager {
      */
     @Override
     public int importUsers(BufferedReader lines) throws UserException {
-        return write(parse(lines, "password", StoreUserManager::preparePassword), this::credentials);
+        return write(parse(lines, "password", StoreUserManager::importedPassword), this::credentials);
+    }
+
+    /**
+     * A hashed file given to the plaintext import would otherwise be accepted line by line, with
+     * the credentials as everyone's new password, replacing the passwords the users have.
+     */
+    private static String importedPassword(String password) throws UserException {
+        for (ScramHash hash : ScramHash.values()) {
+            if (password.startsWith(hash.mechanism() + "$")) {
+                throw new UserException("this is a SCRAM credential, not a password: import the file with --hashed");
+            }
+        }
+        return preparePassword(password);
     }
 
     /**

@@ -61,6 +61,9 @@ class UserCommandsTest {
 
         assertTrue(out.startsWith("imported 1 accounts from " + file.toAbsolutePath()), out);
         assertEquals("1", gogo("count"));
+        UserException plain = assertThrows(UserException.class, () -> gogo("import", file.toString()));
+        assertEquals("line 1: this is a SCRAM credential, not a password: import the file with --hashed",
+                plain.getMessage());
         UserException unknown = assertThrows(UserException.class, () -> gogo("import", "--hash", file.toString()));
         assertEquals("unknown option '--hash': the only one is --hashed", unknown.getMessage());
     }
