@@ -526,6 +526,25 @@ public final class ParleyServer implements BeforeAllCallback, AfterAllCallback, 
         return accounts;
     }
 
+    /**
+     * Runs {@code bin/parley user import --hashed} on a file of {@link #hashedLine}s (online through
+     * the control socket when the server runs, else offline).
+     */
+    public CliResult importHashed(List<String> lines) throws IOException, InterruptedException {
+        Path file = base.resolve("import-hashed-" + cliRuns.incrementAndGet() + ".txt");
+        Files.writeString(file, String.join("\n", lines) + "\n");
+        return cli("user", "import", "--hashed", file.toString());
+    }
+
+    /** An import line for the account with a credential per mechanism (SCRAM-SHA-1, SCRAM-SHA-256). */
+    public static String hashedLine(Account account, int iterations, String... mechanisms) {
+        StringBuilder line = new StringBuilder(account.jid());
+        for (String mechanism : mechanisms) {
+            line.append(' ').append(ScramClient.rfc5803Credential(mechanism, account.password(), iterations));
+        }
+        return line.toString();
+    }
+
     // ---------------------------------------------------------------- clients
 
     /** A Smack configuration for this server: TLS required, only the server's certificate trusted. */

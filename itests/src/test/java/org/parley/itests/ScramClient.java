@@ -49,6 +49,26 @@ final class ScramClient {
         this.clientNonce = B64.encodeToString(random);
     }
 
+    /**
+     * What a server stores for {@code password} (RFC 5802 section 3) with a random 16-byte salt,
+     * written as RFC 5803 specifies for LDAP: {@code SCRAM-SHA-1$<i>:<salt>$<StoredKey>:<ServerKey>}.
+     * Derived with this client's code, so an import of it checks the server's reading of the format.
+     */
+    static String rfc5803Credential(String mechanism, String password, int iterations) {
+        ScramClient c = new ScramClient(mechanism, "", password);
+        byte[] salt = new byte[16];
+        new SecureRandom().nextBytes(salt);
+        try {
+            byte[] saltedPassword = c.hi(password.getBytes(StandardCharsets.UTF_8), salt, iterations);
+            byte[] storedKey = MessageDigest.getInstance(c.digest).digest(c.hmac(saltedPassword, "Client Key"));
+            byte[] serverKey = c.hmac(saltedPassword, "Server Key");
+            return mechanism + "$" + iterations + ":" + B64.encodeToString(salt) + "$" + B64.encodeToString(storedKey)
+                    + ":" + B64.encodeToString(serverKey);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** client-first-message = gs2-header client-first-message-bare */
     String clientFirstMessage() {
         clientFirstBare = "n=" + user.replace("=", "=3D").replace(",", "=2C") + ",r=" + clientNonce;

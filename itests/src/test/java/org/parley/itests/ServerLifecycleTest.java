@@ -8,9 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.jivesoftware.smack.tcp.XMPPTCPConnection;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -114,6 +116,28 @@ class ServerLifecycleTest {
             assertEquals(3, status.exitCode(), status::toString);
         } finally {
             ParleyServer.deleteTree(base);
+        }
+    }
+
+    @Test
+    @Order(6)
+    void hashedImportWorksOfflineAndTheAccountsLogInAfterTheStart() throws Exception {
+        ensureStopped();
+        Account a = new Account(ParleyServer.uniqueLocal("hashed-offline"), ParleyServer.randomPassword(),
+                ParleyServer.DOMAIN);
+
+        ParleyServer.CliResult r = server.importHashed(
+                List.of(ParleyServer.hashedLine(a, 4096, "SCRAM-SHA-1", "SCRAM-SHA-256")));
+        assertEquals(0, r.exitCode(), r::toString);
+        assertTrue(r.stdout().startsWith("imported 1 accounts"), r::toString);
+        System.out.println("offline hashed import of 1 account took " + r.took().toMillis() + " ms");
+
+        server.start();
+        for (String mechanism : List.of("PLAIN", "SCRAM-SHA-1")) {
+            XMPPTCPConnection c = server.login(server.smackConfig(a, "m").addEnabledSaslMechanism(mechanism).build());
+            assertEquals(mechanism, c.getUsedSaslMechansism());
+            assertTrue(c.isAuthenticated(), mechanism);
+            c.disconnect();
         }
     }
 

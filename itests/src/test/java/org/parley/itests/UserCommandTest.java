@@ -95,6 +95,60 @@ class UserCommandTest {
     }
 
     @Test
+    void hashedImportLogsInWithThePasswordOverPlainAndScramSha1() throws Exception {
+        Account both = new Account(ParleyServer.uniqueLocal("hashed"), ParleyServer.randomPassword(), ParleyServer.DOMAIN);
+        Account sha1Only = new Account(ParleyServer.uniqueLocal("hashed-sha1"), ParleyServer.randomPassword(),
+                ParleyServer.DOMAIN);
+
+        ParleyServer.CliResult r = server.importHashed(List.of(
+                ParleyServer.hashedLine(both, 4096, "SCRAM-SHA-1", "SCRAM-SHA-256"),
+                // More iterations than the server's own: the import keeps the given count.
+                ParleyServer.hashedLine(sha1Only, 10_000, "SCRAM-SHA-1")));
+
+        assertEquals(0, r.exitCode(), r::toString);
+        assertTrue(r.stdout().startsWith("imported 2 accounts"), r::toString);
+        for (Account a : List.of(both, sha1Only)) {
+            for (String mechanism : List.of("PLAIN", "SCRAM-SHA-1")) {
+                XMPPTCPConnection c = server.login(server.smackConfig(a, "m").addEnabledSaslMechanism(mechanism).build());
+                assertTrue(c.isAuthenticated(), a.jid() + " " + mechanism);
+                assertEquals(mechanism, c.getUsedSaslMechansism());
+                c.disconnect();
+            }
+        }
+        assertTrue(scramSha256(both).success(), "both credentials were imported");
+        RawXmppClient.SaslOutcome noSha256 = scramSha256(sha1Only);
+        assertFalse(noSha256.success(), "no SCRAM-SHA-256 credential for an account imported with SHA-1 only");
+        assertTrue(noSha256.element().contains("<not-authorized"), noSha256.element());
+    }
+
+    @Test
+    void hashedImportWithABadLineExits1NamingItAndWritesNothing() throws Exception {
+        Account good = new Account(ParleyServer.uniqueLocal("hashed-good"), ParleyServer.randomPassword(),
+                ParleyServer.DOMAIN);
+        Account weak = new Account(ParleyServer.uniqueLocal("hashed-weak"), ParleyServer.randomPassword(),
+                ParleyServer.DOMAIN);
+
+        ParleyServer.CliResult r = server.importHashed(List.of(
+                ParleyServer.hashedLine(good, 4096, "SCRAM-SHA-1", "SCRAM-SHA-256"),
+                ParleyServer.hashedLine(weak, 1000, "SCRAM-SHA-256")));
+
+        assertEquals(1, r.exitCode(), r::toString);
+        assertOneLine(r.stderr(), r);
+        assertEquals("line 2: SCRAM-SHA-256: the iteration count 1000 is below the minimum of 4096 (RFC 7677)",
+                r.stderr().strip());
+        assertFalse(listed().contains(good.jid()), "the good line before the bad one was not written either");
+    }
+
+    private static RawXmppClient.SaslOutcome scramSha256(Account a) throws Exception {
+        try (RawXmppClient raw = server.raw()) {
+            raw.openStream();
+            raw.startTls(server.sslContext());
+            raw.openStream();
+            return raw.authScram("SCRAM-SHA-256", a.local(), a.password());
+        }
+    }
+
+    @Test
     void statusSaysRunningWithExit0() throws Exception {
         ParleyServer.CliResult r = server.cli("status");
 

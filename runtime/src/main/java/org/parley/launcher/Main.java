@@ -26,6 +26,8 @@ public final class Main {
             "       parley user list                    list the accounts",
             "       parley user count                   count the accounts",
             "       parley user import <file>           create accounts from lines of '<jid> <password>'",
+            "       parley user import --hashed <file>  the same from lines of '<jid> <credential> [<credential>]'",
+            "                                           with SCRAM credentials as in RFC 5803 (SCRAM-SHA-256$...)",
             "The instance lives in $PARLEY_BASE (default: the distribution directory).");
     private static final long OFFLINE_COMMAND_WAIT_MILLIS = 120_000;
     /** Held so java.util.logging keeps the level (it references loggers weakly). */
@@ -78,9 +80,14 @@ public final class Main {
             throw usage("user needs a sub-command");
         }
         String sub = words.get(1);
+        boolean hashed = sub.equals("import") && words.size() > 2 && words.get(2).equals("--hashed");
+        if (sub.equals("import") && !hashed && words.size() > 2 && words.get(2).startsWith("--")) {
+            throw usage("unknown option '" + words.get(2) + "' for 'user import'");
+        }
         int expected = switch (sub) {
             case "add", "passwd" -> 4;
-            case "delete", "import" -> 3;
+            case "import" -> hashed ? 4 : 3;
+            case "delete" -> 3;
             case "list", "count" -> 2;
             default -> throw usage("unknown user command '" + sub + "'");
         };
@@ -89,11 +96,12 @@ public final class Main {
         }
         List<String> result = new ArrayList<>(words);
         if (sub.equals("import")) {
-            Path file = Path.of(words.get(2)).toAbsolutePath().normalize();
+            int at = hashed ? 3 : 2;
+            Path file = Path.of(words.get(at)).toAbsolutePath().normalize();
             if (!Files.isReadable(file)) {
                 throw new LauncherException("cannot read " + file);
             }
-            result.set(2, file.toString());
+            result.set(at, file.toString());
         }
         return result;
     }

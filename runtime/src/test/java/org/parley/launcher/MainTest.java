@@ -38,6 +38,23 @@ class MainTest {
     }
 
     @Test
+    void hashedImportKeepsTheOptionAndMakesTheFileAbsolute() throws IOException {
+        Path file = Files.writeString(dir.resolve("hashed.txt"), "alice@localhost SCRAM-SHA-1$4096:AA==$AA==:AA==\n");
+        Path relative = Path.of("").toAbsolutePath().relativize(file);
+        List<String> words = Main.userCommand(List.of("user", "import", "--hashed", relative.toString()));
+        assertEquals(List.of("user", "import", "--hashed", file.toString()), words);
+    }
+
+    @Test
+    void importWithAnUnknownOptionOrWithoutAFileIsAUsageError() {
+        for (List<String> words : List.of(List.of("user", "import", "--hash", "users.txt"),
+                List.of("user", "import", "--hashed"), List.of("user", "import", "--hashed", "a.txt", "b.txt"))) {
+            LauncherException e = assertThrows(LauncherException.class, () -> Main.userCommand(words));
+            assertEquals(ControlProtocol.USAGE, e.exitCode(), words.toString());
+        }
+    }
+
+    @Test
     void newBaseGetsTheDefaultConfigurationButAnOperatorsFileIsNeverOverwritten() throws IOException {
         Path home = dir.resolve("home");
         Files.createDirectories(home.resolve("defaults/etc"));

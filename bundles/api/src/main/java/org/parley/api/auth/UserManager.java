@@ -30,4 +30,22 @@ public interface UserManager {
      *     storage failure part-way, whose message says how many accounts were written before it
      */
     int importUsers(BufferedReader lines) throws UserException;
+
+    /**
+     * Creates accounts in bulk from credentials derived elsewhere: lines of
+     * {@code localpart-or-jid credential [credential]}, each credential in the RFC 5803 form
+     * {@code SCRAM-SHA-1$iterations:salt$StoredKey:ServerKey} (or {@code SCRAM-SHA-256$...}),
+     * base64 as in RFC 4648. Blank lines and lines starting with '#' are skipped. An existing
+     * account's credentials are all replaced by the ones on its line.
+     *
+     * <p>A default method because a manager whose accounts live elsewhere (a directory) may have
+     * nowhere to put SCRAM keys; such a manager refuses the import.
+     *
+     * @return the number of accounts written
+     * @throws UserException as {@link #importUsers}
+     * @since 1.1
+     */
+    default int importScramCredentials(BufferedReader lines) throws UserException {
+        throw new UserException("this user manager cannot import SCRAM credentials");
+    }
 }

@@ -2,7 +2,7 @@
  * SASL negotiation, chainable password providers and user management.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.parley.api.auth;
 
 import org.osgi.annotation.bundle.Export;

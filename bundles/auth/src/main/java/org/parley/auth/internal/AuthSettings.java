@@ -18,13 +18,16 @@ record AuthSettings(int iterations, int failureThreshold, Duration failureWindow
     /** RFC 7677 section 4: at least 4096 iterations. */
     static final int MIN_ITERATIONS = 4096;
 
+    /** Bounds the PBKDF2 work of one PLAIN login, which runs with the account's own count. */
+    static final int MAX_ITERATIONS = 100_000_000;
+
     /**
      * @param raw the configuration properties as given, to tell an unparsable value from a 0
      * @param previous the settings in use, which invalid values fall back to
      * @param problems receives one message per invalid key
      */
     static AuthSettings from(AuthConfig config, Map<String, ?> raw, AuthSettings previous, List<String> problems) {
-        int iterations = checked(raw, "iterations", config.iterations(), MIN_ITERATIONS, 100_000_000,
+        int iterations = checked(raw, "iterations", config.iterations(), MIN_ITERATIONS, MAX_ITERATIONS,
                 previous.iterations(), problems);
         int threshold = checked(raw, "failureThreshold", config.failureThreshold(), 0, 1_000_000,
                 previous.failureThreshold(), problems);

@@ -8,8 +8,12 @@ import javax.crypto.spec.SecretKeySpec;
 import org.parley.api.storage.ScramCredential;
 import org.parley.api.storage.ScramHash;
 
-/** The SCRAM functions of RFC 5802 section 2.2 and the derivation of a stored credential (section 3). */
-final class Scram {
+/**
+ * The SCRAM functions of RFC 5802 section 2.2 and the derivation of a stored credential (section 3).
+ * Public, with {@link #credential} the only public method, so that the benchmarks' account
+ * generator derives exactly what the server does; the package is private to the bundle.
+ */
+public final class Scram {
     /** Length of the random salt of a new credential, and of the fake salts of unknown users. */
     static final int SALT_LENGTH = 16;
 
@@ -25,7 +29,7 @@ final class Scram {
      *
      * @param preparedPassword the password after OpaqueString preparation (RFC 8265)
      */
-    static ScramCredential credential(ScramHash hash, String preparedPassword, byte[] salt, int iterations) {
+    public static ScramCredential credential(ScramHash hash, String preparedPassword, byte[] salt, int iterations) {
         byte[] salted = hi(hash, preparedPassword.getBytes(StandardCharsets.UTF_8), salt, iterations);
         return new ScramCredential(hash, salt.clone(), iterations, storedKey(hash, salted), hmac(hash, salted, SERVER_KEY));
     }

@@ -15,6 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.jxmpp.jid.DomainBareJid;
@@ -176,7 +177,32 @@ public final class StoreUserManager implements UserManager {
      */
     @Override
     public int importUsers(BufferedReader lines) throws UserException {
-        List<Account> accounts = parse(lines);
+        return write(parse(lines, "password", StoreUserManager::importedPassword), this::credentials);
+    }
+
+    /**
+     * A hashed file given to the plaintext import would otherwise be accepted line by line, with
+     * the credentials as everyone's new password, replacing the passwords the users have.
+     */
+    private static String importedPassword(String password) throws UserException {
+        for (ScramHash hash : ScramHash.values()) {
+            if (password.startsWith(hash.mechanism() + "$")) {
+                throw new UserException("this is a SCRAM credential, not a password: import the file with --hashed");
+            }
+        }
+        return preparePassword(password);
+    }
+
+    /**
+     * As {@link #importUsers}, with credentials derived elsewhere: no PBKDF2 to run, so what is
+     * left is parsing and the database.
+     */
+    @Override
+    public int importScramCredentials(BufferedReader lines) throws UserException {
+        return write(parse(lines, "credential", StoreUserManager::scramCredentials), credentials -> credentials);
+    }
+
+    private <T> int write(List<Account<T>> accounts, Function<T, List<ScramCredential>> derive) throws UserException {
         if (accounts.isEmpty()) {
             return 0;
         }
@@ -185,10 +211,10 @@ public final class StoreUserManager implements UserManager {
         int written = 0;
         try {
             for (int from = 0; from < accounts.size(); from += importBatch) {
-                List<Account> batch = accounts.subList(from, Math.min(from + importBatch, accounts.size()));
+                List<Account<T>> batch = accounts.subList(from, Math.min(from + importBatch, accounts.size()));
                 // A parallel stream started inside the pool runs on the pool's threads.
                 Map<String, List<ScramCredential>> derived = pool.submit(() -> batch.parallelStream()
-                        .collect(Collectors.toMap(Account::localpart, a -> credentials(a.password()),
+                        .collect(Collectors.toMap(Account::localpart, a -> derive.apply(a.value()),
                                 (a, b) -> a, LinkedHashMap::new)))
                         .get();
                 int done = written;
@@ -214,12 +240,17 @@ public final class StoreUserManager implements UserManager {
         return written;
     }
 
-    /** One valid line of an import file. */
-    private record Account(String localpart, String password) {
+    /** One valid line of an import file: the prepared localpart and what followed it. */
+    private record Account<T>(String localpart, T value) {
     }
 
-    private List<Account> parse(BufferedReader lines) throws UserException {
-        List<Account> accounts = new ArrayList<>();
+    /** Reads what follows the name on a line, or says in one line, without the line number, what is wrong. */
+    private interface LineValue<T> {
+        T parse(String rest) throws UserException;
+    }
+
+    private <T> List<Account<T>> parse(BufferedReader lines, String what, LineValue<T> value) throws UserException {
+        List<Account<T>> accounts = new ArrayList<>();
         Map<String, Integer> firstLine = new HashMap<>();
         int number = 0;
         try {
@@ -230,21 +261,21 @@ public final class StoreUserManager implements UserManager {
                 if (text.isEmpty() || text.startsWith("#")) {
                     continue;
                 }
-                // The name ends at the first whitespace; the password is the rest of the line after
-                // that whitespace run, so it may contain spaces itself.
+                // The name ends at the first whitespace; the value is the rest of the line after
+                // that whitespace run, so a password may contain spaces itself.
                 int end = 0;
                 while (end < text.length() && !Character.isWhitespace(text.charAt(end))) {
                     end++;
                 }
-                String password = text.substring(end).stripLeading();
-                if (password.isEmpty()) {
-                    throw new UserException("line " + number + ": no password after '" + text.substring(0, end) + "'");
+                String rest = text.substring(end).stripLeading();
+                if (rest.isEmpty()) {
+                    throw new UserException("line " + number + ": no " + what + " after '" + text.substring(0, end) + "'");
                 }
                 String local;
-                String prepared;
+                T parsed;
                 try {
                     local = localpart(text.substring(0, end));
-                    prepared = preparePassword(password);
+                    parsed = value.parse(rest);
                 } catch (UserException e) {
                     throw new UserException("line " + number + ": " + e.getMessage());
                 }
@@ -252,12 +283,37 @@ public final class StoreUserManager implements UserManager {
                 if (earlier != null) {
                     throw new UserException("line " + number + ": " + jid(local) + " is already on line " + earlier);
                 }
-                accounts.add(new Account(local, prepared));
+                accounts.add(new Account<>(local, parsed));
             }
         } catch (IOException e) {
             throw new UserException("cannot read the import after line " + number + ": " + e.getMessage(), e);
         }
         return accounts;
+    }
+
+    /**
+     * One or more RFC 5803 values separated by whitespace, at most one per hash. An account may
+     * come with SCRAM-SHA-1 alone (older servers kept no more): PLAIN and SCRAM-SHA-1 then work
+     * for it, and SCRAM-SHA-256 fails as for an unknown user.
+     */
+    private static List<ScramCredential> scramCredentials(String rest) throws UserException {
+        String[] values = rest.strip().split("\\s+");
+        List<ScramCredential> credentials = new ArrayList<>(values.length);
+        for (String value : values) {
+            ScramCredential credential;
+            try {
+                credential = ScramAuthPassword.parse(value, AuthSettings.MIN_ITERATIONS, AuthSettings.MAX_ITERATIONS);
+            } catch (IllegalArgumentException e) {
+                throw new UserException(e.getMessage());
+            }
+            for (ScramCredential earlier : credentials) {
+                if (earlier.hash() == credential.hash()) {
+                    throw new UserException(credential.hash().mechanism() + " is given twice");
+                }
+            }
+            credentials.add(credential);
+        }
+        return credentials;
     }
 
     /**

@@ -27,6 +27,7 @@ import org.parley.api.auth.UserManager;
             "osgi.command.function=list", "osgi.command.function=import", "osgi.command.function=count"})
 public final class UserCommands {
     private static final int PAGE = 1000;
+    static final String HASHED = "--hashed";
 
     private final UserManager users;
     private volatile String domain;
@@ -75,11 +76,31 @@ public final class UserCommands {
 
     /** {@code user:import FILE}: lines of {@code user-or-jid password}, UTF-8. */
     public String _import(String file) throws UserException {
+        return importFile(file, users::importUsers);
+    }
+
+    /**
+     * {@code user:import --hashed FILE}: lines of {@code user-or-jid credential [credential]} in
+     * the RFC 5803 form. An overload rather than a Gogo {@code @Parameter} option, so this class
+     * still needs no Gogo API; the control socket passes the words through unchanged.
+     */
+    public String _import(String option, String file) throws UserException {
+        if (!option.equals(HASHED)) {
+            throw new UserException("unknown option '" + option + "': the only one is " + HASHED);
+        }
+        return importFile(file, users::importScramCredentials);
+    }
+
+    private interface Importer {
+        int importFrom(BufferedReader reader) throws UserException;
+    }
+
+    private static String importFile(String file, Importer importer) throws UserException {
         Path path = Path.of(file).toAbsolutePath();
         long start = System.nanoTime();
         int n;
         try (BufferedReader reader = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
-            n = users.importUsers(reader);
+            n = importer.importFrom(reader);
         } catch (IOException e) {
             throw new UserException("cannot read " + path + ": " + e.getMessage(), e);
         }

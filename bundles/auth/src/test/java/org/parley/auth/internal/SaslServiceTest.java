@@ -115,6 +115,28 @@ class SaslServiceTest {
         assertEquals(wrongPassword, noSuchUser);
     }
 
+    /** Accounts imported from servers that kept only SCRAM-SHA-1 (user:import --hashed). */
+    @Test
+    void anAccountWithoutASha256CredentialFailsScramSha256LikeAnUnknownUser() throws Exception {
+        f.store.create("romeo", List.of(Scram.credential(ScramHash.SHA_1, "jul1et", new byte[] {4, 2}, 4096)));
+
+        ScramClient sha1 = new ScramClient(false, "n,,", null, "romeo", "clientNonceE");
+        SaslNegotiation n = f.service.start("SCRAM-SHA-1", TestSaslContext.plain("192.0.2.16"));
+        byte[] sha1First = challenge(step(n, sha1.clientFirst()));
+        assertEquals("romeo", success(step(n, sha1.clientFinal(sha1First, "jul1et"))).username());
+        assertEquals("romeo",
+                success(step(f.service.start("PLAIN", TestSaslContext.tls("192.0.2.16")), "\0romeo\0jul1et")).username());
+
+        // SCRAM-SHA-256 is still offered (the name is not known yet when mechanisms are listed);
+        // the exchange runs with a fake credential, as for a name that does not exist.
+        assertTrue(f.service.mechanisms(TestSaslContext.tls("192.0.2.16")).contains("SCRAM-SHA-256"));
+        String serverFirst = serverFirstFor("romeo");
+        assertEquals(serverFirst, serverFirstFor("romeo"), "the fake salt is stable");
+        assertEquals(serverFirstFor("nurse").substring(serverFirst.indexOf(",i=")),
+                serverFirst.substring(serverFirst.indexOf(",i=")));
+        assertEquals(finishWith("nurse", "jul1et"), finishWith("romeo", "jul1et"));
+    }
+
     private String serverFirstFor(String username) throws Exception {
         ScramClient client = new ScramClient(true, "n,,", null, username, "fixedClientNonce");
         SaslNegotiation n = f.service.start("SCRAM-SHA-256", TestSaslContext.plain("192.0.2.14"));

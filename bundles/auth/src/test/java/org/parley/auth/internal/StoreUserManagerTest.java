@@ -1,5 +1,6 @@
 package org.parley.auth.internal;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -159,6 +160,91 @@ class StoreUserManagerTest {
         assertEquals(3, store.upsertCalls);
         assertEquals(n, store.count());
         assertEquals(Result.ACCEPTED, check("user1999", "password1999"));
+    }
+
+    private static String rfc5803(ScramHash hash, String password, int iterations) {
+        byte[] salt = new byte[16];
+        new SecureRandom().nextBytes(salt);
+        return ScramAuthPassword.format(Scram.credential(hash, password, salt, iterations));
+    }
+
+    private int importHashed(String file) throws UserException {
+        return users.importScramCredentials(new BufferedReader(new StringReader(file)));
+    }
+
+    @Test
+    void hashedImportStoresTheGivenCredentialsAndThePasswordsWork() throws Exception {
+        ScramCredential given = Scram.credential(ScramHash.SHA_256, "hunter2", new byte[] {1, 2, 3}, 10_000);
+        String file = "# migrated from the directory\n"
+                + "alice@example.org " + rfc5803(ScramHash.SHA_1, "alice pw", 4096) + " "
+                + rfc5803(ScramHash.SHA_256, "alice pw", 4096) + "\n"
+                + "\n"
+                + "  bob\t" + ScramAuthPassword.format(given) + "\t" + rfc5803(ScramHash.SHA_1, "hunter2", 4096) + " \n";
+
+        assertEquals(2, importHashed(file));
+
+        assertEquals(Result.ACCEPTED, check("alice", "alice pw"));
+        assertEquals(Result.ACCEPTED, check("bob", "hunter2"));
+        assertEquals(Result.REJECTED, check("bob", "alice pw"));
+        ScramCredential stored = store.credential("bob", ScramHash.SHA_256).orElseThrow();
+        assertEquals(10_000, stored.iterations(), "the given count is kept, not the configured one");
+        assertArrayEquals(given.salt(), stored.salt());
+        assertArrayEquals(given.storedKey(), stored.storedKey());
+        assertArrayEquals(given.serverKey(), stored.serverKey());
+    }
+
+    @Test
+    void hashedImportWithOnlySha1ReplacesEveryCredentialOfAnExistingAccount() throws Exception {
+        users.create("alice", "old");
+
+        assertEquals(1, importHashed("alice " + rfc5803(ScramHash.SHA_1, "new", 4096) + "\n"));
+
+        assertTrue(store.credential("alice", ScramHash.SHA_256).isEmpty(), "the old SHA-256 credential is gone");
+        assertEquals(Result.ACCEPTED, check("alice", "new"), "PLAIN falls back to the SHA-1 credential");
+        assertEquals(Result.REJECTED, check("alice", "old"));
+    }
+
+    @Test
+    void hashedImportWithABadLineNamesItAndWritesNothing() throws Exception {
+        String sha1 = rfc5803(ScramHash.SHA_1, "pw", 4096);
+        String sha256 = rfc5803(ScramHash.SHA_256, "pw", 4096);
+        assertEquals("line 2: no credential after 'bob'", message(() -> importHashed("alice " + sha1 + "\nbob\n")));
+        assertEquals("line 1: SCRAM-SHA-1 is given twice", message(() -> importHashed("alice " + sha1 + " " + sha1)));
+        assertEquals("line 3: SCRAM-SHA-256: the iteration count 1000 is below the minimum of 4096 (RFC 7677)",
+                message(() -> importHashed("alice " + sha1 + "\nbob " + sha256 + "\ncarol "
+                        + rfc5803(ScramHash.SHA_256, "pw", 1000) + "\n")));
+        assertEquals("line 1: unknown mechanism 'SCRAM-MD5' (expected SCRAM-SHA-1 or SCRAM-SHA-256)",
+                message(() -> importHashed("alice " + sha1 + " SCRAM-MD5$4096:AA==$AA==:AA==")));
+        assertEquals("line 1: not a SCRAM credential (expected SCRAM-SHA-1$... or SCRAM-SHA-256$... as in RFC 5803)",
+                message(() -> importHashed("alice hunter2\n")));
+        assertEquals("line 2: SCRAM-SHA-1: the StoredKey has 32 bytes, SCRAM-SHA-1 needs 20",
+                message(() -> importHashed("alice " + sha1 + "\nbob " + sha256.replace("SCRAM-SHA-256$", "SCRAM-SHA-1$"))));
+        assertEquals("line 2: domain example.com is not served here (this server serves example.org)",
+                message(() -> importHashed("alice " + sha1 + "\nbob@example.com " + sha1)));
+        assertEquals("line 2: alice@example.org is already on line 1",
+                message(() -> importHashed("alice " + sha1 + "\nAlice@example.org " + sha256)));
+        assertEquals(0, store.upsertCalls, "validation comes before any write");
+        assertEquals(0, store.count());
+    }
+
+    @Test
+    void hashedImportWritesInBatchesAndPrintsItsSpeed() throws Exception {
+        int n = 20_000;
+        String sha1 = rfc5803(ScramHash.SHA_1, "shared", 4096);
+        String sha256 = rfc5803(ScramHash.SHA_256, "shared", 4096);
+        StringBuilder file = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+            file.append("user").append(i).append("@example.org ").append(sha1).append(' ').append(sha256).append('\n');
+        }
+        StoreUserManager manager = new StoreUserManager(store, JidCreate.domainBareFromOrThrowUnchecked("example.org"),
+                AuthSettings.DEFAULTS, new SecureRandom(), 8_000);
+        long start = System.nanoTime();
+        assertEquals(n, manager.importScramCredentials(new BufferedReader(new StringReader(file.toString()))));
+        long millis = Math.max(1, (System.nanoTime() - start) / 1_000_000);
+        System.out.printf("hashed import of %,d users into memory: %,d ms, %,.0f users/s%n", n, millis, n * 1000.0 / millis);
+        assertEquals(3, store.upsertCalls);
+        assertEquals(n, store.count());
+        assertEquals(Result.ACCEPTED, check("user19999", "shared"));
     }
 
     @Test

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.jxmpp.jid.impl.JidCreate;
 import org.parley.api.auth.UserException;
+import org.parley.api.storage.ScramHash;
 
 /** The shell commands, called the way Gogo calls them: by function name through its Reflective. */
 class UserCommandsTest {
@@ -48,6 +49,23 @@ class UserCommandsTest {
         String out = (String) gogo("import", file.toString());
         assertTrue(out.startsWith("imported 2 accounts from " + file.toAbsolutePath()), out);
         assertEquals("2", gogo("count"));
+    }
+
+    @Test
+    void importWithTheHashedOptionReadsScramCredentials() throws Exception {
+        Path file = dir.resolve("hashed.txt");
+        String sha256 = ScramAuthPassword.format(Scram.credential(ScramHash.SHA_256, "pw", new byte[] {1}, 4096));
+        Files.writeString(file, "alice " + sha256 + "\n", StandardCharsets.UTF_8);
+
+        String out = (String) gogo("import", "--hashed", file.toString());
+
+        assertTrue(out.startsWith("imported 1 accounts from " + file.toAbsolutePath()), out);
+        assertEquals("1", gogo("count"));
+        UserException plain = assertThrows(UserException.class, () -> gogo("import", file.toString()));
+        assertEquals("line 1: this is a SCRAM credential, not a password: import the file with --hashed",
+                plain.getMessage());
+        UserException unknown = assertThrows(UserException.class, () -> gogo("import", "--hash", file.toString()));
+        assertEquals("unknown option '--hash': the only one is --hashed", unknown.getMessage());
     }
 
     @Test
