@@ -39,7 +39,8 @@ public final class ClientTransport {
         validate(config);
         this.config = config;
         this.limits = limitsOf(config);
-        this.limiter = new ConnectionLimiter(config.maxConnectionsPerAddress());
+        this.limiter = new ConnectionLimiter(config.maxConnectionsPerAddress(), config.maxConnections());
+        warnIfFileLimitTooLow(config, FileLimit.current());
         this.acceptor = new NioSocketAcceptor();
         acceptor.setReuseAddress(true);
         acceptor.setBacklog(1024);
@@ -66,9 +67,11 @@ public final class ClientTransport {
         TransportConfig old = config;
         this.config = newConfig;
         this.limits = limitsOf(newConfig);
-        limiter.setMaxPerAddress(newConfig.maxConnectionsPerAddress());
-        LOG.info("Applied transport settings: maxStanzaBytes={}, maxConnectionsPerAddress={}, idleTimeoutSeconds={} (for new connections)",
-                newConfig.maxStanzaBytes(), newConfig.maxConnectionsPerAddress(), newConfig.idleTimeoutSeconds());
+        limiter.setLimits(newConfig.maxConnectionsPerAddress(), newConfig.maxConnections());
+        LOG.info("Applied transport settings: maxStanzaBytes={}, maxConnectionsPerAddress={}, maxConnections={}, "
+                + "idleTimeoutSeconds={} (for new connections)", newConfig.maxStanzaBytes(),
+                newConfig.maxConnectionsPerAddress(), newConfig.maxConnections(), newConfig.idleTimeoutSeconds());
+        warnIfFileLimitTooLow(newConfig, FileLimit.current());
         if (rebind) {
             acceptor.unbind();
             try {
@@ -100,12 +103,32 @@ public final class ClientTransport {
         if (c.maxStanzaBytes() < 10_000) {
             throw new IllegalArgumentException("maxStanzaBytes must be at least 10000 (RFC 6120 section 13.12), got " + c.maxStanzaBytes());
         }
+        if (c.maxConnections() < 1) {
+            throw new IllegalArgumentException("maxConnections must be at least 1, got " + c.maxConnections());
+        }
         if (c.maxConnectionsPerAddress() < 1) {
             throw new IllegalArgumentException("maxConnectionsPerAddress must be at least 1, got " + c.maxConnectionsPerAddress());
         }
         if (c.idleTimeoutSeconds() < 10) {
             throw new IllegalArgumentException("idleTimeoutSeconds must be at least 10, got " + c.idleTimeoutSeconds());
         }
+    }
+
+    /**
+     * Says so when the process may open fewer files than the configuration lets clients take:
+     * past the limit, accept() fails and the server cannot open its own files either.
+     *
+     * @return whether it warned
+     */
+    static boolean warnIfFileLimitTooLow(TransportConfig c, long fileLimit) {
+        long needed = (long) c.maxConnections() + FileLimit.RESERVED;
+        if (fileLimit <= 0 || fileLimit >= needed) {
+            return false;
+        }
+        LOG.warn("maxConnections is {}, but this process may open only {} files ({} are kept for the server itself): "
+                + "connections beyond {} will fail. Raise the open-file limit (ulimit -n, LimitNOFILE) or lower maxConnections",
+                c.maxConnections(), fileLimit, FileLimit.RESERVED, Math.max(0, fileLimit - FileLimit.RESERVED));
+        return true;
     }
 
     private static void checkPort(String key, int port) {

@@ -21,6 +21,10 @@ public @interface TransportConfig {
     @AttributeDefinition(description = "Connections open at once from one IP address")
     int maxConnectionsPerAddress() default 50;
 
+    @AttributeDefinition(description = "Client connections open at once in all; each takes a file descriptor, "
+            + "so the process's open-file limit must be above it")
+    int maxConnections() default 100_000;
+
     @AttributeDefinition(description = "Seconds without any data after which a connection is closed with connection-timeout")
     int idleTimeoutSeconds() default 300;
 }

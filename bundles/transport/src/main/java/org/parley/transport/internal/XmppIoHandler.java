@@ -27,9 +27,15 @@ final class XmppIoHandler extends IoHandlerAdapter {
     @Override
     public void sessionCreated(IoSession session) throws Exception {
         InetSocketAddress remote = (InetSocketAddress) session.getRemoteAddress();
-        if (!transport.limiter().acquire(remote.getAddress())) {
-            LOG.warn("Refusing a connection from {}: {} connections from that address are open", remote.getAddress(),
-                    transport.limiter().open(remote.getAddress()));
+        ConnectionLimiter.Refusal refusal = transport.limiter().acquire(remote.getAddress());
+        if (refusal != ConnectionLimiter.Refusal.NONE) {
+            if (refusal == ConnectionLimiter.Refusal.ADDRESS) {
+                LOG.warn("Refusing a connection from {}: {} connections from that address are open", remote.getAddress(),
+                        transport.limiter().open(remote.getAddress()));
+            } else {
+                LOG.warn("Refusing a connection from {}: {} connections are open, the most maxConnections allows",
+                        remote.getAddress(), transport.limiter().total());
+            }
             session.setAttribute(CONNECTION, null);
             session.closeNow();
             return;
