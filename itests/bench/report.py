@@ -1,0 +1,237 @@
+#!/usr/bin/env python3
+"""One table of figures from a run.sh result directory.
+
+usage: report.py OUT_DIR CLK_TCK
+
+OUT_DIR holds one directory per server and scenario (parley-capacity, prosody-login, ...), each
+with extra.txt (run.sh's samples: heap after GC, threads, RSS at rest and at the peak) and
+tsung/ (the shared driver's output: server_samples.tsv every 2 s and Tsung's tsung.log, whose
+stats are dumped every 10 s).
+"""
+import glob
+import os
+import sys
+
+out_dir, hz = sys.argv[1], int(sys.argv[2])
+SERVERS = ['parley', 'prosody']
+SCENARIOS = ['capacity', 'throughput', 'login']
+
+
+def read_extra(path):
+    values = {}
+    with open(path) as f:
+        for line in f:
+            for word in line.split():
+                if '=' in word:
+                    k, v = word.split('=', 1)
+                    values[k] = v
+    return values
+
+
+def read_dumps(run):
+    """[(epoch, {stat: [fields]})]: samples have 7 fields (n, mean, sd, max, min, mean_all, n_all),
+    counters 2 (n, total)."""
+    logs = glob.glob(os.path.join(run, 'tsung', 'tsung', '*', 'tsung.log'))
+    dumps = []
+    if not logs:
+        return dumps
+    with open(logs[0]) as f:
+        for line in f:
+            if line.startswith('# stats: dump at'):
+                dumps.append((int(line.split()[-1]), {}))
+            elif line.startswith('stats:') and dumps:
+                parts = line.split()
+                dumps[-1][1][parts[1]] = [float(x) for x in parts[2:]]
+    return dumps
+
+
+def read_samples(run):
+    rows = []
+    path = os.path.join(run, 'tsung', 'server_samples.tsv')
+    if os.path.exists(path):
+        with open(path) as f:
+            next(f)
+            for line in f:
+                v = line.split('\t')
+                if len(v) >= 7:
+                    rows.append([float(x) for x in v])
+    return rows
+
+
+class Run:
+    def __init__(self, path):
+        self.extra = read_extra(os.path.join(path, 'extra.txt'))
+        self.dumps = read_dumps(path)
+        self.samples = read_samples(path)
+
+    def x(self, key):
+        v = self.extra.get(key)
+        return float(v) if v not in (None, '') else None
+
+    def cpu(self, t0, t1, col):
+        """Cores used between t0 and t1 (column 2: server, 4: Tsung), from the samples around them."""
+        before = [s for s in self.samples if s[0] <= t0]
+        after = [s for s in self.samples if s[0] >= t1]
+        if not before or not after or after[0][0] <= before[-1][0]:
+            return None
+        a, b = before[-1], after[0]
+        return (b[col] - a[col]) / hz / (b[0] - a[0])
+
+    def busy(self, t0, t1):
+        before = [s for s in self.samples if s[0] <= t0]
+        after = [s for s in self.samples if s[0] >= t1]
+        if not before or not after:
+            return None
+        a, b = before[-1], after[0]
+        return (b[5] - a[5]) / max(1, b[6] - a[6])
+
+    def intervals(self):
+        """(start, end, stats of that 10 s interval) for each Tsung dump."""
+        prev = None
+        for t, d in self.dumps:
+            yield (prev if prev is not None else t - 10), t, d
+            prev = t
+
+    def last(self, name):
+        return self.dumps[-1][1].get(name) if self.dumps else None
+
+    def errors(self):
+        if not self.dumps:
+            return None
+        return int(sum(v[1] for k, v in self.dumps[-1][1].items() if k.startswith('error_') and len(v) == 2))
+
+
+def n_of(stats, name):
+    v = stats.get(name)
+    return v[0] if v else 0
+
+
+def fmt(v, digits=0, unit=''):
+    if v is None:
+        return '-'
+    return f'{v:,.{digits}f}{unit}'
+
+
+def capacity(r):
+    held = max((int(d.get('connected', [0, 0])[1]) for _, d in r.dumps), default=0)
+    auth = r.last('tr_authenticate')
+    rss = heap = None
+    if held and r.x('peak_rss_kib') is not None:
+        rss = (r.x('peak_rss_kib') - r.x('base_rss_kib')) / held
+    if held and r.x('peak_heap_kib') is not None:
+        heap = (r.x('peak_heap_kib') - r.x('base_heap_kib')) / held
+    login_cpu, logins, tsung = 0.0, 0, []
+    for t0, t1, d in r.intervals():
+        n = n_of(d, 'tr_authenticate')
+        c = r.cpu(t0, t1, 2)
+        if n and c is not None:
+            login_cpu += c * (t1 - t0)
+            logins += n
+            tsung.append(r.cpu(t0, t1, 4))
+    tsung = [t for t in tsung if t is not None]
+    return [
+        ('sessions held at once', fmt(held)),
+        ('errors (Tsung error_* counters)', fmt(r.errors())),
+        ('mean authentication during the ramp', fmt(auth[5] if auth else None, 1, ' ms')),
+        ('RSS growth per session', fmt(rss, 1, ' KiB')),
+        ('heap growth per session, after full GC', fmt(heap, 1, ' KiB')),
+        ('memory per session (RSS + heap growth)', fmt((rss or 0) + heap, 1, ' KiB') if heap is not None else fmt(rss, 1, ' KiB')),
+        ('RSS at rest / with all sessions', f"{fmt(r.x('base_rss_kib') / 1024 if r.x('base_rss_kib') else None)} / "
+                                            f"{fmt(r.x('peak_rss_kib') / 1024 if r.x('peak_rss_kib') else None)} MiB"),
+        ('heap after GC at rest / with all sessions', f"{fmt(r.x('base_heap_kib') / 1024 if r.x('base_heap_kib') else None, 1)} / "
+                                                      f"{fmt(r.x('peak_heap_kib') / 1024 if r.x('peak_heap_kib') else None, 1)} MiB"),
+        ('server CPU per login during the ramp', fmt(login_cpu / logins * 1000 if logins else None, 2, ' ms')),
+        ('Tsung CPU during the ramp', fmt(sum(tsung) / len(tsung) * 100 if tsung else None, 0, ' % of a core')),
+        ('threads / file descriptors at peak', f"{fmt(r.x('peak_threads'))} / {fmt(r.x('peak_fds'))}"),
+    ]
+
+
+def throughput(r):
+    msgs, secs, lat_sum, cpu_s, tsung_s, busy = 0, 0.0, 0.0, 0.0, 0.0, []
+    for t0, t1, d in r.intervals():
+        n = n_of(d, 'xmpp_msg_latency')
+        # steady state only: messages flowing and nobody logging in
+        if n and not n_of(d, 'tr_authenticate'):
+            c, ts = r.cpu(t0, t1, 2), r.cpu(t0, t1, 4)
+            if c is None:
+                continue
+            msgs += n
+            secs += t1 - t0
+            lat_sum += n * d['xmpp_msg_latency'][1]
+            cpu_s += c * (t1 - t0)
+            tsung_s += (ts or 0) * (t1 - t0)
+            busy.append(r.busy(t0, t1))
+    lat = r.last('xmpp_msg_latency')
+    busy = [b for b in busy if b is not None]
+    return [
+        ('messages delivered (all)', fmt(lat[6] if lat else None)),
+        ('errors (Tsung error_* counters)', fmt(r.errors())),
+        ('delivered per second, steady state', fmt(msgs / secs if secs else None)),
+        ('mean latency, steady state', fmt(lat_sum / msgs if msgs else None, 2, ' ms')),
+        ('max latency (all)', fmt(lat[3] if lat else None, 1, ' ms')),
+        ('server CPU per delivered message', fmt(cpu_s / msgs * 1e6 if msgs else None, 0, ' µs')),
+        ('server CPU, steady state', fmt(cpu_s / secs * 100 if secs else None, 0, ' % of a core')),
+        ('Tsung CPU, steady state', fmt(tsung_s / secs * 100 if secs else None, 0, ' % of a core')),
+        ('machine busy, steady state', fmt(sum(busy) / len(busy) * 100 if busy else None, 0, ' % of 2 cores')),
+        ('threads at most', fmt(r.x('max_threads'))),
+    ]
+
+
+def login_steps(r):
+    steps = []
+    for t0, t1, d in r.intervals():
+        n = n_of(d, 'tr_authenticate')
+        c = r.cpu(t0, t1, 2)
+        if n and c is not None:
+            steps.append((n / (t1 - t0), d['tr_authenticate'][1], c * (t1 - t0) / n * 1000, c, r.cpu(t0, t1, 4)))
+    return steps
+
+
+def login(r):
+    steps = login_steps(r)
+    ok = [s for s in steps if s[1] < 100]
+    best = max(ok, key=lambda s: s[0]) if ok else None
+    busy = [s for s in steps if s[0] >= 50]
+    per_login = sorted(s[2] for s in busy)
+    return [
+        ('logins', fmt(sum(int(n_of(d, 'tr_authenticate')) for _, d in r.dumps))),
+        ('errors (Tsung error_* counters)', fmt(r.errors())),
+        ('most logins/s in a 10 s step with mean auth < 100 ms', fmt(best[0] if best else None)),
+        ('  mean auth at that rate', fmt(best[1] if best else None, 1, ' ms')),
+        ('server CPU per login (median of steps >= 50/s)', fmt(per_login[len(per_login) // 2] if per_login else None, 2, ' ms')),
+        ('threads at most', fmt(r.x('max_threads'))),
+    ]
+
+
+def table(title, rows_by_server):
+    servers = [s for s in SERVERS if s in rows_by_server]
+    labels = [label for label, _ in rows_by_server[servers[0]]]
+    width = max(len(l) for l in labels)
+    print(f'\n## {title}\n')
+    print(f"| {'':{width}} | " + ' | '.join(servers) + ' |')
+    print(f"|{'-' * (width + 2)}|" + '|'.join('---' for _ in servers) + '|')
+    for i, label in enumerate(labels):
+        print(f'| {label:{width}} | ' + ' | '.join(rows_by_server[s][i][1] for s in servers) + ' |')
+
+
+FIGURES = {'capacity': capacity, 'throughput': throughput, 'login': login}
+for scen in SCENARIOS:
+    rows = {}
+    runs = {}
+    for server in SERVERS:
+        path = os.path.join(out_dir, f'{server}-{scen}')
+        if os.path.isdir(path):
+            runs[server] = Run(path)
+            rows[server] = FIGURES[scen](runs[server])
+    if not rows:
+        continue
+    params = open(glob.glob(os.path.join(out_dir, f'*-{scen}', 'tsung', 'summary.txt'))[0]).readline().strip()
+    table(f'{scen} ({params})', rows)
+    if scen == 'login':
+        for server, r in runs.items():
+            print(f'\n{server}, each 10 s step: logins/s, mean auth ms, server CPU ms/login, server cores, Tsung cores')
+            for s in login_steps(r):
+                print(f'  {s[0]:7.1f}/s {s[1]:8.1f} ms {s[2]:7.2f} ms {s[3]:5.2f} {fmt(s[4], 2):>5}')
+imp = os.path.join(out_dir, 'import.txt')
+if os.path.exists(imp):
+    print('\naccount import (bin/parley user import --hashed): ' + open(imp).read().strip())

@@ -1,0 +1,184 @@
+#!/usr/bin/env bash
+# Load benchmark: builds the runtime, starts a bench instance on loopback, creates the accounts,
+# drives it with Tsung (the scenarios in tsung/, unchanged from ../shared/bench so figures compare
+# with the peers'), samples the server and prints one table. Optionally runs Prosody beside it on
+# the same scenario, in the same hour, on the same cores.
+#
+# usage: itests/bench/run.sh [options] [scenario k=v ...]
+#   --scenario capacity|throughput|login|all   (default: all, in that order)
+#   --peer prosody     also measure Prosody (Debian's prosody package) with the same scenarios
+#   --notls            plaintext streams (Parley: requireTls=false); for memory with TLS off
+#   --nusers N         accounts user1..userN / pass1..passN (default 20000)
+#   --heap SIZE        Parley's fixed, pre-touched heap (default 1g), so RSS growth is native memory
+#   --no-build         use the distribution already built in runtime/target/parley
+#   --label NAME       results go to target/bench/NAME (default: a timestamp)
+#   k=v                passed to the scenario (see tsung/README.md): SESSIONS, RATE, HOLD, USERS,
+#                      THINK, MSGS, PHASES, STEP. Defaults here: capacity SESSIONS=18000 RATE=250
+#                      HOLD=60; throughput USERS=1000 RATE=100 THINK=0.5 MSGS=80; login
+#                      PHASES="100 200 300 400 500" STEP=20.
+# Needs: Java 17, Maven, tsung (apt-get install -y tsung), python3; prosody for --peer.
+set -euo pipefail
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+DIST=$ROOT/runtime/target/parley
+SCENARIOS="capacity throughput login"; PEER=""; TLS=1; NUSERS=20000; HEAP=1g; BUILD=1
+LABEL=$(date +%Y%m%d-%H%M%S); PARAMS=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --scenario) [ "$2" = all ] || SCENARIOS=$2; shift 2;;
+    --peer) PEER=$2; shift 2;;
+    --notls) TLS=0; shift;;
+    --nusers) NUSERS=$2; shift 2;;
+    --heap) HEAP=$2; shift 2;;
+    --no-build) BUILD=0; shift;;
+    --label) LABEL=$2; shift 2;;
+    *=*) PARAMS+=("$1"); shift;;
+    *) sed -n 2,21p "$0"; exit 2;;
+  esac
+done
+[ -z "$PEER" ] || [ "$PEER" = prosody ] || { echo "run.sh: the only peer is prosody" >&2; exit 2; }
+command -v tsung >/dev/null || { echo "run.sh: tsung is missing (apt-get install -y tsung)" >&2; exit 2; }
+[ -z "$PEER" ] || command -v prosody >/dev/null || { echo "run.sh: prosody is missing (apt-get install -y prosody)" >&2; exit 2; }
+
+WORK=$ROOT/target/bench            # kept between runs: instance, accounts, Prosody data
+OUT=$WORK/$LABEL
+mkdir -p "$OUT"
+PORT=25222; PEER_PORT=15222; DOMAIN=load.test
+log() { echo "[bench] $*" >&2; }
+
+if [ "$BUILD" = 1 ]; then
+  log "building the runtime (mvn -DskipTests install)"
+  (cd "$ROOT" && mvn -B -q -DskipTests install)
+fi
+
+# ---- the Parley bench instance (PARLEY_BASE): distribution defaults, then the bench settings ----
+BASE=$WORK/parley-base
+mkdir -p "$BASE/etc"
+cp -n "$DIST"/defaults/etc/* "$BASE/etc/" 2>/dev/null || true
+cp "$HERE"/etc/*.cfg "$BASE/etc/"
+[ "$TLS" = 1 ] || sed -i 's/^requireTls = .*/requireTls = false/' "$BASE/etc/org.parley.router.cfg"
+parley() { PARLEY_BASE=$BASE "$DIST/bin/parley" "$@"; }
+
+have=$(parley user count 2>/dev/null | grep -o '[0-9]\+' | tail -1 || echo 0)
+if [ "${have:-0}" -lt "$NUSERS" ]; then
+  ACCOUNTS=$WORK/accounts-$NUSERS.scram
+  if [ ! -s "$ACCOUNTS" ]; then
+    log "deriving SCRAM credentials for $NUSERS accounts (once; kept in $ACCOUNTS)"
+    java -cp "$ROOT/benchmarks/target/benchmarks.jar" org.parley.benchmarks.BenchAccounts $DOMAIN "$NUSERS" "$ACCOUNTS.tmp"
+    mv "$ACCOUNTS.tmp" "$ACCOUNTS"
+  fi
+  log "importing $NUSERS accounts"
+  start=$(date +%s.%N)
+  parley user import --hashed "$ACCOUNTS" | tail -1
+  echo "import_seconds=$(python3 -c "print(round($(date +%s.%N) - $start, 1))") accounts=$NUSERS" | tee "$OUT/import.txt"
+fi
+
+wait_port() { for _ in $(seq 1 120); do ss -ltn | grep -q ":$1 " && return 0; sleep 0.5; done; return 1; }
+heap_used_kib() { jcmd "$1" GC.run >/dev/null; jcmd "$1" GC.heap_info | grep -o 'used [0-9]*K' | head -1 | grep -o '[0-9]*'; }
+proc() { awk -v k="$2:" '$1==k{print $2}' /proc/$1/status; }
+
+start_parley() {
+  rm -f "$BASE/log/parley.log"
+  # A fixed heap touched at start: RSS growth under load is then the native memory sessions
+  # take, and the heap they take is measured after GC. Their sum is the memory per session.
+  PARLEY_BASE=$BASE JAVA_OPTS="-Xms$HEAP -Xmx$HEAP -XX:+AlwaysPreTouch ${JAVA_OPTS:-}" \
+    "$DIST/bin/parley" > "$OUT/parley.out" 2>&1 &
+  SPID=$!
+  wait_port $PORT || { log "Parley did not start"; cat "$OUT/parley.out" >&2; exit 1; }
+}
+
+start_prosody() {
+  local d=$WORK/prosody
+  mkdir -p "$d/certs" "$d/data"
+  sed "s#@DIR@#$d#g" "$HERE/tsung/prosody/prosody.cfg.lua.in" > "$d/prosody.cfg.lua"
+  [ "$TLS" = 1 ] || sed -i 's/^c2s_require_encryption.*/c2s_require_encryption = false/' "$d/prosody.cfg.lua"
+  if [ ! -s "$d/certs/load.test.key" ]; then
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 365 -subj "/CN=$DOMAIN" \
+      -keyout "$d/certs/load.test.key" -out "$d/certs/load.test.crt" 2>/dev/null
+  fi
+  if [ "$(ls "$d/data/load%2etest/accounts" 2>/dev/null | wc -l)" -lt "$NUSERS" ]; then
+    log "writing $NUSERS Prosody accounts (once)"
+    python3 "$HERE/tsung/prosody/gen_prosody_accounts.py" "$d/data" $DOMAIN "$NUSERS" >&2
+  fi
+  rm -f "$d/prosody.log" "$d/prosody.err"
+  prosody --config "$d/prosody.cfg.lua" > "$OUT/prosody.out" 2>&1 &
+  SPID=$!
+  wait_port $PEER_PORT || { log "Prosody did not start"; cat "$OUT/prosody.out" >&2; exit 1; }
+}
+
+stop_server() { kill "$SPID" 2>/dev/null || true; wait "$SPID" 2>/dev/null || true; sleep 2; }
+
+param() { for p in "${PARAMS[@]}"; do [ "${p%%=*}" = "$1" ] && { echo "${p#*=}"; return; }; done; echo "$2"; }
+scenario_args() {
+  case "$1" in
+    capacity) echo "SESSIONS=$(param SESSIONS 18000) RATE=$(param RATE 250) HOLD=$(param HOLD 60)";;
+    throughput) echo "USERS=$(param USERS 1000) RATE=$(param RATE 100) THINK=$(param THINK 0.5) MSGS=$(param MSGS 80)";;
+    login) echo "STEP=$(param STEP 20)";;
+  esac
+}
+
+# One scenario against one server: Tsung through the shared driver (it samples RSS, CPU and
+# fds every 2 s), plus what the driver does not take: threads, and the heap after a full GC
+# at rest and while every capacity session is held.
+measure() {
+  local server=$1 scen=$2 port=$3 run=$OUT/$1-$2 extra
+  mkdir -p "$run"; extra=$run/extra.txt
+  if [ "$server" = parley ]; then start_parley; else start_prosody; fi
+  # Warm up before the baseline: the first thousand logins grow the JIT's code cache and the
+  # JVM's native structures by tens of MiB, which are no session's memory.
+  local -a warm=(PHASES=100 STEP=10); [ "$TLS" = 1 ] || warm+=(--notls)
+  BENCH_OUT=$run "$HERE/tsung/run-scenario.sh" --scenario login --host 127.0.0.1 --port "$port" --domain $DOMAIN \
+    --label warmup --nusers "$NUSERS" "${warm[@]}" > "$run/warmup.out" 2>&1 || true
+  sleep 5
+  {
+    echo "server=$server scenario=$scen tls=$TLS pid=$SPID"
+    echo "base_rss_kib=$(proc $SPID VmRSS)"
+    [ "$server" = parley ] && echo "base_heap_kib=$(heap_used_kib $SPID)"
+    echo "base_fds=$(ls /proc/$SPID/fd | wc -l)"
+  } > "$extra"
+  local -a args; read -r -a args <<< "$(scenario_args "$scen")"
+  [ "$scen" = login ] && args+=("PHASES=$(param PHASES "100 200 300 400 500")")
+  [ "$TLS" = 1 ] || args+=(--notls)
+  log "$server: $scen ${args[*]}"
+  BENCH_OUT=$run "$HERE/tsung/run-scenario.sh" --scenario "$scen" --host 127.0.0.1 --port "$port" --domain $DOMAIN \
+    --label tsung --pid "$SPID" --nusers "$NUSERS" "${args[@]}" > "$run/driver.out" 2>&1 &
+  local driver=$! max_threads=0 peak_taken=0 last_fds=0 stable=0
+  local sessions; sessions=$(param SESSIONS 18000)
+  while kill -0 $driver 2>/dev/null; do
+    sleep 2
+    [ -d /proc/$SPID ] || break
+    local t fds; t=$(proc $SPID Threads); fds=$(ls /proc/$SPID/fd 2>/dev/null | wc -l)
+    [ "${t:-0}" -gt "$max_threads" ] && max_threads=$t
+    if [ "$scen" = capacity ] && [ $peak_taken = 0 ]; then
+      # All sessions are held together once the fd count stops rising; the parser gives its
+      # buffers back after 10 s of quiet, so wait 15 s more before taking the heap.
+      if [ "$fds" -gt 100 ] && [ "$fds" = "$last_fds" ]; then stable=$((stable + 1)); else stable=0; fi
+      last_fds=$fds
+      if [ $stable -ge 3 ] || [ "$fds" -ge "$sessions" ]; then
+        sleep 15
+        {
+          echo "peak_fds=$(ls /proc/$SPID/fd | wc -l)"
+          [ "$server" = parley ] && echo "peak_heap_kib=$(heap_used_kib $SPID)"
+          echo "peak_rss_kib=$(proc $SPID VmRSS)"
+          echo "peak_threads=$(proc $SPID Threads)"
+        } >> "$extra"
+        peak_taken=1
+      fi
+    fi
+  done
+  wait $driver || true
+  echo "max_threads=$max_threads" >> "$extra"
+  [ "$server" = parley ] && grep -c ' WARN \| ERROR ' "$BASE/log/parley.log" | sed 's/^/server_warnings=/' >> "$extra" || true
+  stop_server
+}
+
+trap 'kill $SPID 2>/dev/null || true' EXIT
+for scen in $SCENARIOS; do
+  measure parley "$scen" $PORT
+  [ -z "$PEER" ] || measure prosody "$scen" $PEER_PORT
+done
+{
+  echo "machine: $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
+  echo "parley $(cd "$ROOT" && git describe --always --dirty 2>/dev/null), java $(java -version 2>&1 | head -1 | cut -d'"' -f2), heap $HEAP; tsung $(tsung -v | awk '{print $3}')$([ -z "$PEER" ] || echo ", prosody $(dpkg-query -W -f='${Version}' prosody 2>/dev/null)")"
+  python3 "$HERE/report.py" "$OUT" $(getconf CLK_TCK)
+} | tee "$OUT/report.txt"
