@@ -7,8 +7,11 @@ import org.parley.xml.XmlSerializer;
 import org.parley.xml.XmlStreamException;
 import org.parley.xml.XmppStreamParser;
 
-/** The workload: a typical one-to-one chat message with a body and a few extensions, and a client stream header. */
-final class ChatMessage {
+/**
+ * The workload: a typical one-to-one chat message with a body and a few extensions, and a client
+ * stream header. Public for the benchmarks that sit in the packages of the code they measure.
+ */
+public final class ChatMessage {
     static final String STREAM_HEADER = "<?xml version='1.0'?><stream:stream xmlns='jabber:client'"
             + " xmlns:stream='http://etherx.jabber.org/streams' to='capulet.example' version='1.0' xml:lang='en'>";
 
@@ -23,6 +26,11 @@ final class ChatMessage {
     private ChatMessage() {
     }
 
+    /** The same message addressed to {@code to} (and still without 'from', as a client sends it). */
+    public static String addressedTo(String to) {
+        return STANZA.replace("romeo@montague.example/orchard", to);
+    }
+
     static byte[] header() {
         return STREAM_HEADER.getBytes(StandardCharsets.UTF_8);
     }
@@ -33,6 +41,11 @@ final class ChatMessage {
 
     /** The stanza as the parser produces it. */
     static Element element() {
+        return element(STANZA);
+    }
+
+    /** {@code stanza} (one of the variants above) as the parser produces it. */
+    public static Element element(String stanza) {
         Element[] result = new Element[1];
         XmppStreamParser parser = new XmppStreamParser(XmppStreamParser.Limits.DEFAULT, new Sink() {
             @Override
@@ -41,14 +54,14 @@ final class ChatMessage {
             }
         });
         byte[] header = header();
-        byte[] stanza = stanza();
+        byte[] bytes = stanza.getBytes(StandardCharsets.UTF_8);
         try {
             parser.feed(header, 0, header.length);
-            parser.feed(stanza, 0, stanza.length);
+            parser.feed(bytes, 0, bytes.length);
         } catch (XmlStreamException e) {
             throw new IllegalStateException(e);
         }
-        if (!XmlSerializer.toXml(result[0]).equals(STANZA)) {
+        if (!XmlSerializer.toXml(result[0]).equals(stanza)) {
             throw new IllegalStateException("the workload does not round-trip: " + XmlSerializer.toXml(result[0]));
         }
         return result[0];

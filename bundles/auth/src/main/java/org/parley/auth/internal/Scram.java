@@ -1,6 +1,7 @@
 package org.parley.auth.internal;
 
 import java.nio.charset.StandardCharsets;
+import java.security.DigestException;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import javax.crypto.Mac;
@@ -42,25 +43,82 @@ public final class Scram {
      * Hi(str, salt, i): PBKDF2 with HMAC as the PRF and one output block. Written out rather than
      * taken from SecretKeyFactory because SCRAM defines it over the password's UTF-8 bytes, and
      * PBEKeySpec takes chars and leaves their encoding to the provider.
+     *
+     * <p>HMAC (RFC 2104) is spelled out too: the JDK's Mac hashes the key's ipad and opad blocks
+     * again for every message, four compressions per iteration. Here the two padded states are
+     * hashed once and each iteration starts from copies of them, two compressions; the copies'
+     * allocations cost less than the compressions saved (about a third less time per login, see
+     * the benchmarks' Pbkdf2Benchmark).
      */
     static byte[] hi(ScramHash hash, byte[] password, byte[] salt, int iterations) {
-        try {
-            Mac mac = Mac.getInstance(hash.hmacAlgorithm());
-            mac.init(new SecretKeySpec(password, hash.hmacAlgorithm()));
-            mac.update(salt);
-            mac.update(new byte[] {0, 0, 0, 1}); // INT(1): the first and only block
-            byte[] u = mac.doFinal();
-            byte[] result = u.clone();
-            for (int i = 1; i < iterations; i++) {
-                mac.update(u);
-                mac.doFinal(u, 0); // reuses u: the input was consumed by update
-                for (int j = 0; j < result.length; j++) {
-                    result[j] ^= u[j];
-                }
+        int length = hash.length();
+        int blockSize = blockSize(hash);
+        MessageDigest inner = newDigest(hash);
+        MessageDigest outer = newDigest(hash);
+        byte[] key = password.length > blockSize ? inner.digest(password) : password;
+        byte[] pad = new byte[blockSize];
+        for (int i = 0; i < blockSize; i++) {
+            pad[i] = (byte) ((i < key.length ? key[i] : 0) ^ 0x36);
+        }
+        inner.update(pad);
+        for (int i = 0; i < blockSize; i++) {
+            pad[i] = (byte) ((i < key.length ? key[i] : 0) ^ 0x5c);
+        }
+        outer.update(pad);
+
+        byte[] innerHash = new byte[length];
+        byte[] u = new byte[length];
+        MessageDigest in = copy(inner);
+        in.update(salt);
+        in.update(new byte[] {0, 0, 0, 1}); // INT(1): the first and only block
+        finish(in, innerHash);
+        MessageDigest out = copy(outer);
+        out.update(innerHash);
+        finish(out, u);
+        byte[] result = u.clone();
+        for (int i = 1; i < iterations; i++) {
+            in = copy(inner);
+            in.update(u);
+            finish(in, innerHash);
+            out = copy(outer);
+            out.update(innerHash);
+            finish(out, u);
+            for (int j = 0; j < length; j++) {
+                result[j] ^= u[j];
             }
-            return result;
+        }
+        return result;
+    }
+
+    /** The HMAC block size (RFC 2104's B); a switch, so that a new hash cannot be added without one. */
+    private static int blockSize(ScramHash hash) {
+        return switch (hash) {
+            case SHA_1, SHA_256 -> 64;
+        };
+    }
+
+    private static MessageDigest newDigest(ScramHash hash) {
+        try {
+            return MessageDigest.getInstance(hash.digestAlgorithm());
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(hash.hmacAlgorithm() + " is not available", e);
+            throw new IllegalStateException(hash.digestAlgorithm() + " is not available", e);
+        }
+    }
+
+    private static MessageDigest copy(MessageDigest digest) {
+        try {
+            return (MessageDigest) digest.clone();
+        } catch (CloneNotSupportedException e) {
+            throw new IllegalStateException(digest.getAlgorithm() + " cannot be cloned", e);
+        }
+    }
+
+    /** Writes the digest into {@code out}, whose length is the digest's. */
+    private static void finish(MessageDigest digest, byte[] out) {
+        try {
+            digest.digest(out, 0, out.length);
+        } catch (DigestException e) {
+            throw new IllegalStateException(digest.getAlgorithm() + " failed", e);
         }
     }
 
@@ -75,11 +133,7 @@ public final class Scram {
     }
 
     static byte[] digest(ScramHash hash, byte[] data) {
-        try {
-            return MessageDigest.getInstance(hash.digestAlgorithm()).digest(data);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(hash.digestAlgorithm() + " is not available", e);
-        }
+        return newDigest(hash).digest(data);
     }
 
     static byte[] xor(byte[] a, byte[] b) {
