@@ -108,6 +108,17 @@ class XmlSerializerTest {
     }
 
     @Test
+    void everyAsciiCharacterXmlCanCarrySurvivesARoundTripInTextAndAttributes() throws Exception {
+        // ASCII is where the escaper's lookup table decides; beyond it, one of each kind of character.
+        StringBuilder all = new StringBuilder("\t\n\r");
+        for (char c = 0x20; c < 0x80; c++) {
+            all.append(c);
+        }
+        all.append("\u00E9\u4E2D\u2028\uD7FF\uE000\uFFFD😀");
+        assertRoundTrip(Element.builder("body", Namespaces.CLIENT).attribute("v", all.toString()).text(all.toString()).build());
+    }
+
+    @Test
     void charactersXmlCannotCarryBecomeReplacementCharacters() {
         Element e = Element.builder("body", Namespaces.CLIENT).text("a\u0000b\u001Bc\uD800d\uDC00e\uFFFEf😀").build();
         assertEquals("<body>a\uFFFDb\uFFFDc\uFFFDd\uFFFDe\uFFFDf😀</body>", XmlSerializer.toXml(e));

@@ -9,11 +9,15 @@ package org.parley.xml.internal;
  * than tab, LF and CR; unpaired surrogates; U+FFFE and U+FFFF) become U+FFFD: a stanza the server
  * built from outside data must never make the recipient's stream not-well-formed.
  *
- * <p>Runs of characters that need nothing are appended in bulk; the scan has a fast path for
- * the common case (letters and most non-ASCII text are above {@code '>'} and below the surrogates).
+ * <p>Runs of characters that need nothing are appended in bulk. The scan looks ASCII up in a
+ * table, because JIDs, ids and namespace URIs are full of digits and punctuation below
+ * {@code '>'} that a range test would send through the slow path; other text below the
+ * surrogates needs nothing.
  */
 public final class Escaper {
     private static final String REPLACEMENT = "\uFFFD";
+    private static final boolean[] TEXT_SAFE = asciiSafe(false);
+    private static final boolean[] ATTRIBUTE_SAFE = asciiSafe(true);
 
     private Escaper() {
     }
@@ -28,12 +32,24 @@ public final class Escaper {
         escape(s, out, true);
     }
 
+    /** Which ASCII characters need no escaping. */
+    private static boolean[] asciiSafe(boolean attribute) {
+        boolean[] safe = new boolean[128];
+        for (char c = 0x20; c < 128; c++) {
+            safe[c] = c != '&' && c != '<' && c != '>' && !(attribute && (c == '\'' || c == '"'));
+        }
+        safe['\n'] = !attribute;
+        safe['\t'] = !attribute;
+        return safe;
+    }
+
     private static void escape(String s, StringBuilder out, boolean attribute) {
+        boolean[] safe = attribute ? ATTRIBUTE_SAFE : TEXT_SAFE;
         int n = s.length();
         int done = 0; // s[0, done) is already appended
         for (int i = 0; i < n; i++) {
             char c = s.charAt(i);
-            if (c > '>' && c < Character.MIN_SURROGATE) {
+            if (c < 128 ? safe[c] : c < Character.MIN_SURROGATE) {
                 continue;
             }
             String replacement;
