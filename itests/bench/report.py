@@ -148,10 +148,12 @@ def capacity(r):
 
 def throughput(r):
     msgs, secs, lat_sum, cpu_s, tsung_s, busy = 0, 0.0, 0.0, 0.0, 0.0, []
+    peak = max((n_of(d, 'xmpp_msg_latency') for _, d in r.dumps), default=0)
     for t0, t1, d in r.intervals():
         n = n_of(d, 'xmpp_msg_latency')
-        # steady state only: messages flowing and nobody logging in
-        if n and not n_of(d, 'tr_authenticate'):
+        # steady state only: nobody logging in, and not the ramp up or the drain at the end
+        # (intervals at under half the busiest one's count)
+        if n and n >= peak / 2 and not n_of(d, 'tr_authenticate'):
             c, ts = r.cpu(t0, t1, 2), r.cpu(t0, t1, 4)
             if c is None:
                 continue

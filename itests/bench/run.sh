@@ -7,33 +7,31 @@
 # usage: itests/bench/run.sh [options] [scenario k=v ...]
 #   --scenario capacity|throughput|login|all   (default: all, in that order)
 #   --peer prosody     also measure Prosody (Debian's prosody package) with the same scenarios
-#   --notls            plaintext streams (Parley: requireTls=false); for memory with TLS off
 #   --nusers N         accounts user1..userN / pass1..passN (default 20000)
 #   --heap SIZE        Parley's fixed, pre-touched heap (default 1g), so RSS growth is native memory
 #   --no-build         use the distribution already built in runtime/target/parley
 #   --label NAME       results go to target/bench/NAME (default: a timestamp)
 #   k=v                passed to the scenario (see tsung/README.md): SESSIONS, RATE, HOLD, USERS,
-#                      THINK, MSGS, PHASES, STEP. Defaults here: capacity SESSIONS=18000 RATE=250
-#                      HOLD=60; throughput USERS=1000 RATE=100 THINK=0.5 MSGS=80; login
+#                      THINK, MSGS, PHASES, STEP. Defaults here: capacity SESSIONS=18000 RATE=200
+#                      HOLD=60; throughput USERS=1000 RATE=100 THINK=0.2 MSGS=200; login
 #                      PHASES="100 200 300 400 500" STEP=20.
 # Needs: Java 17, Maven, tsung (apt-get install -y tsung), python3; prosody for --peer.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 DIST=$ROOT/runtime/target/parley
-SCENARIOS="capacity throughput login"; PEER=""; TLS=1; NUSERS=20000; HEAP=1g; BUILD=1
+SCENARIOS="capacity throughput login"; PEER=""; NUSERS=20000; HEAP=1g; BUILD=1
 LABEL=$(date +%Y%m%d-%H%M%S); PARAMS=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --scenario) [ "$2" = all ] || SCENARIOS=$2; shift 2;;
     --peer) PEER=$2; shift 2;;
-    --notls) TLS=0; shift;;
     --nusers) NUSERS=$2; shift 2;;
     --heap) HEAP=$2; shift 2;;
     --no-build) BUILD=0; shift;;
     --label) LABEL=$2; shift 2;;
     *=*) PARAMS+=("$1"); shift;;
-    *) sed -n 2,21p "$0"; exit 2;;
+    *) sed -n 2,20p "$0"; exit 2;;
   esac
 done
 [ -z "$PEER" ] || [ "$PEER" = prosody ] || { echo "run.sh: the only peer is prosody" >&2; exit 2; }
@@ -56,7 +54,6 @@ BASE=$WORK/parley-base
 mkdir -p "$BASE/etc"
 cp -n "$DIST"/defaults/etc/* "$BASE/etc/" 2>/dev/null || true
 cp "$HERE"/etc/*.cfg "$BASE/etc/"
-[ "$TLS" = 1 ] || sed -i 's/^requireTls = .*/requireTls = false/' "$BASE/etc/org.parley.router.cfg"
 parley() { PARLEY_BASE=$BASE "$DIST/bin/parley" "$@"; }
 
 have=$(parley user count 2>/dev/null | grep -o '[0-9]\+' | tail -1 || echo 0)
@@ -91,7 +88,6 @@ start_prosody() {
   local d=$WORK/prosody
   mkdir -p "$d/certs" "$d/data"
   sed "s#@DIR@#$d#g" "$HERE/tsung/prosody/prosody.cfg.lua.in" > "$d/prosody.cfg.lua"
-  [ "$TLS" = 1 ] || sed -i 's/^c2s_require_encryption.*/c2s_require_encryption = false/' "$d/prosody.cfg.lua"
   if [ ! -s "$d/certs/load.test.key" ]; then
     openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 365 -subj "/CN=$DOMAIN" \
       -keyout "$d/certs/load.test.key" -out "$d/certs/load.test.crt" 2>/dev/null
@@ -111,8 +107,8 @@ stop_server() { kill "$SPID" 2>/dev/null || true; wait "$SPID" 2>/dev/null || tr
 param() { for p in "${PARAMS[@]}"; do [ "${p%%=*}" = "$1" ] && { echo "${p#*=}"; return; }; done; echo "$2"; }
 scenario_args() {
   case "$1" in
-    capacity) echo "SESSIONS=$(param SESSIONS 18000) RATE=$(param RATE 250) HOLD=$(param HOLD 60)";;
-    throughput) echo "USERS=$(param USERS 1000) RATE=$(param RATE 100) THINK=$(param THINK 0.5) MSGS=$(param MSGS 80)";;
+    capacity) echo "SESSIONS=$(param SESSIONS 18000) RATE=$(param RATE 200) HOLD=$(param HOLD 60)";;
+    throughput) echo "USERS=$(param USERS 1000) RATE=$(param RATE 100) THINK=$(param THINK 0.2) MSGS=$(param MSGS 200)";;
     login) echo "STEP=$(param STEP 20)";;
   esac
 }
@@ -126,19 +122,18 @@ measure() {
   if [ "$server" = parley ]; then start_parley; else start_prosody; fi
   # Warm up before the baseline: the first thousand logins grow the JIT's code cache and the
   # JVM's native structures by tens of MiB, which are no session's memory.
-  local -a warm=(PHASES=100 STEP=10); [ "$TLS" = 1 ] || warm+=(--notls)
+  local -a warm=(PHASES=100 STEP=10)
   BENCH_OUT=$run "$HERE/tsung/run-scenario.sh" --scenario login --host 127.0.0.1 --port "$port" --domain $DOMAIN \
     --label warmup --nusers "$NUSERS" "${warm[@]}" > "$run/warmup.out" 2>&1 || true
   sleep 5
   {
-    echo "server=$server scenario=$scen tls=$TLS pid=$SPID"
+    echo "server=$server scenario=$scen pid=$SPID"
     echo "base_rss_kib=$(proc $SPID VmRSS)"
     [ "$server" = parley ] && echo "base_heap_kib=$(heap_used_kib $SPID)"
     echo "base_fds=$(ls /proc/$SPID/fd | wc -l)"
   } > "$extra"
   local -a args; read -r -a args <<< "$(scenario_args "$scen")"
   [ "$scen" = login ] && args+=("PHASES=$(param PHASES "100 200 300 400 500")")
-  [ "$TLS" = 1 ] || args+=(--notls)
   log "$server: $scen ${args[*]}"
   BENCH_OUT=$run "$HERE/tsung/run-scenario.sh" --scenario "$scen" --host 127.0.0.1 --port "$port" --domain $DOMAIN \
     --label tsung --pid "$SPID" --nusers "$NUSERS" "${args[@]}" > "$run/driver.out" 2>&1 &
