@@ -5,11 +5,20 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.crypto.Mac;
+import javax.crypto.SecretKeyFactory;
+import javax.crypto.spec.PBEKeySpec;
+import javax.crypto.spec.SecretKeySpec;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
@@ -20,14 +29,20 @@ import javax.net.ssl.X509TrustManager;
  * PLAIN, bind, initial presence) and holds them, so the server's memory per idle TLS session
  * can be read off with jcmd and /proc while they are held. Loopback only.
  *
- * <pre>java -cp benchmarks/target/benchmarks.jar org.parley.benchmarks.IdleSessions PORT DOMAIN COUNT HOLD_SECONDS</pre>
+ * <p>With {@code --notls} the sessions stay plaintext and log in with SCRAM-SHA-256 (the server
+ * never takes PLAIN without TLS; it must run with {@code requireTls = false}), so the memory TLS
+ * takes per session is the difference between the two runs.
+ *
+ * <pre>java -cp benchmarks/target/benchmarks.jar org.parley.benchmarks.IdleSessions [--notls] PORT DOMAIN COUNT HOLD_SECONDS</pre>
  * Accounts user1..userCOUNT with passwords pass1..passCOUNT must exist (bin/parley user import).
  */
 public final class IdleSessions {
     private IdleSessions() {
     }
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] arguments) throws Exception {
+        boolean plaintext = arguments.length > 0 && arguments[0].equals("--notls");
+        String[] args = plaintext ? Arrays.copyOfRange(arguments, 1, arguments.length) : arguments;
         int port = Integer.parseInt(args[0]);
         String domain = args[1];
         int count = Integer.parseInt(args[2]);
@@ -38,7 +53,7 @@ public final class IdleSessions {
         List<Socket> held = new ArrayList<>(count);
         long start = System.nanoTime();
         for (int i = 1; i <= count; i++) {
-            held.add(open(tls, port, domain, "user" + i, "pass" + i));
+            held.add(plaintext ? openPlaintext(port, domain, "user" + i, "pass" + i) : open(tls, port, domain, "user" + i, "pass" + i));
             if (i % 500 == 0) {
                 System.out.printf("%d sessions open (%.1f s)%n", i, (System.nanoTime() - start) / 1e9);
             }
@@ -67,13 +82,75 @@ public final class IdleSessions {
         String auth = Base64.getEncoder().encodeToString(("\0" + user + "\0" + password).getBytes(StandardCharsets.UTF_8));
         send(out, "<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>" + auth + "</auth>");
         readUntil(in, "<success");
+        bindAndPresence(out, in, header);
+        return s;
+    }
+
+    /** After SASL success: the restarted stream, a bound resource, initial presence, and a ping answered. */
+    private static void bindAndPresence(OutputStream out, InputStream in, String header) throws IOException {
         send(out, header);
         readUntil(in, "</stream:features>");
         send(out, "<iq type='set' id='b'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'/></iq>");
         readUntil(in, "</iq>");
         send(out, "<presence/><iq type='get' id='p'><ping xmlns='urn:xmpp:ping'/></iq>");
         readUntil(in, "id='p'");
+    }
+
+    private static Socket openPlaintext(int port, String domain, String user, String password)
+            throws IOException, GeneralSecurityException {
+        Socket s = new Socket("127.0.0.1", port);
+        s.setSoTimeout(15_000);
+        s.setTcpNoDelay(true);
+        OutputStream out = s.getOutputStream();
+        InputStream in = s.getInputStream();
+        String header = "<?xml version='1.0'?><stream:stream to='" + domain
+                + "' xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' version='1.0'>";
+        send(out, header);
+        readUntil(in, "</stream:features>");
+        scramSha256(out, in, user, password);
+        bindAndPresence(out, in, header);
         return s;
+    }
+
+    /** The client side of RFC 5802 with SHA-256 (RFC 7677), without channel binding. */
+    private static void scramSha256(OutputStream out, InputStream in, String user, String password)
+            throws IOException, GeneralSecurityException {
+        byte[] nonceBytes = new byte[18];
+        new SecureRandom().nextBytes(nonceBytes);
+        String clientFirstBare = "n=" + user + ",r=" + Base64.getEncoder().encodeToString(nonceBytes);
+        send(out, "<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='SCRAM-SHA-256'>"
+                + b64("n,," + clientFirstBare) + "</auth>");
+        Matcher challenge = Pattern.compile("<challenge[^>]*>([^<]*)</challenge>").matcher(readUntil(in, "</challenge>"));
+        if (!challenge.find()) {
+            throw new IOException("no SCRAM challenge");
+        }
+        String serverFirst = new String(Base64.getDecoder().decode(challenge.group(1)), StandardCharsets.UTF_8);
+        Matcher m = Pattern.compile("r=([^,]+),s=([^,]+),i=(\\d+)").matcher(serverFirst);
+        if (!m.find()) {
+            throw new IOException("bad server-first-message: " + serverFirst);
+        }
+        byte[] salted = SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256").generateSecret(new PBEKeySpec(
+                password.toCharArray(), Base64.getDecoder().decode(m.group(2)), Integer.parseInt(m.group(3)), 256)).getEncoded();
+        byte[] clientKey = hmac(salted, "Client Key");
+        byte[] storedKey = MessageDigest.getInstance("SHA-256").digest(clientKey);
+        String clientFinal = "c=" + b64("n,,") + ",r=" + m.group(1);
+        byte[] signature = hmac(storedKey, clientFirstBare + "," + serverFirst + "," + clientFinal);
+        for (int i = 0; i < clientKey.length; i++) {
+            clientKey[i] ^= signature[i];
+        }
+        send(out, "<response xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>"
+                + b64(clientFinal + ",p=" + Base64.getEncoder().encodeToString(clientKey)) + "</response>");
+        readUntil(in, "<success");
+    }
+
+    private static byte[] hmac(byte[] key, String data) throws GeneralSecurityException {
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(key, "HmacSHA256"));
+        return mac.doFinal(data.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String b64(String text) {
+        return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8));
     }
 
     private static void send(OutputStream out, String xml) throws IOException {
@@ -81,7 +158,7 @@ public final class IdleSessions {
         out.flush();
     }
 
-    private static void readUntil(InputStream in, String marker) throws IOException {
+    private static String readUntil(InputStream in, String marker) throws IOException {
         StringBuilder seen = new StringBuilder();
         byte[] buf = new byte[4096];
         while (seen.indexOf(marker) < 0) {
@@ -94,6 +171,7 @@ public final class IdleSessions {
                 throw new IOException("refused: " + seen);
             }
         }
+        return seen.toString();
     }
 
     private static final class TrustAll implements X509TrustManager {
