@@ -54,6 +54,18 @@ class LiveConfigurationTest {
         rewrite("c2sPort", String.valueOf(server.c2sPort()));
     }
 
+    /** No machine lets one process open a billion files: the server must say so, naming the key. */
+    @Test
+    void aMaxConnectionsAboveTheOpenFileLimitIsAppliedWithAWarning() throws Exception {
+        long offset = server.logSize();
+        rewrite("maxConnections", "1000000000");
+        awaitLog(offset, "maxConnections is 1000000000, but this process may open only");
+        try (RawXmppClient c = server.track(RawXmppClient.connect(server.c2sPort()))) {
+            assertTrue(c.openStream().contains("starttls"), "clients are still served");
+        }
+        rewrite("maxConnections", "100000");
+    }
+
     @Test
     void aSmallerStanzaLimitAppliesToNewConnectionsWithoutRestart() throws Exception {
         String body = "x".repeat(60_000);
