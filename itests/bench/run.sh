@@ -31,7 +31,7 @@ while [ $# -gt 0 ]; do
     --no-build) BUILD=0; shift;;
     --label) LABEL=$2; shift 2;;
     *=*) PARAMS+=("$1"); shift;;
-    *) sed -n 2,20p "$0"; exit 2;;
+    *) sed -n 2,18p "$0"; exit 2;;
   esac
 done
 [ -z "$PEER" ] || [ "$PEER" = prosody ] || { echo "run.sh: the only peer is prosody" >&2; exit 2; }
