@@ -38,7 +38,10 @@ final class TlsFilter extends IoFilterAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(TlsFilter.class);
     private static final AttributeKey STATE = new AttributeKey(TlsFilter.class, "state");
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
-    /** Reused per thread: the I/O threads unwrap, any writing thread wraps. Grown, never shrunk. */
+    /**
+     * Reused per thread: the I/O threads unwrap, any writing thread wraps. Grown, never shrunk;
+     * they hold only JDK types, so a bundle update leaves no class loader reachable from a thread.
+     */
     private static final ThreadLocal<ByteBuffer> APP = new ThreadLocal<>();
     private static final ThreadLocal<ByteBuffer> NET = new ThreadLocal<>();
 
