@@ -90,8 +90,8 @@ class ConnectionLimitsTest {
             String stalledJid = stalled.received().replaceAll("(?s).*<jid>([^<]+)</jid>.*", "$1");
             // The stalled client reads nothing from here on. Headlines are never bounced, so the
             // sender's own queue stays empty. 240 x 100 KB is well past what the kernel buffers
-            // (the stalled side's receive buffer is fixed small, no autotuning) plus the 70
-            // messages MINA's TLS handler holds before it refuses more.
+            // (the stalled side's receive buffer is fixed small, no autotuning) plus the 8 MiB of
+            // TLS records the server queues before it gives up (MAX_QUEUED_BYTES).
             String headline = "<message type='headline' to='" + stalledJid + "'><body>" + "x".repeat(100_000) + "</body></message>";
             for (int i = 0; i < 240 && !server.logSince(logBefore).contains("stopped reading"); i++) {
                 sender.send(headline);

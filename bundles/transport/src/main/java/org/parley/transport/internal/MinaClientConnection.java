@@ -14,7 +14,6 @@ import java.util.concurrent.ThreadLocalRandom;
 import javax.net.ssl.SSLSession;
 import org.apache.mina.core.buffer.IoBuffer;
 import org.apache.mina.core.session.IoSession;
-import org.apache.mina.filter.ssl.SslFilter;
 import org.parley.api.connection.ClientConnection;
 import org.parley.api.connection.StreamHandler;
 import org.parley.api.connection.StreamHeader;
@@ -37,10 +36,9 @@ final class MinaClientConnection implements ClientConnection, XmppStreamParser.L
     static final String SSL_FILTER = "tls";
     /**
      * Bytes queued for a client that is not reading before it is disconnected: a stalled or
-     * malicious reader must not make the server buffer without bound. This bounds plaintext
-     * connections; once TLS is on, MINA's TLS handler bounds the queue first (64 messages waiting,
-     * then a BufferOverflowException that {@link XmppIoHandler#exceptionCaught} turns into a
-     * disconnect), because it passes only a few encrypted writes down to where these bytes count.
+     * malicious reader must not make the server buffer without bound. It bounds TLS sessions
+     * alike: {@link TlsFilter} encrypts each write at once and passes the records down, so they
+     * count here (only writes made during the handshake wait above, briefly).
      */
     static final long MAX_QUEUED_BYTES = 8L * 1024 * 1024;
 
@@ -179,7 +177,7 @@ final class MinaClientConnection implements ClientConnection, XmppStreamParser.L
         // everything after it, both ways, is TLS (RFC 6120 section 5.4.3.3).
         send(proceed);
         try {
-            session.getFilterChain().addFirst(SSL_FILTER, new PolicySslFilter(tls));
+            session.getFilterChain().addFirst(SSL_FILTER, TlsFilter.withPolicy(tls));
         } catch (Exception e) {
             LOG.error("Cannot start TLS for {}", remoteAddress(), e);
             session.closeNow();
@@ -204,6 +202,7 @@ final class MinaClientConnection implements ClientConnection, XmppStreamParser.L
         }
         closing = true;
         write(XmlSerializer.streamClose().getBytes(StandardCharsets.UTF_8));
+        TlsFilter.closeNotify(session);
         session.closeOnFlush();
     }
 
@@ -218,6 +217,7 @@ final class MinaClientConnection implements ClientConnection, XmppStreamParser.L
         headerSent = true;
         closing = true;
         write(XmlSerializer.streamClose().getBytes(StandardCharsets.UTF_8));
+        TlsFilter.closeNotify(session);
         session.closeOnFlush();
     }
 
@@ -226,7 +226,7 @@ final class MinaClientConnection implements ClientConnection, XmppStreamParser.L
         if (!secure || !"tls-server-end-point".equals(type)) {
             return Optional.empty();
         }
-        SSLSession ssl = (SSLSession) session.getAttribute(SslFilter.SSL_SECURED);
+        SSLSession ssl = TlsFilter.sslSession(session);
         Certificate[] local = ssl == null ? null : ssl.getLocalCertificates();
         if (local == null || local.length == 0 || !(local[0] instanceof X509Certificate cert)) {
             return Optional.empty();

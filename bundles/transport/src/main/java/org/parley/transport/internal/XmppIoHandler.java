@@ -49,7 +49,7 @@ final class XmppIoHandler extends IoHandlerAdapter {
         }
         MinaClientConnection connection = new MinaClientConnection(session, transport, transport.limits(), directTls);
         if (directTls) {
-            session.getFilterChain().addFirst(MinaClientConnection.SSL_FILTER, new PolicySslFilter(transport.tls()));
+            session.getFilterChain().addFirst(MinaClientConnection.SSL_FILTER, TlsFilter.withPolicy(transport.tls()));
         }
         session.getConfig().setIdleTime(IdleStatus.READER_IDLE, transport.config().idleTimeoutSeconds());
         session.getConfig().setIdleTime(IdleStatus.BOTH_IDLE, COMPACT_AFTER_SECONDS);
@@ -91,13 +91,7 @@ final class XmppIoHandler extends IoHandlerAdapter {
 
     @Override
     public void exceptionCaught(IoSession session, Throwable cause) {
-        if (cause instanceof java.nio.BufferOverflowException) {
-            // MINA's TLS handler queues at most 64 plaintext writes behind 6 unacknowledged ones
-            // and refuses the next with this exception: the client has stopped reading.
-            LOG.warn("Disconnecting {}: it stopped reading and its TLS send queue is full", session.getRemoteAddress());
-        } else {
-            LOG.debug("Connection {} failed: {}", session.getRemoteAddress(), cause.toString());
-        }
+        LOG.debug("Connection {} failed: {}", session.getRemoteAddress(), cause.toString());
         session.closeNow();
     }
 
