@@ -143,6 +143,7 @@ def capacity(r):
         ('server CPU per login during the ramp', fmt(login_cpu / logins * 1000 if logins else None, 2, ' ms')),
         ('Tsung CPU during the ramp', fmt(sum(tsung) / len(tsung) * 100 if tsung else None, 0, ' % of a core')),
         ('threads / file descriptors at peak', f"{fmt(r.x('peak_threads'))} / {fmt(r.x('peak_fds'))}"),
+        ('WARN/ERROR lines in the server log', fmt(r.x('server_warnings'))),
     ]
 
 
@@ -176,6 +177,7 @@ def throughput(r):
         ('Tsung CPU, steady state', fmt(tsung_s / secs * 100 if secs else None, 0, ' % of a core')),
         ('machine busy, steady state', fmt(sum(busy) / len(busy) * 100 if busy else None, 0, ' % of 2 cores')),
         ('threads at most', fmt(r.x('max_threads'))),
+        ('WARN/ERROR lines in the server log', fmt(r.x('server_warnings'))),
     ]
 
 
@@ -202,6 +204,7 @@ def login(r):
         ('  mean auth at that rate', fmt(best[1] if best else None, 1, ' ms')),
         ('server CPU per login (median of steps >= 50/s)', fmt(per_login[len(per_login) // 2] if per_login else None, 2, ' ms')),
         ('threads at most', fmt(r.x('max_threads'))),
+        ('WARN/ERROR lines in the server log', fmt(r.x('server_warnings'))),
     ]
 
 

@@ -53,7 +53,7 @@ fi
 BASE=$WORK/parley-base
 mkdir -p "$BASE/etc"
 cp -n "$DIST"/defaults/etc/* "$BASE/etc/" 2>/dev/null || true
-cp "$HERE"/etc/*.cfg "$BASE/etc/"
+cp "$DIST/defaults/etc/logback.xml" "$HERE"/etc/*.cfg "$BASE/etc/"
 parley() { PARLEY_BASE=$BASE "$DIST/bin/parley" "$@"; }
 
 have=$(parley user count 2>/dev/null | grep -o '[0-9]\+' | tail -1 || echo 0)
@@ -163,8 +163,11 @@ measure() {
   done
   wait $driver || true
   echo "max_threads=$max_threads" >> "$extra"
-  [ "$server" = parley ] && grep -c ' WARN \| ERROR ' "$BASE/log/parley.log" | sed 's/^/server_warnings=/' >> "$extra" || true
   stop_server
+  if [ "$server" = parley ]; then
+    cp "$BASE/log/parley.log" "$run/parley.log"
+    grep -c ' WARN \| ERROR ' "$run/parley.log" | sed 's/^/server_warnings=/' >> "$extra" || true
+  fi
 }
 
 trap 'kill $SPID 2>/dev/null || true' EXIT
