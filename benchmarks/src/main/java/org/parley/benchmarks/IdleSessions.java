@@ -5,8 +5,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
@@ -15,14 +13,12 @@ import java.util.Base64;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import javax.crypto.Mac;
-import javax.crypto.SecretKeyFactory;
-import javax.crypto.spec.PBEKeySpec;
-import javax.crypto.spec.SecretKeySpec;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
+import org.parley.api.storage.ScramHash;
+import org.parley.auth.internal.Scram;
 
 /**
  * Opens many authenticated, idle client sessions against a running server (STARTTLS, SASL
@@ -97,7 +93,7 @@ public final class IdleSessions {
     }
 
     private static Socket openPlaintext(int port, String domain, String user, String password)
-            throws IOException, GeneralSecurityException {
+            throws IOException {
         Socket s = new Socket("127.0.0.1", port);
         s.setSoTimeout(15_000);
         s.setTcpNoDelay(true);
@@ -112,9 +108,9 @@ public final class IdleSessions {
         return s;
     }
 
-    /** The client side of RFC 5802 with SHA-256 (RFC 7677), without channel binding. */
+    /** The client side of RFC 5802 with SHA-256 (RFC 7677), without channel binding, on the server's own SCRAM functions. */
     private static void scramSha256(OutputStream out, InputStream in, String user, String password)
-            throws IOException, GeneralSecurityException {
+            throws IOException {
         byte[] nonceBytes = new byte[18];
         new SecureRandom().nextBytes(nonceBytes);
         String clientFirstBare = "n=" + user + ",r=" + Base64.getEncoder().encodeToString(nonceBytes);
@@ -129,24 +125,16 @@ public final class IdleSessions {
         if (!m.find()) {
             throw new IOException("bad server-first-message: " + serverFirst);
         }
-        byte[] salted = SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256").generateSecret(new PBEKeySpec(
-                password.toCharArray(), Base64.getDecoder().decode(m.group(2)), Integer.parseInt(m.group(3)), 256)).getEncoded();
-        byte[] clientKey = hmac(salted, "Client Key");
-        byte[] storedKey = MessageDigest.getInstance("SHA-256").digest(clientKey);
+        byte[] salted = Scram.hi(ScramHash.SHA_256, password.getBytes(StandardCharsets.UTF_8),
+                Base64.getDecoder().decode(m.group(2)), Integer.parseInt(m.group(3)));
+        byte[] clientKey = Scram.hmac(ScramHash.SHA_256, salted, "Client Key".getBytes(StandardCharsets.UTF_8));
         String clientFinal = "c=" + b64("n,,") + ",r=" + m.group(1);
-        byte[] signature = hmac(storedKey, clientFirstBare + "," + serverFirst + "," + clientFinal);
-        for (int i = 0; i < clientKey.length; i++) {
-            clientKey[i] ^= signature[i];
-        }
+        byte[] signature = Scram.hmac(ScramHash.SHA_256, Scram.storedKey(ScramHash.SHA_256, salted),
+                (clientFirstBare + "," + serverFirst + "," + clientFinal).getBytes(StandardCharsets.UTF_8));
+        byte[] proof = Scram.xor(clientKey, signature);
         send(out, "<response xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>"
-                + b64(clientFinal + ",p=" + Base64.getEncoder().encodeToString(clientKey)) + "</response>");
+                + b64(clientFinal + ",p=" + Base64.getEncoder().encodeToString(proof)) + "</response>");
         readUntil(in, "<success");
-    }
-
-    private static byte[] hmac(byte[] key, String data) throws GeneralSecurityException {
-        Mac mac = Mac.getInstance("HmacSHA256");
-        mac.init(new SecretKeySpec(key, "HmacSHA256"));
-        return mac.doFinal(data.getBytes(StandardCharsets.UTF_8));
     }
 
     private static String b64(String text) {

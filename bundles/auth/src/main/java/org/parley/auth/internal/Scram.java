@@ -35,7 +35,7 @@ public final class Scram {
         return new ScramCredential(hash, salt.clone(), iterations, storedKey(hash, salted), hmac(hash, salted, SERVER_KEY));
     }
 
-    static byte[] storedKey(ScramHash hash, byte[] saltedPassword) {
+    public static byte[] storedKey(ScramHash hash, byte[] saltedPassword) {
         return digest(hash, hmac(hash, saltedPassword, CLIENT_KEY));
     }
 
@@ -50,7 +50,7 @@ public final class Scram {
      * allocations cost less than the compressions saved (about a third less time per login, see
      * the benchmarks' Pbkdf2Benchmark).
      */
-    static byte[] hi(ScramHash hash, byte[] password, byte[] salt, int iterations) {
+    public static byte[] hi(ScramHash hash, byte[] password, byte[] salt, int iterations) {
         int length = hash.length();
         int blockSize = blockSize(hash);
         MessageDigest inner = newDigest(hash);
@@ -122,7 +122,7 @@ public final class Scram {
         }
     }
 
-    static byte[] hmac(ScramHash hash, byte[] key, byte[] data) {
+    public static byte[] hmac(ScramHash hash, byte[] key, byte[] data) {
         try {
             Mac mac = Mac.getInstance(hash.hmacAlgorithm());
             mac.init(new SecretKeySpec(key, hash.hmacAlgorithm()));
@@ -136,7 +136,7 @@ public final class Scram {
         return newDigest(hash).digest(data);
     }
 
-    static byte[] xor(byte[] a, byte[] b) {
+    public static byte[] xor(byte[] a, byte[] b) {
         byte[] out = new byte[a.length];
         for (int i = 0; i < a.length; i++) {
             out[i] = (byte) (a[i] ^ b[i]);
