@@ -40,7 +40,7 @@ public final class ClientTransport {
         this.config = config;
         this.limits = limitsOf(config);
         this.limiter = new ConnectionLimiter(config.maxConnectionsPerAddress(), config.maxConnections());
-        warnIfFileLimitTooLow(config, FileLimit.current());
+        warnIfFileLimitTooLow(config.maxConnections(), FileLimit.current());
         this.acceptor = new NioSocketAcceptor();
         acceptor.setReuseAddress(true);
         acceptor.setBacklog(1024);
@@ -71,7 +71,7 @@ public final class ClientTransport {
         LOG.info("Applied transport settings: maxStanzaBytes={}, maxConnectionsPerAddress={}, maxConnections={}, "
                 + "idleTimeoutSeconds={} (for new connections)", newConfig.maxStanzaBytes(),
                 newConfig.maxConnectionsPerAddress(), newConfig.maxConnections(), newConfig.idleTimeoutSeconds());
-        warnIfFileLimitTooLow(newConfig, FileLimit.current());
+        warnIfFileLimitTooLow(newConfig.maxConnections(), FileLimit.current());
         if (rebind) {
             acceptor.unbind();
             try {
@@ -120,14 +120,14 @@ public final class ClientTransport {
      *
      * @return whether it warned
      */
-    static boolean warnIfFileLimitTooLow(TransportConfig c, long fileLimit) {
-        long needed = (long) c.maxConnections() + FileLimit.RESERVED;
+    static boolean warnIfFileLimitTooLow(int maxConnections, long fileLimit) {
+        long needed = (long) maxConnections + FileLimit.RESERVED;
         if (fileLimit <= 0 || fileLimit >= needed) {
             return false;
         }
         LOG.warn("maxConnections is {}, but this process may open only {} files ({} are kept for the server itself): "
                 + "connections beyond {} will fail. Raise the open-file limit (ulimit -n, LimitNOFILE) or lower maxConnections",
-                c.maxConnections(), fileLimit, FileLimit.RESERVED, Math.max(0, fileLimit - FileLimit.RESERVED));
+                maxConnections, fileLimit, FileLimit.RESERVED, Math.max(0, fileLimit - FileLimit.RESERVED));
         return true;
     }
 
