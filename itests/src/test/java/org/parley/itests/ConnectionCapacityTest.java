@@ -39,15 +39,7 @@ class ConnectionCapacityTest {
                     "the refusal was not logged");
 
             allowed.remove(0).close();
-            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-            boolean served = false;
-            while (!served && System.nanoTime() < deadline) {
-                try (RawXmppClient next = server.raw()) {
-                    served = next.sendAllowingClose(RawXmppClient.streamHeader(ParleyServer.DOMAIN))
-                            && next.readOnce(Duration.ofSeconds(2)).contains("<stream:features");
-                }
-            }
-            assertTrue(served, "closing a connection did not free its slot");
+            assertTrue(server.aNewConnectionGetsFeaturesWithin(Duration.ofSeconds(5)), "closing a connection did not free its slot");
         } finally {
             allowed.forEach(RawXmppClient::close);
         }

@@ -46,7 +46,7 @@ class ConnectionLimitsTest {
 
             // Closing one frees its slot.
             allowed.remove(0).close();
-            assertTrue(aNewConnectionGetsFeaturesWithin(Duration.ofSeconds(5)), "no slot was freed by closing a connection");
+            assertTrue(server.aNewConnectionGetsFeaturesWithin(Duration.ofSeconds(5)), "no slot was freed by closing a connection");
         } finally {
             allowed.forEach(RawXmppClient::close);
         }
@@ -64,23 +64,6 @@ class ConnectionLimitsTest {
             assertTrue(seconds >= IDLE_SECONDS - 1 && seconds <= IDLE_SECONDS + 5,
                     "closed after " + seconds + " s with idleTimeoutSeconds=" + IDLE_SECONDS);
         }
-    }
-
-    /** Tries new connections until one is served (the server learns of closed ones asynchronously). */
-    private static boolean aNewConnectionGetsFeaturesWithin(Duration timeout) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            try (RawXmppClient c = server.raw()) {
-                c.sendAllowingClose(RawXmppClient.streamHeader(ParleyServer.DOMAIN));
-                try {
-                    c.await(Pattern.compile("<stream:features"), Duration.ofSeconds(2));
-                    return true;
-                } catch (AssertionError refused) {
-                    Thread.sleep(100);
-                }
-            }
-        }
-        return false;
     }
 
     @Test

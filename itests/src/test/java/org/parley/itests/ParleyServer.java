@@ -28,6 +28,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import javax.net.ssl.SSLContext;
@@ -599,6 +600,26 @@ public final class ParleyServer implements BeforeAllCallback, AfterAllCallback, 
     /** A raw client connected in plain text to the STARTTLS port (closed after the class). */
     public RawXmppClient raw() throws IOException {
         return track(RawXmppClient.connect(c2sPort));
+    }
+
+    /**
+     * Whether a new connection is served (gets stream features) within {@code timeout}, retrying
+     * while the server refuses: for waiting until a closed connection has freed its slot.
+     */
+    public boolean aNewConnectionGetsFeaturesWithin(Duration timeout) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            try (RawXmppClient c = raw()) {
+                c.sendAllowingClose(RawXmppClient.streamHeader(DOMAIN));
+                try {
+                    c.await(Pattern.compile("<stream:features"), Duration.ofSeconds(2));
+                    return true;
+                } catch (AssertionError refused) {
+                    Thread.sleep(100);
+                }
+            }
+        }
+        return false;
     }
 
     /** A raw client logged in as a new account over STARTTLS with SASL PLAIN, resource bound. */
