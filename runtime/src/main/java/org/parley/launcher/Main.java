@@ -209,14 +209,17 @@ public final class Main {
 
     /** Logback (inside OSGi) reads these system properties when it first configures itself. */
     private static void configureLogging(Instance instance, String consoleLevel) {
-        // An etc/ the operator filled only partly has no logback.xml; logback's own default would
-        // then print every DEBUG line to the console, so the distribution's file stands in.
-        Path file = instance.etc.resolve("logback.xml");
-        if (!Files.isRegularFile(file)) {
-            file = instance.home.resolve("defaults/etc/logback.xml");
-        }
-        System.setProperty("logback.configurationFile", file.toString());
+        System.setProperty("logback.configurationFile", logbackConfiguration(instance).toString());
         System.setProperty("parley.log", instance.log.toString());
         System.setProperty("parley.console.level", consoleLevel);
+    }
+
+    /**
+     * The instance's logback.xml, or the distribution's when an etc/ the operator filled only
+     * partly has none: logback's own default would print every DEBUG line to the console.
+     */
+    static Path logbackConfiguration(Instance instance) {
+        Path file = instance.etc.resolve("logback.xml");
+        return Files.isRegularFile(file) ? file : instance.home.resolve("defaults/etc/logback.xml");
     }
 }

@@ -68,4 +68,18 @@ class MainTest {
         assertEquals(0, new Instance(home, dir.resolve("base1")).prepare().size(), "a base with etc/ is left as it is");
         assertEquals("domain = example.org\n", Files.readString(fresh.etc.resolve("org.parley.server.cfg")));
     }
+
+    @Test
+    void aBaseWithoutLogbackXmlLogsWithTheDistributionsFile() throws IOException {
+        Path home = dir.resolve("home2");
+        Files.createDirectories(home.resolve("defaults/etc"));
+        Instance partial = new Instance(home, dir.resolve("base2"));
+        Files.createDirectories(partial.etc);
+        Files.writeString(partial.etc.resolve("org.parley.server.cfg"), "domain = example.org\n");
+        assertEquals(home.resolve("defaults/etc/logback.xml").toAbsolutePath().normalize(),
+                Main.logbackConfiguration(partial));
+
+        Files.writeString(partial.etc.resolve("logback.xml"), "<configuration/>\n");
+        assertEquals(partial.etc.resolve("logback.xml"), Main.logbackConfiguration(partial), "the operator's own file wins");
+    }
 }
