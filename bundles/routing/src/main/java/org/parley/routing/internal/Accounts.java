@@ -1,0 +1,58 @@
+package org.parley.routing.internal;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.parley.api.auth.UserDirectory;
+import org.parley.concurrent.RankedList;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Whether a local account exists, for the answers RFC 6121 section 8.5.1 gives for accounts that
+ * do not: an account exists when any {@link UserDirectory} says so. With no directory registered
+ * (its bundle is being upgraded), or when one fails, the account is taken to exist: refusing a real
+ * user is worse than answering for one that does not exist.
+ */
+final class Accounts {
+    private static final Logger LOG = LoggerFactory.getLogger(Accounts.class);
+    private static final CompletableFuture<Boolean> YES = CompletableFuture.completedFuture(true);
+
+    private final RankedList<UserDirectory> directories = new RankedList<>();
+
+    void add(UserDirectory directory, Registration registration) {
+        directories.add(directory, registration.ranking(), registration.serviceId());
+    }
+
+    void remove(UserDirectory directory) {
+        directories.removeIf(d -> d == directory);
+    }
+
+    CompletionStage<Boolean> exists(String username) {
+        List<UserDirectory> list = directories.values();
+        if (list.isEmpty()) {
+            return YES;
+        }
+        return ask(list, 0, username);
+    }
+
+    private static CompletionStage<Boolean> ask(List<UserDirectory> list, int i, String username) {
+        if (i >= list.size()) {
+            return CompletableFuture.completedFuture(false);
+        }
+        CompletionStage<Boolean> answer;
+        try {
+            answer = list.get(i).exists(username);
+        } catch (RuntimeException e) {
+            LOG.error("User directory {} failed on '{}'; the account is taken to exist", list.get(i).getClass().getName(), username, e);
+            return YES;
+        }
+        return answer.handle((found, e) -> {
+            if (e != null) {
+                LOG.error("User directory {} failed on '{}'; the account is taken to exist", list.get(i).getClass().getName(), username, e);
+                return YES;
+            }
+            return Boolean.TRUE.equals(found) ? YES : ask(list, i + 1, username);
+        }).thenCompose(s -> s);
+    }
+}
