@@ -232,6 +232,10 @@ final class CoreHandoff {
         if (w.stream().phase() == ClientStream.Phase.CLOSED) {
             return null;
         }
+        if (w.stream().sessionId() != null && w.session() == null) {
+            LOG.warn("Connection {} had a session that could not be taken over: it is closed, and its client reconnects", connection.id());
+            return null;
+        }
         ClientStream stream = new ClientStream(services, connection);
         services.streams().add(stream);
         stream.restore(w.stream(), w.session());
