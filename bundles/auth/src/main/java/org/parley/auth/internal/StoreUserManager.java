@@ -37,7 +37,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The {@link UserManager} over the {@link UserStore}: validates names and passwords, and stores a
- * SCRAM-SHA-1 and a SCRAM-SHA-256 credential (each with its own random salt) per account.
+ * SCRAM-SHA-1 and a SCRAM-SHA-256 credential (each with its own random salt) per account. Every
+ * account it creates or deletes is invalidated in the {@link AccountCache}, so the
+ * {@code UserDirectory} sees the change at once.
  */
 @Component(service = UserManager.class, configurationPid = {ServerConfig.PID, AuthConfig.PID})
 public final class StoreUserManager implements UserManager {
@@ -48,6 +50,7 @@ public final class StoreUserManager implements UserManager {
     private static final List<ScramHash> HASHES = List.of(ScramHash.SHA_1, ScramHash.SHA_256);
 
     private final UserStore store;
+    private final AccountCache cache;
     private final SecureRandom random;
     private final int importBatch;
     private volatile DomainBareJid domain;
@@ -56,15 +59,16 @@ public final class StoreUserManager implements UserManager {
     private final Set<ForkJoinPool> imports = ConcurrentHashMap.newKeySet();
 
     @Activate
-    public StoreUserManager(@Reference UserStore store, ServerConfig server, AuthConfig auth,
-            Map<String, Object> properties) {
-        this(store, domainOrDefault(server.domain()), AuthSettings.from(auth, properties, AuthSettings.DEFAULTS,
-                new ArrayList<>()), new SecureRandom(), IMPORT_BATCH);
+    public StoreUserManager(@Reference UserStore store, @Reference AccountCache cache, ServerConfig server,
+            AuthConfig auth, Map<String, Object> properties) {
+        this(store, cache, domainOrDefault(server.domain()), AuthSettings.from(auth, properties,
+                AuthSettings.DEFAULTS, new ArrayList<>()), new SecureRandom(), IMPORT_BATCH);
     }
 
-    StoreUserManager(UserStore store, DomainBareJid domain, AuthSettings settings, SecureRandom random,
-            int importBatch) {
+    StoreUserManager(UserStore store, AccountCache cache, DomainBareJid domain, AuthSettings settings,
+            SecureRandom random, int importBatch) {
         this.store = store;
+        this.cache = cache;
         this.domain = domain;
         this.settings = settings;
         this.random = random;
@@ -78,7 +82,7 @@ public final class StoreUserManager implements UserManager {
         } catch (IllegalArgumentException e) {
             LOG.error("{}: key 'domain': {}; keeping {}", ServerConfig.PID, e.getMessage(), domain);
         }
-        // Invalid auth values are logged by the SASL service, which reads the same PID.
+        // Invalid auth values are logged by AuthCore, which reads the same PID.
         settings = AuthSettings.from(auth, properties, settings, new ArrayList<>());
     }
 
@@ -130,7 +134,14 @@ public final class StoreUserManager implements UserManager {
     public void create(String username, String password) throws UserException {
         String local = localpart(username);
         List<ScramCredential> credentials = credentials(preparePassword(password));
-        if (!storage(() -> store.create(local, credentials))) {
+        boolean created;
+        try {
+            created = storage(() -> store.create(local, credentials));
+        } finally {
+            // Also after a failure: the store may have committed before the error reached us.
+            cache.invalidate(local);
+        }
+        if (!created) {
             throw new UserException("user " + jid(local) + " already exists");
         }
     }
@@ -147,7 +158,13 @@ public final class StoreUserManager implements UserManager {
     @Override
     public void delete(String username) throws UserException {
         String local = localpart(username);
-        if (!storage(() -> store.delete(local))) {
+        boolean deleted;
+        try {
+            deleted = storage(() -> store.delete(local));
+        } finally {
+            cache.invalidate(local);
+        }
+        if (!deleted) {
             throw new UserException("no such user: " + jid(local));
         }
     }
@@ -236,6 +253,8 @@ public final class StoreUserManager implements UserManager {
         } finally {
             imports.remove(pool);
             pool.shutdownNow();
+            // Whatever was written, new accounts among it must exist for the directory now.
+            cache.invalidateAll();
         }
         return written;
     }
