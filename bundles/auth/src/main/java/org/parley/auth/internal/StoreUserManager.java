@@ -2,7 +2,6 @@ package org.parley.auth.internal;
 
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.net.IDN;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -19,8 +18,6 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.jxmpp.jid.DomainBareJid;
-import org.jxmpp.jid.impl.JidCreate;
-import org.jxmpp.stringprep.XmppStringprepException;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -28,6 +25,7 @@ import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.parley.api.auth.UserException;
 import org.parley.api.auth.UserManager;
+import org.parley.api.server.Domain;
 import org.parley.api.storage.ScramCredential;
 import org.parley.api.storage.ScramHash;
 import org.parley.api.storage.StorageException;
@@ -101,28 +99,12 @@ public final class StoreUserManager implements UserManager {
     }
 
     /**
-     * A domain as configured or typed by an operator. jxmpp accepts almost any string as a
-     * domainpart, so the DNS rules (letters, digits and hyphens per label, via IDNA) are checked
-     * here; an IP literal in brackets is taken as it is.
+     * A domain as configured or typed by an operator, by the server's one rule set
+     * ({@link Domain}), so that what the configuration accepts as the served domain and what a
+     * command accepts after the '@' are the same.
      */
     private static DomainBareJid parseDomain(String domain) {
-        if (domain == null || domain.isBlank()) {
-            throw new IllegalArgumentException("the domain is empty");
-        }
-        String trimmed = domain.trim();
-        String name = trimmed.endsWith(".") ? trimmed.substring(0, trimmed.length() - 1) : trimmed;
-        if (!(name.startsWith("[") && name.endsWith("]"))) {
-            try {
-                IDN.toASCII(name, IDN.USE_STD3_ASCII_RULES);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("'" + trimmed + "' is not a valid domain", e);
-            }
-        }
-        try {
-            return JidCreate.domainBareFrom(name);
-        } catch (XmppStringprepException e) {
-            throw new IllegalArgumentException("'" + trimmed + "' is not a valid domain: " + e.getMessage(), e);
-        }
+        return Domain.parse(domain).jid();
     }
 
     /** The served domain, for showing JIDs. */
