@@ -150,6 +150,8 @@ public final class JdbcStorageComponent implements UserStore {
             for (Consumer<SqlDatabase> follower : List.copyOf(followers)) {
                 follower.accept(next.sqlDatabase());
             }
+            // At once, not in the background: from here on a stale user gets no connection to it.
+            previous.retire();
             retireInBackground(previous);
             LOG.info("Storage moved to {}", settings.safeUrl());
             return true;
