@@ -28,7 +28,6 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.parley.api.auth.PasswordAuthenticator;
 import org.parley.api.auth.SaslContext;
 import org.parley.api.auth.SaslNegotiation;
-import org.parley.api.auth.SaslService;
 import org.parley.api.storage.ScramCredential;
 import org.parley.api.storage.ScramHash;
 import org.parley.api.storage.UserStore;
@@ -36,15 +35,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@link SaslService}: SCRAM-SHA-256/-1 (with -PLUS when the connection has tls-server-end-point
- * channel binding) against the stored credentials, and PLAIN inside TLS against the chain of
- * {@link PasswordAuthenticator}s. Every exchange from a remote address is subject to its
- * {@link FailureThrottle}.
+ * What every SASL mechanism of this bundle shares: the live {@link AuthSettings}, one
+ * {@link FailureThrottle} (so failures count per remote address whichever mechanism the client
+ * picks: switching from SCRAM to PLAIN must not reset the slowdown), the installation secret behind
+ * the fake credentials of unknown users, the server nonces, and the chain of
+ * {@link PasswordAuthenticator}s that PLAIN asks.
+ *
+ * <p>A private service, like {@link AuthWorkers}: its type is in a package no other bundle can
+ * import. The mechanism components reference it statically; {@link #modified} applies a changed
+ * configuration in place, so a configuration change restarts neither it nor them.
  */
-@Component(service = SaslService.class, configurationPid = AuthConfig.PID)
+@Component(service = AuthCore.class, configurationPid = AuthConfig.PID)
 @Designate(ocd = AuthConfig.class)
-public final class DefaultSaslService implements SaslService, ScramCredentials {
-    private static final Logger LOG = LoggerFactory.getLogger(DefaultSaslService.class);
+public final class AuthCore implements ScramCredentials {
+    private static final Logger LOG = LoggerFactory.getLogger(AuthCore.class);
     private static final int SERVER_NONCE_BYTES = 24;
     private static final Comparator<RankedAuthenticator> CHAIN_ORDER = Comparator
             .comparingInt(RankedAuthenticator::ranking).reversed()
@@ -64,13 +68,13 @@ public final class DefaultSaslService implements SaslService, ScramCredentials {
     }
 
     @Activate
-    public DefaultSaslService(@Reference UserStore store, @Reference AuthWorkers workers, BundleContext context,
+    public AuthCore(@Reference UserStore store, @Reference AuthWorkers workers, BundleContext context,
             AuthConfig config, Map<String, Object> properties) {
         this(store, workers, initialSettings(config, properties), secret(context), randomNonces(), System::nanoTime);
     }
 
     /** The constructor tests use: fixed settings, secret, nonces and clock. */
-    DefaultSaslService(UserStore store, AuthWorkers workers, AuthSettings settings, byte[] secret,
+    AuthCore(UserStore store, AuthWorkers workers, AuthSettings settings, byte[] secret,
             Supplier<String> serverNonces, LongSupplier nanoClock) {
         this.store = store;
         this.workers = workers;
@@ -80,6 +84,11 @@ public final class DefaultSaslService implements SaslService, ScramCredentials {
         this.throttle = new FailureThrottle(nanoClock);
     }
 
+    /**
+     * Applies changed values at once, to exchanges already under way too (their throttling reads
+     * the settings when it answers). This component is the one that logs invalid values of the PID;
+     * the others that read it take the same fallbacks silently.
+     */
     @Modified
     void modified(AuthConfig config, Map<String, Object> properties) {
         List<String> problems = new ArrayList<>();
@@ -93,6 +102,16 @@ public final class DefaultSaslService implements SaslService, ScramCredentials {
         problems.forEach(p -> LOG.error("{}: {}", AuthConfig.PID, p));
         return s;
     }
+
+    AuthSettings settings() {
+        return settings;
+    }
+
+    Supplier<String> serverNonces() {
+        return serverNonces;
+    }
+
+    // --- the PLAIN chain
 
     @Reference(name = "authenticators", service = PasswordAuthenticator.class,
             cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
@@ -135,43 +154,18 @@ public final class DefaultSaslService implements SaslService, ScramCredentials {
         return authenticators.stream().map(RankedAuthenticator::authenticator).toList();
     }
 
-    @Override
-    public List<String> mechanisms(SaslContext context) {
-        List<String> offered = new ArrayList<>();
-        for (Mechanism m : Mechanism.values()) {
-            if (offers(m, context)) {
-                offered.add(m.saslName());
-            }
+    // --- throttling
+
+    /** The negotiation with its failure answers slowed down per remote address (see {@link FailureThrottle}). */
+    SaslNegotiation throttled(SaslNegotiation negotiation, SaslContext context) {
+        InetSocketAddress remote = context.remoteAddress();
+        if (remote == null || remote.getAddress() == null) {
+            return negotiation; // nothing to count failures by
         }
-        return offered;
+        return new ThrottledNegotiation(negotiation, remote.getAddress(), throttle, this::settings, workers);
     }
 
-    @Override
-    public SaslNegotiation start(String mechanism, SaslContext context) {
-        for (Mechanism m : Mechanism.values()) {
-            if (m.saslName().equals(mechanism) && offers(m, context)) {
-                SaslNegotiation negotiation = m == Mechanism.PLAIN
-                        ? new PlainNegotiation(context, this::chain)
-                        : new ScramNegotiation(m, context, this, serverNonces);
-                InetSocketAddress remote = context.remoteAddress();
-                if (remote == null || remote.getAddress() == null) {
-                    return negotiation; // nothing to count failures by
-                }
-                return new ThrottledNegotiation(negotiation, remote.getAddress(), throttle, () -> settings, workers);
-            }
-        }
-        return null;
-    }
-
-    private static boolean offers(Mechanism m, SaslContext context) {
-        if (m.plus()) {
-            return context.channelBinding(Mechanism.CHANNEL_BINDING).isPresent();
-        }
-        if (m == Mechanism.PLAIN) {
-            return context.isSecure(); // never a cleartext password outside TLS
-        }
-        return true;
-    }
+    // --- SCRAM credentials
 
     @Override
     public CompletionStage<Lookup> lookup(String username, String rawName, ScramHash hash) {
@@ -221,7 +215,8 @@ public final class DefaultSaslService implements SaslService, ScramCredentials {
         return secret;
     }
 
-    private static Supplier<String> randomNonces() {
+    /** Server nonces: 24 random bytes in base64 (RFC 5802 asks for unpredictable nonces). */
+    static Supplier<String> randomNonces() {
         SecureRandom random = new SecureRandom();
         Base64.Encoder b64 = Base64.getEncoder();
         return () -> {
