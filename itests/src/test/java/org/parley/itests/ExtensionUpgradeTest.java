@@ -16,9 +16,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jivesoftware.smack.filter.MessageWithBodiesFilter;
-import org.jivesoftware.smack.packet.ExtensionElement;
 import org.jivesoftware.smack.packet.Message;
 import org.jivesoftware.smack.packet.StandardExtensionElement;
+import org.jivesoftware.smack.packet.XmlElement;
 import org.jivesoftware.smack.tcp.XMPPTCPConnection;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -53,7 +53,7 @@ class ExtensionUpgradeTest {
         AtomicInteger echoTwice = new AtomicInteger();
         bob.addSyncStanzaListener(s -> {
             Message m = (Message) s;
-            ExtensionElement checked = m.getExtensionElement("checked", "urn:parley:probe");
+            XmlElement checked = m.getExtensionElement("checked", "urn:parley:probe");
             int seq = Integer.parseInt(m.getBody().substring(4));
             synchronized (toBob) {
                 toBob.merge(seq, checked == null ? "UNCHECKED" : ((StandardExtensionElement) checked).getAttributeValue("by"),

@@ -15,7 +15,7 @@ public final class RoutingAccess {
 
     /** Routing with its default configuration. */
     public static StanzaRouter router(ServerInfo server) {
-        return new Router(new RoutingConfig() {
+        return new Router(null, new RoutingConfig() {
             @Override
             public Class<? extends Annotation> annotationType() {
                 return RoutingConfig.class;

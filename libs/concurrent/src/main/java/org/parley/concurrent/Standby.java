@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
@@ -99,7 +100,12 @@ public final class Standby<K, V> {
         }
         Gap<V> gap = new Gap<>();
         gaps.put(key, gap);
-        timer.schedule(() -> endGrace(key, gap), grace, TimeUnit.MILLISECONDS);
+        try {
+            timer.schedule(() -> endGrace(key, gap), grace, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException stopping) {
+            // The owner is stopping (its services are unbound after its timer stopped): no grace.
+            endGrace(key, gap);
+        }
     }
 
     /** Makes a key absent without a grace period (its service was replaced under another key, or removed for good). */

@@ -18,38 +18,44 @@ final class Accounts {
     private static final Logger LOG = LoggerFactory.getLogger(Accounts.class);
     private static final CompletableFuture<Boolean> YES = CompletableFuture.completedFuture(true);
 
-    private final RankedList<UserDirectory> directories = new RankedList<>();
+    record Entry(UserDirectory directory, Registration registration) {
+    }
+
+    private final RankedList<Entry> directories = new RankedList<>();
 
     void add(UserDirectory directory, Registration registration) {
-        directories.add(directory, registration.ranking(), registration.serviceId());
+        directories.add(new Entry(directory, registration), registration.ranking(), registration.serviceId());
     }
 
     void remove(UserDirectory directory) {
-        directories.removeIf(d -> d == directory);
+        directories.removeIf(e -> e.directory() == directory);
     }
 
     CompletionStage<Boolean> exists(String username) {
-        List<UserDirectory> list = directories.values();
+        List<Entry> list = directories.values();
         if (list.isEmpty()) {
             return YES;
         }
         return ask(list, 0, username);
     }
 
-    private static CompletionStage<Boolean> ask(List<UserDirectory> list, int i, String username) {
+    private static CompletionStage<Boolean> ask(List<Entry> list, int i, String username) {
         if (i >= list.size()) {
             return CompletableFuture.completedFuture(false);
         }
+        Entry entry = list.get(i);
         CompletionStage<Boolean> answer;
         try {
-            answer = list.get(i).exists(username);
+            answer = entry.directory().exists(username);
         } catch (RuntimeException e) {
-            LOG.error("User directory {} failed on '{}'; the account is taken to exist", list.get(i).getClass().getName(), username, e);
+            LOG.error("User directory {} of {} failed on '{}'; the account is taken to exist", entry.registration().name(),
+                    entry.registration().bundle(), username, e);
             return YES;
         }
         return answer.handle((found, e) -> {
             if (e != null) {
-                LOG.error("User directory {} failed on '{}'; the account is taken to exist", list.get(i).getClass().getName(), username, e);
+                LOG.error("User directory {} of {} failed on '{}'; the account is taken to exist", entry.registration().name(),
+                        entry.registration().bundle(), username, e);
                 return YES;
             }
             return Boolean.TRUE.equals(found) ? YES : ask(list, i + 1, username);

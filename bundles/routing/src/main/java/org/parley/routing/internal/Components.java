@@ -45,7 +45,7 @@ final class Components {
     void add(Component component, DomainBareJid domain, Registration registration) {
         known.add(domain);
         byDomain.arrived(domain, new Bound(component, registration));
-        LOG.info("Component {} of {} serves {}", component.getClass().getName(), registration.bundle(), domain);
+        LOG.info("Component {} of {} serves {}", registration.name(), registration.bundle(), domain);
     }
 
     void remove(Component component, DomainBareJid domain) {
@@ -77,7 +77,7 @@ final class Components {
             try {
                 bound.component().receive(stanza);
             } catch (RuntimeException e) {
-                LOG.error("Component {} of bundle {} failed on {}", bound.component().getClass().getName(),
+                LOG.error("Component {} of bundle {} failed on {}", bound.registration().name(),
                         bound.registration().bundle(), stanza, e);
                 bounce.accept(stanza, StanzaErrorCondition.INTERNAL_SERVER_ERROR);
             }

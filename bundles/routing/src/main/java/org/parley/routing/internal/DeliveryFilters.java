@@ -35,7 +35,7 @@ final class DeliveryFilters {
             try {
                 s = e.filter().filter(s, recipient);
             } catch (RuntimeException ex) {
-                LOG.error("Delivery filter {} of bundle {} failed on {} for {}", e.filter().getClass().getName(),
+                LOG.error("Delivery filter {} of bundle {} failed on {} for {}", e.registration().name(),
                         e.registration().bundle(), stanza, recipient.jid(), ex);
                 if (e.policy()) {
                     return;

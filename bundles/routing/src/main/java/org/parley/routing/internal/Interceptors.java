@@ -184,7 +184,7 @@ final class Interceptors {
     }
 
     private static InterceptResult failed(Entry e, Stanza stanza, Throwable error) {
-        LOG.error("Interceptor {} of bundle {} failed on {}; the stanza is refused", e.interceptor().getClass().getName(),
+        LOG.error("Interceptor {} of bundle {} failed on {}; the stanza is refused", e.registration().name(),
                 e.registration().bundle(), stanza, error);
         return InterceptResult.refuse(StanzaErrorCondition.INTERNAL_SERVER_ERROR, null);
     }

@@ -116,7 +116,7 @@ final class IqDispatcher {
     }
 
     private static Stanza failed(Handler h, Stanza iq, Throwable error) {
-        LOG.error("iq handler {} of bundle {} failed on {}", h.handler().getClass().getName(), h.registration().bundle(), iq, error);
+        LOG.error("iq handler {} of bundle {} failed on {}", h.registration().name(), h.registration().bundle(), iq, error);
         return iq.errorReply(StanzaErrorCondition.INTERNAL_SERVER_ERROR, null);
     }
 }

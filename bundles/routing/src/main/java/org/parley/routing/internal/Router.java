@@ -1,6 +1,8 @@
 package org.parley.routing.internal;
 
+import java.util.Map;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -10,6 +12,7 @@ import org.jxmpp.jid.DomainBareJid;
 import org.jxmpp.jid.EntityBareJid;
 import org.jxmpp.jid.impl.JidCreate;
 import org.jxmpp.stringprep.XmppStringprepException;
+import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceReference;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -41,7 +44,7 @@ import org.slf4j.LoggerFactory;
  * state, so it is itself replaced live: while it is, the session core holds its clients' stanzas,
  * and on the way out it lets what it has in hand finish.
  */
-@Component(service = StanzaRouter.class, configurationPid = RoutingConfig.PID)
+@Component(service = StanzaRouter.class, configurationPid = RoutingConfig.PID, immediate = true)
 public final class Router implements StanzaRouter {
     private static final Logger LOG = LoggerFactory.getLogger(Router.class);
 
@@ -56,10 +59,14 @@ public final class Router implements StanzaRouter {
     private final Undeliverables undeliverables = new Undeliverables();
     private final DeliveryRules rules;
     private final AtomicInteger inFlight = new AtomicInteger();
+    private final BundleContext context;
+    private final Map<ServiceReference<?>, LazyService<?>> lazies = new ConcurrentHashMap<>();
+    private final Map<ServiceReference<?>, Object> proxies = new ConcurrentHashMap<>();
     private volatile long graceMillis;
 
     @Activate
-    public Router(RoutingConfig config, @Reference ServerInfo server) {
+    public Router(BundleContext context, RoutingConfig config, @Reference ServerInfo server) {
+        this.context = context;
         this.graceMillis = validGrace(config.graceMillis(), 5000);
         this.timer = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "parley-routing-timer");
@@ -149,6 +156,10 @@ public final class Router implements StanzaRouter {
     }
 
     // ---- dynamic references ----
+    //
+    // Bound by reference and obtained on first use (LazyService), except the session directory:
+    // handlers, interceptors and components reference routing to answer, so getting them while
+    // routing activates would be a cycle SCR refuses.
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     void setSessionRegistry(SessionRegistry registry) {
@@ -160,82 +171,139 @@ public final class Router implements StanzaRouter {
     }
 
     /** Federation, when a server-to-server bundle is deployed. */
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-    void setRemoteRouter(RemoteRouter router) {
-        rules.setRemoteRouter(router);
+    @Reference(service = RemoteRouter.class, cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            unbind = "removeRemoteRouter")
+    void addRemoteRouter(ServiceReference<RemoteRouter> reference) {
+        LazyService<RemoteRouter> lazy = lazy(reference);
+        rules.setRemoteRouter(bound(reference, (RemoteRouter) (domain, stanza) -> lazy.get().route(domain, stanza)));
     }
 
-    void unsetRemoteRouter(RemoteRouter router) {
-        if (rules.remoteRouter() == router) {
+    void removeRemoteRouter(ServiceReference<RemoteRouter> reference) {
+        Object proxy = unbound(reference);
+        if (proxy != null && rules.remoteRouter() == proxy) {
             rules.setRemoteRouter(null);
         }
     }
 
-    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
-    void addIqHandler(IqHandler handler, ServiceReference<IqHandler> reference) {
+    @Reference(service = IqHandler.class, cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            unbind = "removeIqHandler")
+    void addIqHandler(ServiceReference<IqHandler> reference) {
         var namespaces = Registration.strings(reference.getProperty(IqHandler.NAMESPACE));
+        Registration registration = Registration.of(reference);
         if (namespaces.isEmpty()) {
-            LOG.error("iq handler {} of {} has no {} service property and handles nothing", handler.getClass().getName(),
-                    Registration.of(reference).bundle(), IqHandler.NAMESPACE);
+            LOG.error("iq handler {} of {} has no {} service property and handles nothing", registration.name(), registration.bundle(),
+                    IqHandler.NAMESPACE);
         }
-        iqs.add(handler, Registration.of(reference), namespaces);
+        LazyService<IqHandler> lazy = lazy(reference);
+        iqs.add(bound(reference, (IqHandler) (iq, origin) -> lazy.get().handle(iq, origin)), registration, namespaces);
     }
 
-    void removeIqHandler(IqHandler handler, ServiceReference<IqHandler> reference) {
-        iqs.remove(handler, Registration.strings(reference.getProperty(IqHandler.NAMESPACE)));
+    void removeIqHandler(ServiceReference<IqHandler> reference) {
+        Object proxy = unbound(reference);
+        if (proxy != null) {
+            iqs.remove((IqHandler) proxy, Registration.strings(reference.getProperty(IqHandler.NAMESPACE)));
+        }
     }
 
-    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
-    void addInterceptor(StanzaInterceptor interceptor, ServiceReference<StanzaInterceptor> reference) {
-        interceptors.add(Interceptors.entry(interceptor, Registration.of(reference), reference.getProperty(StanzaInterceptor.KINDS),
+    @Reference(service = StanzaInterceptor.class, cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            unbind = "removeInterceptor")
+    void addInterceptor(ServiceReference<StanzaInterceptor> reference) {
+        LazyService<StanzaInterceptor> lazy = lazy(reference);
+        StanzaInterceptor proxy = bound(reference, (stanza, interception) -> lazy.get().intercept(stanza, interception));
+        interceptors.add(Interceptors.entry(proxy, Registration.of(reference), reference.getProperty(StanzaInterceptor.KINDS),
                 reference.getProperty(StanzaInterceptor.DIRECTION), reference.getProperty(StanzaInterceptor.POLICY)));
     }
 
-    void removeInterceptor(StanzaInterceptor interceptor) {
-        interceptors.remove(interceptor);
+    void removeInterceptor(ServiceReference<StanzaInterceptor> reference) {
+        Object proxy = unbound(reference);
+        if (proxy != null) {
+            interceptors.remove((StanzaInterceptor) proxy);
+        }
     }
 
-    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
-    void addDeliveryFilter(DeliveryFilter filter, ServiceReference<DeliveryFilter> reference) {
+    @Reference(service = DeliveryFilter.class, cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            unbind = "removeDeliveryFilter")
+    void addDeliveryFilter(ServiceReference<DeliveryFilter> reference) {
+        LazyService<DeliveryFilter> lazy = lazy(reference);
         Object policy = reference.getProperty(StanzaInterceptor.POLICY);
-        filters.add(filter, Registration.of(reference), policy instanceof Boolean b ? b : "true".equalsIgnoreCase(String.valueOf(policy)));
+        filters.add(bound(reference, (DeliveryFilter) (stanza, recipient) -> lazy.get().filter(stanza, recipient)),
+                Registration.of(reference), policy instanceof Boolean b ? b : "true".equalsIgnoreCase(String.valueOf(policy)));
     }
 
-    void removeDeliveryFilter(DeliveryFilter filter) {
-        filters.remove(filter);
-    }
-
-    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
-    void addUndeliverableHandler(UndeliverableMessageHandler handler, ServiceReference<UndeliverableMessageHandler> reference) {
-        undeliverables.add(handler, Registration.of(reference));
-    }
-
-    void removeUndeliverableHandler(UndeliverableMessageHandler handler) {
-        undeliverables.remove(handler);
-    }
-
-    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
-    void addUserDirectory(UserDirectory directory, ServiceReference<UserDirectory> reference) {
-        accounts.add(directory, Registration.of(reference));
-    }
-
-    void removeUserDirectory(UserDirectory directory) {
-        accounts.remove(directory);
-    }
-
-    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
-    void addComponent(org.parley.api.routing.Component component, ServiceReference<org.parley.api.routing.Component> reference) {
-        DomainBareJid domain = componentDomain(reference.getProperty(org.parley.api.routing.Component.DOMAIN));
-        if (domain != null) {
-            components.add(component, domain, Registration.of(reference));
+    void removeDeliveryFilter(ServiceReference<DeliveryFilter> reference) {
+        Object proxy = unbound(reference);
+        if (proxy != null) {
+            filters.remove((DeliveryFilter) proxy);
         }
     }
 
-    void removeComponent(org.parley.api.routing.Component component, ServiceReference<org.parley.api.routing.Component> reference) {
+    @Reference(service = UndeliverableMessageHandler.class, cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            unbind = "removeUndeliverableHandler")
+    void addUndeliverableHandler(ServiceReference<UndeliverableMessageHandler> reference) {
+        LazyService<UndeliverableMessageHandler> lazy = lazy(reference);
+        undeliverables.add(bound(reference, (UndeliverableMessageHandler) (m, account) -> lazy.get().undeliverable(m, account)),
+                Registration.of(reference));
+    }
+
+    void removeUndeliverableHandler(ServiceReference<UndeliverableMessageHandler> reference) {
+        Object proxy = unbound(reference);
+        if (proxy != null) {
+            undeliverables.remove((UndeliverableMessageHandler) proxy);
+        }
+    }
+
+    @Reference(service = UserDirectory.class, cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            unbind = "removeUserDirectory")
+    void addUserDirectory(ServiceReference<UserDirectory> reference) {
+        LazyService<UserDirectory> lazy = lazy(reference);
+        accounts.add(bound(reference, (UserDirectory) username -> lazy.get().exists(username)), Registration.of(reference));
+    }
+
+    void removeUserDirectory(ServiceReference<UserDirectory> reference) {
+        Object proxy = unbound(reference);
+        if (proxy != null) {
+            accounts.remove((UserDirectory) proxy);
+        }
+    }
+
+    @Reference(service = org.parley.api.routing.Component.class, cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC, unbind = "removeComponent")
+    void addComponent(ServiceReference<org.parley.api.routing.Component> reference) {
         DomainBareJid domain = componentDomain(reference.getProperty(org.parley.api.routing.Component.DOMAIN));
         if (domain != null) {
-            components.remove(component, domain);
+            LazyService<org.parley.api.routing.Component> lazy = lazy(reference);
+            components.add(bound(reference, (org.parley.api.routing.Component) stanza -> lazy.get().receive(stanza)), domain,
+                    Registration.of(reference));
         }
+    }
+
+    void removeComponent(ServiceReference<org.parley.api.routing.Component> reference) {
+        Object proxy = unbound(reference);
+        DomainBareJid domain = componentDomain(reference.getProperty(org.parley.api.routing.Component.DOMAIN));
+        if (proxy != null && domain != null) {
+            components.remove((org.parley.api.routing.Component) proxy, domain);
+        }
+    }
+
+    private <T> LazyService<T> lazy(ServiceReference<T> reference) {
+        LazyService<T> lazy = new LazyService<>(context, reference);
+        lazies.put(reference, lazy);
+        return lazy;
+    }
+
+    /** Remembers the proxy routing uses for a service, to find it again when the service leaves. */
+    private <T> T bound(ServiceReference<?> reference, T proxy) {
+        proxies.put(reference, proxy);
+        return proxy;
+    }
+
+    /** Forgets a service that left: its proxy (to remove from where it was added), and releases it. */
+    private Object unbound(ServiceReference<?> reference) {
+        LazyService<?> lazy = lazies.remove(reference);
+        if (lazy != null) {
+            lazy.release();
+        }
+        return proxies.remove(reference);
     }
 
     private static DomainBareJid componentDomain(Object value) {

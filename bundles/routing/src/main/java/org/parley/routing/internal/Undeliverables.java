@@ -43,13 +43,13 @@ final class Undeliverables {
         try {
             taken = e.handler().undeliverable(message, account);
         } catch (RuntimeException ex) {
-            LOG.error("Undeliverable-message handler {} of bundle {} failed on a message for {}", e.handler().getClass().getName(),
+            LOG.error("Undeliverable-message handler {} of bundle {} failed on a message for {}", e.registration().name(),
                     e.registration().bundle(), account, ex);
             return ask(list, i + 1, message, account);
         }
         return taken.handle((yes, ex) -> {
             if (ex != null) {
-                LOG.error("Undeliverable-message handler {} of bundle {} failed on a message for {}", e.handler().getClass().getName(),
+                LOG.error("Undeliverable-message handler {} of bundle {} failed on a message for {}", e.registration().name(),
                         e.registration().bundle(), account, ex);
             }
             return ex == null && Boolean.TRUE.equals(yes) ? CompletableFuture.completedFuture(true) : ask(list, i + 1, message, account);

@@ -694,8 +694,9 @@ final class ClientStream implements StreamHandler {
         ending = true;
         phase = Phase.CLOSED;
         if (session != null && session.stream() == this) {
-            session.end("closed by the client");
+            // Our closing tag first: ending the session closes its outbound queue behind it.
             session.outbound().close(null, null);
+            session.end("closed by the client");
         } else {
             connection.close();
         }

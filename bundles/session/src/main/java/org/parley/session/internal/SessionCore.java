@@ -49,7 +49,7 @@ import org.slf4j.LoggerFactory;
  * upgraded, its state crosses to the successor through the {@link StateHandoff} while the
  * transport keeps the connections open ({@link CoreHandoff}).
  */
-@Component(service = {ConnectionHandler.class, SessionRegistry.class}, configurationPid = SessionConfig.PID)
+@Component(service = {ConnectionHandler.class, SessionRegistry.class}, configurationPid = SessionConfig.PID, immediate = true)
 public final class SessionCore implements ConnectionHandler, SessionRegistry {
     private static final Logger LOG = LoggerFactory.getLogger(SessionCore.class);
 
@@ -94,7 +94,7 @@ public final class SessionCore implements ConnectionHandler, SessionRegistry {
         this.router = new Standby<>(timer, () -> settings.graceMillis());
         router.expect(StreamServices.ROUTER); // routing may start after the core
         this.services = new StreamServices(() -> settings, server::domain, sessions, resumptions, mechanisms, identityMappers,
-                features, lifecycle, router, pool, timer, ConcurrentHashMap.newKeySet());
+                features, lifecycle, router, this.pool, timer, ConcurrentHashMap.newKeySet());
         this.handoff = new CoreHandoff(services, stateHandoff);
         handoff.restore();
     }
@@ -155,7 +155,22 @@ public final class SessionCore implements ConnectionHandler, SessionRegistry {
 
     // ---- dynamic references ----
 
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    /** Bound by reference and obtained on first use: see {@link LazyRouter}. */
+    @Reference(service = StanzaRouter.class, cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY, unbind = "unbindRouter")
+    void bindRouter(ServiceReference<StanzaRouter> reference) {
+        setRouter(new LazyRouter(context, reference));
+    }
+
+    void unbindRouter(ServiceReference<StanzaRouter> reference) {
+        StanzaRouter current = router.current(StreamServices.ROUTER);
+        if (current instanceof LazyRouter lazy && lazy.reference().equals(reference)) {
+            unsetRouter(lazy);
+            lazy.release();
+        }
+    }
+
+    /** Routing now (tests and benchmarks pass it directly). */
     void setRouter(StanzaRouter stanzaRouter) {
         router.arrived(StreamServices.ROUTER, stanzaRouter);
     }

@@ -238,6 +238,16 @@ class ClientStreamTest {
         assertFalse(bound.closed);
     }
 
+    @Test
+    void aClientThatClosesItsStreamGetsTheClosingTagBackAndItsSessionEnds() {
+        FakeConnection c = FakeConnection.secured();
+        ClientStream s = fixture.bound(c, "alice", "desk");
+        s.streamClosed();
+        assertTrue(c.closed, "the server closes its side too (RFC 6120 section 4.4)");
+        assertNull(c.error);
+        assertEquals(0, fixture.core.count());
+    }
+
     // ---- ordering and back-pressure ----
 
     @Test
