@@ -49,7 +49,7 @@ class StreamManagementTest {
         XMPPTCPConnection alice = smClient(server.newAccount("ack-a"), "phone");
         XMPPTCPConnection bob = server.login(server.newAccount("ack-b"));
         assertTrue(alice.isSmEnabled(), "stream management enabled");
-        assertTrue(alice.isSmResumptionPossible(), "resumption offered");
+        assertEquals(3, alice.getMaxSmResumptionTime(), "resumption offered, for the configured 3 s");
         Set<String> acked = ConcurrentHashMap.newKeySet();
         CountDownLatch all = new CountDownLatch(10);
         Inbox bobInbox = Inbox.of(bob);
