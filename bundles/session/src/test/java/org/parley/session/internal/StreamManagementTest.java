@@ -278,6 +278,7 @@ class StreamManagementTest {
         fixture.connectionOf(old).element(ack(1));
         fixture.connectionOf(old).disconnected();
         CoreFixture.await(() -> fixture.core.count() == 0);
+        CoreFixture.await(() -> fixture.router.undeliverable.size() >= 2); // the timeout ends it on the timer thread
         List<String> offered = fixture.router.undeliverable.stream().map(Stanza::id).toList();
         assertEquals(List.of("m1", "m2"), offered, "what the client never acknowledged, not into the void");
 

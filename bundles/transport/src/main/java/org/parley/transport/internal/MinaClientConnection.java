@@ -21,6 +21,7 @@ import org.parley.api.connection.ClientConnection;
 import org.parley.api.connection.StreamHandler;
 import org.parley.api.connection.StreamHeader;
 import org.parley.api.stanza.Element;
+import org.parley.api.stanza.Namespaces;
 import org.parley.api.stanza.StreamErrorCondition;
 import org.parley.api.tls.TlsContextProvider;
 import org.parley.xml.XmlSerializer;
@@ -66,6 +67,13 @@ final class MinaClientConnection implements ClientConnection, XmppStreamParser.L
     /** Set by any thread after SASL success; the I/O thread resets the parser before the next bytes. */
     private volatile boolean resetPending;
     private volatile boolean closing;
+    /**
+     * A {@code <starttls/>} arrived and its answer is not out yet: reading is paused, and bytes
+     * that arrive meanwhile (the client's ClientHello, should it be read before the pause takes
+     * effect) are kept for the TLS filter instead of the XML parser. Guarded by this.
+     */
+    private boolean awaitingTls;
+    private IoBuffer beforeTls;
 
     MinaClientConnection(IoSession session, ClientTransport transport, XmppStreamParser.Limits limits, boolean directTls) {
         this.session = session;
@@ -140,6 +148,16 @@ final class MinaClientConnection implements ClientConnection, XmppStreamParser.L
         if (closing) {
             return;
         }
+        synchronized (this) {
+            if (awaitingTls) {
+                // The handshake has begun before the TLS filter is in place: keep it for the filter.
+                if (beforeTls == null) {
+                    beforeTls = IoBuffer.allocate(buffer.remaining()).setAutoExpand(true);
+                }
+                beforeTls.put(buffer);
+                return;
+            }
+        }
         if (resetPending) {
             resetPending = false;
             parser.reset();
@@ -174,6 +192,12 @@ final class MinaClientConnection implements ClientConnection, XmppStreamParser.L
 
     @Override
     public synchronized void element(Element element) {
+        if (!secure && element.is("starttls", Namespaces.TLS) && transport.tls() != null) {
+            // The stream handler answers on another thread; the client's ClientHello follows our
+            // <proceed/> at once. Reading pauses here, on the I/O thread, until TLS is in place.
+            awaitingTls = true;
+            session.suspendRead();
+        }
         if (handler == null) {
             pending.add(element);
         } else {
@@ -259,18 +283,30 @@ final class MinaClientConnection implements ClientConnection, XmppStreamParser.L
             return;
         }
         // <proceed/> passes the chain before the TLS filter exists, so it leaves in plaintext;
-        // everything after it, both ways, is TLS (RFC 6120 section 5.4.3.3).
-        send(proceed);
-        try {
-            session.getFilterChain().addFirst(SSL_FILTER, TlsFilter.withPolicy(tls));
-        } catch (Exception e) {
-            LOG.error("Cannot start TLS for {}", remoteAddress(), e);
-            session.closeNow();
-            return;
+        // everything after it, both ways, is TLS (RFC 6120 section 5.4.3.3). The parser is reset
+        // by the I/O thread before the first decrypted bytes (it is that thread's alone).
+        IoBuffer early;
+        synchronized (this) {
+            resetPending = true;
+            send(proceed);
+            try {
+                session.getFilterChain().addFirst(SSL_FILTER, TlsFilter.withPolicy(tls));
+            } catch (Exception e) {
+                LOG.error("Cannot start TLS for {}", remoteAddress(), e);
+                session.closeNow();
+                return;
+            }
+            secure = true;
+            headerSent = false;
+            awaitingTls = false;
+            early = beforeTls;
+            beforeTls = null;
         }
-        secure = true;
-        headerSent = false;
-        parser.reset();
+        if (early != null) {
+            early.flip();
+            session.getFilterChain().fireMessageReceived(early);
+        }
+        session.resumeRead();
     }
 
     @Override
