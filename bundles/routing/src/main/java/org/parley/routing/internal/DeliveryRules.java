@@ -3,6 +3,7 @@ package org.parley.routing.internal;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.jxmpp.jid.DomainBareJid;
 import org.jxmpp.jid.EntityBareJid;
@@ -42,10 +43,13 @@ final class DeliveryRules {
     private final Components components;
     private final Accounts accounts;
     private final Undeliverables undeliverables;
+    /** Takes work routing goes on with after it answered the caller (it counts it in flight until done). */
+    private final Consumer<CompletionStage<Void>> background;
     private volatile RemoteRouter remote;
 
     DeliveryRules(Supplier<DomainBareJid> domain, LocalSessions sessions, IqDispatcher iqs, Interceptors interceptors,
-            DeliveryFilters filters, Components components, Accounts accounts, Undeliverables undeliverables) {
+            DeliveryFilters filters, Components components, Accounts accounts, Undeliverables undeliverables,
+            Consumer<CompletionStage<Void>> background) {
         this.domain = domain;
         this.sessions = sessions;
         this.iqs = iqs;
@@ -54,6 +58,7 @@ final class DeliveryRules {
         this.components = components;
         this.accounts = accounts;
         this.undeliverables = undeliverables;
+        this.background = background;
     }
 
     void setRemoteRouter(RemoteRouter router) {
@@ -195,7 +200,8 @@ final class DeliveryRules {
     private CompletionStage<Void> toFullJid(Stanza stanza, EntityFullJid to, Session origin) {
         SessionRegistry registry = sessions.enter();
         if (registry == null) {
-            return sessions.await().thenCompose(r -> r == null ? noSuchResource(stanza, to, origin) : toFullJid(stanza, to, origin));
+            return heldForSessions(sessions.await().thenCompose(r -> r == null ? noSuchResource(stanza, to, origin)
+                    : toFullJid(stanza, to, origin)));
         }
         try {
             Session target = registry.session(to);
@@ -207,6 +213,17 @@ final class DeliveryRules {
             sessions.exit();
         }
         return noSuchResource(stanza, to, origin);
+    }
+
+    /**
+     * The session directory is being replaced (the session core is upgraded): routing holds the
+     * stanza until the successor's directory arrives, and has taken responsibility for it now. The
+     * sender's stream must not wait for it: the outgoing core waits for its streams to finish before
+     * it hands them over, and its successor, which the held stanza waits for, comes only after that.
+     */
+    private CompletionStage<Void> heldForSessions(CompletionStage<Void> delivery) {
+        background.accept(delivery);
+        return DONE;
     }
 
     /** RFC 6121 section 8.5.3.2: the resource is not bound. */
@@ -232,8 +249,8 @@ final class DeliveryRules {
     private CompletionStage<Void> toBareJid(Stanza stanza, EntityBareJid account, Session origin) {
         SessionRegistry registry = sessions.enter();
         if (registry == null) {
-            return sessions.await().thenCompose(r -> r == null ? toAccountWithoutSessions(stanza, account, origin)
-                    : toBareJid(stanza, account, origin));
+            return heldForSessions(sessions.await().thenCompose(r -> r == null ? toAccountWithoutSessions(stanza, account, origin)
+                    : toBareJid(stanza, account, origin)));
         }
         try {
             List<Session> candidates = registry.sessions(account);

@@ -80,7 +80,8 @@ public final class Router implements StanzaRouter {
         this.interceptors = new Interceptors(timer, () -> graceMillis);
         DeliveryRules[] self = new DeliveryRules[1];
         this.components = new Components(timer, () -> graceMillis, pool, (stanza, condition) -> self[0].bounce(stanza, condition));
-        this.rules = new DeliveryRules(server::domain, sessions, iqs, interceptors, filters, components, accounts, undeliverables);
+        this.rules = new DeliveryRules(server::domain, sessions, iqs, interceptors, filters, components, accounts, undeliverables,
+                this::track);
         self[0] = rules;
     }
 

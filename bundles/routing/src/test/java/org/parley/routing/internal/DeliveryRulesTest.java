@@ -48,6 +48,7 @@ class DeliveryRulesTest {
     private DeliveryRules rules;
     private FakeSession alice;
     private long serviceIds = 100;
+    private final List<CompletionStage<Void>> background = new CopyOnWriteArrayList<>();
 
     @BeforeEach
     void setUp() {
@@ -62,7 +63,7 @@ class DeliveryRulesTest {
         DeliveryRules[] self = new DeliveryRules[1];
         components = new Components(timer, () -> GRACE, pool, (s, c) -> self[0].bounce(s, c));
         rules = new DeliveryRules(() -> JidCreate.domainBareFromOrThrowUnchecked("example.org"), sessions, iqs, interceptors, filters,
-                components, accounts, undeliverables);
+                components, accounts, undeliverables, background::add);
         self[0] = rules;
         alice = registry.bind("alice@example.org/laptop", true, 0);
     }
@@ -531,15 +532,18 @@ class DeliveryRulesTest {
     // ---- the session directory being replaced ----
 
     @Test
-    void deliveriesWaitForTheSessionCoresSuccessor() {
+    void deliveriesAreHeldForTheSessionCoresSuccessorWithoutHoldingTheSender() {
         FakeSession bob = registry.bind("bob@example.org/b", true, 0);
         sessions.departed(registry);
         CompletionStage<Void> handled = rules.routeFrom(alice, message("alice@example.org/laptop", "bob@example.org/b", "chat"));
-        assertTrue(bob.received.isEmpty());
-        assertFalse(handled.toCompletableFuture().isDone());
+        CompletionStage<Void> toBare = rules.routeFrom(alice, message("alice@example.org/laptop", "bob@example.org", "chat"));
+        assertTrue(bob.received.isEmpty(), "held while the session core is replaced");
+        assertTrue(handled.toCompletableFuture().isDone() && toBare.toCompletableFuture().isDone(),
+                "routing took them: the outgoing core must not wait for its own successor");
+        assertEquals(2, background.size(), "routing counts them in flight until delivered");
         sessions.arrived(registry);
-        assertEquals(1, bob.received.size());
-        assertTrue(handled.toCompletableFuture().isDone());
+        assertEquals(2, bob.received.size());
+        assertTrue(background.stream().allMatch(b -> b.toCompletableFuture().isDone()));
     }
 
     @Test

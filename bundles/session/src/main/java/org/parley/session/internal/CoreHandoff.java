@@ -63,6 +63,7 @@ final class CoreHandoff {
 
     /** Deposits the state of every stream and session; their connections stay open for the successor. */
     void handOver() {
+        long started = System.nanoTime();
         List<ClientStream> streams = new ArrayList<>(services.streams());
         Collection<Session> bound = services.sessions().all();
         List<ClientSession> sessions = new ArrayList<>(bound.size());
@@ -96,7 +97,8 @@ final class CoreHandoff {
         snapshot.put("sessions", sessionEntries);
         try {
             handoff.deposit(KEY, snapshot);
-            LOG.info("Handed over {} stream(s) and {} session(s) to the next session core", streams.size(), sessions.size());
+            LOG.info("Handed over {} stream(s) and {} session(s) to the next session core ({} ms)", streams.size(), sessions.size(),
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
         } catch (RuntimeException e) {
             LOG.error("Cannot hand over the session state; the connections will be closed when no successor takes them", e);
         }
