@@ -28,6 +28,8 @@ final class MemoryConnection implements ClientConnection, XmppStreamParser.Liste
     private StreamHandler handler;
     private boolean resetPending;
     volatile long bytesWritten;
+    /** Top-level elements written (stanzas and the like), for benchmarks that count deliveries. */
+    volatile long messagesWritten;
     volatile byte[] lastWritten;
     volatile StreamErrorCondition error;
     volatile boolean closed;
@@ -42,6 +44,16 @@ final class MemoryConnection implements ClientConnection, XmppStreamParser.Liste
 
     StreamHandler handler() {
         return handler;
+    }
+
+    /** What the transport does for an idle connection: the parser gives its buffers back. */
+    void compactParser() {
+        parser.compact();
+    }
+
+    /** Drops the copy of the last bytes written, so that probes count only the server's objects. */
+    void forgetWritten() {
+        lastWritten = null;
     }
 
     /** What the transport does with bytes read from the socket. */
@@ -119,6 +131,7 @@ final class MemoryConnection implements ClientConnection, XmppStreamParser.Liste
     @Override
     public void send(Element element) {
         write(XmlSerializer.toBytes(element));
+        messagesWritten++; // one writer at a time per connection (its outbound queue)
     }
 
     @Override

@@ -18,6 +18,7 @@ import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
@@ -62,14 +63,16 @@ import org.parley.xml.XmlStreamException;
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
 public class RoutingBenchmark {
-    private static final String DOMAIN = "localhost";
-    private static final String HEADER = "<?xml version='1.0'?><stream:stream xmlns='jabber:client'"
+    static final String DOMAIN = "localhost";
+    static final String HEADER = "<?xml version='1.0'?><stream:stream xmlns='jabber:client'"
             + " xmlns:stream='http://etherx.jabber.org/streams' to='" + DOMAIN + "' version='1.0' xml:lang='en'>";
 
     static {
         // What the jid bundle does in the server: jxmpp's default preparation only lowercases.
         JxmppContext.setDefaultXmppStringprep(new PrecisStringprepInstaller());
     }
+
+    static final int BURST = 64;
 
     @Param({"1", "1000"})
     public int recipients;
@@ -90,24 +93,7 @@ public class RoutingBenchmark {
 
     @Setup
     public void setUp() throws Exception {
-        ServerInfo server = new ServerInfo() {
-            private final DomainBareJid domain = JidCreate.domainBareFrom(DOMAIN);
-
-            @Override
-            public DomainBareJid domain() {
-                return domain;
-            }
-
-            @Override
-            public String productName() {
-                return "Parley";
-            }
-
-            @Override
-            public String version() {
-                return "benchmark";
-            }
-        };
+        ServerInfo server = server();
         core = new SessionCore(null, SessionSettings.DEFAULTS, server, new NoHandoff(), "direct".equals(threads) ? new Direct() : null);
         core.addMechanism(new AnyPlain(), Map.of());
         router = RoutingAccess.router(server);
@@ -151,6 +137,26 @@ public class RoutingBenchmark {
         long before = bobs[i].bytesWritten;
         aliceStream.element(toFullJid[i]);
         return awaitWrite(bobs[i], before);
+    }
+
+    /**
+     * A burst of messages to bob's full JID, waiting only for the last: with {@code pool} the
+     * session threads stay busy as under load, so this is the cost per message of the hand-offs
+     * amortized, where {@link #fullJid} waits for each message alone (its latency).
+     */
+    @Benchmark
+    @OperationsPerInvocation(BURST)
+    public long fullJidBurst() {
+        int i = advance();
+        MemoryConnection bob = bobs[i];
+        long before = bob.messagesWritten;
+        for (int k = 0; k < BURST; k++) {
+            aliceStream.element(toFullJid[i]);
+        }
+        while (bob.messagesWritten - before < BURST) {
+            Thread.onSpinWait();
+        }
+        return bob.messagesWritten;
     }
 
     /** To bob's bare JID: routing picks his available resource of highest priority (RFC 6121 8.5.2). */
@@ -233,8 +239,28 @@ public class RoutingBenchmark {
         }
     }
 
+    static ServerInfo server() throws Exception {
+        DomainBareJid domain = JidCreate.domainBareFrom(DOMAIN);
+        return new ServerInfo() {
+            @Override
+            public DomainBareJid domain() {
+                return domain;
+            }
+
+            @Override
+            public String productName() {
+                return "Parley";
+            }
+
+            @Override
+            public String version() {
+                return "benchmark";
+            }
+        };
+    }
+
     /** Accepts any PLAIN credentials: authentication is measured by the SCRAM benchmark, not here. */
-    private static final class AnyPlain implements SaslMechanism {
+    static final class AnyPlain implements SaslMechanism {
         @Override
         public String name() {
             return "PLAIN";
@@ -255,7 +281,7 @@ public class RoutingBenchmark {
     }
 
     /** Nothing to hand over: a fresh core. */
-    private static final class NoHandoff implements StateHandoff {
+    static final class NoHandoff implements StateHandoff {
         @Override
         public void deposit(String key, Map<String, Object> snapshot) {
         }
@@ -267,7 +293,7 @@ public class RoutingBenchmark {
     }
 
     /** Runs every task on the thread that submits it. */
-    private static final class Direct extends AbstractExecutorService {
+    static final class Direct extends AbstractExecutorService {
         @Override
         public void execute(Runnable command) {
             command.run();

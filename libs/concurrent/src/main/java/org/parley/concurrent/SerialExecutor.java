@@ -1,8 +1,9 @@
 package org.parley.concurrent;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -41,14 +42,44 @@ public final class SerialExecutor extends AtomicInteger implements Runnable {
         CompletionStage<?> run();
     }
 
-    private final Executor pool;
-    private final ConcurrentLinkedQueue<Step> steps = new ConcurrentLinkedQueue<>();
-    private final String name;
+    /** A queued step. */
+    private static final class Node {
+        final Step step;
+        Node next;
 
-    /** @param name for log lines about failed steps */
-    public SerialExecutor(Executor pool, String name) {
+        Node(Step step) {
+            this.step = step;
+        }
+    }
+
+    private static final VarHandle SUBMITTED;
+
+    static {
+        try {
+            SUBMITTED = MethodHandles.lookup().findVarHandle(SerialExecutor.class, "submitted", Node.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final Executor pool;
+    /**
+     * Steps submitted and not yet taken by the running step, newest first: producers push with a
+     * compare-and-set. The running step takes them all at once and reverses them into
+     * {@link #next}, so the order of submission is kept. An idle executor holds no node at all
+     * (one is alive per session twice over, so this matters for memory).
+     */
+    @SuppressWarnings("unused") // through SUBMITTED
+    private volatile Node submitted;
+    /** Steps taken from {@link #submitted}, oldest first; touched only by the running step. */
+    private Node next;
+    /** Names the executor in log lines (its toString); not a string, so a name costs nothing until one is logged. */
+    private final Object owner;
+
+    /** @param owner what the executor runs for, named by its {@code toString()} in log lines about failed steps */
+    public SerialExecutor(Executor pool, Object owner) {
         this.pool = pool;
-        this.name = name;
+        this.owner = owner;
     }
 
     /**
@@ -61,7 +92,12 @@ public final class SerialExecutor extends AtomicInteger implements Runnable {
             return false;
         }
         // Queue first, count second: whoever sees the count sees the step.
-        steps.add(step);
+        Node node = new Node(step);
+        Node head;
+        do {
+            head = submitted;
+            node.next = head;
+        } while (!SUBMITTED.compareAndSet(this, head, node));
         if ((getAndIncrement() & ~CLOSED) == 0) {
             schedule();
         }
@@ -117,10 +153,10 @@ public final class SerialExecutor extends AtomicInteger implements Runnable {
     @Override
     public void run() {
         for (int done = 0; done < TURN; done++) {
-            Step step = steps.poll();
+            Step step = poll();
             if (step == null) {
                 // counted but not yet visible in the queue: cannot happen (add precedes increment)
-                LOG.error("{}: step count and queue disagree", name);
+                LOG.error("{}: step count and queue disagree", owner);
                 return;
             }
             CompletionStage<?> pending = runSafely(step);
@@ -133,6 +169,27 @@ public final class SerialExecutor extends AtomicInteger implements Runnable {
             }
         }
         schedule(); // yield: other executors' steps wait on the same threads
+    }
+
+    /** The oldest queued step; the count says there is one. Only the running step calls this. */
+    private Step poll() {
+        if (next == null) {
+            Node taken = (Node) SUBMITTED.getAndSet(this, null);
+            Node reversed = null;
+            while (taken != null) {
+                Node following = taken.next;
+                taken.next = reversed;
+                reversed = taken;
+                taken = following;
+            }
+            next = reversed;
+        }
+        Node first = next;
+        if (first == null) {
+            return null;
+        }
+        next = first.next;
+        return first.step;
     }
 
     /** After a step ran on the caller's thread: wait for its stage, or hand on to the queue. */
@@ -172,13 +229,13 @@ public final class SerialExecutor extends AtomicInteger implements Runnable {
             }
             return stage;
         } catch (Throwable t) {
-            LOG.error("{}: a step failed", name, t);
+            LOG.error("{}: a step failed", owner, t);
             return null;
         }
     }
 
     @Override
     public String toString() {
-        return name + " (" + backlog() + " queued" + (isClosed() ? ", closed)" : ")");
+        return owner + " (" + backlog() + " queued" + (isClosed() ? ", closed)" : ")");
     }
 }

@@ -8,7 +8,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import org.jxmpp.jid.DomainBareJid;
 import org.jxmpp.jid.EntityFullJid;
 import org.jxmpp.jid.impl.JidCreate;
@@ -55,7 +55,10 @@ final class ClientStream implements StreamHandler {
     private final StreamServices services;
     private final ClientConnection connection;
     private final SerialExecutor executor;
-    private final AtomicBoolean readingSuspended = new AtomicBoolean();
+    /** 1 while reading from the connection is suspended (a field updater, not an object per stream). */
+    private volatile int readingSuspended;
+    private static final AtomicIntegerFieldUpdater<ClientStream> READING_SUSPENDED =
+            AtomicIntegerFieldUpdater.newUpdater(ClientStream.class, "readingSuspended");
 
     // confined to the executor
     private Phase phase = Phase.AWAIT_HEADER;
@@ -75,7 +78,7 @@ final class ClientStream implements StreamHandler {
     ClientStream(StreamServices services, ClientConnection connection) {
         this.services = services;
         this.connection = connection;
-        this.executor = new SerialExecutor(services.pool(), "stream " + connection.id());
+        this.executor = new SerialExecutor(services.pool(), this);
     }
 
     /** Starts the clock for authentication; a new connection only. */
@@ -141,14 +144,14 @@ final class ClientStream implements StreamHandler {
         })) {
             return; // retired: another stream took this one's session over
         }
-        if (executor.backlog() > services.settings().get().maxPendingElements() && readingSuspended.compareAndSet(false, true)) {
+        if (executor.backlog() > services.settings().get().maxPendingElements() && READING_SUSPENDED.compareAndSet(this, 0, 1)) {
             connection.suspendReading();
         }
     }
 
     private void resumeReadingIfCaughtUp() {
-        if (readingSuspended.get() && executor.backlog() <= services.settings().get().maxPendingElements() / 2
-                && readingSuspended.compareAndSet(true, false)) {
+        if (readingSuspended == 1 && executor.backlog() <= services.settings().get().maxPendingElements() / 2
+                && READING_SUSPENDED.compareAndSet(this, 1, 0)) {
             connection.resumeReading();
         }
     }
@@ -531,6 +534,7 @@ final class ClientStream implements StreamHandler {
         cancelAuthDeadline();
         session = new ClientSession(services, this, connection.id(), full, System.currentTimeMillis(), mechanism, connection);
         phase = Phase.BOUND;
+        services.streams().remove(this); // from now on the session table reaches this stream
         // The result goes out before anything routed to the new session: both go through its outbound queue.
         session.outbound().send(Element.builder("iq", Namespaces.CLIENT).attribute("type", "result").attribute("id", iq.attribute("id"))
                 .child(Element.builder("bind", Namespaces.BIND).textChild("jid", full.toString()).build()).build());
@@ -635,6 +639,7 @@ final class ClientStream implements StreamHandler {
             cancelAuthDeadline();
             session = previous;
             phase = Phase.BOUND;
+            services.streams().remove(this); // reached through its session from now on
             return previous.resumeOn(this, connection, h);
         });
     }

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -64,12 +65,18 @@ final class CoreHandoff {
     /** Deposits the state of every stream and session; their connections stay open for the successor. */
     void handOver() {
         long started = System.nanoTime();
-        List<ClientStream> streams = new ArrayList<>(services.streams());
+        // Streams without a session are in the core's set; bound ones are reached through their sessions.
+        Set<ClientStream> live = new LinkedHashSet<>(services.streams());
         Collection<Session> bound = services.sessions().all();
         List<ClientSession> sessions = new ArrayList<>(bound.size());
         for (Session s : bound) {
-            sessions.add((ClientSession) s);
+            ClientSession session = (ClientSession) s;
+            sessions.add(session);
+            if (!(session.stream().connection() instanceof AbsentConnection)) {
+                live.add(session.stream());
+            }
         }
+        List<ClientStream> streams = new ArrayList<>(live);
         // Nothing new comes in from here on; what is queued or in progress runs to its end.
         for (ClientStream stream : streams) {
             stream.handingOver();
@@ -89,6 +96,10 @@ final class CoreHandoff {
         for (ClientStream stream : streams) {
             streamEntries.add(write(stream.connection().id(), stream.state()));
         }
+        // Streams taken over from a predecessor whose connection the transport has not re-attached yet.
+        for (Map.Entry<String, Waiting> w : waiting.entrySet()) {
+            streamEntries.add(write(w.getKey(), w.getValue().stream()));
+        }
         List<Object> sessionEntries = new ArrayList<>(sessions.size());
         for (ClientSession session : sessions) {
             sessionEntries.add(write(session.stream().connection().id(), session.state(session.outbound().stateOnLane())));
@@ -97,7 +108,7 @@ final class CoreHandoff {
         snapshot.put("sessions", sessionEntries);
         try {
             handoff.deposit(KEY, snapshot);
-            LOG.info("Handed over {} stream(s) and {} session(s) to the next session core ({} ms)", streams.size(), sessions.size(),
+            LOG.info("Handed over {} stream(s) and {} session(s) to the next session core ({} ms)", streamEntries.size(), sessions.size(),
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
         } catch (RuntimeException e) {
             LOG.error("Cannot hand over the session state; the connections will be closed when no successor takes them", e);

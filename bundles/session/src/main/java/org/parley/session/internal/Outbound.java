@@ -53,7 +53,7 @@ final class Outbound {
     Outbound(ClientSession session, ClientConnection connection) {
         this.session = session;
         this.connection = connection;
-        this.lane = new SerialExecutor(session.services().pool(), "outbound " + session.jid());
+        this.lane = new SerialExecutor(session.services().pool(), this);
     }
 
     /** Lets the calling thread write up to {@code n} deliveries itself (set at the start of each session step). */
@@ -169,7 +169,7 @@ final class Outbound {
 
     /** Starts counting (XEP-0198 enable): from now on stanzas sent are kept until acknowledged. */
     void enableOnLane() {
-        unacked = new ArrayDeque<>();
+        unacked = new ArrayDeque<>(2); // an idle session acknowledges everything: keep the empty queue small
         sent = 0;
         acked = 0;
     }
@@ -302,6 +302,11 @@ final class Outbound {
             ackRequested = true;
             connection.send(Element.empty("r", Namespaces.SM));
         }
+    }
+
+    @Override
+    public String toString() {
+        return "outbound queue of " + session.jid();
     }
 
     // ---- state handoff (the lane is idle) ----
