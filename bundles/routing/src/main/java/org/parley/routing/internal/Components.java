@@ -1,6 +1,8 @@
 package org.parley.routing.internal;
 
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
@@ -69,19 +71,30 @@ final class Components {
     /** Queues a stanza for the domain's component. */
     void deliver(DomainBareJid domain, Stanza stanza) {
         SerialExecutor executor = executors.computeIfAbsent(domain, d -> new SerialExecutor(pool, "component " + d));
-        executor.submit(() -> byDomain.await(domain).thenAccept(bound -> {
+        executor.submit(() -> receive(domain, stanza, true));
+    }
+
+    private CompletionStage<Void> receive(DomainBareJid domain, Stanza stanza, boolean retry) {
+        return byDomain.await(domain).thenCompose(bound -> {
             if (bound == null) {
                 bounce.accept(stanza, StanzaErrorCondition.SERVICE_UNAVAILABLE);
-                return;
+                return CompletableFuture.completedFuture(null);
             }
             try {
                 bound.component().receive(stanza);
+            } catch (LazyService.GoneException gone) {
+                if (retry) {
+                    return receive(domain, stanza, false); // its successor takes it
+                }
+                LOG.error("Component for {} left twice while receiving {}", domain, stanza);
+                bounce.accept(stanza, StanzaErrorCondition.SERVICE_UNAVAILABLE);
             } catch (RuntimeException e) {
                 LOG.error("Component {} of bundle {} failed on {}", bound.registration().name(),
                         bound.registration().bundle(), stanza, e);
                 bounce.accept(stanza, StanzaErrorCondition.INTERNAL_SERVER_ERROR);
             }
-        }));
+            return CompletableFuture.completedFuture(null);
+        });
     }
 
     /** The domains served now (for service discovery). */

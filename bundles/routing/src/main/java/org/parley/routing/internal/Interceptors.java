@@ -136,7 +136,7 @@ final class Interceptors {
     }
 
     /** Runs the chain from position {@code i}; synchronous answers are followed without allocating stages. */
-    private static CompletionStage<InterceptResult> run(List<Entry> entries, int i, Stanza stanza, Interception interception) {
+    private CompletionStage<InterceptResult> run(List<Entry> entries, int i, Stanza stanza, Interception interception) {
         Stanza current = stanza;
         for (int n = entries.size(); i < n; i++) {
             Entry e = entries.get(i);
@@ -146,6 +146,13 @@ final class Interceptors {
             CompletionStage<InterceptResult> stage;
             try {
                 stage = e.interceptor().intercept(current, interception);
+            } catch (LazyService.GoneException gone) {
+                // It left as we called it (its bundle is being replaced): the whole chain runs
+                // again once its successor is there (or, for a policy, is refused without one).
+                if (byName.current(e.registration().name()) == e) {
+                    return CompletableFuture.completedFuture(failed(e, current, gone)); // not unbound: no successor to wait for
+                }
+                return awaitSuccessors(List.of(e), stanza, interception);
             } catch (RuntimeException ex) {
                 return CompletableFuture.completedFuture(failed(e, current, ex));
             }

@@ -86,21 +86,29 @@ final class IqDispatcher {
         String ns = payload.namespace();
         Handler now = best.current(ns);
         if (now != null) {
-            return invoke(now, iq, origin);
+            return invoke(now, iq, origin, true);
         }
+        return awaitHandler(ns, iq, origin, true);
+    }
+
+    private CompletionStage<Stanza> awaitHandler(String ns, Stanza iq, Session origin, boolean retry) {
         return best.await(ns).thenCompose(h -> h == null
                 ? CompletableFuture.completedFuture(iq.errorReply(StanzaErrorCondition.SERVICE_UNAVAILABLE, null))
-                : invoke(h, iq, origin));
+                : invoke(h, iq, origin, retry));
     }
 
     void close() {
         best.closeAll();
     }
 
-    private static CompletionStage<Stanza> invoke(Handler h, Stanza iq, Session origin) {
+    private CompletionStage<Stanza> invoke(Handler h, Stanza iq, Session origin, boolean retry) {
         CompletionStage<Stanza> stage;
         try {
             stage = h.handler().handle(iq, origin);
+        } catch (LazyService.GoneException gone) {
+            // It left as we called it (its bundle is being replaced): its successor answers.
+            return retry ? awaitHandler(iq.payload().namespace(), iq, origin, false)
+                    : CompletableFuture.completedFuture(failed(h, iq, gone));
         } catch (RuntimeException e) {
             return CompletableFuture.completedFuture(failed(h, iq, e));
         }

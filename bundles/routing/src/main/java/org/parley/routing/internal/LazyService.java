@@ -20,7 +20,16 @@ final class LazyService<T> {
         this.reference = reference;
     }
 
-    /** @throws IllegalStateException when the service is gone (it is being unregistered) */
+    /** The service left between routing picking it and calling it: the caller asks for its successor. */
+    static final class GoneException extends IllegalStateException {
+        private static final long serialVersionUID = 1L;
+
+        GoneException(String message) {
+            super(message);
+        }
+    }
+
+    /** @throws GoneException when the service is gone (it was unregistered meanwhile) */
     T get() {
         T s = service;
         if (s != null) {
@@ -31,7 +40,7 @@ final class LazyService<T> {
                 service = context.getService(reference);
             }
             if (service == null) {
-                throw new IllegalStateException("the service " + reference + " is gone");
+                throw new GoneException("the service " + reference + " is gone");
             }
             return service;
         }

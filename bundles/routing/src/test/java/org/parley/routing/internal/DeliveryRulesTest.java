@@ -241,6 +241,38 @@ class DeliveryRulesTest {
         assertEquals(StanzaErrorCondition.SERVICE_UNAVAILABLE, alice.received.get(0).errorCondition());
     }
 
+    @Test
+    void aHandlerThatLeavesAsItIsCalledIsReplacedByItsSuccessorNotAnError() {
+        IqHandler[] gone = new IqHandler[1];
+        gone[0] = (r, o) -> {
+            iqs.remove(gone[0], List.of("urn:example:q")); // what SCR does before the service is gone
+            throw new LazyService.GoneException("unregistered meanwhile");
+        };
+        iqs.add(gone[0], registration("q", 0), List.of("urn:example:q"));
+        CompletionStage<Void> handled = rules.routeFrom(alice, iq("alice@example.org/laptop", "example.org", "urn:example:q"));
+        assertTrue(alice.received.isEmpty(), "held for the successor");
+        iqs.add(answering(), registration("q", 0), List.of("urn:example:q"));
+        handled.toCompletableFuture().join();
+        assertEquals("result", alice.received.get(0).type());
+    }
+
+    @Test
+    void anInterceptorThatLeavesAsItIsCalledHoldsTheStanzaForItsSuccessor() {
+        FakeSession bob = registry.bind("bob@example.org/b", true, 0);
+        StanzaInterceptor[] gone = new StanzaInterceptor[1];
+        gone[0] = (s, i) -> {
+            interceptors.remove(gone[0]); // what SCR does before the service is gone
+            throw new LazyService.GoneException("unregistered meanwhile");
+        };
+        intercept("privacy", gone[0], "message", "inbound", true);
+        CompletionStage<Void> handled = rules.routeFrom(alice, message("alice@example.org/laptop", "bob@example.org", "chat"));
+        assertTrue(bob.received.isEmpty());
+        intercept("privacy", (s, i) -> CompletableFuture.completedFuture(InterceptResult.proceed(s)), "message", "inbound", true);
+        handled.toCompletableFuture().join();
+        assertEquals(1, bob.received.size());
+        assertTrue(alice.received.isEmpty(), "no error for a swap");
+    }
+
     // ---- accounts that do not exist (RFC 6121 section 8.5.1) ----
 
     @Test
