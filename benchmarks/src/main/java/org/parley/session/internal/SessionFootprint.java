@@ -6,18 +6,9 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import org.jxmpp.JxmppContext;
-import org.jxmpp.jid.DomainBareJid;
-import org.jxmpp.jid.impl.JidCreate;
-import org.parley.api.auth.SaslContext;
-import org.parley.api.auth.SaslMechanism;
-import org.parley.api.auth.SaslNegotiation;
-import org.parley.api.auth.SaslStep;
 import org.parley.api.routing.ServerInfo;
 import org.parley.api.routing.StanzaRouter;
-import org.parley.api.server.StateHandoff;
 import org.parley.jid.internal.PrecisStringprepInstaller;
 import org.parley.routing.internal.RoutingAccess;
 
@@ -31,9 +22,7 @@ import org.parley.routing.internal.RoutingAccess;
  * <pre>java -XX:+UseParallelGC -Xms1g -Xmx1g -cp benchmarks/target/benchmarks.jar org.parley.session.internal.SessionFootprint [N]</pre>
  */
 public final class SessionFootprint {
-    private static final String DOMAIN = "localhost";
-    private static final String HEADER = "<?xml version='1.0'?><stream:stream xmlns='jabber:client'"
-            + " xmlns:stream='http://etherx.jabber.org/streams' to='" + DOMAIN + "' version='1.0' xml:lang='en'>";
+    private static final String HEADER = RoutingBenchmark.HEADER;
 
     static {
         JxmppContext.setDefaultXmppStringprep(new PrecisStringprepInstaller());
@@ -51,9 +40,9 @@ public final class SessionFootprint {
     }
 
     private static long measure(int n, boolean sm) throws Exception {
-        ServerInfo server = server();
-        SessionCore core = new SessionCore(null, SessionSettings.DEFAULTS, server, new NoHandoff(), null);
-        core.addMechanism(new AnyPlain(), Map.of());
+        ServerInfo server = RoutingBenchmark.server();
+        SessionCore core = new SessionCore(null, SessionSettings.DEFAULTS, server, new RoutingBenchmark.NoHandoff(), null);
+        core.addMechanism(new RoutingBenchmark.AnyPlain(), Map.of());
         StanzaRouter router = RoutingAccess.router(server);
         core.setRouter(router);
         RoutingAccess.bindSessions(router, core);
@@ -106,54 +95,5 @@ public final class SessionFootprint {
             used = Math.min(used, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
         }
         return used;
-    }
-
-    private static ServerInfo server() throws Exception {
-        DomainBareJid domain = JidCreate.domainBareFrom(DOMAIN);
-        return new ServerInfo() {
-            @Override
-            public DomainBareJid domain() {
-                return domain;
-            }
-
-            @Override
-            public String productName() {
-                return "Parley";
-            }
-
-            @Override
-            public String version() {
-                return "probe";
-            }
-        };
-    }
-
-    private static final class AnyPlain implements SaslMechanism {
-        @Override
-        public String name() {
-            return "PLAIN";
-        }
-
-        @Override
-        public boolean isOffered(SaslContext context) {
-            return true;
-        }
-
-        @Override
-        public SaslNegotiation start(SaslContext context) {
-            return response -> CompletableFuture.completedFuture(
-                    new SaslStep.Success(null, new String(response, StandardCharsets.UTF_8).split("\0")[1]));
-        }
-    }
-
-    private static final class NoHandoff implements StateHandoff {
-        @Override
-        public void deposit(String key, Map<String, Object> snapshot) {
-        }
-
-        @Override
-        public Optional<Map<String, Object>> take(String key) {
-            return Optional.empty();
-        }
     }
 }
