@@ -33,7 +33,8 @@ import org.parley.xml.internal.Utf8;
  * UTF-8 included ({@code not-well-formed}); character data outside top-level elements other than white space
  * ({@code bad-format}); an encoding other than UTF-8 ({@code unsupported-encoding}); an undeclared
  * prefix ({@code bad-namespace-prefix}); a stream header not qualified by the stream namespace or
- * declaring it as the content namespace ({@code invalid-namespace}); exceeding a {@link Limits}
+ * declaring it as the content namespace ({@code invalid-namespace}); a second stream header inside
+ * the stream, as soon as its start tag arrives ({@code unsupported-stanza-type}); exceeding a {@link Limits}
  * value ({@code policy-violation}). After a refusal the parser is dead: every later {@code feed}
  * throws the same exception.
  *
@@ -69,6 +70,21 @@ public final class XmppStreamParser {
     public interface Listener {
         /** A stream header arrived: the first one, or the first after {@link #reset()}. */
         void streamOpened(StreamHeader header);
+
+        /**
+         * The start tag of a top-level element arrived; its attributes are not parsed yet and its
+         * content has not been read. Throwing refuses the element at once: the parser dies with
+         * that exception, so an element that could only be refused at its end tag is not read up
+         * to it (a client that never sends the end tag would otherwise hold the stream).
+         *
+         * <p>The default accepts every element.
+         *
+         * @param namespace the element's namespace URI, empty when it has none
+         * @param localName the element's local name
+         * @throws XmlStreamException to refuse the element, with the stream error to close with
+         */
+        default void topLevelElementStarted(String namespace, String localName) throws XmlStreamException {
+        }
 
         /** A complete top-level element arrived. */
         void element(Element element);
@@ -469,12 +485,27 @@ public final class XmppStreamParser {
         if (assembler.depth() >= limits.maxDepth()) {
             throw new XmlStreamException(StreamErrorCondition.POLICY_VIOLATION, "elements nested deeper than " + limits.maxDepth());
         }
+        String namespace = namespace(r.getNamespaceURI());
+        if (assembler.depth() == 0) {
+            topLevelStart(namespace, r.getLocalName());
+        }
         checkAttributeCount(r);
-        Element.Builder element = Element.builder(r.getLocalName(), namespace(r.getNamespaceURI()));
+        Element.Builder element = Element.builder(r.getLocalName(), namespace);
         for (int i = 0, count = r.getAttributeCount(); i < count; i++) {
             element.attribute(attributeName(r, i), r.getAttributeValue(i));
         }
         assembler.start(element);
+    }
+
+    /** Refuses a nested stream header, then lets the listener refuse what it never accepts. */
+    private void topLevelStart(String namespace, String localName) throws XmlStreamException {
+        if (Namespaces.STREAM.equals(namespace) && "stream".equals(localName)) {
+            // A stream is opened once, by its first element (RFC 6120 section 4.2). Read on, the
+            // header would be buffered as the start of an element that never ends and the stream
+            // would stall; it is a first-level child no XMPP entity supports (section 4.9.3.24).
+            throw new XmlStreamException(StreamErrorCondition.UNSUPPORTED_STANZA_TYPE, "a stream header inside the stream");
+        }
+        listener.topLevelElementStarted(namespace, localName);
     }
 
     private void endElement(AsyncXMLStreamReader<AsyncByteArrayFeeder> r, int p) throws XmlStreamException {
