@@ -36,32 +36,54 @@ public final class Utf8 {
      */
     public static int check(byte[] buf, int from, int to, int state) {
         int i = from;
-        while (i < to) {
-            if (state == BETWEEN_CHARACTERS) {
-                while (i + 8 <= to && ((long) LONGS.get(buf, i) & HIGH_BITS) == 0) {
-                    i += 8;
-                }
-                while (i < to && buf[i] >= 0) {
-                    i++;
-                }
-                if (i == to) {
-                    break;
-                }
-                state = lead(buf[i] & 0xFF);
-                if (state < 0) {
-                    return ~i;
-                }
-            } else {
-                int b = buf[i] & 0xFF;
-                if (b < (state >>> 8 & 0xFF) || b > (state & 0xFF)) {
-                    return ~i;
-                }
-                int due = (state >>> 16) - 1;
-                state = due == 0 ? BETWEEN_CHARACTERS : due << 16 | ANY_CONTINUATION;
+        // the rest of a character the previous piece began
+        while (state != BETWEEN_CHARACTERS) {
+            if (i == to) {
+                return state;
             }
+            int b = buf[i] & 0xFF;
+            if (b < (state >>> 8 & 0xFF) || b > (state & 0xFF)) {
+                return ~i;
+            }
+            int due = (state >>> 16) - 1;
+            state = due == 0 ? BETWEEN_CHARACTERS : due << 16 | ANY_CONTINUATION;
             i++;
         }
-        return state;
+        while (i < to) {
+            while (i + 8 <= to && ((long) LONGS.get(buf, i) & HIGH_BITS) == 0) {
+                i += 8;
+            }
+            if (i == to) {
+                break;
+            }
+            int b = buf[i];
+            if (b >= 0) {
+                i++;
+                continue;
+            }
+            b &= 0xFF;
+            int length = b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4;
+            if (b < 0xC2 || b > 0xF4) {
+                return ~i;
+            }
+            if (i + length > to) {
+                // the character goes on in the next piece: check what is here and keep the state
+                return check(buf, i + 1, to, lead(b));
+            }
+            // a whole character: only its second byte has a range other than 80..BF (see lead)
+            int second = buf[i + 1] & 0xFF;
+            if (second < (b == 0xE0 ? 0xA0 : b == 0xF0 ? 0x90 : 0x80) || second > (b == 0xED ? 0x9F : b == 0xF4 ? 0x8F : 0xBF)) {
+                return ~(i + 1);
+            }
+            if (length > 2 && (buf[i + 2] & 0xC0) != 0x80) {
+                return ~(i + 2);
+            }
+            if (length > 3 && (buf[i + 3] & 0xC0) != 0x80) {
+                return ~(i + 3);
+            }
+            i += length;
+        }
+        return BETWEEN_CHARACTERS;
     }
 
     /** True when the state is inside a character: the stream so far ends with part of one. */
