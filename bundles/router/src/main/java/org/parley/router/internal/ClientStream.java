@@ -97,6 +97,26 @@ final class ClientStream implements StreamHandler, Session, SaslContext {
         state = authenticated ? State.AUTHENTICATED : State.NEGOTIATING;
     }
 
+    /**
+     * Refuses at its start tag a top-level element this stream never accepts, with
+     * unsupported-stanza-type (RFC 6120 section 4.9.3.24): only stanzas, the STARTTLS and SASL
+     * elements before authentication (sections 5 and 6) and a stream error are read to their end.
+     * Whether an accepted element is acceptable now (a stanza before TLS, for one) is still
+     * decided by {@link #element}, with the condition it has always given.
+     */
+    @Override
+    public synchronized StreamErrorCondition refusalOfTopLevelElement(String namespace, String localName) {
+        boolean accepted = switch (namespace) {
+            case Namespaces.CLIENT -> localName.equals("message") || localName.equals("presence") || localName.equals("iq");
+            case Namespaces.TLS -> !authenticated && localName.equals("starttls");
+            case Namespaces.SASL -> !authenticated && (localName.equals("auth") || localName.equals("response") || localName.equals("abort"));
+            // either party may end the stream with an error (section 4.9.1.1)
+            case Namespaces.STREAM -> localName.equals("error");
+            default -> false;
+        };
+        return accepted ? null : StreamErrorCondition.UNSUPPORTED_STANZA_TYPE;
+    }
+
     @Override
     public synchronized void element(Element element) {
         if (defer(() -> element(element))) {

@@ -109,6 +109,32 @@ class ClientStreamTest {
     }
 
     @Test
+    void topLevelStartTagsOtherThanStanzasAndNegotiationAreRefusedWithUnsupportedStanzaType() {
+        ClientStream s = (ClientStream) router.connected(new FakeConnection());
+        s.streamOpened(header("example.org"));
+        for (String name : List.of("message", "presence", "iq")) {
+            assertNull(s.refusalOfTopLevelElement(Namespaces.CLIENT, name), name);
+        }
+        assertNull(s.refusalOfTopLevelElement(Namespaces.TLS, "starttls"));
+        assertNull(s.refusalOfTopLevelElement(Namespaces.SASL, "auth"));
+        assertNull(s.refusalOfTopLevelElement(Namespaces.STREAM, "error"));
+        StreamErrorCondition refused = StreamErrorCondition.UNSUPPORTED_STANZA_TYPE;
+        assertEquals(refused, s.refusalOfTopLevelElement(Namespaces.STREAM, "stream"));
+        assertEquals(refused, s.refusalOfTopLevelElement(Namespaces.STREAM, "features"));
+        assertEquals(refused, s.refusalOfTopLevelElement(Namespaces.CLIENT, "body"));
+        assertEquals(refused, s.refusalOfTopLevelElement("urn:xmpp:sm:3", "enable"));
+        assertEquals(refused, s.refusalOfTopLevelElement("", "message"));
+    }
+
+    @Test
+    void negotiationStartTagsAreRefusedOnceAuthenticated() {
+        ClientStream s = boundStream(new FakeConnection(), "phone");
+        assertNull(s.refusalOfTopLevelElement(Namespaces.CLIENT, "message"));
+        assertEquals(StreamErrorCondition.UNSUPPORTED_STANZA_TYPE, s.refusalOfTopLevelElement(Namespaces.TLS, "starttls"));
+        assertEquals(StreamErrorCondition.UNSUPPORTED_STANZA_TYPE, s.refusalOfTopLevelElement(Namespaces.SASL, "auth"));
+    }
+
+    @Test
     void stanzaBeforeTlsIsPolicyViolation() {
         FakeConnection c = new FakeConnection();
         ClientStream s = (ClientStream) router.connected(c);

@@ -97,6 +97,21 @@ final class MinaClientConnection implements ClientConnection, XmppStreamParser.L
         handler.streamOpened(header);
     }
 
+    /** Asks the stream handler at each top-level start tag, so what it never accepts is refused at once. */
+    @Override
+    public void topLevelElementStarted(String namespace, String localName) throws XmlStreamException {
+        StreamErrorCondition refusal = handler.refusalOfTopLevelElement(namespace, localName);
+        if (refusal != null) {
+            throw new XmlStreamException(refusal, "<" + shortened(localName)
+                    + (namespace.isEmpty() ? "" : " xmlns='" + shortened(namespace) + "'") + "> is not accepted here");
+        }
+    }
+
+    /** The peer's names, cut short for the error text it gets back. */
+    private static String shortened(String name) {
+        return name.length() <= 64 ? name : name.substring(0, 61) + "...";
+    }
+
     @Override
     public void element(Element element) {
         handler.element(element);
