@@ -138,6 +138,8 @@ def capacity(r):
         ('memory per session (RSS + heap growth)', fmt((rss or 0) + heap, 1, ' KiB') if heap is not None else fmt(rss, 1, ' KiB')),
         ('RSS at rest / with all sessions', f"{fmt(r.x('base_rss_kib') / 1024 if r.x('base_rss_kib') else None)} / "
                                             f"{fmt(r.x('peak_rss_kib') / 1024 if r.x('peak_rss_kib') else None)} MiB"),
+        ('RSS: highest 2-s sample / 75 s after the load', f"{fmt(r.x('max_rss_kib') / 1024 if r.x('max_rss_kib') else None)} / "
+                                                        f"{fmt(r.x('after_rss_kib') / 1024 if r.x('after_rss_kib') else None)} MiB"),
         ('heap after GC at rest / with all sessions', f"{fmt(r.x('base_heap_kib') / 1024 if r.x('base_heap_kib') else None, 1)} / "
                                                       f"{fmt(r.x('peak_heap_kib') / 1024 if r.x('peak_heap_kib') else None, 1)} MiB"),
         ('server CPU per login during the ramp', fmt(login_cpu / logins * 1000 if logins else None, 2, ' ms')),

@@ -8,7 +8,9 @@
 #   --scenario capacity|throughput|login|all   (default: all, in that order)
 #   --peer prosody     also measure Prosody (Debian's prosody package) with the same scenarios
 #   --nusers N         accounts user1..userN / pass1..passN (default 20000)
-#   --heap SIZE        Parley's fixed, pre-touched heap (default 1g), so RSS growth is native memory
+#   --heap SIZE        Parley's fixed, pre-touched heap (default 1g), so RSS growth is native memory;
+#                      --heap shipped: etc/jvm.options as the distribution ships it, as an operator
+#                      runs it, and RSS is also sampled 75 s after the load (memory given back)
 #   --no-build         use the distribution already built in runtime/target/parley
 #   --label NAME       results go to target/bench/NAME (default: a timestamp)
 #   k=v                passed to the scenario (see tsung/README.md): SESSIONS, RATE, HOLD, USERS,
@@ -45,15 +47,16 @@ PORT=25222; PEER_PORT=15222; DOMAIN=load.test
 log() { echo "[bench] $*" >&2; }
 
 if [ "$BUILD" = 1 ]; then
-  log "building the runtime (mvn -DskipTests install)"
-  (cd "$ROOT" && mvn -B -q -DskipTests install)
+  # verify, not install: the distribution and benchmarks.jar are built in the reactor's target/
+  log "building the runtime (mvn -DskipTests verify)"
+  (cd "$ROOT" && mvn -B -q -DskipTests verify)
 fi
 
 # ---- the Parley bench instance (PARLEY_BASE): distribution defaults, then the bench settings ----
 BASE=$WORK/parley-base
 mkdir -p "$BASE/etc"
 cp -n "$DIST"/defaults/etc/* "$BASE/etc/" 2>/dev/null || true
-cp "$DIST/defaults/etc/logback.xml" "$HERE"/etc/*.cfg "$BASE/etc/"
+cp "$DIST/defaults/etc/logback.xml" "$DIST/defaults/etc/jvm.options" "$HERE"/etc/*.cfg "$BASE/etc/"
 parley() { PARLEY_BASE=$BASE "$DIST/bin/parley" "$@"; }
 
 have=$(parley user count 2>/dev/null | grep -o '[0-9]\+' | tail -1 || echo 0)
@@ -78,7 +81,10 @@ start_parley() {
   rm -f "$BASE/log/parley.log"
   # A fixed heap touched at start: RSS growth under load is then the native memory sessions
   # take, and the heap they take is measured after GC. Their sum is the memory per session.
-  PARLEY_BASE=$BASE JAVA_OPTS="-Xms$HEAP -Xmx$HEAP -XX:+AlwaysPreTouch ${JAVA_OPTS:-}" \
+  # With --heap shipped, etc/jvm.options alone: the memory an operator's server holds.
+  local heap_opts="-Xms$HEAP -Xmx$HEAP -XX:+AlwaysPreTouch"
+  [ "$HEAP" = shipped ] && heap_opts=""
+  PARLEY_BASE=$BASE JAVA_OPTS="$heap_opts ${JAVA_OPTS:-}" \
     "$DIST/bin/parley" > "$OUT/parley.out" 2>&1 &
   SPID=$!
   wait_port $PORT || { log "Parley did not start"; cat "$OUT/parley.out" >&2; exit 1; }
@@ -137,13 +143,14 @@ measure() {
   log "$server: $scen ${args[*]}"
   BENCH_OUT=$run "$HERE/tsung/run-scenario.sh" --scenario "$scen" --host 127.0.0.1 --port "$port" --domain $DOMAIN \
     --label tsung --pid "$SPID" --nusers "$NUSERS" "${args[@]}" > "$run/driver.out" 2>&1 &
-  local driver=$! max_threads=0 peak_taken=0 last_fds=0 stable=0
+  local driver=$! max_threads=0 max_rss=0 peak_taken=0 last_fds=0 stable=0
   local sessions; sessions=$(param SESSIONS 18000)
   while kill -0 $driver 2>/dev/null; do
     sleep 2
     [ -d /proc/$SPID ] || break
-    local t fds; t=$(proc $SPID Threads); fds=$(ls /proc/$SPID/fd 2>/dev/null | wc -l)
+    local t fds rss; t=$(proc $SPID Threads); fds=$(ls /proc/$SPID/fd 2>/dev/null | wc -l); rss=$(proc $SPID VmRSS)
     [ "${t:-0}" -gt "$max_threads" ] && max_threads=$t
+    [ "${rss:-0}" -gt "$max_rss" ] && max_rss=$rss
     if [ "$scen" = capacity ] && [ $peak_taken = 0 ]; then
       # All sessions are held together once the fd count stops rising; the parser gives its
       # buffers back after 10 s of quiet, so wait 15 s more before taking the heap.
@@ -153,8 +160,9 @@ measure() {
         sleep 15
         {
           echo "peak_fds=$(ls /proc/$SPID/fd | wc -l)"
-          [ "$server" = parley ] && echo "peak_heap_kib=$(heap_used_kib $SPID)"
+          # RSS before the full GC that measuring the heap forces, which would shrink it
           echo "peak_rss_kib=$(proc $SPID VmRSS)"
+          [ "$server" = parley ] && echo "peak_heap_kib=$(heap_used_kib $SPID)"
           echo "peak_threads=$(proc $SPID Threads)"
         } >> "$extra"
         peak_taken=1
@@ -163,6 +171,12 @@ measure() {
   done
   wait $driver || true
   echo "max_threads=$max_threads" >> "$extra"
+  echo "max_rss_kib=$max_rss" >> "$extra"
+  if [ "$HEAP" = shipped ] && [ -d /proc/$SPID ]; then
+    # Load over: does the server give the memory back (G1's periodic collection, every 30 s)?
+    sleep 75
+    echo "after_rss_kib=$(proc $SPID VmRSS)" >> "$extra"
+  fi
   stop_server
   if [ "$server" = parley ]; then
     cp "$BASE/log/parley.log" "$run/parley.log"
@@ -177,6 +191,6 @@ for scen in $SCENARIOS; do
 done
 {
   echo "machine: $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
-  echo "parley $(cd "$ROOT" && git describe --always --dirty 2>/dev/null), java $(java -version 2>&1 | head -1 | cut -d'"' -f2), heap $HEAP; tsung $(tsung -v | awk '{print $3}')$([ -z "$PEER" ] || echo ", prosody $(dpkg-query -W -f='${Version}' prosody 2>/dev/null)")"
+  echo "parley $(cd "$ROOT" && git describe --always --dirty 2>/dev/null), java $(java -version 2>&1 | head -1 | cut -d'"' -f2), heap $HEAP$([ "$HEAP" != shipped ] || echo " ($(grep -v '^#' "$BASE/etc/jvm.options" | grep . | tr '\n' ' '))"); tsung $(tsung -v | awk '{print $3}')$([ -z "$PEER" ] || echo ", prosody $(dpkg-query -W -f='${Version}' prosody 2>/dev/null)")"
   python3 "$HERE/report.py" "$OUT" $(getconf CLK_TCK)
 } | tee "$OUT/report.txt"

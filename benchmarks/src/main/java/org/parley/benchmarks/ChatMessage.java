@@ -23,6 +23,10 @@ public final class ChatMessage {
             + "<origin-id xmlns='urn:xmpp:sid:0' id='de305d54-75b4-431b-adb2-eb6b9e546014'/>"
             + "</message>";
 
+    /** The same message with a body of multibyte text (Cyrillic, Japanese, an emoji): 123 of its bytes are not ASCII. */
+    static final String MULTIBYTE_STANZA = STANZA.replace("Art thou not Romeo, and a Montague? &lt;3",
+            "Разве ты не Ромео и не Монтекки? あなたはロミオ、モンタギュー家の人ではないの？ \uD83D\uDC94");
+
     private ChatMessage() {
     }
 
@@ -37,6 +41,15 @@ public final class ChatMessage {
 
     static byte[] stanza() {
         return STANZA.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The multibyte variant, for benchmarks in other packages. */
+    public static String multibyte() {
+        return MULTIBYTE_STANZA;
+    }
+
+    static byte[] multibyteStanza() {
+        return MULTIBYTE_STANZA.getBytes(StandardCharsets.UTF_8);
     }
 
     /** The stanza as the parser produces it. */

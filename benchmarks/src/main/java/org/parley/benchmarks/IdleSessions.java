@@ -43,13 +43,11 @@ public final class IdleSessions {
         String domain = args[1];
         int count = Integer.parseInt(args[2]);
         int holdSeconds = Integer.parseInt(args[3]);
-        SSLContext tls = SSLContext.getInstance("TLS");
-        // The probe measures the server; it talks only to 127.0.0.1 and does not check the certificate.
-        tls.init(null, new TrustManager[] {new TrustAll()}, new SecureRandom());
+        SSLContext tls = trustingTls();
         List<Socket> held = new ArrayList<>(count);
         long start = System.nanoTime();
         for (int i = 1; i <= count; i++) {
-            held.add(plaintext ? openPlaintext(port, domain, "user" + i, "pass" + i) : open(tls, port, domain, "user" + i, "pass" + i));
+            held.add(plaintext ? openPlaintext(port, domain, "user" + i, "pass" + i) : login(tls, port, domain, "user" + i, "pass" + i, 0).socket());
             if (i % 500 == 0) {
                 System.out.printf("%d sessions open (%.1f s)%n", i, (System.nanoTime() - start) / 1e9);
             }
@@ -61,8 +59,28 @@ public final class IdleSessions {
         }
     }
 
-    private static Socket open(SSLContext tls, int port, String domain, String user, String password) throws IOException {
-        Socket plain = new Socket("127.0.0.1", port);
+    /** A client's TLS context for the probes: they talk only to 127.0.0.1 and measure the server, so they do not check its certificate. */
+    static SSLContext trustingTls() throws java.security.GeneralSecurityException {
+        SSLContext tls = SSLContext.getInstance("TLS");
+        tls.init(null, new TrustManager[] {new TrustAll()}, new SecureRandom());
+        return tls;
+    }
+
+    /** A logged-in session: its TLS socket and the full JID the server bound. */
+    record Session(Socket socket, String jid) {
+    }
+
+    /**
+     * STARTTLS, PLAIN, bind, initial presence, a ping answered. {@code receiveBufferBytes} fixes
+     * the socket's receive buffer (0: the kernel's autotuning), for a client that stops reading.
+     */
+    static Session login(SSLContext tls, int port, String domain, String user, String password, int receiveBufferBytes)
+            throws IOException {
+        Socket plain = new Socket();
+        if (receiveBufferBytes > 0) {
+            plain.setReceiveBufferSize(receiveBufferBytes);
+        }
+        plain.connect(new java.net.InetSocketAddress("127.0.0.1", port), 15_000);
         plain.setSoTimeout(15_000);
         plain.setTcpNoDelay(true);
         String header = "<?xml version='1.0'?><stream:stream to='" + domain
@@ -78,18 +96,22 @@ public final class IdleSessions {
         String auth = Base64.getEncoder().encodeToString(("\0" + user + "\0" + password).getBytes(StandardCharsets.UTF_8));
         send(out, "<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>" + auth + "</auth>");
         readUntil(in, "<success");
-        bindAndPresence(out, in, header);
-        return s;
+        return new Session(s, bindAndPresence(out, in, header));
     }
 
-    /** After SASL success: the restarted stream, a bound resource, initial presence, and a ping answered. */
-    private static void bindAndPresence(OutputStream out, InputStream in, String header) throws IOException {
+    /**
+     * After SASL success: the restarted stream, a bound resource, initial presence, and a ping answered.
+     *
+     * @return the full JID bound
+     */
+    private static String bindAndPresence(OutputStream out, InputStream in, String header) throws IOException {
         send(out, header);
         readUntil(in, "</stream:features>");
         send(out, "<iq type='set' id='b'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'/></iq>");
-        readUntil(in, "</iq>");
+        Matcher jid = Pattern.compile("<jid>([^<]+)</jid>").matcher(readUntil(in, "</iq>"));
         send(out, "<presence/><iq type='get' id='p'><ping xmlns='urn:xmpp:ping'/></iq>");
         readUntil(in, "id='p'");
+        return jid.find() ? jid.group(1) : null;
     }
 
     private static Socket openPlaintext(int port, String domain, String user, String password)

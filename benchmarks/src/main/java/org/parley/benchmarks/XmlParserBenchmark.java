@@ -17,7 +17,8 @@ import org.parley.xml.XmppStreamParser;
 
 /**
  * Stanzas per second through one long-lived stream parser (as on a busy connection): the chat
- * message arrives whole in one buffer, or in three fragments; and the cost of resuming from
+ * message arrives whole in one buffer, or in three fragments, or with a body of multibyte text
+ * (where the UTF-8 check cannot skip ASCII eight bytes at a time); and the cost of resuming from
  * {@link XmppStreamParser#compact()}. The parser's periodic reader renewal (every 64 KiB) is part
  * of what is measured.
  */
@@ -31,6 +32,7 @@ public class XmlParserBenchmark {
     private final Last last = new Last();
     private XmppStreamParser parser;
     private byte[] stanza;
+    private byte[] multibyteStanza;
     private int firstCut;
     private int secondCut;
 
@@ -40,6 +42,7 @@ public class XmlParserBenchmark {
         byte[] header = ChatMessage.header();
         parser.feed(header, 0, header.length);
         stanza = ChatMessage.stanza();
+        multibyteStanza = ChatMessage.multibyteStanza();
         // cuts inside the body text and inside an extension's start tag
         firstCut = ChatMessage.STANZA.indexOf("Montague");
         secondCut = ChatMessage.STANZA.indexOf("urn:xmpp:receipts");
@@ -48,6 +51,12 @@ public class XmlParserBenchmark {
     @Benchmark
     public Element oneBuffer() throws XmlStreamException {
         parser.feed(stanza, 0, stanza.length);
+        return last.element;
+    }
+
+    @Benchmark
+    public Element multibyteBody() throws XmlStreamException {
+        parser.feed(multibyteStanza, 0, multibyteStanza.length);
         return last.element;
     }
 

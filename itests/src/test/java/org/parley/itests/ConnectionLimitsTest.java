@@ -1,5 +1,6 @@
 package org.parley.itests;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -47,6 +48,36 @@ class ConnectionLimitsTest {
             // Closing one frees its slot.
             allowed.remove(0).close();
             assertTrue(server.aNewConnectionGetsFeaturesWithin(Duration.ofSeconds(5)), "no slot was freed by closing a connection");
+        } finally {
+            allowed.forEach(RawXmppClient::close);
+        }
+    }
+
+    /**
+     * The same refusal over and over (a host reconnecting in a loop) is logged five times, then
+     * counted: the shipped logback.xml rate-limits identical lines from any source, so a loop
+     * anywhere in the server cannot fill the disk.
+     */
+    @Test
+    void identicalLogLinesArePassedFiveTimesThenCountedInOneLine() throws Exception {
+        List<RawXmppClient> allowed = new ArrayList<>();
+        long logBefore = server.logSize();
+        int refused = 30;
+        try {
+            for (int i = 0; i < MAX_PER_ADDRESS; i++) {
+                RawXmppClient c = server.raw();
+                allowed.add(c);
+                c.openStream();
+            }
+            for (int i = 0; i < refused; i++) {
+                try (RawXmppClient extra = server.raw()) {
+                    assertTrue(extra.awaitClose(Duration.ofSeconds(3)), extra::transcript);
+                }
+            }
+            String line = "Refusing a connection from /127.0.0.1: " + MAX_PER_ADDRESS + " connections from that address are open";
+            server.awaitLog(logBefore, "Dropped " + (refused - 5) + " more copies of this line in 10 s: " + line, Duration.ofSeconds(20));
+            String log = server.logSince(logBefore);
+            assertEquals(5 + 1, log.split(Pattern.quote(line), -1).length - 1, "five copies, and the count names it once:\n" + log);
         } finally {
             allowed.forEach(RawXmppClient::close);
         }

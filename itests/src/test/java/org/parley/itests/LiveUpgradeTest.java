@@ -1,7 +1,6 @@
 package org.parley.itests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -105,21 +104,12 @@ class LiveUpgradeTest {
                 + server.logSince(logBefore));
     }
 
-    /** Asks the server's version until it is {@code expected}; every answer must be a result. */
     private static String awaitVersion(XMPPTCPConnection client, String expected) throws Exception {
-        long deadline = System.nanoTime() + UPGRADE_TIMEOUT.toNanos();
-        String version;
-        do {
-            version = Xmpp.serverVersion(client).getVersion();
-            if (expected.equals(version)) {
-                return version;
-            }
-            assertTrue(client.isAuthenticated(), "the client was logged out during the upgrade");
-            Thread.sleep(100);
-        } while (System.nanoTime() < deadline);
-        assertNotEquals(expected, version);
-        throw new AssertionError("the server still says version " + version + " " + UPGRADE_TIMEOUT.toSeconds()
-                + " s after the new jar went into deploy/\n" + server.diagnostics());
+        try {
+            return Xmpp.awaitServerVersion(client, expected, UPGRADE_TIMEOUT);
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "\n" + server.diagnostics(), e);
+        }
     }
 
     /** Fires an XEP-0199 ping every few milliseconds without waiting, and records every answer. */

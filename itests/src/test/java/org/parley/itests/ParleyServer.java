@@ -422,9 +422,30 @@ public final class ParleyServer implements BeforeAllCallback, AfterAllCallback, 
                 + "\n--- process output (last 15 lines):\n" + tail(console == null ? "" : textFrom(console, consoleOffset), 15);
     }
 
+    /** What the server process printed (stdout and stderr) since {@code offset} bytes. */
+    public String consoleSince(long offset) {
+        return console == null ? "" : textFrom(console, offset);
+    }
+
     /** The log written since {@code offset} bytes. */
     public String logSince(long offset) {
         return textFrom(logFile(), offset);
+    }
+
+    /**
+     * Waits until the log written since {@code offset} contains {@code text}.
+     *
+     * @throws AssertionError with that part of the log when it doesn't within {@code timeout}
+     */
+    public void awaitLog(long offset, String text, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (logSince(offset).contains(text)) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no '" + text + "' in the log within " + timeout.toSeconds() + " s:\n" + logSince(offset));
     }
 
     public long logSize() throws IOException {

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -13,7 +15,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * What a well-behaved client library never sends: plain-text shortcuts around STARTTLS, broken or
- * restricted XML (RFC 6120 section 11.1), oversized stanzas, wrong stream headers. Each is checked
+ * restricted XML (RFC 6120 section 11.1), ill-formed UTF-8, oversized stanzas, wrong or nested
+ * stream headers, top-level elements no stream accepts. Each is checked
  * on the wire with {@link RawXmppClient}.
  */
 class RawProtocolTest {
@@ -185,6 +188,88 @@ class RawProtocolTest {
         String echoed = raw.await(Pattern.compile("<message\\b[^>]*>[\\s\\S]*?</message>"), WAIT).group();
         assertTrue(echoed.contains(body), "the message to itself came back whole");
         assertFalse(raw.isClosedByPeer(), raw::transcript);
+    }
+
+    // ---------------------------------------------------------------- ill-formed UTF-8 (RFC 3629)
+
+    /**
+     * Overlong forms of '<' and '>' (and of NUL) in a message body: a server that decodes them
+     * hands the recipient markup the sender could not write, the classic way around a content
+     * filter. The sender's stream ends with not-well-formed and the recipient gets nothing.
+     */
+    @Test
+    void overlongUtf8InAMessageClosesTheSendersStreamAndReachesNoOne() throws Exception {
+        RawXmppClient recipient = server.rawLoggedIn();
+        String recipientJid = bound(recipient);
+        recipient.send("<presence/>");
+        RawXmppClient sender = server.rawLoggedIn();
+
+        ByteArrayOutputStream message = new ByteArrayOutputStream();
+        message.writeBytes(("<message to='" + recipientJid + "' type='chat' id='overlong'><body>").getBytes(StandardCharsets.UTF_8));
+        message.writeBytes(new byte[] {(byte) 0xC0, (byte) 0xBC});
+        message.writeBytes("script".getBytes(StandardCharsets.UTF_8));
+        message.writeBytes(new byte[] {(byte) 0xC0, (byte) 0xBE, (byte) 0xE0, (byte) 0x80, (byte) 0xBC, (byte) 0xC0, (byte) 0x80});
+        message.writeBytes("</body></message>".getBytes(StandardCharsets.UTF_8));
+        sender.sendBytes(message.toByteArray());
+
+        sender.assertStreamErrorAndClose("not-well-formed", WAIT);
+        // The recipient's own round trip comes after anything the sender's stream could have routed to it.
+        recipient.send("<iq type='get' id='recipient-ping'><ping xmlns='urn:xmpp:ping'/></iq>");
+        recipient.await(Pattern.compile("<iq\\b[^>]*id=['\"]recipient-ping['\"]"), WAIT);
+        assertFalse(recipient.received().contains("overlong"), "the recipient received:\n" + recipient.transcript());
+        assertFalse(recipient.received().contains("script"), "the recipient received:\n" + recipient.transcript());
+    }
+
+    /** Before TLS, in the stream header: an overlong '.' that a lenient decoder reads as the host "local.host". */
+    @Test
+    void overlongUtf8InTheStreamHeaderBeforeTlsIsNotWellFormed() throws Exception {
+        RawXmppClient raw = server.raw();
+        ByteArrayOutputStream header = new ByteArrayOutputStream();
+        header.writeBytes("<?xml version='1.0'?><stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' to='local"
+                .getBytes(StandardCharsets.UTF_8));
+        header.writeBytes(new byte[] {(byte) 0xC0, (byte) 0xAE});
+        header.writeBytes("host' version='1.0'>".getBytes(StandardCharsets.UTF_8));
+
+        raw.sendBytes(header.toByteArray());
+
+        raw.assertStreamErrorAndClose("not-well-formed", WAIT);
+    }
+
+    // ---------------------------------------------------------------- top-level start tags
+
+    /** A stream header as a client opens a stream, without the XML declaration (inside a stream that is not-well-formed anyway). */
+    private static final String NESTED_HEADER = "<stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams'"
+            + " to='" + ParleyServer.DOMAIN + "' version='1.0'>";
+
+    @Test
+    void nestedStreamHeaderBeforeTlsGetsAStreamErrorAtOnce() throws Exception {
+        RawXmppClient raw = server.raw();
+        raw.openStream();
+
+        raw.send(NESTED_HEADER);
+
+        raw.assertStreamErrorAndClose("unsupported-stanza-type", PROMPTLY);
+    }
+
+    /** It used to be buffered as the start of an element that never ends: the stream stalled, a ping went unanswered. */
+    @Test
+    void nestedStreamHeaderAfterLoginGetsAStreamErrorAtOnceAndTheNextPingIsNeverProcessed() throws Exception {
+        RawXmppClient raw = server.rawLoggedIn();
+
+        raw.send(NESTED_HEADER + "<iq type='get' id='after-nested'><ping xmlns='urn:xmpp:ping'/></iq>");
+
+        raw.assertStreamErrorAndClose("unsupported-stanza-type", PROMPTLY);
+        assertFalse(raw.received().contains("after-nested"), raw::transcript);
+    }
+
+    /** An element no stream accepts is refused when its start tag arrives, not after a body that never ends. */
+    @Test
+    void unsupportedTopLevelElementIsRefusedAtItsStartTag() throws Exception {
+        RawXmppClient raw = server.rawLoggedIn();
+
+        raw.send("<enable xmlns='urn:example:not-supported'><item>" + "x".repeat(1000));
+
+        raw.assertStreamErrorAndClose("unsupported-stanza-type", PROMPTLY);
     }
 
     private static String bound(RawXmppClient raw) {

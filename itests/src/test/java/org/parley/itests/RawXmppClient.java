@@ -13,6 +13,7 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.MatchResult;
@@ -92,6 +93,13 @@ public final class RawXmppClient implements Closeable {
     public void send(String xml) throws IOException {
         log("C: ", xml);
         out.write(xml.getBytes(StandardCharsets.UTF_8));
+        out.flush();
+    }
+
+    /** Writes raw bytes, for what no string can encode (ill-formed UTF-8); logged as hex. */
+    public void sendBytes(byte[] bytes) throws IOException {
+        log("C: ", "(" + bytes.length + " bytes) " + HexFormat.of().formatHex(bytes));
+        out.write(bytes);
         out.flush();
     }
 

@@ -147,6 +147,28 @@ class ServerLifecycleTest {
         }
     }
 
+    /**
+     * The JVM options are the instance's etc/jvm.options (a copy of the shipped defaults), read at
+     * every start, and status shows the heap in use against the limit set there.
+     */
+    @Test
+    @Order(7)
+    void theInstancesJvmOptionsAreAppliedAndStatusShowsTheHeapAndItsLimit() throws Exception {
+        ensureStopped();
+        Path options = server.base().resolve("etc/jvm.options");
+        List<String> shipped = Files.readAllLines(options);
+        assertTrue(shipped.contains("-Xmx384m"), "the shipped heap limit: " + shipped);
+        Files.write(options, shipped.stream().map(line -> line.equals("-Xmx384m") ? "-Xmx200m" : line).toList());
+
+        server.start();
+        ParleyServer.CliResult status = server.cli("status");
+
+        assertEquals(0, status.exitCode(), status::toString);
+        assertTrue(status.stdout().matches("(?s).*\\nheap: \\d+ MiB in use, \\d+ MiB committed, limit 200 MiB\\n.*"), status::toString);
+        assertTrue(status.stdout().matches("(?s).*\\nprocess memory \\(RSS\\): \\d+ MiB\\n.*"), status::toString);
+        Files.write(options, shipped);
+    }
+
     private static void ensureRunning() throws Exception {
         if (!server.isRunning()) {
             server.start();

@@ -42,7 +42,7 @@ class ServiceBundleUpgradeTest {
         Path upgrade = server.base().resolve(module + "-99.jar");
         Bundles.copyWithVersion(shipped, upgrade, "99.0.0");
         Files.move(upgrade, server.base().resolve("deploy").resolve(upgrade.getFileName()), StandardCopyOption.ATOMIC_MOVE);
-        awaitLog(logBefore, "Upgraded " + symbolicName + " from");
+        server.awaitLog(logBefore, "Upgraded " + symbolicName + " from", WAIT);
 
         assertTrue(alice.isAuthenticated() && bob.isAuthenticated(), "both users still signed in");
         assertEquals(aliceStream, alice.getStreamId(), "alice is on the stream she opened before the upgrade");
@@ -57,16 +57,5 @@ class ServiceBundleUpgradeTest {
         carol.disconnect();
         alice.disconnect();
         bob.disconnect();
-    }
-
-    private static void awaitLog(long offset, String text) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (server.logSince(offset).contains(text)) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("no '" + text + "' in the log within " + WAIT.toSeconds() + " s:\n" + server.logSince(offset));
     }
 }

@@ -199,4 +199,34 @@ class SessionTest {
         // VersionManager asks disco first: with disco answered, Smack's own API works.
         assertEquals("Parley", org.jivesoftware.smackx.iqversion.VersionManager.getInstanceFor(c).getVersion(Xmpp.SERVER).getName());
     }
+
+    /**
+     * The default maxConnections (0) is derived from the open-file limit, so a default start no
+     * longer warns that 100,000 connections exceed it (on this machine the hard limit is 20,000).
+     */
+    @Test
+    void aDefaultConfigurationStartsWithoutTheOpenFileLimitWarning() {
+        String log = server.logSince(0);
+        assertTrue(log.contains("maxConnections is ") && log.contains(": the open-file limit "), log);
+        assertFalse(log.lines().anyMatch(line -> line.contains(" WARN ") && line.contains("maxConnections")), log);
+    }
+
+    /**
+     * XEP-0030 section 3.1: an entity that answers disco#info lists it among its features. The disco
+     * component is itself an iq handler; it used to find its own namespaces by binding its own
+     * registration, which the framework can refuse as "ServiceFactory.getService() resulted in a
+     * cycle". It now leaves itself out of that reference and lists its namespaces itself.
+     */
+    @Test
+    void serverDiscoInfoListsDiscoItselfAndNoServiceCycleIsLogged() throws Exception {
+        XMPPTCPConnection c = server.login(server.newAccount("discoself"));
+
+        org.jivesoftware.smackx.disco.packet.DiscoverInfo info =
+                org.jivesoftware.smackx.disco.ServiceDiscoveryManager.getInstanceFor(c).discoverInfo(Xmpp.SERVER);
+
+        assertTrue(info.containsFeature("http://jabber.org/protocol/disco#info"), () -> info.toXML().toString());
+        assertTrue(info.containsFeature("http://jabber.org/protocol/disco#items"), () -> info.toXML().toString());
+        String log = server.logSince(0) + server.consoleSince(0);
+        assertFalse(log.contains("resulted in a cycle"), log);
+    }
 }

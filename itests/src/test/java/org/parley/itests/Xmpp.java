@@ -1,5 +1,6 @@
 package org.parley.itests;
 
+import java.time.Duration;
 import org.jivesoftware.smack.XMPPConnection;
 import org.jivesoftware.smack.packet.IQ;
 import org.jivesoftware.smack.packet.Message;
@@ -41,6 +42,28 @@ public final class Xmpp {
     public static Version serverVersion(XMPPConnection connection) throws Exception {
         return connection.sendIqRequestAndWaitForResponse(
                 Version.builder(connection).to(SERVER).ofType(IQ.Type.get).build());
+    }
+
+    /**
+     * Asks the server's version (XEP-0092, answered by the im bundle) until it is {@code expected}:
+     * how a test sees that an upgrade of im took effect. Every answer must be a result.
+     *
+     * @throws AssertionError when it is not {@code expected} within {@code timeout}
+     */
+    public static String awaitServerVersion(XMPPConnection connection, String expected, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String version;
+        do {
+            version = serverVersion(connection).getVersion();
+            if (expected.equals(version)) {
+                return version;
+            }
+            if (!connection.isAuthenticated()) {
+                throw new AssertionError("the client was logged out while waiting for version " + expected);
+            }
+            Thread.sleep(100);
+        } while (System.nanoTime() < deadline);
+        throw new AssertionError("the server still says version " + version + " after " + timeout.toSeconds() + " s, not " + expected);
     }
 
     /** An iq get with an empty payload in a namespace no server implements. */

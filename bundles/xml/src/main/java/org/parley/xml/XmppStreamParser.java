@@ -14,6 +14,7 @@ import org.parley.api.stanza.StreamErrorCondition;
 import org.parley.xml.internal.Aalto;
 import org.parley.xml.internal.ElementAssembler;
 import org.parley.xml.internal.Escaper;
+import org.parley.xml.internal.Utf8;
 
 /**
  * Parses one received XMPP stream (RFC 6120 section 4) without blocking. Bytes are pushed in as
@@ -28,11 +29,12 @@ import org.parley.xml.internal.Escaper;
  *
  * <p>Refused (RFC 6120 section 11), each with the condition named: a DOCTYPE, comment, processing
  * instruction or entity reference other than the predefined ones and character references
- * ({@code restricted-xml}; entities are never expanded); XML that is not well-formed
- * ({@code not-well-formed}); character data outside top-level elements other than white space
+ * ({@code restricted-xml}; entities are never expanded); XML that is not well-formed, ill-formed
+ * UTF-8 included ({@code not-well-formed}); character data outside top-level elements other than white space
  * ({@code bad-format}); an encoding other than UTF-8 ({@code unsupported-encoding}); an undeclared
  * prefix ({@code bad-namespace-prefix}); a stream header not qualified by the stream namespace or
- * declaring it as the content namespace ({@code invalid-namespace}); exceeding a {@link Limits}
+ * declaring it as the content namespace ({@code invalid-namespace}); a second stream header inside
+ * the stream, as soon as its start tag arrives ({@code unsupported-stanza-type}); exceeding a {@link Limits}
  * value ({@code policy-violation}). After a refusal the parser is dead: every later {@code feed}
  * throws the same exception.
  *
@@ -69,6 +71,21 @@ public final class XmppStreamParser {
         /** A stream header arrived: the first one, or the first after {@link #reset()}. */
         void streamOpened(StreamHeader header);
 
+        /**
+         * The start tag of a top-level element arrived; its attributes are not parsed yet and its
+         * content has not been read. Throwing refuses the element at once: the parser dies with
+         * that exception, so an element that could only be refused at its end tag is not read up
+         * to it (a client that never sends the end tag would otherwise hold the stream).
+         *
+         * <p>The default accepts every element.
+         *
+         * @param namespace the element's namespace URI, empty when it has none
+         * @param localName the element's local name
+         * @throws XmlStreamException to refuse the element, with the stream error to close with
+         */
+        default void topLevelElementStarted(String namespace, String localName) throws XmlStreamException {
+        }
+
         /** A complete top-level element arrived. */
         void element(Element element);
 
@@ -95,6 +112,12 @@ public final class XmppStreamParser {
     private ElementAssembler assembler;
     /** The stream open tag's prefix, then (prefix, URI) pairs of its namespace declarations; null before the header. */
     private String[] streamContext;
+    /**
+     * The stream's content namespace when it is another stanza namespace than jabber:client
+     * (a server-to-server or component stream): elements in it are read into jabber:client, the
+     * element model's one stanza namespace. Null on client streams.
+     */
+    private String stanzaNamespace;
     private XmlStreamException failure;
     /** Bytes given to the current reader, including the open tag that primed it. */
     private long fed;
@@ -105,6 +128,8 @@ public final class XmppStreamParser {
     private boolean prologLt;
     /** The first bytes of a UTF-8 sequence the last feed ended with (see characterBoundary), and their count in the top byte; 0 when none. */
     private int heldUtf8;
+    /** Where the UTF-8 check of every byte received stands (see {@link Utf8#check}). */
+    private int utf8State = Utf8.BETWEEN_CHARACTERS;
 
     public XmppStreamParser(Limits limits, Listener listener) {
         this.limits = Objects.requireNonNull(limits, "limits");
@@ -121,9 +146,19 @@ public final class XmppStreamParser {
         if (failure != null) {
             throw failure;
         }
+        int end = off + len;
+        // Every byte is checked before aalto sees any of them (it decodes overlong forms and
+        // encoded surrogates as if they were characters), so nothing of a read that carries
+        // ill-formed UTF-8 is reported.
+        int checked = Utf8.check(buf, off, end, utf8State);
+        if (checked < 0) {
+            XmlStreamException e = illFormedUtf8(buf, off, ~checked);
+            die(e);
+            throw e;
+        }
+        utf8State = checked;
         try {
             int p = off;
-            int end = off + len;
             if (heldUtf8 != 0) {
                 p = completeHeldCharacter(buf, p, end);
             }
@@ -146,9 +181,15 @@ public final class XmppStreamParser {
         dropReader();
         assembler = null;
         streamContext = null;
+        stanzaNamespace = null;
         phase = HEADER;
         prologLt = false;
-        heldUtf8 = 0;
+        if (heldUtf8 != 0) {
+            // The start of a character is dropped: its continuation bytes, if they come, are stray.
+            // (A reset from a listener inside feed never gets here: bytes are only held at its end.)
+            heldUtf8 = 0;
+            utf8State = Utf8.BETWEEN_CHARACTERS;
+        }
     }
 
     /**
@@ -236,7 +277,7 @@ public final class XmppStreamParser {
                 return i + sequenceLength(buf[i]) > q ? i : q;
             }
         }
-        return q; // no lead byte in the last three: aalto reports the bad sequence
+        return q; // no lead byte in the last three: not UTF-8, which feed refused before
     }
 
     /** The length of the UTF-8 sequence a byte starts: 1 for ASCII and for bytes that cannot start one. */
@@ -439,6 +480,8 @@ public final class XmppStreamParser {
             }
         }
         streamContext = context;
+        stanzaNamespace = Namespaces.SERVER.equals(contentNamespace) || Namespaces.COMPONENT_ACCEPT.equals(contentNamespace)
+                ? contentNamespace : null;
         phase = OPEN;
         unitStart = end;
         listener.streamOpened(new StreamHeader(to, from, version, lang, id, contentNamespace, namespace));
@@ -451,12 +494,30 @@ public final class XmppStreamParser {
         if (assembler.depth() >= limits.maxDepth()) {
             throw new XmlStreamException(StreamErrorCondition.POLICY_VIOLATION, "elements nested deeper than " + limits.maxDepth());
         }
+        String namespace = namespace(r.getNamespaceURI());
+        if (stanzaNamespace != null && namespace.equals(stanzaNamespace)) {
+            namespace = Namespaces.CLIENT; // the model's one stanza namespace (see Namespaces.CLIENT)
+        }
+        if (assembler.depth() == 0) {
+            topLevelStart(namespace, r.getLocalName());
+        }
         checkAttributeCount(r);
-        Element.Builder element = Element.builder(r.getLocalName(), namespace(r.getNamespaceURI()));
+        Element.Builder element = Element.builder(r.getLocalName(), namespace);
         for (int i = 0, count = r.getAttributeCount(); i < count; i++) {
             element.attribute(attributeName(r, i), r.getAttributeValue(i));
         }
         assembler.start(element);
+    }
+
+    /** Refuses a nested stream header, then lets the listener refuse what it never accepts. */
+    private void topLevelStart(String namespace, String localName) throws XmlStreamException {
+        if (Namespaces.STREAM.equals(namespace) && "stream".equals(localName)) {
+            // A stream is opened once, by its first element (RFC 6120 section 4.2). Read on, the
+            // header would be buffered as the start of an element that never ends and the stream
+            // would stall; it is a first-level child no XMPP entity supports (section 4.9.3.24).
+            throw new XmlStreamException(StreamErrorCondition.UNSUPPORTED_STANZA_TYPE, "a stream header inside the stream");
+        }
+        listener.topLevelElementStarted(namespace, localName);
     }
 
     private void endElement(AsyncXMLStreamReader<AsyncByteArrayFeeder> r, int p) throws XmlStreamException {
@@ -590,6 +651,28 @@ public final class XmppStreamParser {
         }
         prologLt = afterLt;
         return null;
+    }
+
+    /**
+     * The refusal for ill-formed UTF-8 at {@code buf[at]}. XML 1.0 section 4.3.3 makes bytes that
+     * are not legal in the entity's encoding a fatal error, that is a well-formedness error, hence
+     * {@code not-well-formed} (RFC 6120 section 4.9.3.13; section 11.6 makes UTF-8 the only
+     * encoding). Not {@code unsupported-encoding} (section 4.9.3.22), which is for a stream in
+     * another encoding: that is what a UTF-16 or UTF-32 byte order mark at the start means.
+     */
+    private XmlStreamException illFormedUtf8(byte[] buf, int from, int at) {
+        int b = buf[at] & 0xFF;
+        if (phase == HEADER && fed + (at - from) < 4 && b >= 0xFE) {
+            return prologError(StreamErrorCondition.UNSUPPORTED_ENCODING);
+        }
+        return new XmlStreamException(StreamErrorCondition.NOT_WELL_FORMED,
+                String.format("ill-formed UTF-8 (RFC 3629): byte 0x%02X cannot come %s", b,
+                        Utf8.inCharacter(utf8StateBefore(buf, from, at)) ? "inside this character" : "here"));
+    }
+
+    /** The UTF-8 state just before {@code buf[at]}: where the check of this read stood when it failed. */
+    private int utf8StateBefore(byte[] buf, int from, int at) {
+        return Utf8.check(buf, from, at, utf8State);
     }
 
     private static XmlStreamException prologError(StreamErrorCondition condition) {

@@ -71,6 +71,18 @@ class XmlSerializerTest {
     }
 
     @Test
+    void stanzasOfServerAndComponentStreamsAreReadIntoJabberClientAndWrittenBack() throws Exception {
+        for (String ns : List.of(Namespaces.SERVER, Namespaces.COMPONENT_ACCEPT)) {
+            Element message = Element.builder("message", Namespaces.CLIENT).attribute("to", "a@example.org")
+                    .child(Element.builder("body", Namespaces.CLIENT).text("hi").build())
+                    .child(Element.empty("x", "urn:example")).build();
+            String wire = XmlSerializer.streamHeader(ns, "example.org", null, "s1", "1.0", null)
+                    + new String(XmlSerializer.toBytes(message, ns), StandardCharsets.UTF_8);
+            assertEquals(List.of(message), new Recorder().feed(wire).elements(), ns);
+        }
+    }
+
+    @Test
     void anElementInAnotherStanzaNamespaceIsDeclaredOnAClientStream() {
         Element foreign = Element.builder("message", Namespaces.SERVER).build();
         assertEquals("<message xmlns='jabber:server'/>", XmlSerializer.toXml(foreign));

@@ -1,6 +1,10 @@
 package org.parley.control.internal;
 
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryUsage;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
@@ -30,7 +34,8 @@ final class ServerStatus {
         }
         StringBuilder sb = new StringBuilder("running (pid ").append(ProcessHandle.current().pid())
                 .append(", up ").append(Duration.ofMillis(uptime).withNanos(0)).append(")\n")
-                .append("bundles active: ").append(active).append('\n').append(inactive);
+                .append("bundles active: ").append(active).append('\n').append(inactive)
+                .append(memory(ManagementFactory.getMemoryMXBean().getHeapMemoryUsage(), residentKiB(Path.of("/proc/self/status"))));
         ServiceReference<SessionRegistry> ref = context.getServiceReference(SessionRegistry.class);
         if (ref != null) {
             SessionRegistry registry = context.getService(ref);
@@ -43,5 +48,38 @@ final class ServerStatus {
             }
         }
         return sb.toString();
+    }
+
+    /**
+     * The heap in use, what the JVM has committed for it and its limit (-Xmx, from etc/jvm.options), and
+     * what the whole process holds in memory (heap, metaspace, code, threads, buffers), which is
+     * what the operating system counts.
+     */
+    static String memory(MemoryUsage heap, long residentKiB) {
+        StringBuilder sb = new StringBuilder("heap: ").append(mib(heap.getUsed())).append(" MiB in use, ")
+                .append(mib(heap.getCommitted())).append(" MiB committed, limit ")
+                .append(heap.getMax() < 0 ? "none" : mib(heap.getMax()) + " MiB").append('\n');
+        if (residentKiB >= 0) {
+            sb.append("process memory (RSS): ").append(residentKiB / 1024).append(" MiB\n");
+        }
+        return sb.toString();
+    }
+
+    /** VmRSS from a /proc/PID/status file, in KiB; -1 where there is none (not Linux). */
+    static long residentKiB(Path procStatus) {
+        try {
+            for (String line : Files.readAllLines(procStatus)) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.substring(6).replace("kB", "").strip());
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux, or a format this does not know: the heap line alone
+        }
+        return -1;
+    }
+
+    private static long mib(long bytes) {
+        return Math.round(bytes / (1024.0 * 1024));
     }
 }

@@ -1,5 +1,6 @@
 package org.parley.deployer.internal;
 
+import java.io.ByteArrayInputStream;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,6 +18,7 @@ import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
 import org.osgi.framework.Constants;
 import org.osgi.framework.FrameworkEvent;
+import org.osgi.framework.ServiceRegistration;
 import org.osgi.framework.Version;
 import org.osgi.framework.wiring.FrameworkWiring;
 import org.osgi.service.cm.Configuration;
@@ -35,22 +37,44 @@ import org.slf4j.LoggerFactory;
  * beside it, which is what FileInstall alone does. Removing the jar reverts an upgraded
  * distribution bundle to its original jar and uninstalls a bundle that came only from deploy/.
  *
- * <p>FileInstall asks registered installers before its own bundle handling, so this component
- * registers first and only then creates the FileInstall watcher for deploy/.
+ * <p>FileInstall asks registered installers before its own bundle handling, which would install a
+ * second copy. So this component registers itself as the installer first (by hand: DS would
+ * register the service only after the constructor has created the watcher, and the watcher's
+ * first scan raced it) and only then creates the FileInstall watcher for deploy/. When it
+ * deactivates it deletes the watcher, claiming every jar until the watcher's thread has ended,
+ * and only then unregisters; its successor's watcher looks at every jar again (each one already
+ * in place is recognised and left alone).
+ *
+ * <p>The deployer can upgrade itself from deploy/ too. Updating a bundle stops it, and stopping
+ * this one deletes the watcher whose thread runs the FileInstall callback: done on that thread,
+ * the watcher was closed under its own feet and spun on ClosedWatchServiceException. So the
+ * deployer's own update runs on a thread of its own once the callback has returned, and the new
+ * version reports it when it starts. FileInstall callbacks never swallow an interrupt, which is
+ * how FileInstall stops a watcher it closes, and the watcher scans by listing the directory
+ * rather than through a WatchService that a close makes fail on every turn of its loop.
  */
-@Component(service = ArtifactInstaller.class, immediate = true)
+@Component(service = {}, immediate = true)
 public final class BundleDeployer implements ArtifactInstaller {
     private static final Logger LOG = LoggerFactory.getLogger(BundleDeployer.class);
     private static final String FILEINSTALL_FACTORY_PID = "org.apache.felix.fileinstall";
     private static final String LOCATION_PREFIX = "deploy:";
+    /** In this bundle's data area: the line the next version of the deployer logs when it starts. */
+    private static final String SELF_UPGRADE_REPORT = "self-upgrade-report";
+
+    /** How long deactivation waits for FileInstall to stop the watcher's thread. */
+    private static final long WATCHER_STOP_MILLIS = 5000;
 
     private final BundleContext context;
+    private final String deployDir;
     private final Configuration watcher;
+    private final ServiceRegistration<ArtifactInstaller> registration;
+    /** Set on deactivation: jars are claimed and left for the successor. */
+    private volatile boolean closing;
 
     @Activate
     public BundleDeployer(BundleContext context, @Reference ConfigurationAdmin configAdmin) throws IOException {
         this.context = context;
-        String deployDir = context.getProperty("parley.deploy");
+        this.deployDir = context.getProperty("parley.deploy");
         if (deployDir == null) {
             throw new IllegalStateException("framework property parley.deploy is not set");
         }
@@ -60,33 +84,72 @@ public final class BundleDeployer implements ArtifactInstaller {
         props.put("felix.fileinstall.poll", "1000");
         props.put("felix.fileinstall.noInitialDelay", "true");
         props.put("felix.fileinstall.start.level", "8");
+        // List the directory on each poll: a WatchService that is closed while the watcher runs
+        // fails on every turn of FileInstall's loop, which then logs without pause.
+        props.put("felix.fileinstall.disableNio2", "true");
         this.watcher = configAdmin.getFactoryConfiguration(FILEINSTALL_FACTORY_PID, "deploy", "?");
+        this.registration = context.registerService(ArtifactInstaller.class, this, null);
         watcher.update(props);
+        reportSelfUpgrade();
         LOG.info("Watching {} for bundles", deployDir);
     }
 
     @Deactivate
     void deactivate() throws IOException {
+        closing = true;
         watcher.delete();
+        awaitWatcherStopped();
+        registration.unregister();
     }
 
+    /**
+     * Waits until FileInstall, told by ConfigAdmin that the watcher's configuration is gone, has
+     * stopped its thread: until then this installer must stay registered, or FileInstall would
+     * install a jar dropped meanwhile itself. FileInstall names the thread after the directory.
+     */
+    private void awaitWatcherStopped() {
+        String name = "fileinstall-" + deployDir;
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().equals(name) && t != Thread.currentThread()) {
+                try {
+                    t.join(WATCHER_STOP_MILLIS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    /**
+     * Bundle jars, and a jar that is gone: FileInstall asks again about a removed jar whose
+     * installer went away meanwhile (this one, upgraded), and its removal must still be handled.
+     * While closing, every jar, so that FileInstall does not install one itself.
+     */
     @Override
     public boolean canHandle(File artifact) {
-        return artifact.getName().endsWith(".jar") && symbolicName(manifest(artifact)) != null;
+        return artifact.getName().endsWith(".jar") && (closing || !artifact.exists() || symbolicName(manifest(artifact)) != null);
     }
 
     @Override
     public void install(File artifact) throws Exception {
-        deploy(artifact);
+        if (!closing) {
+            deploy(artifact);
+        }
     }
 
     @Override
     public void update(File artifact) throws Exception {
-        deploy(artifact);
+        if (!closing) {
+            deploy(artifact);
+        }
     }
 
     @Override
-    public void uninstall(File artifact) throws Exception {
+    public synchronized void uninstall(File artifact) throws Exception {
+        if (closing) {
+            return;
+        }
         String location = LOCATION_PREFIX + artifact.getAbsolutePath();
         for (Bundle bundle : context.getBundles()) {
             if (bundle.getLocation().equals(location)) {
@@ -100,6 +163,11 @@ public final class BundleDeployer implements ArtifactInstaller {
         for (Bundle bundle : context.getBundles()) {
             if (bundle.getLocation().startsWith("file:") && upgradedFrom(bundle, name)) {
                 LOG.info("Reverting {} to {} ({} was removed)", bundle.getSymbolicName(), bundle.getLocation(), artifact);
+                if (bundle.equals(context.getBundle())) {
+                    updateSelfLater(null, "Reverted " + bundle.getSymbolicName() + " from " + bundle.getVersion() + " to %s ("
+                            + artifact + " was removed)");
+                    return;
+                }
                 bundle.update();
                 refresh(bundle);
                 return;
@@ -116,7 +184,7 @@ public final class BundleDeployer implements ArtifactInstaller {
         }
     }
 
-    private void deploy(File artifact) throws BundleException, IOException, InterruptedException {
+    private synchronized void deploy(File artifact) throws BundleException, IOException {
         Manifest manifest = manifest(artifact);
         String name = symbolicName(manifest);
         Version version = Version.parseVersion(manifest.getMainAttributes().getValue(Constants.BUNDLE_VERSION));
@@ -138,10 +206,27 @@ public final class BundleDeployer implements ArtifactInstaller {
             return;
         }
         if (order == 0 && !installed.getLocation().equals(LOCATION_PREFIX + artifact.getAbsolutePath())) {
-            LOG.info("{} {} is already installed; {} changes nothing", name, version, artifact);
+            if (upgradedFrom(installed, artifact.getName())) {
+                LOG.debug("{} {} is installed from {} already", name, version, artifact);
+            } else {
+                LOG.info("{} {} is already installed; {} changes nothing", name, version, artifact);
+            }
+            return;
+        }
+        if (order == 0 && installed.getLastModified() >= artifact.lastModified()) {
+            // a new watcher's first look at a jar installed from it before: nothing changed
+            LOG.debug("{} {} from {} is installed already", name, version, artifact);
             return;
         }
         Version previous = installed.getVersion();
+        if (installed.equals(context.getBundle())) {
+            if (installed.getLocation().startsWith("file:")) {
+                Files.writeString(context.getDataFile("upgraded-" + installed.getBundleId()).toPath(), artifact.getName());
+            }
+            updateSelfLater(Files.readAllBytes(artifact.toPath()),
+                    "Upgraded " + name + " from " + previous + " to %s (" + artifact + ")");
+            return;
+        }
         try (InputStream in = Files.newInputStream(artifact.toPath())) {
             installed.update(in);
         }
@@ -150,6 +235,44 @@ public final class BundleDeployer implements ArtifactInstaller {
         }
         refresh(installed);
         LOG.info("Upgraded {} from {} to {} ({})", name, previous, version, artifact);
+    }
+
+    /**
+     * Updates this bundle from {@code jar} (null: from its original location) on a thread of its
+     * own, after the FileInstall callback that asked for it has returned; see the class comment.
+     * {@code report} (with %s for the new version) is left in the data area for the successor to
+     * log. Nothing runs after a successful update: the rest of this thread's code would belong to
+     * a class loader that is gone by then.
+     */
+    private void updateSelfLater(byte[] jar, String report) throws IOException {
+        Bundle self = context.getBundle();
+        Files.writeString(context.getDataFile(SELF_UPGRADE_REPORT).toPath(), report);
+        Thread updater = new Thread(() -> {
+            try {
+                if (jar == null) {
+                    self.update();
+                } else {
+                    self.update(new ByteArrayInputStream(jar));
+                }
+            } catch (BundleException | RuntimeException e) {
+                LOG.error("Cannot update {}: {}", self.getSymbolicName(), report.replace("%s", "?"), e);
+            }
+        }, "parley-deployer-update");
+        updater.start();
+    }
+
+    /** Logs what the previous version of this bundle did to put this one in its place. */
+    private void reportSelfUpgrade() {
+        File report = context.getDataFile(SELF_UPGRADE_REPORT);
+        if (report == null || !report.exists()) {
+            return;
+        }
+        try {
+            LOG.info(Files.readString(report.toPath()).replace("%s", context.getBundle().getVersion().toString()));
+            Files.delete(report.toPath());
+        } catch (IOException e) {
+            LOG.warn("Cannot read {}: {}", report, e.toString());
+        }
     }
 
     private Bundle installedBundle(String symbolicName) {
@@ -161,8 +284,12 @@ public final class BundleDeployer implements ArtifactInstaller {
         return null;
     }
 
-    /** Drops the old revision and rewires its dependents, waiting so log lines come in order. */
-    private void refresh(Bundle bundle) throws InterruptedException {
+    /**
+     * Drops the old revision and rewires its dependents, waiting so log lines come in order. An
+     * interrupt ends the wait and is kept: FileInstall interrupts a watcher's thread to stop it,
+     * and a thread that lost the interrupt would run on with a closed watcher.
+     */
+    private void refresh(Bundle bundle) {
         CountDownLatch done = new CountDownLatch(1);
         context.getBundle(Constants.SYSTEM_BUNDLE_LOCATION).adapt(FrameworkWiring.class)
                 .refreshBundles(List.of(bundle), event -> {
@@ -170,7 +297,11 @@ public final class BundleDeployer implements ArtifactInstaller {
                         done.countDown();
                     }
                 });
-        done.await(30, TimeUnit.SECONDS);
+        try {
+            done.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static Manifest manifest(File jar) {

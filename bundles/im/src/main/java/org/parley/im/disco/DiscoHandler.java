@@ -21,14 +21,16 @@ import org.parley.api.stanza.Stanza;
 import org.parley.api.stanza.StanzaErrorCondition;
 
 /**
- * Answers disco#info and disco#items. The server's features are the namespaces of the iq
- * handlers that are registered right now, so a bundle that adds a service shows up in discovery
- * as it arrives and disappears as it leaves, with no list to keep in step.
+ * Answers disco#info and disco#items. The server's features are disco's own two namespaces and
+ * those of the other iq handlers that are registered right now, so a bundle that adds a service
+ * shows up in discovery as it arrives and disappears as it leaves, with no list to keep in step.
  */
 @Component(property = {IqHandler.NAMESPACE + "=" + DiscoHandler.INFO, IqHandler.NAMESPACE + "=" + DiscoHandler.ITEMS})
 public final class DiscoHandler implements IqHandler {
     public static final String INFO = "http://jabber.org/protocol/disco#info";
     public static final String ITEMS = "http://jabber.org/protocol/disco#items";
+    /** The filter for every service but this component's (its name is the class name, the DS default). */
+    static final String NOT_THIS_COMPONENT = "(!(component.name=org.parley.im.disco.DiscoHandler))";
 
     private final ServerInfo server;
     private final Map<IqHandler, Collection<String>> handlers = new ConcurrentHashMap<>();
@@ -38,7 +40,13 @@ public final class DiscoHandler implements IqHandler {
         this.server = server;
     }
 
-    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    /**
+     * Every iq handler but this component itself: it is an IqHandler too, and binding its own
+     * registration made the framework report {@code ServiceFactory.getService() resulted in a
+     * cycle} at every start (and left disco out of the list). Its namespaces are added in
+     * {@link #serverInfo}.
+     */
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, target = NOT_THIS_COMPONENT)
     void addHandler(IqHandler handler, Map<String, Object> properties) {
         handlers.put(handler, namespaces(properties.get(IqHandler.NAMESPACE)));
     }
@@ -75,7 +83,7 @@ public final class DiscoHandler implements IqHandler {
     }
 
     private Element serverInfo() {
-        Set<String> features = new TreeSet<>();
+        Set<String> features = new TreeSet<>(List.of(INFO, ITEMS));
         for (Collection<String> namespaces : handlers.values()) {
             features.addAll(namespaces);
         }

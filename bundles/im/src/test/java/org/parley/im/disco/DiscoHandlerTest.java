@@ -27,10 +27,9 @@ class DiscoHandlerTest {
     }
 
     @Test
-    void serverFeaturesFollowTheHandlersThatAreRegistered() throws Exception {
+    void serverFeaturesAreDiscoItselfAndTheHandlersThatAreRegistered() throws Exception {
         DiscoHandler disco = new DiscoHandler(SERVER);
         IqHandler ping = (iq, origin) -> null;
-        disco.addHandler(disco, Map.of(IqHandler.NAMESPACE, new String[] {DiscoHandler.INFO, DiscoHandler.ITEMS}));
         disco.addHandler(ping, Map.of(IqHandler.NAMESPACE, "urn:xmpp:ping"));
         Stanza reply = disco.handle(query("example.org", DiscoHandler.INFO), null).toCompletableFuture().get();
         Element identity = reply.payload().child("identity", DiscoHandler.INFO);
@@ -40,7 +39,16 @@ class DiscoHandlerTest {
 
         disco.removeHandler(ping);
         reply = disco.handle(query("example.org", DiscoHandler.INFO), null).toCompletableFuture().get();
-        assertTrue(!features(reply).contains("urn:xmpp:ping"), "a departed handler's feature is no longer announced");
+        assertEquals(List.of(DiscoHandler.INFO, DiscoHandler.ITEMS), features(reply), "a departed handler's feature is no longer announced");
+    }
+
+    /** The component must not bind its own registration: that is the cycle the framework reported at every start. */
+    @Test
+    void theHandlerReferenceLeavesThisComponentOut() throws Exception {
+        String descriptor = new String(DiscoHandler.class.getClassLoader()
+                .getResourceAsStream("OSGI-INF/" + DiscoHandler.class.getName() + ".xml").readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(descriptor.contains("target=\"" + DiscoHandler.NOT_THIS_COMPONENT + "\""), descriptor);
+        assertTrue(descriptor.contains("name=\"" + DiscoHandler.class.getName() + "\""), "the component name the filter names: " + descriptor);
     }
 
     @Test

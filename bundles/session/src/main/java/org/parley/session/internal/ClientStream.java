@@ -62,7 +62,8 @@ final class ClientStream implements StreamHandler {
 
     // confined to the executor
     private Phase phase = Phase.AWAIT_HEADER;
-    private boolean authenticated;
+    /** Volatile: read on the I/O thread at each top-level start tag ({@link #refusalOfTopLevelElement}). */
+    private volatile boolean authenticated;
     private String username;
     private String mechanism;
     private SaslExchange sasl;
@@ -131,6 +132,28 @@ final class ClientStream implements StreamHandler {
             lost();
             return null;
         });
+    }
+
+    /**
+     * Refuses at its start tag, on the I/O thread, a top-level element this stream never accepts,
+     * with unsupported-stanza-type (RFC 6120 section 4.9.3.24): read to their end are only stanzas,
+     * the STARTTLS and SASL elements before authentication (sections 5 and 6), stream management
+     * (XEP-0198), the namespaces of contributed stream features, and a stream error. Whether an
+     * accepted element is acceptable now (a stanza before TLS, say) is decided when it is complete,
+     * with the condition it has always got.
+     */
+    @Override
+    public StreamErrorCondition refusalOfTopLevelElement(String namespace, String localName) {
+        boolean accepted = switch (namespace) {
+            case Namespaces.CLIENT -> localName.equals("message") || localName.equals("presence") || localName.equals("iq");
+            case Namespaces.TLS -> !authenticated && localName.equals("starttls");
+            case Namespaces.SASL -> !authenticated && (localName.equals("auth") || localName.equals("response") || localName.equals("abort"));
+            case Namespaces.SM -> true;
+            // either party may end the stream with an error (section 4.9.1.1)
+            case Namespaces.STREAM -> localName.equals("error");
+            default -> services.features().claims(namespace);
+        };
+        return accepted ? null : StreamErrorCondition.UNSUPPORTED_STANZA_TYPE;
     }
 
     private void enqueue(SerialExecutor.Step step) {

@@ -57,6 +57,36 @@ class ClientStreamTest {
     }
 
     @Test
+    void topLevelStartTagsOtherThanStanzasNegotiationAndFeaturesAreRefusedWithUnsupportedStanzaType() {
+        ClientStream s = fixture.connect(new FakeConnection());
+        s.streamOpened(CoreFixture.header());
+        for (String name : List.of("message", "presence", "iq")) {
+            assertNull(s.refusalOfTopLevelElement(Namespaces.CLIENT, name), name);
+        }
+        assertNull(s.refusalOfTopLevelElement(Namespaces.TLS, "starttls"));
+        assertNull(s.refusalOfTopLevelElement(Namespaces.SASL, "auth"));
+        assertNull(s.refusalOfTopLevelElement(Namespaces.STREAM, "error"));
+        assertNull(s.refusalOfTopLevelElement(Namespaces.SM, "enable"), "stream management answers for itself");
+        StreamErrorCondition refused = StreamErrorCondition.UNSUPPORTED_STANZA_TYPE;
+        assertEquals(refused, s.refusalOfTopLevelElement(Namespaces.STREAM, "stream"));
+        assertEquals(refused, s.refusalOfTopLevelElement(Namespaces.STREAM, "features"));
+        assertEquals(refused, s.refusalOfTopLevelElement(Namespaces.CLIENT, "body"));
+        assertEquals(refused, s.refusalOfTopLevelElement("urn:xmpp:csi:0", "active"));
+        assertEquals(refused, s.refusalOfTopLevelElement("", "message"));
+        fixture.core.addFeature(feature("csi", new CopyOnWriteArrayList<>()), new FakeReference<>(Map.of(StreamFeature.NAMESPACE,
+                "urn:xmpp:csi:0", Constants.SERVICE_ID, 11L)));
+        assertNull(s.refusalOfTopLevelElement("urn:xmpp:csi:0", "active"), "a contributed feature's namespace is read");
+    }
+
+    @Test
+    void negotiationStartTagsAreRefusedOnceAuthenticated() {
+        ClientStream s = fixture.bound(FakeConnection.secured(), "alice", "phone");
+        assertNull(s.refusalOfTopLevelElement(Namespaces.CLIENT, "message"));
+        assertEquals(StreamErrorCondition.UNSUPPORTED_STANZA_TYPE, s.refusalOfTopLevelElement(Namespaces.TLS, "starttls"));
+        assertEquals(StreamErrorCondition.UNSUPPORTED_STANZA_TYPE, s.refusalOfTopLevelElement(Namespaces.SASL, "auth"));
+    }
+
+    @Test
     void stanzaBeforeTlsIsPolicyViolation() {
         FakeConnection c = new FakeConnection();
         ClientStream s = fixture.connect(c);

@@ -33,6 +33,9 @@ import org.slf4j.LoggerFactory;
 public final class ClientTransport {
     private static final Logger LOG = LoggerFactory.getLogger(ClientTransport.class);
 
+    /** maxConnections = 0 where the open-file limit is unknown (not a Unix): the old fixed default. */
+    static final int UNKNOWN_FILE_LIMIT_CONNECTIONS = 100_000;
+
     private final NioSocketAcceptor acceptor;
     private final ConnectionLimiter limiter;
     private volatile TransportConfig config;
@@ -45,8 +48,7 @@ public final class ClientTransport {
         validate(config);
         this.config = config;
         this.limits = limitsOf(config);
-        this.limiter = new ConnectionLimiter(config.maxConnectionsPerAddress(), config.maxConnections());
-        warnIfFileLimitTooLow(config.maxConnections(), FileLimit.current());
+        this.limiter = new ConnectionLimiter(config.maxConnectionsPerAddress(), maxConnections(config.maxConnections()));
         this.acceptor = new NioSocketAcceptor();
         acceptor.setReuseAddress(true);
         acceptor.setBacklog(1024);
@@ -73,11 +75,11 @@ public final class ClientTransport {
         TransportConfig old = config;
         this.config = newConfig;
         this.limits = limitsOf(newConfig);
-        limiter.setLimits(newConfig.maxConnectionsPerAddress(), newConfig.maxConnections());
+        int maxConnections = maxConnections(newConfig.maxConnections());
+        limiter.setLimits(newConfig.maxConnectionsPerAddress(), maxConnections);
         LOG.info("Applied transport settings: maxStanzaBytes={}, maxConnectionsPerAddress={}, maxConnections={}, "
                 + "idleTimeoutSeconds={} (for new connections)", newConfig.maxStanzaBytes(),
-                newConfig.maxConnectionsPerAddress(), newConfig.maxConnections(), newConfig.idleTimeoutSeconds());
-        warnIfFileLimitTooLow(newConfig.maxConnections(), FileLimit.current());
+                newConfig.maxConnectionsPerAddress(), maxConnections, newConfig.idleTimeoutSeconds());
         if (rebind) {
             acceptor.unbind();
             try {
@@ -109,8 +111,9 @@ public final class ClientTransport {
         if (c.maxStanzaBytes() < 10_000) {
             throw new IllegalArgumentException("maxStanzaBytes must be at least 10000 (RFC 6120 section 13.12), got " + c.maxStanzaBytes());
         }
-        if (c.maxConnections() < 1) {
-            throw new IllegalArgumentException("maxConnections must be at least 1, got " + c.maxConnections());
+        if (c.maxConnections() < 0) {
+            throw new IllegalArgumentException("maxConnections must be at least 1, or 0 for what the open-file limit allows, got "
+                    + c.maxConnections());
         }
         if (c.maxConnectionsPerAddress() < 1) {
             throw new IllegalArgumentException("maxConnectionsPerAddress must be at least 1, got " + c.maxConnectionsPerAddress());
@@ -121,6 +124,34 @@ public final class ClientTransport {
         if (c.reattachGraceSeconds() < 1) {
             throw new IllegalArgumentException("reattachGraceSeconds must be at least 1, got " + c.reattachGraceSeconds());
         }
+    }
+
+    /**
+     * The connection limit in force: the configured one, warned about when the open-file limit
+     * cannot hold it; or for 0, what the open-file limit leaves after the server's own files, so a
+     * default configuration never promises more connections than the process can open.
+     */
+    private static int maxConnections(int configured) {
+        long fileLimit = FileLimit.current();
+        if (configured > 0) {
+            warnIfFileLimitTooLow(configured, fileLimit);
+            return configured;
+        }
+        int derived = fromFileLimit(fileLimit);
+        LOG.info("maxConnections is {}: the open-file limit {} less {} files kept for the server itself", derived,
+                fileLimit, FileLimit.RESERVED);
+        return derived;
+    }
+
+    /**
+     * What maxConnections = 0 means for an open-file limit: the limit less the server's own files
+     * (at least 1), or {@link #UNKNOWN_FILE_LIMIT_CONNECTIONS} where the JVM cannot tell the limit.
+     */
+    static int fromFileLimit(long fileLimit) {
+        if (fileLimit <= 0) {
+            return UNKNOWN_FILE_LIMIT_CONNECTIONS;
+        }
+        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, fileLimit - FileLimit.RESERVED));
     }
 
     /**

@@ -190,6 +190,22 @@ final class MinaClientConnection implements ClientConnection, XmppStreamParser.L
         }
     }
 
+    /** Asks the stream handler at each top-level start tag, so what it never accepts is refused at once. */
+    @Override
+    public synchronized void topLevelElementStarted(String namespace, String localName) throws XmlStreamException {
+        // Detached (the session core is being replaced): the successor judges the whole element.
+        StreamErrorCondition refusal = handler == null ? null : handler.refusalOfTopLevelElement(namespace, localName);
+        if (refusal != null) {
+            throw new XmlStreamException(refusal, "<" + shortened(localName)
+                    + (namespace.isEmpty() ? "" : " xmlns='" + shortened(namespace) + "'") + "> is not accepted here");
+        }
+    }
+
+    /** The peer's names, cut short for the error text it gets back. */
+    private static String shortened(String name) {
+        return name.length() <= 64 ? name : name.substring(0, 61) + "...";
+    }
+
     @Override
     public synchronized void element(Element element) {
         if (!secure && element.is("starttls", Namespaces.TLS) && transport.tls() != null) {

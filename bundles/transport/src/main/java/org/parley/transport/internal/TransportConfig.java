@@ -22,8 +22,9 @@ public @interface TransportConfig {
     int maxConnectionsPerAddress() default 50;
 
     @AttributeDefinition(description = "Client connections open at once in all; each takes a file descriptor, "
-            + "so the process's open-file limit must be above it")
-    int maxConnections() default 100_000;
+            + "so the process's open-file limit must be above it. 0 (the default): as many as that limit allows, "
+            + "less 512 files kept for the server itself")
+    int maxConnections() default 0;
 
     @AttributeDefinition(description = "Seconds without any data after which a connection is closed with connection-timeout")
     int idleTimeoutSeconds() default 300;
