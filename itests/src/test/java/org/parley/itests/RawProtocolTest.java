@@ -235,6 +235,16 @@ class RawProtocolTest {
         raw.assertStreamErrorAndClose("not-well-formed", WAIT);
     }
 
+    /** Well-formed UTF-8 for a character XML does not allow: the stream used to be cut without a stream error. */
+    @Test
+    void characterXmlDoesNotAllowInAMessageIsNotWellFormed() throws Exception {
+        RawXmppClient raw = server.rawLoggedIn();
+
+        raw.send("<message to='" + ParleyServer.DOMAIN + "'><body>x\uFFFEy</body></message>");
+
+        raw.assertStreamErrorAndClose("not-well-formed", WAIT);
+    }
+
     // ---------------------------------------------------------------- top-level start tags
 
     /** A stream header as a client opens a stream, without the XML declaration (inside a stream that is not-well-formed anyway). */

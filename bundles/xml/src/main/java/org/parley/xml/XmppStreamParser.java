@@ -542,9 +542,21 @@ public final class XmppStreamParser {
     }
 
     private void characters(AsyncXMLStreamReader<AsyncByteArrayFeeder> r, int p) throws XmlStreamException {
-        char[] text = r.getTextCharacters();
-        int start = r.getTextStart();
-        int length = r.getTextLength();
+        char[] text;
+        int start;
+        int length;
+        try {
+            text = r.getTextCharacters();
+            start = r.getTextStart();
+            length = r.getTextLength();
+        } catch (RuntimeException e) {
+            // aalto reads text lazily, so a character XML 1.0 does not allow (U+FFFE, U+FFFF, C0
+            // controls, raw or as a reference) is found only here and thrown unchecked: without
+            // this it escaped feed as an internal error and the stream was cut without a stream error.
+            XMLStreamException cause = e.getCause() instanceof XMLStreamException x ? x : null;
+            throw new XmlStreamException(cause == null ? StreamErrorCondition.NOT_WELL_FORMED : Aalto.classify(cause),
+                    String.valueOf(cause == null ? e.getMessage() : cause.getMessage()), e);
+        }
         if (assembler != null && assembler.depth() > 0) {
             assembler.text(text, start, length);
             return;

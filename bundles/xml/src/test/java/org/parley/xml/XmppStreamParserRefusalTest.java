@@ -103,6 +103,15 @@ class XmppStreamParserRefusalTest {
         assertEquals(StreamErrorCondition.NOT_WELL_FORMED, refusal(XmppStreamParser.Limits.DEFAULT, bytes));
     }
 
+    /** XML 1.0 section 2.2: well-formed UTF-8 for characters XML does not allow, in text (read lazily by aalto) and attributes. */
+    @Test
+    void charactersXmlDoesNotAllowAreNotWellFormed() {
+        for (String c : new String[] {"\uFFFE", "\uFFFF", "\u0001", "\u001B", "&#xFFFE;", "&#1;"}) {
+            assertEquals(StreamErrorCondition.NOT_WELL_FORMED, refusal(Recorder.HEADER + "<message><body>x" + c + "y</body></message>"), c);
+            assertEquals(StreamErrorCondition.NOT_WELL_FORMED, refusal(Recorder.HEADER + "<message to='x" + c + "y'/>"), c);
+        }
+    }
+
     @Test
     void undeclaredPrefixIsBadNamespacePrefix() {
         assertEquals(StreamErrorCondition.BAD_NAMESPACE_PREFIX, refusal(Recorder.HEADER + "<foo:message/>"));
