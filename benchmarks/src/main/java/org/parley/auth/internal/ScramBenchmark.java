@@ -1,13 +1,14 @@
 package org.parley.auth.internal;
 
-import java.lang.reflect.Method;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.jxmpp.jid.DomainBareJid;
@@ -23,6 +24,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.parley.api.auth.AuthenticatedIdentity;
 import org.parley.api.auth.SaslContext;
 import org.parley.api.auth.SaslNegotiation;
 import org.parley.api.auth.SaslStep;
@@ -38,8 +40,8 @@ import org.parley.api.storage.ScramHash;
  * "pencil", fixed salt and server nonce), so the client's messages are constants and none of
  * the client's work is measured; each exchange is checked against the RFC's server-final.
  *
- * <p>Both go through the SASL service as the router calls it (PRECIS, the failure throttle, the
- * credential lookup on the worker pool, so a thread hand-off per lookup); {@code scramSha256Inline}
+ * <p>Both go through the mechanism services as the session core calls them (PRECIS, the failure
+ * throttle, the credential lookup on the worker pool, so a thread hand-off per lookup); {@code scramSha256Inline}
  * is the bare SCRAM computation without the pool.
  */
 @BenchmarkMode(Mode.AverageTime)
@@ -62,7 +64,9 @@ public class ScramBenchmark {
 
     private final SaslContext connection = new TlsConnection();
     private AuthWorkers workers;
-    private DefaultSaslService service;
+    private AuthCore core;
+    private PlainMechanism plain;
+    private ScramSha256Mechanism scramSha256;
     private ScramCredentials inlineCredentials;
     private Supplier<String> randomNonces;
 
@@ -74,18 +78,16 @@ public class ScramBenchmark {
         store.create("user", List.of(sha256, Scram.credential(ScramHash.SHA_1, PASSWORD, SALT, iterations)));
         store.create("olduser", List.of(Scram.credential(ScramHash.SHA_1, PASSWORD, SALT, iterations)));
         workers = new AuthWorkers();
-        service = new DefaultSaslService(store, workers, AuthSettings.DEFAULTS,
+        core = new AuthCore(store, workers, AuthSettings.DEFAULTS,
                 utf8("an installation secret for benchmarks"), () -> SERVER_NONCE, System::nanoTime);
-        service.addAuthenticator(new StoredPasswordAuthenticator(store, workers, AuthSettings.DEFAULTS),
+        plain = new PlainMechanism(core);
+        scramSha256 = new ScramSha256Mechanism(core);
+        core.addAuthenticator(new StoredPasswordAuthenticator(store, workers, AuthSettings.DEFAULTS),
                 Map.of("service.ranking", StoredPasswordAuthenticator.RANKING, "service.id", 1L));
         CompletableFuture<ScramCredentials.Lookup> found = CompletableFuture.completedFuture(new ScramCredentials.Lookup(sha256, true));
         inlineCredentials = (username, rawName, hash) -> found;
-        // The server's nonce source is private; measured as it is rather than copied.
-        Method nonces = DefaultSaslService.class.getDeclaredMethod("randomNonces");
-        nonces.setAccessible(true);
-        @SuppressWarnings("unchecked")
-        Supplier<String> supplier = (Supplier<String>) nonces.invoke(null);
-        randomNonces = supplier;
+        // The server's own nonce source, measured as it is rather than copied.
+        randomNonces = AuthCore.randomNonces();
 
         expectSuccess(plainSha256(), "user");
         expectSuccess(plainSha1(), "olduser");
@@ -101,19 +103,19 @@ public class ScramBenchmark {
     /** PLAIN for an account with a SHA-256 credential: PBKDF2-HMAC-SHA-256 on the worker pool. */
     @Benchmark
     public SaslStep plainSha256() {
-        return exchange(service.start("PLAIN", connection), PLAIN_SHA_256);
+        return exchange(plain.start(connection), PLAIN_SHA_256);
     }
 
     /** PLAIN for an account with only a SHA-1 credential (one lookup more, then PBKDF2-HMAC-SHA-1). */
     @Benchmark
     public SaslStep plainSha1() {
-        return exchange(service.start("PLAIN", connection), PLAIN_SHA_1);
+        return exchange(plain.start(connection), PLAIN_SHA_1);
     }
 
     /** client-first, server-first, client-final, server-final. */
     @Benchmark
     public SaslStep scramSha256() {
-        return exchange(service.start("SCRAM-SHA-256", connection), CLIENT_FIRST, CLIENT_FINAL);
+        return exchange(scramSha256.start(connection), CLIENT_FIRST, CLIENT_FINAL);
     }
 
     /** The same exchange with the credential at hand: the SCRAM arithmetic and message handling only. */
@@ -178,6 +180,16 @@ public class ScramBenchmark {
         @Override
         public Optional<byte[]> channelBinding(String type) {
             return Optional.empty();
+        }
+
+        @Override
+        public List<X509Certificate> peerCertificates() {
+            return List.of();
+        }
+
+        @Override
+        public CompletionStage<Optional<String>> mapIdentity(AuthenticatedIdentity identity) {
+            return CompletableFuture.completedFuture(Optional.empty());
         }
     }
 }

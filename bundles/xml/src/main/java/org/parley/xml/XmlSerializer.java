@@ -8,10 +8,17 @@ import org.parley.api.stanza.Text;
 import org.parley.xml.internal.Escaper;
 
 /**
- * Writes the server's side of a client stream: the stream header and close tag, and top-level
- * elements in the context of a stream opened by {@link #streamHeader}. There the default namespace
- * is {@code jabber:client} and the prefix {@code stream} is bound to the stream namespace, so a
- * message is written {@code <message ...>} and stream features {@code <stream:features>}.
+ * Writes the server's side of a stream: the stream header and close tag, and top-level elements
+ * in the context of a stream opened by {@link #streamHeader}. There the default namespace is the
+ * stream's content namespace ({@code jabber:client} for clients, {@code jabber:server} for other
+ * servers, {@code jabber:component:accept} for external components) and the prefix {@code stream}
+ * is bound to the stream namespace, so a message is written {@code <message ...>} and stream
+ * features {@code <stream:features>}.
+ *
+ * <p>Stanzas are {@code jabber:client} in the element model whatever stream they came from or go
+ * to ({@link Namespaces#CLIENT}): an element in that namespace is written in the stream's content
+ * namespace, so one stanza object is routed unchanged between client, server and component
+ * streams.
  *
  * <p>Namespaces: an element declares {@code xmlns='...'} only where its namespace differs from
  * the default in scope (children inherit); elements in the stream namespace always use the
@@ -42,9 +49,21 @@ public final class XmlSerializer {
      * @return {@code <?xml version='1.0'?><stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' from='...' to='...' id='...' version='...' xml:lang='...'>}
      */
     public static String streamHeader(String from, String to, String id, String version, String lang) {
+        return streamHeader(Namespaces.CLIENT, from, to, id, version, lang);
+    }
+
+    /**
+     * The response stream header of a stream whose content namespace is {@code contentNamespace}
+     * ({@link Namespaces#SERVER} for server-to-server, {@link Namespaces#COMPONENT_ACCEPT} for
+     * components). Null arguments are left out.
+     *
+     * @since 1.1
+     */
+    public static String streamHeader(String contentNamespace, String from, String to, String id, String version, String lang) {
         StringBuilder out = new StringBuilder(256);
-        out.append("<?xml version='1.0'?><stream:stream xmlns='").append(Namespaces.CLIENT)
-                .append("' xmlns:stream='").append(Namespaces.STREAM).append('\'');
+        out.append("<?xml version='1.0'?><stream:stream xmlns='");
+        Escaper.attribute(contentNamespace, out);
+        out.append("' xmlns:stream='").append(Namespaces.STREAM).append('\'');
         headerAttribute(out, "from", from);
         headerAttribute(out, "to", to);
         headerAttribute(out, "id", id);
@@ -58,9 +77,19 @@ public final class XmlSerializer {
         return STREAM_CLOSE;
     }
 
-    /** Appends a top-level element of the stream. */
+    /** Appends a top-level element of a client stream. */
     public static void write(Element element, StringBuilder out) {
-        writeElement(element, Namespaces.CLIENT, out);
+        writeElement(element, Namespaces.CLIENT, Namespaces.CLIENT, out);
+    }
+
+    /**
+     * Appends a top-level element of a stream whose content namespace is {@code contentNamespace};
+     * stanzas ({@link Namespaces#CLIENT} in the model) are written in it.
+     *
+     * @since 1.1
+     */
+    public static void write(Element element, String contentNamespace, StringBuilder out) {
+        writeElement(element, contentNamespace, contentNamespace, out);
     }
 
     /**
@@ -79,6 +108,13 @@ public final class XmlSerializer {
         return out.toString();
     }
 
+    /** A top-level element of a stream with that content namespace, as UTF-8. @since 1.1 */
+    public static byte[] toBytes(Element element, String contentNamespace) {
+        StringBuilder out = new StringBuilder(512);
+        write(element, contentNamespace, out);
+        return out.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
     private static void headerAttribute(StringBuilder out, String name, String value) {
         if (value != null) {
             out.append(' ').append(name).append("='");
@@ -89,9 +125,13 @@ public final class XmlSerializer {
 
     /**
      * @param defaultNamespace the default namespace in scope where the element is written
+     * @param stanzaNamespace what the model's stanza namespace (jabber:client) is written as
      */
-    private static void writeElement(Element element, String defaultNamespace, StringBuilder out) {
+    private static void writeElement(Element element, String defaultNamespace, String stanzaNamespace, StringBuilder out) {
         String namespace = element.namespace();
+        if (stanzaNamespace != Namespaces.CLIENT && namespace.equals(Namespaces.CLIENT)) {
+            namespace = stanzaNamespace; // not on client streams, the hot path: there the two are the same
+        }
         String name = element.name();
         // The stream prefix is bound for the whole stream and never rebound here.
         boolean streamPrefix = namespace.equals(Namespaces.STREAM);
@@ -132,7 +172,7 @@ public final class XmlSerializer {
             if (child instanceof Text text) {
                 Escaper.text(text.value(), out);
             } else {
-                writeElement((Element) child, childDefault, out);
+                writeElement((Element) child, childDefault, stanzaNamespace, out);
             }
         }
         out.append("</");

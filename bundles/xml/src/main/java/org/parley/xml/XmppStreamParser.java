@@ -112,6 +112,12 @@ public final class XmppStreamParser {
     private ElementAssembler assembler;
     /** The stream open tag's prefix, then (prefix, URI) pairs of its namespace declarations; null before the header. */
     private String[] streamContext;
+    /**
+     * The stream's content namespace when it is another stanza namespace than jabber:client
+     * (a server-to-server or component stream): elements in it are read into jabber:client, the
+     * element model's one stanza namespace. Null on client streams.
+     */
+    private String stanzaNamespace;
     private XmlStreamException failure;
     /** Bytes given to the current reader, including the open tag that primed it. */
     private long fed;
@@ -175,6 +181,7 @@ public final class XmppStreamParser {
         dropReader();
         assembler = null;
         streamContext = null;
+        stanzaNamespace = null;
         phase = HEADER;
         prologLt = false;
         if (heldUtf8 != 0) {
@@ -473,6 +480,8 @@ public final class XmppStreamParser {
             }
         }
         streamContext = context;
+        stanzaNamespace = Namespaces.SERVER.equals(contentNamespace) || Namespaces.COMPONENT_ACCEPT.equals(contentNamespace)
+                ? contentNamespace : null;
         phase = OPEN;
         unitStart = end;
         listener.streamOpened(new StreamHeader(to, from, version, lang, id, contentNamespace, namespace));
@@ -486,6 +495,9 @@ public final class XmppStreamParser {
             throw new XmlStreamException(StreamErrorCondition.POLICY_VIOLATION, "elements nested deeper than " + limits.maxDepth());
         }
         String namespace = namespace(r.getNamespaceURI());
+        if (stanzaNamespace != null && namespace.equals(stanzaNamespace)) {
+            namespace = Namespaces.CLIENT; // the model's one stanza namespace (see Namespaces.CLIENT)
+        }
         if (assembler.depth() == 0) {
             topLevelStart(namespace, r.getLocalName());
         }

@@ -55,6 +55,40 @@ class XmlSerializerTest {
     }
 
     @Test
+    void onAServerStreamStanzasAreWrittenInItsNamespaceAndOthersKeepTheirs() {
+        assertEquals("<?xml version='1.0'?><stream:stream xmlns='jabber:server' xmlns:stream='http://etherx.jabber.org/streams'"
+                + " from='example.org' version='1.0'>", XmlSerializer.streamHeader(Namespaces.SERVER, "example.org", null, null, "1.0", null));
+        Element error = Element.builder("message", Namespaces.CLIENT).attribute("type", "error")
+                .child(Element.builder("body", Namespaces.CLIENT).text("hi").build())
+                .child(Element.builder("error", Namespaces.CLIENT).attribute("type", "cancel")
+                        .child(Element.empty("service-unavailable", Namespaces.STANZAS_ERROR)).build())
+                .child(Element.empty("x", "urn:example")).build();
+        String expected = "<message type='error'><body>hi</body><error type='cancel'>"
+                + "<service-unavailable xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error><x xmlns='urn:example'/></message>";
+        assertEquals(expected, new String(XmlSerializer.toBytes(error, Namespaces.SERVER), StandardCharsets.UTF_8));
+        assertEquals(expected, new String(XmlSerializer.toBytes(error, Namespaces.COMPONENT_ACCEPT), StandardCharsets.UTF_8));
+        assertEquals(expected, XmlSerializer.toXml(error), "and the same bytes on a client stream");
+    }
+
+    @Test
+    void stanzasOfServerAndComponentStreamsAreReadIntoJabberClientAndWrittenBack() throws Exception {
+        for (String ns : List.of(Namespaces.SERVER, Namespaces.COMPONENT_ACCEPT)) {
+            Element message = Element.builder("message", Namespaces.CLIENT).attribute("to", "a@example.org")
+                    .child(Element.builder("body", Namespaces.CLIENT).text("hi").build())
+                    .child(Element.empty("x", "urn:example")).build();
+            String wire = XmlSerializer.streamHeader(ns, "example.org", null, "s1", "1.0", null)
+                    + new String(XmlSerializer.toBytes(message, ns), StandardCharsets.UTF_8);
+            assertEquals(List.of(message), new Recorder().feed(wire).elements(), ns);
+        }
+    }
+
+    @Test
+    void anElementInAnotherStanzaNamespaceIsDeclaredOnAClientStream() {
+        Element foreign = Element.builder("message", Namespaces.SERVER).build();
+        assertEquals("<message xmlns='jabber:server'/>", XmlSerializer.toXml(foreign));
+    }
+
+    @Test
     void aNamespaceChangeIsDeclaredOnceAndInherited() {
         Element iq = Element.builder("iq", Namespaces.CLIENT).attribute("type", "result").attribute("id", "1")
                 .child(Element.builder("query", "jabber:iq:roster")

@@ -2,7 +2,7 @@ package org.parley.api.auth;
 
 import java.util.concurrent.CompletionStage;
 
-/** One SASL exchange on one connection. Not thread-safe: the router calls it one step at a time. */
+/** One SASL exchange on one connection. Not thread-safe: the session core calls it one step at a time. */
 public interface SaslNegotiation {
     /**
      * Evaluates the client's response (the initial response with {@code <auth/>}, then each

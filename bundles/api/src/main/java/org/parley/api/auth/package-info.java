@@ -1,8 +1,9 @@
 /**
- * SASL negotiation, chainable password providers and user management.
+ * SASL mechanisms as services, identity mapping, chainable password providers, account
+ * existence and user management.
  */
 @Export
-@Version("1.1.0")
+@Version("2.0.0")
 package org.parley.api.auth;
 
 import org.osgi.annotation.bundle.Export;

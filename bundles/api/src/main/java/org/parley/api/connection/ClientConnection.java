@@ -1,14 +1,19 @@
 package org.parley.api.connection;
 
 import java.net.InetSocketAddress;
+import java.security.cert.X509Certificate;
+import java.util.List;
 import java.util.Optional;
+import org.osgi.annotation.versioning.ProviderType;
 import org.parley.api.stanza.Element;
 import org.parley.api.stanza.StreamErrorCondition;
 
 /**
- * One client connection, as the transport offers it to the stream router. Methods never block;
- * writes are queued in call order.
+ * One client connection, as the transport offers it to the session core. Methods never block;
+ * writes are queued in call order. Any thread may write; the transport encrypts on the writing
+ * thread, so the session core writes from its own threads, not the I/O threads.
  */
+@ProviderType
 public interface ClientConnection {
     /** A server-unique connection id, used as the stream id. */
     String id();
@@ -57,4 +62,30 @@ public interface ClientConnection {
      * {@code tls-exporter}), when the transport supports the type.
      */
     Optional<byte[]> channelBinding(String type);
+
+    /**
+     * The certificate chain the client presented in the TLS handshake, its own first; empty when it
+     * presented none or there is no TLS.
+     *
+     * @since 1.1
+     */
+    List<X509Certificate> peerCertificates();
+
+    /** The negotiated TLS protocol version (e.g. {@code TLSv1.3}), or null without TLS. @since 1.1 */
+    String tlsProtocol();
+
+    /** The negotiated TLS cipher suite, or null without TLS. @since 1.1 */
+    String tlsCipherSuite();
+
+    /**
+     * Stops reading from the connection until {@link #resumeReading}: the stream handler uses it
+     * when it has more received elements waiting than it wants to hold, so a client that sends
+     * faster than the server processes is slowed by TCP instead of filling memory.
+     *
+     * @since 1.1
+     */
+    void suspendReading();
+
+    /** Reads from the connection again after {@link #suspendReading}. @since 1.1 */
+    void resumeReading();
 }

@@ -1,5 +1,5 @@
 /**
- * The contract between the transport (sockets, TLS, XML parsing) and the stream router.
+ * The contract between the transport (sockets, TLS, XML parsing) and the session core.
  */
 @Export
 @Version("1.1.0")

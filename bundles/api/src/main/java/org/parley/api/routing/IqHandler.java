@@ -7,11 +7,16 @@ import org.parley.api.stanza.Stanza;
 /**
  * Answers iq requests the server handles itself: those addressed to the server's domain, to no
  * one (the sender's account), or to an account's bare JID. Registered as an OSGi service with the
- * service property {@link #NAMESPACE} naming the payload namespace(s) it handles; the router binds
+ * service property {@link #NAMESPACE} naming the payload namespace(s) it handles; routing binds
  * handlers dynamically, and holds requests for a short grace period while a handler is replaced.
+ * A request to the bare JID of an account that does not exist is answered service-unavailable
+ * by routing (RFC 6121 section 8.5.1) and never reaches a handler.
  *
- * <p>{@link #handle} runs on a router thread and must not block: do blocking work on your own
- * executor and complete the stage later.
+ * <p>{@link #handle} runs on the sender's session thread (never an I/O thread) and must not
+ * block: do blocking work on {@link org.parley.api.server.WorkerPool} and complete the stage
+ * later. The sender's next stanzas wait until the stage completes, so a slow answer delays only
+ * that sender. A handler that throws or fails its stage is logged with its bundle, and the
+ * sender gets internal-server-error.
  */
 public interface IqHandler {
     /** Service property: the payload namespace, or an array of them. */
@@ -21,7 +26,8 @@ public interface IqHandler {
      * Answers one request of type get or set.
      *
      * @param iq the request, with {@code from} set to the sender's full JID
-     * @param origin the sender's session, or null when the server itself sent the request
+     * @param origin the sender's session, or null when the server itself or a component sent the
+     *     request; do not keep it past the call
      * @return a stage completing with the result or error reply (see {@link Stanza#resultReply} and
      *     {@link Stanza#errorReply}); completing exceptionally answers internal-server-error
      */

@@ -1,8 +1,9 @@
 /**
- * Routing stanzas and the services the router binds dynamically: iq handlers, interceptors, components.
+ * Routing stanzas, and the services routing binds dynamically: iq handlers, interceptors,
+ * per-recipient delivery filters, the undeliverable-message hook, components, federation.
  */
 @Export
-@Version("1.0.0")
+@Version("2.0.0")
 package org.parley.api.routing;
 
 import org.osgi.annotation.bundle.Export;

@@ -1,17 +1,27 @@
 package org.parley.api.session;
 
 import java.net.InetSocketAddress;
+import java.time.Instant;
+import java.util.Set;
 import org.jxmpp.jid.EntityBareJid;
 import org.jxmpp.jid.EntityFullJid;
+import org.jxmpp.jid.Jid;
+import org.osgi.annotation.versioning.ProviderType;
 import org.parley.api.stanza.Stanza;
 import org.parley.api.stanza.StreamErrorCondition;
 
 /**
  * A bound client session. Implementations are thread-safe: any thread may deliver to a session,
  * and deliveries from one thread reach the client in the order they were made.
+ *
+ * <p>Look sessions up through {@link SessionRegistry} when you need them; do not keep a
+ * reference past the call that gave it to you. The session core is upgraded live, and a session
+ * object of its previous version no longer reaches the client (deliveries to it are routed again
+ * by address, which costs and may reorder).
  */
+@ProviderType
 public interface Session {
-    /** A server-unique id, stable for the life of the session. */
+    /** A server-unique id, stable for the life of the session (also across its resumptions). */
     String id();
 
     /** The bound full JID. */
@@ -27,12 +37,41 @@ public interface Session {
     /** The priority of the last available presence (RFC 6121 section 4.7.2.3), 0 before any. */
     int priority();
 
+    /**
+     * The last available presence the client broadcast (RFC 6121 section 4.2), with its
+     * {@code from} stamped; null before initial presence and after unavailable presence.
+     *
+     * @since 1.1
+     */
+    Stanza presence();
+
+    /**
+     * The entities this session sent directed available presence to (RFC 6121 section 4.6) and not
+     * yet unavailable presence; the core sends them unavailable presence when the session becomes
+     * unavailable or ends. A snapshot.
+     *
+     * @since 1.1
+     */
+    Set<Jid> directedPresence();
+
+    /**
+     * True while the session's connection is lost and it waits to be resumed (XEP-0198): it stays
+     * bound and available, and what is delivered to it waits in its queue.
+     *
+     * @since 1.1
+     */
+    boolean isDetached();
+
+    /** When the resource was bound. @since 1.1 */
+    Instant boundAt();
+
     /** Queues a stanza for the client. Never blocks. */
     void deliver(Stanza stanza);
 
     /** Ends the session with a stream error; a null condition closes the stream cleanly. */
     void close(StreamErrorCondition condition, String text);
 
+    /** The client's address (of its current connection, or the last one while detached). */
     InetSocketAddress remoteAddress();
 
     /** True when the stream is protected by TLS. */

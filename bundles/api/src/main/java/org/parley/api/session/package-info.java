@@ -1,8 +1,9 @@
 /**
- * Client sessions as the router sees them: a bound JID, presence priority, and an outbound queue.
+ * Client sessions as the session core keeps them: a bound JID, presence, directed presence, an
+ * outbound queue; the registry that locates them; and the lifecycle listener contract.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.parley.api.session;
 
 import org.osgi.annotation.bundle.Export;

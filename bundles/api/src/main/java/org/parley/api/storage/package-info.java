@@ -1,8 +1,8 @@
 /**
- * Storage SPIs implemented by storage bundles (JDBC today).
+ * Storage SPIs implemented by storage bundles (JDBC today), and the SQL database feature bundles keep their tables in.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.parley.api.storage;
 
 import org.osgi.annotation.bundle.Export;

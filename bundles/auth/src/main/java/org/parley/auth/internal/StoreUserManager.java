@@ -2,7 +2,6 @@ package org.parley.auth.internal;
 
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.net.IDN;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -19,8 +18,6 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.jxmpp.jid.DomainBareJid;
-import org.jxmpp.jid.impl.JidCreate;
-import org.jxmpp.stringprep.XmppStringprepException;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -28,6 +25,7 @@ import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.parley.api.auth.UserException;
 import org.parley.api.auth.UserManager;
+import org.parley.api.server.Domain;
 import org.parley.api.storage.ScramCredential;
 import org.parley.api.storage.ScramHash;
 import org.parley.api.storage.StorageException;
@@ -37,7 +35,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The {@link UserManager} over the {@link UserStore}: validates names and passwords, and stores a
- * SCRAM-SHA-1 and a SCRAM-SHA-256 credential (each with its own random salt) per account.
+ * SCRAM-SHA-1 and a SCRAM-SHA-256 credential (each with its own random salt) per account. Every
+ * account it creates or deletes is invalidated in the {@link AccountCache}, so the
+ * {@code UserDirectory} sees the change at once.
  */
 @Component(service = UserManager.class, configurationPid = {ServerConfig.PID, AuthConfig.PID})
 public final class StoreUserManager implements UserManager {
@@ -48,6 +48,7 @@ public final class StoreUserManager implements UserManager {
     private static final List<ScramHash> HASHES = List.of(ScramHash.SHA_1, ScramHash.SHA_256);
 
     private final UserStore store;
+    private final AccountCache cache;
     private final SecureRandom random;
     private final int importBatch;
     private volatile DomainBareJid domain;
@@ -56,15 +57,16 @@ public final class StoreUserManager implements UserManager {
     private final Set<ForkJoinPool> imports = ConcurrentHashMap.newKeySet();
 
     @Activate
-    public StoreUserManager(@Reference UserStore store, ServerConfig server, AuthConfig auth,
-            Map<String, Object> properties) {
-        this(store, domainOrDefault(server.domain()), AuthSettings.from(auth, properties, AuthSettings.DEFAULTS,
-                new ArrayList<>()), new SecureRandom(), IMPORT_BATCH);
+    public StoreUserManager(@Reference UserStore store, @Reference AccountCache cache, ServerConfig server,
+            AuthConfig auth, Map<String, Object> properties) {
+        this(store, cache, domainOrDefault(server.domain()), AuthSettings.from(auth, properties,
+                AuthSettings.DEFAULTS, new ArrayList<>()), new SecureRandom(), IMPORT_BATCH);
     }
 
-    StoreUserManager(UserStore store, DomainBareJid domain, AuthSettings settings, SecureRandom random,
-            int importBatch) {
+    StoreUserManager(UserStore store, AccountCache cache, DomainBareJid domain, AuthSettings settings,
+            SecureRandom random, int importBatch) {
         this.store = store;
+        this.cache = cache;
         this.domain = domain;
         this.settings = settings;
         this.random = random;
@@ -78,7 +80,7 @@ public final class StoreUserManager implements UserManager {
         } catch (IllegalArgumentException e) {
             LOG.error("{}: key 'domain': {}; keeping {}", ServerConfig.PID, e.getMessage(), domain);
         }
-        // Invalid auth values are logged by the SASL service, which reads the same PID.
+        // Invalid auth values are logged by AuthCore, which reads the same PID.
         settings = AuthSettings.from(auth, properties, settings, new ArrayList<>());
     }
 
@@ -97,28 +99,12 @@ public final class StoreUserManager implements UserManager {
     }
 
     /**
-     * A domain as configured or typed by an operator. jxmpp accepts almost any string as a
-     * domainpart, so the DNS rules (letters, digits and hyphens per label, via IDNA) are checked
-     * here; an IP literal in brackets is taken as it is.
+     * A domain as configured or typed by an operator, by the server's one rule set
+     * ({@link Domain}), so that what the configuration accepts as the served domain and what a
+     * command accepts after the '@' are the same.
      */
     private static DomainBareJid parseDomain(String domain) {
-        if (domain == null || domain.isBlank()) {
-            throw new IllegalArgumentException("the domain is empty");
-        }
-        String trimmed = domain.trim();
-        String name = trimmed.endsWith(".") ? trimmed.substring(0, trimmed.length() - 1) : trimmed;
-        if (!(name.startsWith("[") && name.endsWith("]"))) {
-            try {
-                IDN.toASCII(name, IDN.USE_STD3_ASCII_RULES);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("'" + trimmed + "' is not a valid domain", e);
-            }
-        }
-        try {
-            return JidCreate.domainBareFrom(name);
-        } catch (XmppStringprepException e) {
-            throw new IllegalArgumentException("'" + trimmed + "' is not a valid domain: " + e.getMessage(), e);
-        }
+        return Domain.parse(domain).jid();
     }
 
     /** The served domain, for showing JIDs. */
@@ -130,7 +116,14 @@ public final class StoreUserManager implements UserManager {
     public void create(String username, String password) throws UserException {
         String local = localpart(username);
         List<ScramCredential> credentials = credentials(preparePassword(password));
-        if (!storage(() -> store.create(local, credentials))) {
+        boolean created;
+        try {
+            created = storage(() -> store.create(local, credentials));
+        } finally {
+            // Also after a failure: the store may have committed before the error reached us.
+            cache.invalidate(local);
+        }
+        if (!created) {
             throw new UserException("user " + jid(local) + " already exists");
         }
     }
@@ -147,7 +140,13 @@ public final class StoreUserManager implements UserManager {
     @Override
     public void delete(String username) throws UserException {
         String local = localpart(username);
-        if (!storage(() -> store.delete(local))) {
+        boolean deleted;
+        try {
+            deleted = storage(() -> store.delete(local));
+        } finally {
+            cache.invalidate(local);
+        }
+        if (!deleted) {
             throw new UserException("no such user: " + jid(local));
         }
     }
@@ -236,6 +235,8 @@ public final class StoreUserManager implements UserManager {
         } finally {
             imports.remove(pool);
             pool.shutdownNow();
+            // Whatever was written, new accounts among it must exist for the directory now.
+            cache.invalidateAll();
         }
         return written;
     }

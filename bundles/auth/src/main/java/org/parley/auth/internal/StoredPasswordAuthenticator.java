@@ -51,7 +51,7 @@ public final class StoredPasswordAuthenticator implements PasswordAuthenticator 
 
     @Modified
     void modified(AuthConfig config, Map<String, Object> properties) {
-        // Invalid values are logged by the SASL service, which reads the same PID; here they are just not taken.
+        // Invalid values are logged by AuthCore, which reads the same PID; here they are just not taken.
         settings = AuthSettings.from(config, properties, settings, new ArrayList<>());
     }
 

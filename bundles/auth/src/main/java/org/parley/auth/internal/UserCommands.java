@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 import java.util.StringJoiner;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -14,6 +13,9 @@ import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.parley.api.auth.UserException;
 import org.parley.api.auth.UserManager;
+import org.parley.api.server.Domain;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Shell commands for operators, {@code user:add alice@example.org secret} and so on. Gogo finds
@@ -28,19 +30,36 @@ import org.parley.api.auth.UserManager;
 public final class UserCommands {
     private static final int PAGE = 1000;
     static final String HASHED = "--hashed";
+    private static final Logger LOG = LoggerFactory.getLogger(UserCommands.class);
 
     private final UserManager users;
+    /** The served domain as JIDs show it; parsed by the same rules as every bundle's ({@link Domain}). */
     private volatile String domain;
 
     @Activate
     public UserCommands(@Reference UserManager users, ServerConfig server) {
         this.users = users;
-        this.domain = server.domain().trim().toLowerCase(Locale.ROOT);
+        try {
+            this.domain = Domain.parse(server.domain()).toString();
+        } catch (IllegalArgumentException e) {
+            LOG.error("{}: key 'domain': {}; using localhost", ServerConfig.PID, e.getMessage());
+            this.domain = "localhost";
+        }
     }
 
+    /** A domain that is not one is refused and the previous one stays, as in StoreUserManager. */
     @Modified
     void modified(ServerConfig server) {
-        domain = server.domain().trim().toLowerCase(Locale.ROOT);
+        try {
+            domain = Domain.parse(server.domain()).toString();
+        } catch (IllegalArgumentException e) {
+            LOG.error("{}: key 'domain': {}; keeping {}", ServerConfig.PID, e.getMessage(), domain);
+        }
+    }
+
+    /** The served domain as listed JIDs show it. */
+    String domain() {
+        return domain;
     }
 
     public String add(String jid, String password) throws UserException {

@@ -109,7 +109,7 @@ class FailureThrottleTest {
             assertEquals(SaslFailure.NOT_AUTHORIZED, failure(third.get(10, TimeUnit.SECONDS)).condition());
 
             // A success forgets the address: the next failure is immediate again.
-            SaslNegotiation ok = f.service.start("SCRAM-SHA-1", c);
+            SaslNegotiation ok = f.start("SCRAM-SHA-1", c);
             ScramClient client = new ScramClient(false, "n,,", null, "juliet", "cn");
             SaslFixture.success(step(ok, client.clientFinal(challenge(step(ok, client.clientFirst())), "r0meo")));
             assertTrue(wrongFinal(f, c).isDone());
@@ -132,9 +132,43 @@ class FailureThrottleTest {
         }
     }
 
+    @Test
+    void failuresCountPerAddressWhicheverMechanismTheClientPicks() throws Exception {
+        AuthSettings quick = SaslFixture.throttled(2, Duration.ofMillis(300), Duration.ofSeconds(5));
+        try (SaslFixture f = new SaslFixture(quick, () -> "srv")) {
+            f.addUser("juliet", "r0meo", 4096);
+            TestSaslContext c = TestSaslContext.tls("203.0.113.10");
+            assertTrue(wrongFinal(f, c).isDone());
+            assertTrue(wrongFinal(f, c).isDone());
+            // Switching from SCRAM to PLAIN (another mechanism component) does not start afresh.
+            CompletableFuture<SaslStep> plain = f.start("PLAIN", c).evaluate("\0juliet\0wrong".getBytes(StandardCharsets.UTF_8))
+                    .toCompletableFuture();
+            assertFalse(plain.isDone(), "PLAIN's failure is the third from the address: held back");
+            assertEquals(SaslFailure.NOT_AUTHORIZED, failure(plain.get(10, TimeUnit.SECONDS)).condition());
+        }
+    }
+
+    @Test
+    void aChangedConfigurationThrottlesTheNextFailureWithoutARestart() throws Exception {
+        try (SaslFixture f = new SaslFixture(AuthSettings.DEFAULTS, () -> "srv")) {
+            f.addUser("juliet", "r0meo", 4096);
+            TestSaslContext c = TestSaslContext.plain("203.0.113.11");
+            assertTrue(wrongFinal(f, c).isDone(), "three free failures by default");
+
+            f.core.modified(new AuthConfigValue(4096, 0, 60, 300, 300, 10000), java.util.Map.of());
+            CompletableFuture<SaslStep> next = wrongFinal(f, c);
+            assertFalse(next.isDone(), "threshold 0 now: held back");
+            assertEquals(SaslFailure.NOT_AUTHORIZED, failure(next.get(10, TimeUnit.SECONDS)).condition());
+
+            // An invalid value is refused and the one in force stays.
+            f.core.modified(new AuthConfigValue(4096, -1, 60, 300, 300, 10000), java.util.Map.of());
+            assertEquals(0, f.core.settings().failureThreshold());
+        }
+    }
+
     /** Runs SCRAM-SHA-1 to the final step with a wrong password; returns the final answer's stage as is. */
     private static CompletableFuture<SaslStep> wrongFinal(SaslFixture f, TestSaslContext c) throws Exception {
-        SaslNegotiation n = f.service.start("SCRAM-SHA-1", c);
+        SaslNegotiation n = f.start("SCRAM-SHA-1", c);
         ScramClient client = new ScramClient(false, "n,,", null, "juliet", "cn");
         byte[] serverFirst = challenge(step(n, client.clientFirst()));
         byte[] clientFinal = client.clientFinal(serverFirst, "wrong");

@@ -41,7 +41,7 @@ class ScramRfcExamplesTest {
             String clientFirst, String serverFirst, String clientFinal, String serverFinal) throws Exception {
         try (SaslFixture f = new SaslFixture(AuthSettings.DEFAULTS, () -> serverNonce)) {
             f.store.create("user", List.of(Scram.credential(hash, "pencil", Base64.getDecoder().decode(salt), 4096)));
-            SaslNegotiation n = f.service.start(mechanism, TestSaslContext.plain("192.0.2.1"));
+            SaslNegotiation n = f.start(mechanism, TestSaslContext.plain("192.0.2.1"));
 
             assertEquals(serverFirst, new String(challenge(step(n, clientFirst)), StandardCharsets.UTF_8));
             SaslStep.Success done = success(step(n, clientFinal));

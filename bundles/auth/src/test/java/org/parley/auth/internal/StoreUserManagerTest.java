@@ -23,7 +23,7 @@ import org.parley.api.storage.ScramHash;
 class StoreUserManagerTest {
     private final InMemoryUserStore store = new InMemoryUserStore();
     private final AuthWorkers workers = new AuthWorkers();
-    private final StoreUserManager users = new StoreUserManager(store,
+    private final StoreUserManager users = new StoreUserManager(store, new AccountCache(),
             JidCreate.domainBareFromOrThrowUnchecked("example.org"), AuthSettings.DEFAULTS, new SecureRandom(),
             StoreUserManager.IMPORT_BATCH);
     private final StoredPasswordAuthenticator internal = new StoredPasswordAuthenticator(store, workers, AuthSettings.DEFAULTS);
@@ -149,7 +149,7 @@ class StoreUserManagerTest {
         }
         // The default 4096 iterations; batches of 800 instead of 10,000 so that a small file
         // still shows the batching (800 + 800 + 400).
-        StoreUserManager manager = new StoreUserManager(store, JidCreate.domainBareFromOrThrowUnchecked("example.org"),
+        StoreUserManager manager = new StoreUserManager(store, new AccountCache(), JidCreate.domainBareFromOrThrowUnchecked("example.org"),
                 AuthSettings.DEFAULTS, new SecureRandom(), 800);
         long start = System.nanoTime();
         assertEquals(n, manager.importUsers(new BufferedReader(new StringReader(file.toString()))));
@@ -236,7 +236,7 @@ class StoreUserManagerTest {
         for (int i = 0; i < n; i++) {
             file.append("user").append(i).append("@example.org ").append(sha1).append(' ').append(sha256).append('\n');
         }
-        StoreUserManager manager = new StoreUserManager(store, JidCreate.domainBareFromOrThrowUnchecked("example.org"),
+        StoreUserManager manager = new StoreUserManager(store, new AccountCache(), JidCreate.domainBareFromOrThrowUnchecked("example.org"),
                 AuthSettings.DEFAULTS, new SecureRandom(), 8_000);
         long start = System.nanoTime();
         assertEquals(n, manager.importScramCredentials(new BufferedReader(new StringReader(file.toString()))));

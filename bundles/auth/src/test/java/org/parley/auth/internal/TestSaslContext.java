@@ -1,12 +1,17 @@
 package org.parley.auth.internal;
 
 import java.net.InetSocketAddress;
+import java.security.cert.X509Certificate;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import org.jxmpp.jid.DomainBareJid;
 import org.jxmpp.jid.impl.JidCreate;
+import org.parley.api.auth.AuthenticatedIdentity;
 import org.parley.api.auth.SaslContext;
 
-/** The facts of one connection, as the router would give them. */
+/** The facts of one connection, as the session core would give them. */
 record TestSaslContext(DomainBareJid domain, boolean isSecure, InetSocketAddress remoteAddress, byte[] endPoint)
         implements SaslContext {
 
@@ -28,5 +33,17 @@ record TestSaslContext(DomainBareJid domain, boolean isSecure, InetSocketAddress
     @Override
     public Optional<byte[]> channelBinding(String type) {
         return "tls-server-end-point".equals(type) ? Optional.ofNullable(endPoint) : Optional.empty();
+    }
+
+    /** The mechanisms of this bundle do not use client certificates. */
+    @Override
+    public List<X509Certificate> peerCertificates() {
+        return List.of();
+    }
+
+    /** Nor identity mapping: they authenticate local accounts by name. */
+    @Override
+    public CompletionStage<Optional<String>> mapIdentity(AuthenticatedIdentity identity) {
+        return CompletableFuture.completedFuture(Optional.empty());
     }
 }

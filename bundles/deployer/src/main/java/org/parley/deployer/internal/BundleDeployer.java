@@ -233,7 +233,7 @@ public final class BundleDeployer implements ArtifactInstaller {
         if (installed.getLocation().startsWith("file:")) {
             Files.writeString(context.getDataFile("upgraded-" + installed.getBundleId()).toPath(), artifact.getName());
         }
-        refresh(installed);
+        refreshIfWired(installed);
         LOG.info("Upgraded {} from {} to {} ({})", name, previous, version, artifact);
     }
 
@@ -282,6 +282,19 @@ public final class BundleDeployer implements ArtifactInstaller {
             }
         }
         return null;
+    }
+
+    /**
+     * Refreshes after an update only when other bundles are still wired to the old revision (it
+     * exported packages they use). Otherwise the update has already put the new revision in place
+     * and started it, and a refresh would stop and start it a second time: for a bundle that hands
+     * its state over (the session core), a second handover for nothing.
+     */
+    private void refreshIfWired(Bundle bundle) {
+        if (context.getBundle(Constants.SYSTEM_BUNDLE_LOCATION).adapt(FrameworkWiring.class).getRemovalPendingBundles().isEmpty()) {
+            return;
+        }
+        refresh(bundle);
     }
 
     /**

@@ -1,6 +1,5 @@
 package org.parley.tls.internal;
 
-import java.net.IDN;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.security.cert.CertificateParsingException;
@@ -9,62 +8,37 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
-import java.util.regex.Pattern;
 import javax.security.auth.x500.X500Principal;
 import org.bouncycastle.asn1.x500.RDN;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.bouncycastle.asn1.x500.style.IETFUtils;
 import org.bouncycastle.asn1.x509.GeneralName;
-import org.jxmpp.jid.impl.JidCreate;
-import org.jxmpp.stringprep.XmppStringprepException;
+import org.parley.api.server.Domain;
 
 /**
  * The served XMPP domain as certificates name it: a DNS name (its IDNA A-label form in
- * subjectAltName dNSName) or an IP literal (subjectAltName iPAddress).
+ * subjectAltName dNSName) or an IP literal (subjectAltName iPAddress). What is a domain is decided
+ * by the api's one parser, {@link Domain}, so this bundle accepts and refuses the same values as
+ * every other; only the matching against certificates is this class's own.
  *
  * @param name the domain as jxmpp normalizes it, used as the subject CN
  * @param dnsName the A-label form for dNSName entries; null for an IP literal
  * @param address the address of an IP literal domain; null for a DNS name
  */
 record ServedDomain(String name, String dnsName, InetAddress address) {
-    private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
     private static final int SAN_DNS_NAME = 2;
     private static final int SAN_IP_ADDRESS = 7;
 
-    /** Parses the {@code domain} configuration value. */
+    /** Parses the {@code domain} value of PID {@code org.parley.server}. */
     static ServedDomain parse(String domain) throws InvalidConfigurationException {
-        if (domain == null || domain.isBlank()) {
-            throw new InvalidConfigurationException("domain", "no domain given");
-        }
-        String normalized;
+        Domain parsed;
         try {
-            // The same preparation as every JID of the server (PRECIS when the jid bundle is active).
-            normalized = JidCreate.domainBareFrom(domain.trim()).toString();
-        } catch (XmppStringprepException e) {
-            throw new InvalidConfigurationException("domain", "'" + domain + "' is not a valid XMPP domain: "
-                    + e.getMessage());
-        }
-        if (IPV4.matcher(normalized).matches()
-                || normalized.startsWith("[") && normalized.endsWith("]")) {
-            String literal = normalized.startsWith("[") ? normalized.substring(1, normalized.length() - 1) : normalized;
-            if (literal.isEmpty() || !literal.matches("[0-9A-Fa-f:.]+")) {
-                throw new InvalidConfigurationException("domain", "'" + domain + "' is not a valid IP literal");
-            }
-            try {
-                // A literal only: getByName does not look anything up for a numeric address.
-                return new ServedDomain(normalized, null, InetAddress.getByName(literal));
-            } catch (UnknownHostException e) {
-                throw new InvalidConfigurationException("domain", "'" + domain + "' is not a valid IP literal");
-            }
-        }
-        try {
-            String ascii = IDN.toASCII(normalized, IDN.USE_STD3_ASCII_RULES).toLowerCase(Locale.ROOT);
-            return new ServedDomain(normalized, ascii, null);
+            parsed = Domain.parse(domain);
         } catch (IllegalArgumentException e) {
-            throw new InvalidConfigurationException("domain", "'" + domain + "' is not a valid DNS name: "
-                    + e.getMessage());
+            throw new InvalidConfigurationException(InvalidConfigurationException.SERVER_PID, "domain", e.getMessage());
         }
+        return new ServedDomain(parsed.toString(), parsed.asciiName(), parsed.address());
     }
 
     /** The subjectAltName entries of a certificate for this domain: the name and its wildcard, or the address. */

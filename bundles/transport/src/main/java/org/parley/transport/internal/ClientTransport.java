@@ -4,6 +4,9 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.mina.core.session.IoSession;
 import org.apache.mina.transport.socket.nio.NioSocketAcceptor;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -13,6 +16,8 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.parley.api.connection.ConnectionHandler;
+import org.parley.api.connection.StreamHandler;
+import org.parley.api.stanza.StreamErrorCondition;
 import org.parley.api.tls.TlsContextProvider;
 import org.parley.xml.XmppStreamParser;
 import org.slf4j.Logger;
@@ -20,8 +25,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Listens for client connections: STARTTLS on the c2s port, TLS from the first byte on the direct
- * TLS port (XEP-0368). The router and the TLS provider are dynamic references: while either is
- * being replaced, new connections are refused (or offered no TLS) and open ones carry on.
+ * TLS port (XEP-0368). The session core and the TLS provider are dynamic references: while the
+ * session core is replaced, open and new connections wait for its successor (reading paused);
+ * while the TLS provider is, new connections are offered no TLS and open ones carry on.
  */
 @Component(configurationPid = "org.parley.transport", immediate = true)
 public final class ClientTransport {
@@ -115,6 +121,9 @@ public final class ClientTransport {
         if (c.idleTimeoutSeconds() < 10) {
             throw new IllegalArgumentException("idleTimeoutSeconds must be at least 10, got " + c.idleTimeoutSeconds());
         }
+        if (c.reattachGraceSeconds() < 1) {
+            throw new IllegalArgumentException("reattachGraceSeconds must be at least 1, got " + c.reattachGraceSeconds());
+        }
     }
 
     /**
@@ -185,15 +194,101 @@ public final class ClientTransport {
         LOG.info("Listening for clients on {} (STARTTLS port {}, direct TLS port {})", c.bindAddress(), c.c2sPort(), c.c2sTlsPort());
     }
 
+    /**
+     * The session core arrived (at start, or as the successor of an upgraded one): it takes the
+     * connections that waited for it, the ones its predecessor ran (re-attached, with their state
+     * from the handoff) and the ones that arrived meanwhile (as new).
+     */
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-    void setConnectionHandler(ConnectionHandler handler) {
+    synchronized void setConnectionHandler(ConnectionHandler handler) {
         this.connectionHandler = handler;
+        int reattached = 0;
+        int closed = 0;
+        for (MinaClientConnection c : connections()) {
+            if (!c.isDetached()) {
+                continue;
+            }
+            boolean fresh = c.isFresh();
+            StreamHandler stream;
+            try {
+                stream = fresh ? handler.connected(c) : handler.reattach(c);
+            } catch (RuntimeException e) {
+                LOG.error("The session core failed to take {}", c, e);
+                stream = null;
+            }
+            if (stream == null) {
+                c.closeWithError(StreamErrorCondition.SYSTEM_SHUTDOWN, "the server was upgraded; please reconnect");
+                closed++;
+            } else {
+                c.reattach(stream);
+                if (!fresh) {
+                    reattached++;
+                }
+            }
+        }
+        if (reattached + closed > 0) {
+            LOG.info("The new session core took over {} open connection(s); {} could not be continued and were closed",
+                    reattached, closed);
+        }
     }
 
-    void unsetConnectionHandler(ConnectionHandler handler) {
-        if (connectionHandler == handler) {
-            connectionHandler = null;
+    /**
+     * The session core is going away (stopping, or being upgraded): its connections stay open,
+     * reading paused, for its successor; without one within {@code reattachGraceSeconds} they close.
+     */
+    synchronized void unsetConnectionHandler(ConnectionHandler handler) {
+        if (connectionHandler != handler) {
+            return;
         }
+        connectionHandler = null;
+        List<MinaClientConnection> open = connections();
+        for (MinaClientConnection c : open) {
+            c.detach();
+        }
+        if (!open.isEmpty()) {
+            int grace = config.reattachGraceSeconds();
+            LOG.info("The session core left; {} open connection(s) wait up to {} s for its successor", open.size(), grace);
+            CompletableFuture.delayedExecutor(grace, TimeUnit.SECONDS).execute(this::closeOrphans);
+        }
+    }
+
+    /** A new connection: to the session core, or held for the next one while there is none. */
+    synchronized void accept(MinaClientConnection connection) {
+        ConnectionHandler handler = connectionHandler;
+        if (handler == null) {
+            connection.holdAsNew();
+            CompletableFuture.delayedExecutor(config.reattachGraceSeconds(), TimeUnit.SECONDS).execute(this::closeOrphans);
+            return;
+        }
+        connection.attach(handler.connected(connection));
+    }
+
+    /** Closes the connections still waiting when no session core came within the grace period. */
+    private synchronized void closeOrphans() {
+        if (connectionHandler != null) {
+            return;
+        }
+        int closed = 0;
+        for (MinaClientConnection c : connections()) {
+            if (c.isDetached()) {
+                c.closeWithError(StreamErrorCondition.SYSTEM_SHUTDOWN, "no session service; please reconnect");
+                closed++;
+            }
+        }
+        if (closed > 0) {
+            LOG.warn("No session core arrived within {} s: closed {} waiting connection(s)", config.reattachGraceSeconds(), closed);
+        }
+    }
+
+    private List<MinaClientConnection> connections() {
+        List<MinaClientConnection> all = new ArrayList<>();
+        for (IoSession s : acceptor.getManagedSessions().values()) {
+            MinaClientConnection c = XmppIoHandler.connection(s);
+            if (c != null) {
+                all.add(c);
+            }
+        }
+        return all;
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)

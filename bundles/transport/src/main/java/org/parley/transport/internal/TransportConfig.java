@@ -28,4 +28,8 @@ public @interface TransportConfig {
 
     @AttributeDefinition(description = "Seconds without any data after which a connection is closed with connection-timeout")
     int idleTimeoutSeconds() default 300;
+
+    @AttributeDefinition(description = "Seconds open connections wait for a session core while it is replaced (a live upgrade) "
+            + "before they are closed with system-shutdown")
+    int reattachGraceSeconds() default 30;
 }

@@ -6,7 +6,6 @@ import org.apache.mina.core.service.IoHandlerAdapter;
 import org.apache.mina.core.session.AttributeKey;
 import org.apache.mina.core.session.IdleStatus;
 import org.apache.mina.core.session.IoSession;
-import org.parley.api.connection.ConnectionHandler;
 import org.parley.api.stanza.StreamErrorCondition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,8 +41,7 @@ final class XmppIoHandler extends IoHandlerAdapter {
         }
         session.setAttribute(LimitSlot.class, LimitSlot.HELD);
         boolean directTls = transport.isDirectTlsPort(((InetSocketAddress) session.getLocalAddress()).getPort());
-        ConnectionHandler handler = transport.connectionHandler();
-        if (handler == null || (directTls && transport.tls() == null)) {
+        if (directTls && transport.tls() == null) {
             session.closeNow();
             return;
         }
@@ -54,7 +52,7 @@ final class XmppIoHandler extends IoHandlerAdapter {
         session.getConfig().setIdleTime(IdleStatus.READER_IDLE, transport.config().idleTimeoutSeconds());
         session.getConfig().setIdleTime(IdleStatus.BOTH_IDLE, COMPACT_AFTER_SECONDS);
         session.setAttribute(CONNECTION, connection);
-        connection.attach(handler.connected(connection));
+        transport.accept(connection);
     }
 
     @Override
@@ -95,7 +93,7 @@ final class XmppIoHandler extends IoHandlerAdapter {
         session.closeNow();
     }
 
-    private static MinaClientConnection connection(IoSession session) {
+    static MinaClientConnection connection(IoSession session) {
         return (MinaClientConnection) session.getAttribute(CONNECTION);
     }
 

@@ -3,38 +3,53 @@ package org.parley.storage.jdbc.internal;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.parley.api.storage.StorageException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** One open connection pool over a migrated schema. Closing it closes every connection and pool thread. */
+/**
+ * One open connection pool, with the users tables migrated, and the {@link JdbcSqlDatabase} that
+ * hands the same pool to feature bundles: one pool per server, whoever uses it. Closing it closes
+ * every connection and pool thread.
+ */
 final class Database implements AutoCloseable {
     private static final String POOL_NAME = "parley-storage-jdbc";
+    private static final Logger LOG = LoggerFactory.getLogger(Database.class);
 
     private final StoreSettings settings;
     private final HikariDataSource pool;
+    private final RetirableDataSource shared;
+    private final JdbcSqlDatabase sqlDatabase;
 
-    private Database(StoreSettings settings, HikariDataSource pool) {
+    private Database(StoreSettings settings, HikariDataSource pool, ModuleLocks locks) {
         this.settings = settings;
         this.pool = pool;
+        this.shared = new RetirableDataSource(pool, settings.safeUrl());
+        this.sqlDatabase = new JdbcSqlDatabase(this, new ModuleMigrator(shared, settings.dialect(), locks), shared);
     }
 
     /**
      * Opens the pool, which connects once (so a wrong URL or password fails here, not on the first
-     * login), and brings the schema up to date.
+     * login), and brings the users tables up to date.
      *
+     * @param locks the migration locks of the component, shared by every database it opens
      * @throws StorageException naming what failed
      */
-    static Database open(StoreSettings settings) {
+    static Database open(StoreSettings settings, ModuleLocks locks) {
         HikariDataSource pool = createPool(settings);
         try {
-            new Migrations(settings.dialect()).migrate(pool);
-            return new Database(settings, pool);
-        } catch (SQLException e) {
+            Database database = new Database(settings, pool, locks);
+            new ModuleMigrator(pool, settings.dialect(), locks)
+                    .migrate(UsersSchema.MODULE, UsersSchema.migrations(), new UsersSchema());
+            return database;
+        } catch (StorageException e) {
             pool.close();
             throw new StorageException("migrating the schema of " + settings.safeUrl() + " failed: "
-                    + Sql.describe(e), e);
+                    + e.getMessage(), e);
         } catch (RuntimeException e) {
             pool.close();
             throw e;
@@ -80,12 +95,52 @@ final class Database implements AutoCloseable {
         return settings;
     }
 
+    /** The pool itself, for this bundle's own stores. */
     DataSource dataSource() {
         return pool;
     }
 
+    /** The service feature bundles use while this is the database in use. */
+    JdbcSqlDatabase sqlDatabase() {
+        return sqlDatabase;
+    }
+
+    /** From now on feature bundles get no new connection from this database; this bundle's stores still may. */
+    void retire() {
+        shared.retire();
+    }
+
+    /**
+     * Retires the database and closes it once no connection is in use any more, or after
+     * {@code patience} at most: closing the pool under a connection breaks whatever a feature
+     * bundle was doing with it, which waiting a little avoids.
+     */
+    void closeWhenIdle(Duration patience) {
+        retire();
+        long deadline = System.nanoTime() + patience.toNanos();
+        try {
+            while (pool.getHikariPoolMXBean() != null && pool.getHikariPoolMXBean().getActiveConnections() > 0
+                    && System.nanoTime() - deadline < 0) {
+                Thread.sleep(50);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        int busy = pool.getHikariPoolMXBean() == null ? 0 : pool.getHikariPoolMXBean().getActiveConnections();
+        if (busy > 0) {
+            LOG.warn("Closing the pool of {} with {} connections still in use after {} s", settings.safeUrl(), busy,
+                    patience.toSeconds());
+        }
+        pool.close();
+    }
+
+    boolean isClosed() {
+        return pool.isClosed();
+    }
+
     @Override
     public void close() {
+        retire();
         pool.close();
     }
 

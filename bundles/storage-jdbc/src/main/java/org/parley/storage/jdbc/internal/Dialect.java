@@ -4,6 +4,7 @@ import java.util.Locale;
 import java.util.Optional;
 import javax.sql.DataSource;
 import org.h2.jdbcx.JdbcDataSource;
+import org.parley.api.storage.SqlDatabase;
 
 /**
  * The databases this store runs on, told apart by the JDBC URL. The schema and almost every
@@ -27,6 +28,14 @@ enum Dialect {
             }
         }
         return Optional.empty();
+    }
+
+    /** The same dialect as the api names it for feature bundles' migrations. */
+    SqlDatabase.Dialect api() {
+        return switch (this) {
+            case H2 -> SqlDatabase.Dialect.H2;
+            case POSTGRESQL -> SqlDatabase.Dialect.POSTGRESQL;
+        };
     }
 
     /** Inserts a users row (one parameter: the username) unless it exists; the update count says which. */

@@ -4,9 +4,9 @@ import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.AttributeType;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
-/** Configuration PID {@code org.parley.storage.jdbc}: which database the accounts live in. */
+/** Configuration PID {@code org.parley.storage.jdbc}: the server's database, for accounts and feature bundles alike. */
 @ObjectClassDefinition(id = JdbcStoreConfig.PID, name = "Parley JDBC storage",
-        description = "The database that holds accounts and credentials: embedded H2 by default, PostgreSQL by URL.")
+        description = "The server's database: accounts and credentials, and the tables of feature bundles. Embedded H2 by default, PostgreSQL by URL.")
 public @interface JdbcStoreConfig {
     String PID = "org.parley.storage.jdbc";
 

@@ -28,7 +28,7 @@ import org.parley.api.storage.StorageException;
  * empty database: the component is started from that configuration exactly as SCR would start it.
  */
 abstract class AbstractUserStoreTest {
-    private JdbcUserStoreComponent store;
+    private JdbcStorageComponent store;
     private TestConfig config;
 
     /** The configuration of a fresh, empty database for one test. */
@@ -48,8 +48,8 @@ abstract class AbstractUserStoreTest {
         store.deactivate();
     }
 
-    private JdbcUserStoreComponent start(TestConfig c) {
-        return new JdbcUserStoreComponent(dataDirectory(), c, c.properties());
+    private JdbcStorageComponent start(TestConfig c) {
+        return new JdbcStorageComponent(dataDirectory(), c, c.properties());
     }
 
     @Test
@@ -183,7 +183,10 @@ abstract class AbstractUserStoreTest {
 
         store = start(config);
         assertEquals(1, countRows("SELECT COUNT(*) FROM parley_schema"), "no migration applied twice");
-        assertEquals(Migrations.latestVersion(), countRows("SELECT MAX(schema_version) FROM parley_schema"));
+        assertEquals(UsersSchema.latestVersion(), countRows("SELECT MAX(schema_version) FROM parley_schema"));
+        assertEquals(UsersSchema.latestVersion(),
+                countRows("SELECT MAX(version) FROM parley_schema_module WHERE module = 'users'"));
+        assertEquals(1, countRows("SELECT COUNT(*) FROM parley_schema_module"), "one record per version");
         assertTrue(store.exists("alice"));
         assertTrue(store.credential("alice", ScramHash.SHA_256).isPresent());
     }

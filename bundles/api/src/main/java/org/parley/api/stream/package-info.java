@@ -1,0 +1,10 @@
+/**
+ * Stream features and the top-level elements (nonzas) that negotiate them, contributed by
+ * bundles: client state indication, and later SASL2 or Bind2, without editing the session core.
+ */
+@Export
+@Version("1.0.0")
+package org.parley.api.stream;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;

@@ -1,0 +1,228 @@
+package org.parley.auth.internal;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.metatype.annotations.Designate;
+import org.parley.api.auth.PasswordAuthenticator;
+import org.parley.api.auth.SaslContext;
+import org.parley.api.auth.SaslNegotiation;
+import org.parley.api.storage.ScramCredential;
+import org.parley.api.storage.ScramHash;
+import org.parley.api.storage.UserStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What every SASL mechanism of this bundle shares: the live {@link AuthSettings}, one
+ * {@link FailureThrottle} (so failures count per remote address whichever mechanism the client
+ * picks: switching from SCRAM to PLAIN must not reset the slowdown), the installation secret behind
+ * the fake credentials of unknown users, the server nonces, and the chain of
+ * {@link PasswordAuthenticator}s that PLAIN asks.
+ *
+ * <p>A private service, like {@link AuthWorkers}: its type is in a package no other bundle can
+ * import. The mechanism components reference it statically; {@link #modified} applies a changed
+ * configuration in place, so a configuration change restarts neither it nor them.
+ */
+@Component(service = AuthCore.class, configurationPid = AuthConfig.PID)
+@Designate(ocd = AuthConfig.class)
+public final class AuthCore implements ScramCredentials {
+    private static final Logger LOG = LoggerFactory.getLogger(AuthCore.class);
+    private static final int SERVER_NONCE_BYTES = 24;
+    private static final Comparator<RankedAuthenticator> CHAIN_ORDER = Comparator
+            .comparingInt(RankedAuthenticator::ranking).reversed()
+            .thenComparingLong(RankedAuthenticator::serviceId);
+
+    private final UserStore store;
+    private final AuthWorkers workers;
+    private final byte[] secret;
+    private final Supplier<String> serverNonces;
+    private final SecureRandom random = new SecureRandom();
+    private final FailureThrottle throttle;
+    private volatile AuthSettings settings;
+    /** Sorted by CHAIN_ORDER; replaced as a whole on every change. */
+    private volatile List<RankedAuthenticator> authenticators = List.of();
+
+    private record RankedAuthenticator(PasswordAuthenticator authenticator, int ranking, long serviceId) {
+    }
+
+    @Activate
+    public AuthCore(@Reference UserStore store, @Reference AuthWorkers workers, BundleContext context,
+            AuthConfig config, Map<String, Object> properties) {
+        this(store, workers, initialSettings(config, properties), secret(context), randomNonces(), System::nanoTime);
+    }
+
+    /** The constructor tests use: fixed settings, secret, nonces and clock. */
+    AuthCore(UserStore store, AuthWorkers workers, AuthSettings settings, byte[] secret,
+            Supplier<String> serverNonces, LongSupplier nanoClock) {
+        this.store = store;
+        this.workers = workers;
+        this.settings = settings;
+        this.secret = secret.clone();
+        this.serverNonces = serverNonces;
+        this.throttle = new FailureThrottle(nanoClock);
+    }
+
+    /**
+     * Applies changed values at once, to exchanges already under way too (their throttling reads
+     * the settings when it answers). This component is the one that logs invalid values of the PID;
+     * the others that read it take the same fallbacks silently.
+     */
+    @Modified
+    void modified(AuthConfig config, Map<String, Object> properties) {
+        List<String> problems = new ArrayList<>();
+        settings = AuthSettings.from(config, properties, settings, problems);
+        problems.forEach(p -> LOG.error("{}: {}", AuthConfig.PID, p));
+    }
+
+    private static AuthSettings initialSettings(AuthConfig config, Map<String, Object> properties) {
+        List<String> problems = new ArrayList<>();
+        AuthSettings s = AuthSettings.from(config, properties, AuthSettings.DEFAULTS, problems);
+        problems.forEach(p -> LOG.error("{}: {}", AuthConfig.PID, p));
+        return s;
+    }
+
+    AuthSettings settings() {
+        return settings;
+    }
+
+    Supplier<String> serverNonces() {
+        return serverNonces;
+    }
+
+    // --- the PLAIN chain
+
+    @Reference(name = "authenticators", service = PasswordAuthenticator.class,
+            cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY, unbind = "removeAuthenticator",
+            updated = "updateAuthenticator")
+    void addAuthenticator(PasswordAuthenticator authenticator, Map<String, Object> properties) {
+        synchronized (this) {
+            List<RankedAuthenticator> next = new ArrayList<>(authenticators);
+            next.add(ranked(authenticator, properties));
+            next.sort(CHAIN_ORDER);
+            authenticators = List.copyOf(next);
+        }
+    }
+
+    void updateAuthenticator(PasswordAuthenticator authenticator, Map<String, Object> properties) {
+        // The ranking may have changed: re-sort.
+        synchronized (this) {
+            removeAuthenticator(authenticator);
+            addAuthenticator(authenticator, properties);
+        }
+    }
+
+    void removeAuthenticator(PasswordAuthenticator authenticator) {
+        synchronized (this) {
+            List<RankedAuthenticator> next = new ArrayList<>(authenticators);
+            next.removeIf(r -> r.authenticator() == authenticator);
+            authenticators = List.copyOf(next);
+        }
+    }
+
+    private static RankedAuthenticator ranked(PasswordAuthenticator authenticator, Map<String, Object> properties) {
+        Object ranking = properties.get(Constants.SERVICE_RANKING);
+        Object id = properties.get(Constants.SERVICE_ID);
+        return new RankedAuthenticator(authenticator, ranking instanceof Integer i ? i : 0,
+                id instanceof Long l ? l : Long.MAX_VALUE);
+    }
+
+    /** The PLAIN chain as it stands now, highest ranking first. */
+    List<PasswordAuthenticator> chain() {
+        return authenticators.stream().map(RankedAuthenticator::authenticator).toList();
+    }
+
+    // --- throttling
+
+    /** The negotiation with its failure answers slowed down per remote address (see {@link FailureThrottle}). */
+    SaslNegotiation throttled(SaslNegotiation negotiation, SaslContext context) {
+        InetSocketAddress remote = context.remoteAddress();
+        if (remote == null || remote.getAddress() == null) {
+            return negotiation; // nothing to count failures by
+        }
+        return new ThrottledNegotiation(negotiation, remote.getAddress(), throttle, this::settings, workers);
+    }
+
+    // --- SCRAM credentials
+
+    @Override
+    public CompletionStage<Lookup> lookup(String username, String rawName, ScramHash hash) {
+        if (username == null) {
+            return CompletableFuture.completedFuture(new Lookup(fakeCredential(rawName, hash), false));
+        }
+        // The store blocks: never on the caller's (I/O) thread.
+        return workers.supply(() -> store.credential(username, hash))
+                .thenApply(found -> found.map(c -> new Lookup(c, true))
+                        .orElseGet(() -> new Lookup(fakeCredential(username, hash), false)));
+    }
+
+    /**
+     * A credential for a name that has none: its salt is derived from the installation secret and
+     * the name, so asking twice gives the same salt, as for a real account; its keys are random,
+     * so no proof can match them.
+     */
+    ScramCredential fakeCredential(String name, ScramHash hash) {
+        byte[] seed = Scram.hmac(ScramHash.SHA_256, secret,
+                (hash.digestAlgorithm() + '\0' + name).getBytes(StandardCharsets.UTF_8));
+        byte[] storedKey = new byte[hash.length()];
+        byte[] serverKey = new byte[hash.length()];
+        random.nextBytes(storedKey);
+        random.nextBytes(serverKey);
+        return new ScramCredential(hash, Arrays.copyOf(seed, Scram.SALT_LENGTH), settings.iterations(), storedKey,
+                serverKey);
+    }
+
+    /** The secret for fake salts: kept under parley.data; for this run only when there is no such directory. */
+    private static byte[] secret(BundleContext context) {
+        SecureRandom random = new SecureRandom();
+        String data = context.getProperty("parley.data");
+        if (data != null && !data.isBlank()) {
+            Path file = Path.of(data.trim(), "auth", "scram-fake-salt.secret");
+            try {
+                return InstallationSecret.loadOrCreate(file, random);
+            } catch (IOException e) {
+                LOG.warn("Cannot keep the SCRAM secret in {} ({}): using one for this run only, so unknown "
+                        + "users' fake salts change at restart", file, e.toString());
+            }
+        } else {
+            LOG.warn("Framework property parley.data is not set: the SCRAM secret lasts for this run only, so "
+                    + "unknown users' fake salts change at restart");
+        }
+        byte[] secret = new byte[InstallationSecret.LENGTH];
+        random.nextBytes(secret);
+        return secret;
+    }
+
+    /** Server nonces: 24 random bytes in base64 (RFC 5802 asks for unpredictable nonces). */
+    static Supplier<String> randomNonces() {
+        SecureRandom random = new SecureRandom();
+        Base64.Encoder b64 = Base64.getEncoder();
+        return () -> {
+            byte[] nonce = new byte[SERVER_NONCE_BYTES];
+            random.nextBytes(nonce);
+            return b64.encodeToString(nonce);
+        };
+    }
+}

@@ -1,0 +1,64 @@
+package org.parley.routing.internal;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.parley.api.auth.UserDirectory;
+import org.parley.concurrent.RankedList;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Whether a local account exists, for the answers RFC 6121 section 8.5.1 gives for accounts that
+ * do not: an account exists when any {@link UserDirectory} says so. With no directory registered
+ * (its bundle is being upgraded), or when one fails, the account is taken to exist: refusing a real
+ * user is worse than answering for one that does not exist.
+ */
+final class Accounts {
+    private static final Logger LOG = LoggerFactory.getLogger(Accounts.class);
+    private static final CompletableFuture<Boolean> YES = CompletableFuture.completedFuture(true);
+
+    record Entry(UserDirectory directory, Registration registration) {
+    }
+
+    private final RankedList<Entry> directories = new RankedList<>();
+
+    void add(UserDirectory directory, Registration registration) {
+        directories.add(new Entry(directory, registration), registration.ranking(), registration.serviceId());
+    }
+
+    void remove(UserDirectory directory) {
+        directories.removeIf(e -> e.directory() == directory);
+    }
+
+    CompletionStage<Boolean> exists(String username) {
+        List<Entry> list = directories.values();
+        if (list.isEmpty()) {
+            return YES;
+        }
+        return ask(list, 0, username);
+    }
+
+    private static CompletionStage<Boolean> ask(List<Entry> list, int i, String username) {
+        if (i >= list.size()) {
+            return CompletableFuture.completedFuture(false);
+        }
+        Entry entry = list.get(i);
+        CompletionStage<Boolean> answer;
+        try {
+            answer = entry.directory().exists(username);
+        } catch (RuntimeException e) {
+            LOG.error("User directory {} of {} failed on '{}'; the account is taken to exist", entry.registration().name(),
+                    entry.registration().bundle(), username, e);
+            return YES;
+        }
+        return answer.handle((found, e) -> {
+            if (e != null) {
+                LOG.error("User directory {} of {} failed on '{}'; the account is taken to exist", entry.registration().name(),
+                        entry.registration().bundle(), username, e);
+                return YES;
+            }
+            return Boolean.TRUE.equals(found) ? YES : ask(list, i + 1, username);
+        }).thenCompose(s -> s);
+    }
+}

@@ -1,0 +1,595 @@
+package org.parley.routing.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.jxmpp.jid.impl.JidCreate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.osgi.framework.Constants;
+import org.parley.api.auth.UserDirectory;
+import org.parley.api.routing.Component;
+import org.parley.api.routing.DeliveryFilter;
+import org.parley.api.routing.InterceptResult;
+import org.parley.api.routing.IqHandler;
+import org.parley.api.routing.StanzaInterceptor;
+import org.parley.api.routing.StanzaInterceptor.Direction;
+import org.parley.api.routing.UndeliverableMessageHandler;
+import org.parley.api.stanza.Element;
+import org.parley.api.stanza.Namespaces;
+import org.parley.api.stanza.Stanza;
+import org.parley.api.stanza.StanzaErrorCondition;
+
+class DeliveryRulesTest {
+    private static final long GRACE = 300;
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+    private final java.util.concurrent.ExecutorService pool = Executors.newFixedThreadPool(2);
+    private FakeRegistry registry;
+    private LocalSessions sessions;
+    private IqDispatcher iqs;
+    private Interceptors interceptors;
+    private DeliveryFilters filters;
+    private Components components;
+    private Accounts accounts;
+    private Undeliverables undeliverables;
+    private DeliveryRules rules;
+    private FakeSession alice;
+    private long serviceIds = 100;
+    private final List<CompletionStage<Void>> background = new CopyOnWriteArrayList<>();
+
+    @BeforeEach
+    void setUp() {
+        registry = new FakeRegistry();
+        sessions = new LocalSessions(timer, () -> GRACE);
+        sessions.arrived(registry);
+        iqs = new IqDispatcher(timer, () -> GRACE);
+        interceptors = new Interceptors(timer, () -> GRACE);
+        filters = new DeliveryFilters();
+        accounts = new Accounts();
+        undeliverables = new Undeliverables();
+        DeliveryRules[] self = new DeliveryRules[1];
+        components = new Components(timer, () -> GRACE, pool, (s, c) -> self[0].bounce(s, c));
+        rules = new DeliveryRules(() -> JidCreate.domainBareFromOrThrowUnchecked("example.org"), sessions, iqs, interceptors, filters,
+                components, accounts, undeliverables, background::add);
+        self[0] = rules;
+        alice = registry.bind("alice@example.org/laptop", true, 0);
+    }
+
+    @AfterEach
+    void tearDown() {
+        timer.shutdownNow();
+        pool.shutdownNow();
+    }
+
+    private Registration registration(String name, int ranking) {
+        return Registration.of(Map.of(Constants.SERVICE_RANKING, ranking, Constants.SERVICE_ID, serviceIds++, "component.name", name));
+    }
+
+    private static Stanza message(String from, String to, String type) {
+        Element.Builder b = Element.builder("message", Namespaces.CLIENT).attribute("from", from).attribute("to", to).attribute("id", "m1");
+        if (type != null) {
+            b.attribute("type", type);
+        }
+        return Stanza.create(b.child(Element.builder("body", Namespaces.CLIENT).text("hi").build()).build());
+    }
+
+    private static Stanza iq(String from, String to, String ns) {
+        Element.Builder b = Element.builder("iq", Namespaces.CLIENT).attribute("from", from).attribute("type", "get").attribute("id", "i1");
+        if (to != null) {
+            b.attribute("to", to);
+        }
+        return Stanza.create(b.child(Element.empty("query", ns)).build());
+    }
+
+    private static IqHandler answering() {
+        return (request, origin) -> CompletableFuture.completedFuture(request.resultReply(null));
+    }
+
+    private static void await(BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertTrue(condition.getAsBoolean(), "condition not met within 5 s");
+    }
+
+    // ---- RFC 6121 section 8 ----
+
+    @Test
+    void messageToBareJidGoesToHighestPriority() {
+        FakeSession low = registry.bind("bob@example.org/phone", true, 1);
+        FakeSession high = registry.bind("bob@example.org/desk", true, 5);
+        rules.routeFrom(alice, message("alice@example.org/laptop", "bob@example.org", "chat"));
+        assertEquals(1, high.received.size());
+        assertEquals(0, low.received.size());
+    }
+
+    @Test
+    void messageToBareJidWithEqualTopPrioritiesReachesEach() {
+        FakeSession a = registry.bind("bob@example.org/a", true, 3);
+        FakeSession b = registry.bind("bob@example.org/b", true, 3);
+        rules.routeFrom(alice, message("alice@example.org/laptop", "bob@example.org", null));
+        assertEquals(1, a.received.size());
+        assertEquals(1, b.received.size());
+    }
+
+    @Test
+    void negativePriorityAndUnavailableResourcesGetNoBareJidMessagesAndTheSenderLearnsIt() {
+        FakeSession negative = registry.bind("bob@example.org/bot", true, -1);
+        FakeSession away = registry.bind("bob@example.org/off", false, 10);
+        rules.routeFrom(alice, message("alice@example.org/laptop", "bob@example.org", "chat"));
+        assertEquals(0, negative.received.size());
+        assertEquals(0, away.received.size());
+        assertEquals(StanzaErrorCondition.SERVICE_UNAVAILABLE, alice.received.get(0).errorCondition(),
+                "with no offline storage the sender learns the message was not delivered");
+    }
+
+    @Test
+    void headlineToBareJidReachesAllNonNegativeResources() {
+        FakeSession a = registry.bind("bob@example.org/a", true, 1);
+        FakeSession b = registry.bind("bob@example.org/b", true, 4);
+        rules.routeFrom(alice, message("alice@example.org/laptop", "bob@example.org", "headline"));
+        assertEquals(1, a.received.size());
+        assertEquals(1, b.received.size());
+    }
+
+    @Test
+    void messageToFullJidReachesOnlyThatResource() {
+        FakeSession a = registry.bind("bob@example.org/a", true, 1);
+        FakeSession b = registry.bind("bob@example.org/b", true, 4);
+        rules.routeFrom(alice, message("alice@example.org/laptop", "bob@example.org/a", "chat"));
+        assertEquals(1, a.received.size());
+        assertEquals(0, b.received.size());
+    }
+
+    @Test
+    void chatToAbsentFullJidFallsBackToBareJid() {
+        FakeSession b = registry.bind("bob@example.org/b", true, 0);
+        rules.routeFrom(alice, message("alice@example.org/laptop", "bob@example.org/gone", "chat"));
+        assertEquals(1, b.received.size());
+    }
+
+    @Test
+    void iqToAbsentFullJidIsServiceUnavailableFromThatAddress() {
+        rules.routeFrom(alice, iq("alice@example.org/laptop", "bob@example.org/gone", "jabber:iq:version"));
+        assertEquals(StanzaErrorCondition.SERVICE_UNAVAILABLE, alice.received.get(0).errorCondition());
+        assertEquals("bob@example.org/gone", alice.received.get(0).from().toString());
+    }
+
+    @Test
+    void anErrorIsNeverAnsweredWithAnError() {
+        rules.routeFrom(alice, message("alice@example.org/laptop", "nobody@example.org", "error"));
+        assertTrue(alice.received.isEmpty());
+    }
+
+    // ---- iq handlers ----
+
+    @Test
+    void iqToUnhandledNamespaceIsServiceUnavailable() {
+        rules.routeFrom(alice, iq("alice@example.org/laptop", "example.org", "urn:example:nobody"));
+        Stanza reply = alice.received.get(0);
+        assertEquals(StanzaErrorCondition.SERVICE_UNAVAILABLE, reply.errorCondition());
+        assertEquals("i1", reply.id());
+    }
+
+    @Test
+    void iqToServerAndWithoutToReachTheHandlerForItsNamespace() {
+        iqs.add(answering(), registration("q", 0), List.of("urn:example:q"));
+        rules.routeFrom(alice, iq("alice@example.org/laptop", "example.org", "urn:example:q"));
+        rules.routeFrom(alice, iq("alice@example.org/laptop", null, "urn:example:q"));
+        assertEquals("result", alice.received.get(0).type());
+        assertEquals("result", alice.received.get(1).type());
+    }
+
+    @Test
+    void higherRankedHandlerWins() {
+        iqs.add((r, o) -> CompletableFuture.completedFuture(r.errorReply(StanzaErrorCondition.GONE, null)), registration("low", 0),
+                List.of("urn:example:q"));
+        iqs.add(answering(), registration("high", 10), List.of("urn:example:q"));
+        rules.routeFrom(alice, iq("alice@example.org/laptop", "example.org", "urn:example:q"));
+        assertEquals("result", alice.received.get(0).type());
+    }
+
+    @Test
+    void aHandlerThatThrowsOrFailsGetsTheSenderInternalServerError() {
+        iqs.add((r, o) -> {
+            throw new IllegalStateException("bug");
+        }, registration("throws", 0), List.of("urn:example:a"));
+        iqs.add((r, o) -> CompletableFuture.failedFuture(new IllegalStateException("failed")), registration("fails", 0),
+                List.of("urn:example:b"));
+        rules.routeFrom(alice, iq("alice@example.org/laptop", "example.org", "urn:example:a"));
+        rules.routeFrom(alice, iq("alice@example.org/laptop", "example.org", "urn:example:b"));
+        assertEquals(StanzaErrorCondition.INTERNAL_SERVER_ERROR, alice.received.get(0).errorCondition());
+        assertEquals(StanzaErrorCondition.INTERNAL_SERVER_ERROR, alice.received.get(1).errorCondition());
+    }
+
+    @Test
+    void aRequestHeldWhileItsHandlerIsReplacedReachesTheSuccessorAndIsAnsweredOnce() throws Exception {
+        IqHandler old = (r, o) -> CompletableFuture.completedFuture(r.errorReply(StanzaErrorCondition.GONE, null));
+        iqs.add(old, registration("q", 0), List.of("urn:example:q"));
+        iqs.remove(old, List.of("urn:example:q"));
+        CompletionStage<Void> handled = rules.routeFrom(alice, iq("alice@example.org/laptop", "example.org", "urn:example:q"));
+        assertTrue(alice.received.isEmpty(), "held, not refused, during the grace period");
+        assertFalse(handled.toCompletableFuture().isDone(), "the sender's stream waits for the answer");
+        iqs.add(answering(), registration("q", 0), List.of("urn:example:q"));
+        assertEquals("result", alice.received.get(0).type());
+        assertTrue(handled.toCompletableFuture().isDone());
+        Thread.sleep(GRACE + 100);
+        assertEquals(1, alice.received.size(), "the end of the grace period sends no second answer");
+    }
+
+    @Test
+    void aRequestHeldPastTheGracePeriodIsServiceUnavailable() throws Exception {
+        IqHandler old = answering();
+        iqs.add(old, registration("q", 0), List.of("urn:example:q"));
+        iqs.remove(old, List.of("urn:example:q"));
+        rules.routeFrom(alice, iq("alice@example.org/laptop", "example.org", "urn:example:q"));
+        await(() -> !alice.received.isEmpty());
+        assertEquals(StanzaErrorCondition.SERVICE_UNAVAILABLE, alice.received.get(0).errorCondition());
+    }
+
+    @Test
+    void aHandlerThatLeavesAsItIsCalledIsReplacedByItsSuccessorNotAnError() {
+        IqHandler[] gone = new IqHandler[1];
+        gone[0] = (r, o) -> {
+            iqs.remove(gone[0], List.of("urn:example:q")); // what SCR does before the service is gone
+            throw new LazyService.GoneException("unregistered meanwhile");
+        };
+        iqs.add(gone[0], registration("q", 0), List.of("urn:example:q"));
+        CompletionStage<Void> handled = rules.routeFrom(alice, iq("alice@example.org/laptop", "example.org", "urn:example:q"));
+        assertTrue(alice.received.isEmpty(), "held for the successor");
+        iqs.add(answering(), registration("q", 0), List.of("urn:example:q"));
+        handled.toCompletableFuture().join();
+        assertEquals("result", alice.received.get(0).type());
+    }
+
+    @Test
+    void anInterceptorThatLeavesAsItIsCalledHoldsTheStanzaForItsSuccessor() {
+        FakeSession bob = registry.bind("bob@example.org/b", true, 0);
+        StanzaInterceptor[] gone = new StanzaInterceptor[1];
+        gone[0] = (s, i) -> {
+            interceptors.remove(gone[0]); // what SCR does before the service is gone
+            throw new LazyService.GoneException("unregistered meanwhile");
+        };
+        intercept("privacy", gone[0], "message", "inbound", true);
+        CompletionStage<Void> handled = rules.routeFrom(alice, message("alice@example.org/laptop", "bob@example.org", "chat"));
+        assertTrue(bob.received.isEmpty());
+        intercept("privacy", (s, i) -> CompletableFuture.completedFuture(InterceptResult.proceed(s)), "message", "inbound", true);
+        handled.toCompletableFuture().join();
+        assertEquals(1, bob.received.size());
+        assertTrue(alice.received.isEmpty(), "no error for a swap");
+    }
+
+    // ---- accounts that do not exist (RFC 6121 section 8.5.1) ----
+
+    @Test
+    void iqToTheBareJidOfAnAccountThatDoesNotExistIsServiceUnavailable() {
+        iqs.add(answering(), registration("ping", 0), List.of("urn:xmpp:ping"));
+        iqs.add(answering(), registration("disco", 0), List.of("http://jabber.org/protocol/disco#info"));
+        accounts.add(username -> CompletableFuture.completedFuture("bob".equals(username)), registration("users", 0));
+        rules.routeFrom(alice, iq("alice@example.org/laptop", "nobody@example.org", "urn:xmpp:ping"));
+        rules.routeFrom(alice, iq("alice@example.org/laptop", "nobody@example.org", "http://jabber.org/protocol/disco#info"));
+        rules.routeFrom(alice, iq("alice@example.org/laptop", "bob@example.org", "urn:xmpp:ping"));
+        assertEquals(StanzaErrorCondition.SERVICE_UNAVAILABLE, alice.received.get(0).errorCondition());
+        assertEquals("nobody@example.org", alice.received.get(0).from().toString());
+        assertEquals(StanzaErrorCondition.SERVICE_UNAVAILABLE, alice.received.get(1).errorCondition());
+        assertEquals("result", alice.received.get(2).type(), "an existing account with no session is answered for");
+    }
+
+    @Test
+    void aMessageToAnAccountThatDoesNotExistIsNeverStored() {
+        List<Stanza> stored = new ArrayList<>();
+        undeliverables.add((m, account) -> {
+            stored.add(m);
+            return CompletableFuture.completedFuture(true);
+        }, registration("offline", 0));
+        accounts.add(username -> CompletableFuture.completedFuture("bob".equals(username)), registration("users", 0));
+        rules.routeFrom(alice, message("alice@example.org/laptop", "nobody@example.org", "chat"));
+        rules.routeFrom(alice, message("alice@example.org/laptop", "bob@example.org", "chat"));
+        assertEquals(1, stored.size());
+        assertEquals("bob@example.org", stored.get(0).to().toString());
+        assertEquals(StanzaErrorCondition.SERVICE_UNAVAILABLE, alice.received.get(0).errorCondition());
+    }
+
+    @Test
+    void withoutAnyUserDirectoryAnAccountIsTakenToExist() {
+        iqs.add(answering(), registration("ping", 0), List.of("urn:xmpp:ping"));
+        rules.routeFrom(alice, iq("alice@example.org/laptop", "bob@example.org", "urn:xmpp:ping"));
+        assertEquals("result", alice.received.get(0).type());
+    }
+
+    // ---- the undeliverable-message hook ----
+
+    @Test
+    void aChatMessageForAnAccountWithNoAvailableResourceGoesToTheUndeliverableHookBeforeItCompletes() {
+        CompletableFuture<Boolean> storing = new CompletableFuture<>();
+        UndeliverableMessageHandler offline = (m, account) -> storing;
+        undeliverables.add(offline, registration("offline", 0));
+        CompletionStage<Void> handled = rules.routeFrom(alice, message("alice@example.org/laptop", "bob@example.org", "chat"));
+        assertFalse(handled.toCompletableFuture().isDone(), "not handled before it is stored");
+        storing.complete(true);
+        assertTrue(handled.toCompletableFuture().isDone());
+        assertTrue(alice.received.isEmpty(), "a stored message is not bounced");
+    }
+
+    @Test
+    void groupchatAndHeadlinesAreNeverOfferedForStorage() {
+        List<Stanza> stored = new ArrayList<>();
+        undeliverables.add((m, account) -> {
+            stored.add(m);
+            return CompletableFuture.completedFuture(true);
+        }, registration("offline", 0));
+        rules.routeFrom(alice, message("alice@example.org/laptop", "bob@example.org", "groupchat"));
+        rules.routeFrom(alice, message("alice@example.org/laptop", "bob@example.org", "headline"));
+        assertTrue(stored.isEmpty());
+        assertEquals(StanzaErrorCondition.SERVICE_UNAVAILABLE, alice.received.get(0).errorCondition(), "groupchat is bounced");
+        assertEquals(1, alice.received.size(), "a headline is dropped");
+    }
+
+    @Test
+    void aDeclinedMessageIsBouncedAndAFailingHandlerIsSkipped() {
+        undeliverables.add((m, account) -> {
+            throw new IllegalStateException("bug");
+        }, registration("broken", 10));
+        undeliverables.add((m, account) -> CompletableFuture.completedFuture(false), registration("declines", 0));
+        rules.routeFrom(alice, message("alice@example.org/laptop", "bob@example.org", "chat"));
+        assertEquals(StanzaErrorCondition.SERVICE_UNAVAILABLE, alice.received.get(0).errorCondition());
+    }
+
+    // ---- interceptors ----
+
+    private void intercept(String name, StanzaInterceptor interceptor, Object kinds, Object direction, boolean policy) {
+        interceptors.add(Interceptors.entry(interceptor, registration(name, 0), kinds, direction, policy));
+    }
+
+    @Test
+    void interceptorsSeeALocalMessageOutboundForTheSenderThenInboundForTheRecipient() {
+        FakeSession bob = registry.bind("bob@example.org/b", true, 0);
+        List<String> seen = new CopyOnWriteArrayList<>();
+        intercept("log", (s, i) -> {
+            seen.add(i.direction() + " " + i.account());
+            return CompletableFuture.completedFuture(InterceptResult.proceed(s));
+        }, null, null, false);
+        rules.routeFrom(alice, message("alice@example.org/laptop", "bob@example.org", "chat"));
+        assertEquals(List.of("OUTBOUND alice@example.org", "INBOUND bob@example.org"), seen);
+        assertEquals(1, bob.received.size());
+    }
+
+    @Test
+    void anInterceptorSeesOnlyTheKindsAndDirectionItAskedFor() {
+        registry.bind("bob@example.org/b", true, 0);
+        List<String> seen = new CopyOnWriteArrayList<>();
+        intercept("presence-in", (s, i) -> {
+            seen.add(s.kind() + " " + i.direction());
+            return CompletableFuture.completedFuture(InterceptResult.proceed(s));
+        }, "presence", "inbound", false);
+        rules.routeFrom(alice, message("alice@example.org/laptop", "bob@example.org", "chat"));
+        rules.routeFrom(alice, Stanza.create(Element.builder("presence", Namespaces.CLIENT).attribute("from", "alice@example.org/laptop")
+                .attribute("to", "bob@example.org").build()));
+        assertEquals(List.of("PRESENCE INBOUND"), seen);
+    }
+
+    @Test
+    void anInterceptorCanRewriteConsumeOrRefuse() {
+        FakeSession bob = registry.bind("bob@example.org/b", true, 0);
+        intercept("rewrite", (s, i) -> CompletableFuture.completedFuture(InterceptResult.proceed(
+                Stanza.create(s.element().withAttribute("id", "rewritten")))), "message", "outbound", false);
+        rules.routeFrom(alice, message("alice@example.org/laptop", "bob@example.org", "chat"));
+        assertEquals("rewritten", bob.received.get(0).id());
+
+        intercept("refuse", (s, i) -> CompletableFuture.completedFuture(InterceptResult.refuse(StanzaErrorCondition.NOT_ACCEPTABLE, "blocked")),
+                "message", "inbound", true);
+        rules.routeFrom(alice, message("alice@example.org/laptop", "bob@example.org", "chat"));
+        assertEquals(1, bob.received.size(), "refused: not delivered");
+        assertEquals(StanzaErrorCondition.NOT_ACCEPTABLE, alice.received.get(0).errorCondition());
+    }
+
+    @Test
+    void anInterceptorThatThrowsRefusesTheStanzaWithInternalServerError() {
+        FakeSession bob = registry.bind("bob@example.org/b", true, 0);
+        intercept("bug", (s, i) -> {
+            throw new IllegalStateException("bug");
+        }, null, null, false);
+        rules.routeFrom(alice, message("alice@example.org/laptop", "bob@example.org", "chat"));
+        assertTrue(bob.received.isEmpty());
+        assertEquals(StanzaErrorCondition.INTERNAL_SERVER_ERROR, alice.received.get(0).errorCondition());
+    }
+
+    @Test
+    void aSlowAsynchronousInterceptorHoldsTheStanzaAndTheStageCompletesAfterIt() {
+        FakeSession bob = registry.bind("bob@example.org/b", true, 0);
+        CompletableFuture<InterceptResult> decision = new CompletableFuture<>();
+        intercept("slow", (s, i) -> i.direction() == Direction.OUTBOUND ? decision : CompletableFuture.completedFuture(InterceptResult.proceed(s)),
+                null, null, false);
+        Stanza m = message("alice@example.org/laptop", "bob@example.org", "chat");
+        CompletionStage<Void> handled = rules.routeFrom(alice, m);
+        assertTrue(bob.received.isEmpty());
+        assertFalse(handled.toCompletableFuture().isDone());
+        decision.complete(InterceptResult.proceed(m));
+        assertEquals(1, bob.received.size());
+        assertTrue(handled.toCompletableFuture().isDone());
+    }
+
+    @Test
+    void aPolicyInterceptorBeingReplacedHoldsStanzasForItsSuccessor() {
+        FakeSession bob = registry.bind("bob@example.org/b", true, 0);
+        List<String> checkedBy = new CopyOnWriteArrayList<>();
+        StanzaInterceptor old = (s, i) -> CompletableFuture.completedFuture(InterceptResult.proceed(s));
+        intercept("privacy", old, "message", "inbound", true);
+        interceptors.remove(old);
+        CompletionStage<Void> handled = rules.routeFrom(alice, message("alice@example.org/laptop", "bob@example.org", "chat"));
+        assertTrue(bob.received.isEmpty(), "held, not passed unchecked");
+        intercept("privacy", (s, i) -> {
+            checkedBy.add("successor");
+            return CompletableFuture.completedFuture(InterceptResult.proceed(s));
+        }, "message", "inbound", true);
+        handled.toCompletableFuture().join();
+        assertEquals(List.of("successor"), checkedBy);
+        assertEquals(1, bob.received.size());
+    }
+
+    @Test
+    void aPolicyInterceptorAbsentPastTheGracePeriodFailsClosedAndAPlainOneIsSkipped() throws Exception {
+        FakeSession bob = registry.bind("bob@example.org/b", true, 0);
+        StanzaInterceptor policy = (s, i) -> CompletableFuture.completedFuture(InterceptResult.proceed(s));
+        intercept("privacy", policy, "message", "inbound", true);
+        interceptors.remove(policy);
+        rules.routeFrom(alice, message("alice@example.org/laptop", "bob@example.org", "chat")).toCompletableFuture().get(5, TimeUnit.SECONDS);
+        assertTrue(bob.received.isEmpty(), "never leaked");
+        assertEquals(StanzaErrorCondition.SERVICE_UNAVAILABLE, alice.received.get(0).errorCondition());
+
+        StanzaInterceptor plain = (s, i) -> CompletableFuture.completedFuture(InterceptResult.proceed(s));
+        intercept("logger", plain, "message", "inbound", false);
+        interceptors.remove(plain);
+        rules.routeFrom(alice, message("alice@example.org/laptop", "bob@example.org", "chat")).toCompletableFuture().get(5, TimeUnit.SECONDS);
+        assertEquals(1, bob.received.size(), "a plain interceptor that does not come back is skipped");
+    }
+
+    // ---- delivery filters ----
+
+    @Test
+    void deliveryFiltersSeeEachRecipientAndMayWithholdOrRewrite() {
+        FakeSession a = registry.bind("bob@example.org/a", true, 1);
+        FakeSession b = registry.bind("bob@example.org/b", true, 1);
+        List<String> seen = new CopyOnWriteArrayList<>();
+        DeliveryFilter filter = (s, recipient) -> {
+            seen.add(recipient.jid().getResourceOrEmpty().toString());
+            return recipient == a ? null : Stanza.create(s.element().withAttribute("id", "for-b"));
+        };
+        filters.add(filter, registration("f", 0), false);
+        rules.routeFrom(alice, message("alice@example.org/laptop", "bob@example.org", "headline"));
+        assertEquals(2, seen.size());
+        assertTrue(a.received.isEmpty());
+        assertEquals("for-b", b.received.get(0).id());
+    }
+
+    @Test
+    void aPolicyFilterThatThrowsWithholdsTheStanzaAndAPlainOneIsSkipped() {
+        FakeSession bob = registry.bind("bob@example.org/b", true, 0);
+        DeliveryFilter broken = (s, r) -> {
+            throw new IllegalStateException("bug");
+        };
+        filters.add(broken, registration("plain", 0), false);
+        rules.routeFrom(alice, message("alice@example.org/laptop", "bob@example.org/b", "chat"));
+        assertEquals(1, bob.received.size());
+        filters.add(broken, registration("policy", 5), true);
+        rules.routeFrom(alice, message("alice@example.org/laptop", "bob@example.org/b", "chat"));
+        assertEquals(1, bob.received.size());
+    }
+
+    // ---- components and other domains ----
+
+    @Test
+    void aComponentReceivesOnItsOwnThreadInOrder() throws Exception {
+        List<String> got = new CopyOnWriteArrayList<>();
+        List<String> threads = new CopyOnWriteArrayList<>();
+        Component muc = s -> {
+            got.add(s.id());
+            threads.add(Thread.currentThread().getName());
+        };
+        components.add(muc, JidCreate.domainBareFrom("conference.example.org"), registration("muc", 0));
+        for (int i = 0; i < 50; i++) {
+            Stanza m = Stanza.create(message("alice@example.org/laptop", "room@conference.example.org", "groupchat").element()
+                    .withAttribute("id", "g" + i));
+            rules.routeFrom(alice, m);
+        }
+        await(() -> got.size() == 50);
+        for (int i = 0; i < 50; i++) {
+            assertEquals("g" + i, got.get(i));
+        }
+        assertFalse(threads.contains(Thread.currentThread().getName()), "not on the sender's thread");
+    }
+
+    @Test
+    void stanzasForAComponentBeingReplacedGoToItsSuccessorAndPastTheGracePeriodAreBounced() throws Exception {
+        List<String> got = new CopyOnWriteArrayList<>();
+        Component old = s -> got.add("old");
+        components.add(old, JidCreate.domainBareFrom("conference.example.org"), registration("muc", 0));
+        components.remove(old, JidCreate.domainBareFrom("conference.example.org"));
+        rules.routeFrom(alice, message("alice@example.org/laptop", "room@conference.example.org", "groupchat"));
+        Thread.sleep(50);
+        assertTrue(got.isEmpty());
+        components.add(s -> got.add("new"), JidCreate.domainBareFrom("conference.example.org"), registration("muc", 0));
+        await(() -> got.equals(List.of("new")));
+        assertTrue(alice.received.isEmpty(), "held, not bounced");
+
+        components.remove(components.current(JidCreate.domainBareFrom("conference.example.org")),
+                JidCreate.domainBareFrom("conference.example.org"));
+        rules.routeFrom(alice, message("alice@example.org/laptop", "room@conference.example.org", "groupchat"));
+        await(() -> !alice.received.isEmpty());
+        assertEquals(StanzaErrorCondition.SERVICE_UNAVAILABLE, alice.received.get(0).errorCondition());
+    }
+
+    @Test
+    void aComponentThatThrowsGetsTheSenderInternalServerError() throws Exception {
+        components.add(s -> {
+            throw new IllegalStateException("bug");
+        }, JidCreate.domainBareFrom("conference.example.org"), registration("muc", 0));
+        rules.routeFrom(alice, message("alice@example.org/laptop", "room@conference.example.org", "chat"));
+        await(() -> !alice.received.isEmpty());
+        assertEquals(StanzaErrorCondition.INTERNAL_SERVER_ERROR, alice.received.get(0).errorCondition());
+    }
+
+    @Test
+    void messageToAnotherDomainIsRemoteServerNotFoundWithoutFederation() {
+        rules.routeFrom(alice, message("alice@example.org/laptop", "carol@elsewhere.net", "chat"));
+        assertEquals(StanzaErrorCondition.REMOTE_SERVER_NOT_FOUND, alice.received.get(0).errorCondition());
+    }
+
+    @Test
+    void messageToAnotherDomainGoesToTheRemoteRouterWhenOneIsRegistered() {
+        List<String> routed = new ArrayList<>();
+        rules.setRemoteRouter((domain, stanza) -> routed.add(domain + " " + stanza.to()));
+        rules.routeFrom(alice, message("alice@example.org/laptop", "carol@elsewhere.net", "chat"));
+        assertEquals(List.of("elsewhere.net carol@elsewhere.net"), routed);
+        assertTrue(alice.received.isEmpty());
+        rules.setRemoteRouter((domain, stanza) -> false);
+        rules.routeFrom(alice, message("alice@example.org/laptop", "carol@elsewhere.net", "chat"));
+        assertEquals(StanzaErrorCondition.REMOTE_SERVER_NOT_FOUND, alice.received.get(0).errorCondition());
+    }
+
+    // ---- the session directory being replaced ----
+
+    @Test
+    void deliveriesAreHeldForTheSessionCoresSuccessorWithoutHoldingTheSender() {
+        FakeSession bob = registry.bind("bob@example.org/b", true, 0);
+        sessions.departed(registry);
+        CompletionStage<Void> handled = rules.routeFrom(alice, message("alice@example.org/laptop", "bob@example.org/b", "chat"));
+        CompletionStage<Void> toBare = rules.routeFrom(alice, message("alice@example.org/laptop", "bob@example.org", "chat"));
+        assertTrue(bob.received.isEmpty(), "held while the session core is replaced");
+        assertTrue(handled.toCompletableFuture().isDone() && toBare.toCompletableFuture().isDone(),
+                "routing took them: the outgoing core must not wait for its own successor");
+        assertEquals(2, background.size(), "routing counts them in flight until delivered");
+        sessions.arrived(registry);
+        assertEquals(2, bob.received.size());
+        assertTrue(background.stream().allMatch(b -> b.toCompletableFuture().isDone()));
+    }
+
+    @Test
+    void theUndeliverableHookTakesWhatASessionNeverAcknowledgedWithoutRedelivery() {
+        FakeSession other = registry.bind("bob@example.org/laptop", true, 0);
+        List<Stanza> stored = new ArrayList<>();
+        undeliverables.add((m, account) -> {
+            stored.add(m);
+            return CompletableFuture.completedFuture(true);
+        }, registration("offline", 0));
+        rules.undeliverable(message("alice@example.org/laptop", "bob@example.org/phone", "chat"),
+                JidCreate.entityBareFromOrThrowUnchecked("bob@example.org"));
+        assertEquals(1, stored.size());
+        assertTrue(other.received.isEmpty(), "another resource may have had its own copy: not delivered again");
+        assertNull(other.closedWith);
+    }
+}

@@ -1,0 +1,36 @@
+package org.parley.session.internal;
+
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+/** Configuration of the session core (PID org.parley.session). */
+@ObjectClassDefinition(pid = SessionConfig.PID, name = "Parley session core",
+        description = "Client stream negotiation, sessions and stream management")
+public @interface SessionConfig {
+    String PID = "org.parley.session";
+
+    @AttributeDefinition(description = "Refuse authentication until the client has started TLS")
+    boolean requireTls() default true;
+
+    @AttributeDefinition(description = "Seconds a connection may take from connecting to binding a resource")
+    int authTimeoutSeconds() default 60;
+
+    @AttributeDefinition(description = "Failed SASL attempts allowed on one connection before it is closed")
+    int maxAuthAttempts() default 5;
+
+    @AttributeDefinition(description = "Milliseconds a client's stanzas wait for routing, or a nonza for its stream feature, "
+            + "while that bundle is being replaced")
+    long graceMillis() default 5000;
+
+    @AttributeDefinition(description = "Seconds a session whose connection was lost waits to be resumed (XEP-0198); "
+            + "0 turns resumption off")
+    int resumptionTimeoutSeconds() default 300;
+
+    @AttributeDefinition(description = "Stanzas sent to a client and not yet acknowledged (XEP-0198) before its stream "
+            + "is closed with resource-constraint")
+    int maxUnackedStanzas() default 5000;
+
+    @AttributeDefinition(description = "Received elements waiting to be processed on one stream before the server stops "
+            + "reading from that connection until it catches up")
+    int maxPendingElements() default 64;
+}

@@ -1,0 +1,182 @@
+package org.parley.concurrent;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+
+/**
+ * Services by key (a namespace, a domain, a component name) that stand in for one another across
+ * a live upgrade: while the one for a key is gone for less than the grace period, work for it
+ * waits for its successor instead of failing, and gets the successor when it arrives.
+ *
+ * <p>{@link #await} answers at once when the service is there, and with null (not there, and not
+ * expected) when it never was or has been gone longer than the grace period. Only within the grace
+ * period after a departure does it answer later: with the successor, or with null when the grace
+ * period ends first. A key's grace period runs from its departure, so a burst of work during a
+ * swap all goes to the successor and nothing waits longer than the grace period.
+ *
+ * @param <K> the key
+ * @param <V> the service
+ */
+public final class Standby<K, V> {
+    private final Map<K, V> present = new ConcurrentHashMap<>();
+    /** Keys gone within the grace period, with their departure time and the work waiting. */
+    private final Map<K, Gap<V>> gaps = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService timer;
+    private final LongSupplier graceMillis;
+
+    private static final class Gap<V> {
+        final List<CompletableFuture<V>> waiting = new ArrayList<>(2);
+        boolean closed;
+    }
+
+    /**
+     * @param timer ends grace periods
+     * @param graceMillis read at each departure, so a configuration change applies to the next one
+     */
+    public Standby(ScheduledExecutorService timer, LongSupplier graceMillis) {
+        this.timer = timer;
+        this.graceMillis = graceMillis;
+    }
+
+    /** The service for the key now, or null. */
+    public V current(K key) {
+        return present.get(key);
+    }
+
+    /**
+     * Makes {@code value} the key's service and gives it the work that waited for the key.
+     * A service arriving for a key that never departed starts no grace logic.
+     */
+    public void arrived(K key, V value) {
+        present.put(key, value);
+        Gap<V> gap = gaps.remove(key);
+        if (gap != null) {
+            List<CompletableFuture<V>> waiting;
+            synchronized (gap) {
+                gap.closed = true;
+                waiting = new ArrayList<>(gap.waiting);
+            }
+            for (CompletableFuture<V> w : waiting) {
+                w.complete(value);
+            }
+        }
+    }
+
+    /**
+     * The key's service left (if {@code value} is still the key's service); its grace period starts.
+     *
+     * @return true when it was the key's service
+     */
+    public boolean departed(K key, V value) {
+        if (!present.remove(key, value)) {
+            return false;
+        }
+        startGrace(key);
+        return true;
+    }
+
+    /**
+     * Expects a service for a key that has none yet (its owner starts before it): work for the key
+     * waits for it for the grace period, as after a departure.
+     */
+    public void expect(K key) {
+        if (!present.containsKey(key) && !gaps.containsKey(key)) {
+            startGrace(key);
+        }
+    }
+
+    private void startGrace(K key) {
+        long grace = graceMillis.getAsLong();
+        if (grace <= 0) {
+            return;
+        }
+        Gap<V> gap = new Gap<>();
+        gaps.put(key, gap);
+        try {
+            timer.schedule(() -> endGrace(key, gap), grace, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException stopping) {
+            // The owner is stopping (its services are unbound after its timer stopped): no grace.
+            endGrace(key, gap);
+        }
+    }
+
+    /** Makes a key absent without a grace period (its service was replaced under another key, or removed for good). */
+    public void forget(K key) {
+        present.remove(key);
+        Gap<V> gap = gaps.remove(key);
+        if (gap != null) {
+            close(gap);
+        }
+    }
+
+    /**
+     * The key's service: now, or when its successor arrives within the grace period.
+     *
+     * @return a stage completing with the service, or with null when there is none to wait for
+     */
+    public CompletionStage<V> await(K key) {
+        V value = present.get(key);
+        if (value != null) {
+            return CompletableFuture.completedFuture(value);
+        }
+        Gap<V> gap = gaps.get(key);
+        if (gap == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        CompletableFuture<V> waiter = new CompletableFuture<>();
+        synchronized (gap) {
+            if (!gap.closed) {
+                gap.waiting.add(waiter);
+                // arrived() may have run between the lookups: check again under the gap's lock
+                V now = present.get(key);
+                if (now == null) {
+                    return waiter;
+                }
+                gap.waiting.remove(waiter);
+                return CompletableFuture.completedFuture(now);
+            }
+        }
+        return CompletableFuture.completedFuture(present.get(key));
+    }
+
+    /** True while the key is within its grace period. */
+    public boolean isWaiting(K key) {
+        return gaps.containsKey(key);
+    }
+
+    private void endGrace(K key, Gap<V> gap) {
+        if (gaps.remove(key, gap)) {
+            close(gap);
+        }
+    }
+
+    private void close(Gap<V> gap) {
+        List<CompletableFuture<V>> waiting;
+        synchronized (gap) {
+            gap.closed = true;
+            waiting = new ArrayList<>(gap.waiting);
+            gap.waiting.clear();
+        }
+        for (CompletableFuture<V> w : waiting) {
+            w.complete(null);
+        }
+    }
+
+    /** Ends every grace period now (the owner is stopping): waiting work gets null. */
+    public void closeAll() {
+        for (K key : List.copyOf(gaps.keySet())) {
+            Gap<V> gap = gaps.remove(key);
+            if (gap != null) {
+                close(gap);
+            }
+        }
+    }
+}
