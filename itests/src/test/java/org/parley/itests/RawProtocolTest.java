@@ -157,6 +157,32 @@ class RawProtocolTest {
         raw.assertStreamErrorAndClose("restricted-xml", PROMPTLY);
     }
 
+    // ---------------------------------------------------------------- accounts that do not exist
+
+    /**
+     * RFC 6121 section 8.5.1: an iq to the bare JID of an account that does not exist gets
+     * service-unavailable from that address; the server does not answer for it (it used to answer
+     * ping, and describe the account in disco#info as registered). An existing account with no
+     * session is answered for.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"<ping xmlns='urn:xmpp:ping'/>", "<query xmlns='http://jabber.org/protocol/disco#info'/>"})
+    void anIqToAnAccountThatDoesNotExistIsServiceUnavailable(String payload) throws Exception {
+        RawXmppClient raw = server.rawLoggedIn();
+        String nobody = ParleyServer.uniqueLocal("nobody") + "@" + ParleyServer.DOMAIN;
+        String offline = server.newAccount("offline").jid();
+
+        raw.send("<iq type='get' id='n1' to='" + nobody + "'>" + payload + "</iq>");
+        String refused = raw.await(Pattern.compile("<iq[^>]*id='n1'[\\s\\S]*?</iq>"), WAIT).group();
+        assertTrue(refused.contains("type='error'") && refused.contains("<service-unavailable"), refused);
+        assertTrue(refused.contains("from='" + nobody + "'"), refused);
+        assertFalse(refused.contains("registered"), refused);
+
+        raw.send("<iq type='get' id='n2' to='" + offline + "'>" + payload + "</iq>");
+        String answered = raw.await(Pattern.compile("<iq[^>]*id='n2'[^>]*>|<iq[^>]*id='n2'[^>]*/>"), WAIT).group();
+        assertTrue(answered.contains("type='result'"), "an existing account is answered for: " + answered);
+    }
+
     // ---------------------------------------------------------------- broken XML and size
 
     @Test

@@ -66,6 +66,9 @@ final class FelixServer {
         props.put("felix.fileinstall.poll", "1000");
         props.put("felix.fileinstall.noInitialDelay", "true");
         props.put("felix.fileinstall.log.level", "2");
+        // FileInstall makes a working directory per watcher and never removes it: keep them in the
+        // framework's storage, which is cleaned at each start, not one more in /tmp per start.
+        props.put("felix.fileinstall.tmpdir", storage.resolve("fileinstall").toString());
         // etc/ belongs to the operator: FileInstall must never write ConfigAdmin's view back into
         // it (it did so on every start, and a command stopping Felix mid-write left empty files).
         props.put("felix.fileinstall.enableConfigSave", "false");

@@ -84,6 +84,10 @@ public final class BundleDeployer implements ArtifactInstaller {
         props.put("felix.fileinstall.poll", "1000");
         props.put("felix.fileinstall.noInitialDelay", "true");
         props.put("felix.fileinstall.start.level", "8");
+        String tmp = context.getProperty("felix.fileinstall.tmpdir"); // the launcher's: cleaned at each start
+        if (tmp != null) {
+            props.put("felix.fileinstall.tmpdir", tmp);
+        }
         // List the directory on each poll: a WatchService that is closed while the watcher runs
         // fails on every turn of FileInstall's loop, which then logs without pause.
         props.put("felix.fileinstall.disableNio2", "true");

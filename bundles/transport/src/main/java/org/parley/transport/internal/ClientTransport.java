@@ -36,6 +36,7 @@ public final class ClientTransport {
     /** maxConnections = 0 where the open-file limit is unknown (not a Unix): the old fixed default. */
     static final int UNKNOWN_FILE_LIMIT_CONNECTIONS = 100_000;
 
+    private final IoThreads ioThreads;
     private final NioSocketAcceptor acceptor;
     private final ConnectionLimiter limiter;
     private volatile TransportConfig config;
@@ -49,12 +50,18 @@ public final class ClientTransport {
         this.config = config;
         this.limits = limitsOf(config);
         this.limiter = new ConnectionLimiter(config.maxConnectionsPerAddress(), maxConnections(config.maxConnections()));
-        this.acceptor = new NioSocketAcceptor();
+        this.ioThreads = new IoThreads(IoThreads.defaultCount());
+        this.acceptor = new NioSocketAcceptor(ioThreads);
         acceptor.setReuseAddress(true);
         acceptor.setBacklog(1024);
         acceptor.getSessionConfig().setTcpNoDelay(true);
         acceptor.setHandler(new XmppIoHandler(this));
-        bind(config);
+        try {
+            bind(config);
+        } catch (IOException | RuntimeException e) {
+            deactivate();
+            throw e;
+        }
     }
 
     /**
@@ -96,6 +103,8 @@ public final class ClientTransport {
     void deactivate() {
         acceptor.unbind();
         acceptor.dispose(true);
+        // the acceptor disposes only processors it created itself
+        ioThreads.dispose();
     }
 
     /** Refuses a configuration that cannot work, naming the key; the previous one stays in force. */
