@@ -18,6 +18,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import org.jxmpp.jid.DomainBareJid;
 import org.jxmpp.jid.EntityBareJid;
+import org.jxmpp.jid.EntityFullJid;
 import org.jxmpp.jid.Jid;
 import org.jxmpp.jid.impl.JidCreate;
 import org.osgi.service.component.annotations.Activate;
@@ -239,7 +240,7 @@ public final class RosterService implements SessionListener {
                 if (Objects.equals(before, after)) {
                     return new Change(before, after, roster.version(), t);
                 }
-                long version = store.write(user.getLocalpart().toString(), contact, after);
+                long version = store.write(user.getLocalpart().toString(), contact, after, RosterItem.visibleOrNull(before) != null);
                 Roster next = roster.with(contact, after, version);
                 if (cache.containsKey(user) || hasSessions(user)) {
                     cache.put(user, next);
@@ -297,21 +298,73 @@ public final class RosterService implements SessionListener {
 
     // ---- roster get and set (RFC 6121 section 2) ----
 
-    /** Section 2.1.3 with XEP-0237: the whole roster, or nothing when the client's version is current. */
+    /**
+     * Section 2.1.3 with XEP-0237: nothing when the client's version is current; for an older
+     * version this server gave, an empty result followed by a push for each change since; for any
+     * other, the whole roster.
+     */
     CompletionStage<Stanza> get(Stanza iq, Session origin, EntityBareJid user) {
         interested.add(origin.id());
         String clientVersion = iq.payload().attribute("ver");
-        return roster(user).thenApply(roster -> {
+        EntityFullJid to = origin.jid();
+        return roster(user).thenCompose(roster -> {
             String version = Long.toString(roster.version());
             if (version.equals(clientVersion)) {
-                return iq.resultReply(null);
+                return CompletableFuture.completedFuture(iq.resultReply(null));
             }
-            Element.Builder query = Element.builder("query", RosterItem.NAMESPACE).attribute("ver", version);
-            for (RosterItem item : roster.visible()) {
-                query.child(item.toElement());
+            long known = olderVersion(clientVersion, roster.version());
+            if (known < 0) {
+                return CompletableFuture.completedFuture(whole(iq, roster));
             }
-            return iq.resultReply(query.build());
+            CompletableFuture<Stanza> answer = new CompletableFuture<>();
+            tracked(workers.submit(() -> store.since(user.getLocalpart().toString(), known))).whenComplete((delta, e) -> {
+                if (e != null) {
+                    LOG.warn("Sending the whole roster of {}: its changes could not be read", user, e);
+                    answer.complete(whole(iq, roster));
+                    return;
+                }
+                // XEP-0237 section 4: the empty result first (routing sends it as this completes), then the pushes.
+                answer.complete(iq.resultReply(null));
+                pushDelta(user, to, roster, delta);
+            });
+            return answer;
         });
+    }
+
+    private static Stanza whole(Stanza iq, Roster roster) {
+        Element.Builder query = Element.builder("query", RosterItem.NAMESPACE).attribute("ver", Long.toString(roster.version()));
+        for (RosterItem item : roster.visible()) {
+            query.child(item.toElement());
+        }
+        return iq.resultReply(query.build());
+    }
+
+    /** The client's version when it is one this roster had before now, else -1. */
+    static long olderVersion(String clientVersion, long current) {
+        if (clientVersion == null || clientVersion.isEmpty() || clientVersion.length() > 19) {
+            return -1;
+        }
+        for (int i = 0; i < clientVersion.length(); i++) {
+            char c = clientVersion.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+        }
+        long v = Long.parseLong(clientVersion);
+        return v < current ? v : -1;
+    }
+
+    /** The changes in version order; the last push carries the current version, so the client ends up current. */
+    private void pushDelta(EntityBareJid user, EntityFullJid to, Roster roster, RosterStore.Delta delta) {
+        List<Map.Entry<String, Long>> all = new ArrayList<>(delta.changed());
+        all.addAll(delta.removed());
+        all.sort(Map.Entry.comparingByValue());
+        for (int i = 0; i < all.size(); i++) {
+            String contact = all.get(i).getKey();
+            RosterItem item = RosterItem.visibleOrNull(roster.item(contact));
+            long ver = i == all.size() - 1 ? roster.version() : all.get(i).getValue();
+            pushTo(user, to, item == null ? RosterItem.removal(contact) : item.toElement(), ver);
+        }
     }
 
     /** Section 2.3 and 2.5: adds or updates an item (name, groups), or removes it. */
@@ -666,13 +719,17 @@ public final class RosterService implements SessionListener {
     private void push(EntityBareJid user, Element item, long version) {
         for (Session s : sessions(user)) {
             if (interested.contains(s.id())) {
-                route(Stanza.create(Element.builder("iq", Namespaces.CLIENT).attribute("type", "set")
-                        .attribute("id", "roster-push-" + pushes.incrementAndGet()).attribute("from", user.toString())
-                        .attribute("to", s.jid().toString())
-                        .child(Element.builder("query", RosterItem.NAMESPACE).attribute("ver", Long.toString(version)).child(item).build())
-                        .build()));
+                pushTo(user, s.jid(), item, version);
             }
         }
+    }
+
+    private void pushTo(EntityBareJid user, EntityFullJid to, Element item, long version) {
+        route(Stanza.create(Element.builder("iq", Namespaces.CLIENT).attribute("type", "set")
+                .attribute("id", "roster-push-" + pushes.incrementAndGet()).attribute("from", user.toString())
+                .attribute("to", to.toString())
+                .child(Element.builder("query", RosterItem.NAMESPACE).attribute("ver", Long.toString(version)).child(item).build())
+                .build()));
     }
 
     private void route(Stanza stanza) {

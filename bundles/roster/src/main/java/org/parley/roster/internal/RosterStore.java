@@ -46,7 +46,21 @@ final class RosterStore {
                 username VARCHAR(1023) NOT NULL PRIMARY KEY,
                 ver BIGINT NOT NULL
             );
+            CREATE TABLE IF NOT EXISTS roster_removed (
+                username VARCHAR(1023) NOT NULL,
+                contact VARCHAR(3071) NOT NULL,
+                ver BIGINT NOT NULL,
+                PRIMARY KEY (username, contact)
+            );
             """));
+
+    /**
+     * What changed in a roster since a version the client holds (XEP-0237 section 5): the items
+     * the user sees that changed after it and the ones removed after it, each with the version of
+     * its change, in version order.
+     */
+    record Delta(List<Map.Entry<String, Long>> changed, List<Map.Entry<String, Long>> removed) {
+    }
 
     private final SqlDatabase database;
 
@@ -96,7 +110,7 @@ final class RosterStore {
      *
      * @return the new roster version
      */
-    long write(String username, String contact, RosterItem item) {
+    long write(String username, String contact, RosterItem item, boolean wasVisible) {
         try (Connection c = database.dataSource().getConnection()) {
             boolean autoCommit = c.getAutoCommit();
             c.setAutoCommit(false);
@@ -104,6 +118,19 @@ final class RosterStore {
                 long version = version(c, username) + 1;
                 setVersion(c, username, version);
                 delete(c, "DELETE FROM roster_group WHERE username = ? AND contact = ?", username, contact);
+                boolean visible = item != null && item.inRoster();
+                if (visible) {
+                    delete(c, "DELETE FROM roster_removed WHERE username = ? AND contact = ?", username, contact);
+                } else if (wasVisible) {
+                    // Remembered so that a client holding an older version learns of the removal.
+                    delete(c, "DELETE FROM roster_removed WHERE username = ? AND contact = ?", username, contact);
+                    try (PreparedStatement ps = c.prepareStatement("INSERT INTO roster_removed (username, contact, ver) VALUES (?, ?, ?)")) {
+                        ps.setString(1, username);
+                        ps.setString(2, contact);
+                        ps.setLong(3, version);
+                        ps.executeUpdate();
+                    }
+                }
                 if (item == null) {
                     delete(c, "DELETE FROM roster_item WHERE username = ? AND contact = ?", username, contact);
                 } else {
@@ -134,6 +161,31 @@ final class RosterStore {
         } catch (SQLException e) {
             throw new StorageException("cannot store the roster item " + contact + " of " + username + ": " + e.getMessage(), e);
         }
+    }
+
+    Delta since(String username, long version) {
+        try (Connection c = database.dataSource().getConnection()) {
+            return new Delta(
+                    versions(c, "SELECT contact, item_ver FROM roster_item WHERE username = ? AND in_roster = TRUE AND item_ver > ? "
+                            + "ORDER BY item_ver", username, version),
+                    versions(c, "SELECT contact, ver FROM roster_removed WHERE username = ? AND ver > ? ORDER BY ver", username, version));
+        } catch (SQLException e) {
+            throw new StorageException("cannot read the roster changes of " + username + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static List<Map.Entry<String, Long>> versions(Connection c, String sql, String username, long version) throws SQLException {
+        List<Map.Entry<String, Long>> result = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, username);
+            ps.setLong(2, version);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    result.add(Map.entry(rs.getString(1), rs.getLong(2)));
+                }
+            }
+        }
+        return result;
     }
 
     private static long version(Connection c, String username) throws SQLException {

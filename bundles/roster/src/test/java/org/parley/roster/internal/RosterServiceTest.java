@@ -76,11 +76,41 @@ class RosterServiceTest {
         assertEquals("result", same.type());
         assertNull(same.payload(), "XEP-0237 section 4: nothing when the cached roster is current");
 
-        for (String old : new String[] {"", "1", "no-such-version"}) {
+        for (String old : new String[] {"", "no-such-version", "99", "-1", "1x"}) {
             Stanza whole = world.rosterGet(a, old);
             assertEquals(current, whole.payload().attribute("ver"));
             assertEquals(2, items(whole).size(), "the whole roster for version '" + old + "'");
         }
+    }
+
+    /** XEP-0237 section 5: a client holding an older version gets what changed since, as pushes after an empty result. */
+    @Test
+    void anOlderVersionGetsTheChangesSinceAsPushesEndingAtTheCurrentVersion() {
+        TestSession a = world.bind("alice", "phone");
+        world.rosterSet(a, World.item("bob@example.org", "Bob"));
+        String v1 = world.rosterGet(a, null).payload().attribute("ver");
+        world.rosterSet(a, World.item("carol@example.org", "Carol"));
+        world.rosterSet(a, World.item("dave@example.org", "Dave"));
+        world.rosterSet(a, World.removal("bob@example.org"));
+        String current = Long.toString(world.stored("alice").version());
+
+        TestSession tablet = world.bind("alice", "tablet");
+        Stanza answer = world.rosterGet(tablet, v1);
+        assertEquals("result", answer.type());
+        assertNull(answer.payload(), "an empty result: the changes come as pushes");
+        List<Element> pushed = pushes(tablet).stream().map(p -> p.payload().firstElement()).toList();
+        assertEquals(List.of("carol@example.org", "dave@example.org", "bob@example.org"), pushed.stream().map(e -> e.attribute("jid")).toList());
+        assertEquals("remove", pushed.get(2).attribute("subscription"), "bob was removed since");
+        List<Stanza> p = pushes(tablet);
+        assertEquals(current, p.get(p.size() - 1).payload().attribute("ver"), "the last push leaves the client at the current version");
+        assertTrue(Long.parseLong(p.get(0).payload().attribute("ver")) < Long.parseLong(current));
+
+        // Bob added back: no longer a removal for a client that held v1.
+        world.rosterSet(a, World.item("bob@example.org", "Bob again"));
+        TestSession laptop = world.bind("alice", "laptop");
+        world.rosterGet(laptop, v1);
+        assertEquals("Bob again", pushes(laptop).stream().map(x -> x.payload().firstElement())
+                .filter(e -> e.attribute("jid").equals("bob@example.org")).findFirst().orElseThrow().attribute("name"));
     }
 
     @Test
