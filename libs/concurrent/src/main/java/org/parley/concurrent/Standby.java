@@ -35,6 +35,8 @@ public final class Standby<K, V> {
     private static final class Gap<V> {
         final List<CompletableFuture<V>> waiting = new ArrayList<>(2);
         boolean closed;
+        /** Set while the successor is being given the waiting work: the grace period can no longer end it with null. */
+        V successor;
     }
 
     /**
@@ -56,18 +58,36 @@ public final class Standby<K, V> {
      * A service arriving for a key that never departed starts no grace logic.
      */
     public void arrived(K key, V value) {
-        present.put(key, value);
-        Gap<V> gap = gaps.remove(key);
-        if (gap != null) {
-            List<CompletableFuture<V>> waiting;
+        Gap<V> gap = gaps.get(key);
+        if (gap == null) {
+            present.put(key, value);
+            return;
+        }
+        // The work that waited goes to the successor first, in the order it came, and work that
+        // comes meanwhile (some of it from the waiting work itself) queues behind it; lookups
+        // find the successor directly only once the queue is empty. Published first, a message
+        // routed during the hand-over could overtake messages the same sender sent before it.
+        while (true) {
+            List<CompletableFuture<V>> batch;
             synchronized (gap) {
-                gap.closed = true;
-                waiting = new ArrayList<>(gap.waiting);
+                if (gap.closed && gap.successor == null) {
+                    present.put(key, value); // the grace period ended just before: nothing waits
+                    break;
+                }
+                gap.successor = value;
+                if (gap.waiting.isEmpty()) {
+                    present.put(key, value);
+                    gap.closed = true;
+                    break;
+                }
+                batch = new ArrayList<>(gap.waiting);
+                gap.waiting.clear();
             }
-            for (CompletableFuture<V> w : waiting) {
+            for (CompletableFuture<V> w : batch) {
                 w.complete(value);
             }
         }
+        gaps.remove(key, gap);
     }
 
     /**
@@ -111,9 +131,9 @@ public final class Standby<K, V> {
     /** Makes a key absent without a grace period (its service was replaced under another key, or removed for good). */
     public void forget(K key) {
         present.remove(key);
-        Gap<V> gap = gaps.remove(key);
+        Gap<V> gap = gaps.get(key);
         if (gap != null) {
-            close(gap);
+            close(key, gap);
         }
     }
 
@@ -153,17 +173,20 @@ public final class Standby<K, V> {
     }
 
     private void endGrace(K key, Gap<V> gap) {
-        if (gaps.remove(key, gap)) {
-            close(gap);
-        }
+        close(key, gap);
     }
 
-    private void close(Gap<V> gap) {
+    /** Ends a gap: what waits gets null, unless a successor is being given it (then it gets that). */
+    private void close(K key, Gap<V> gap) {
         List<CompletableFuture<V>> waiting;
         synchronized (gap) {
+            if (gap.successor != null || gap.closed) {
+                return;
+            }
             gap.closed = true;
             waiting = new ArrayList<>(gap.waiting);
             gap.waiting.clear();
+            gaps.remove(key, gap);
         }
         for (CompletableFuture<V> w : waiting) {
             w.complete(null);
@@ -173,9 +196,9 @@ public final class Standby<K, V> {
     /** Ends every grace period now (the owner is stopping): waiting work gets null. */
     public void closeAll() {
         for (K key : List.copyOf(gaps.keySet())) {
-            Gap<V> gap = gaps.remove(key);
+            Gap<V> gap = gaps.get(key);
             if (gap != null) {
-                close(gap);
+                close(key, gap);
             }
         }
     }
