@@ -56,7 +56,7 @@ public final class Router implements StanzaRouter {
     private final DeliveryFilters filters = new DeliveryFilters();
     private final Components components;
     private final Accounts accounts = new Accounts();
-    private final Undeliverables undeliverables = new Undeliverables();
+    private final Undeliverables undeliverables;
     private final DeliveryRules rules;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final BundleContext context;
@@ -87,6 +87,7 @@ public final class Router implements StanzaRouter {
         this.sessions = new LocalSessions(timer, () -> graceMillis);
         this.iqs = new IqDispatcher(timer, () -> graceMillis);
         this.interceptors = new Interceptors(timer, () -> graceMillis);
+        this.undeliverables = new Undeliverables(timer, () -> graceMillis);
         DeliveryRules[] self = new DeliveryRules[1];
         this.components = new Components(timer, () -> graceMillis, pool, (stanza, condition) -> self[0].bounce(stanza, condition));
         this.rules = new DeliveryRules(server::domain, sessions, iqs, interceptors, filters, components, accounts, undeliverables,
@@ -129,6 +130,7 @@ public final class Router implements StanzaRouter {
         sessions.close();
         iqs.close();
         interceptors.close();
+        undeliverables.close();
         components.close();
         timer.shutdownNow();
         pool.shutdown();
