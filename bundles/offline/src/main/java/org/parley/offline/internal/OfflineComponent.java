@@ -14,7 +14,10 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.Designate;
 import org.parley.api.offline.OfflineMessageListener;
+import org.parley.api.routing.InterceptResult;
+import org.parley.api.routing.IqHandler;
 import org.parley.api.routing.ServerInfo;
+import org.parley.api.routing.StanzaInterceptor;
 import org.parley.api.routing.UndeliverableMessageHandler;
 import org.parley.api.server.WorkerPool;
 import org.parley.api.session.Session;
@@ -26,19 +29,24 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Offline storage as the server sees it: the undeliverable-message hook and a session listener.
+ * Offline storage as the server sees it: the undeliverable-message hook, a session listener, and
+ * XEP-0013 retrieval (an iq handler, and an interceptor for its disco node).
  * It keeps nothing in memory that a user would miss: messages are in the database from the moment
  * the sender's stage completes, so an upgrade of this bundle needs no handoff. While it is being
  * replaced, routing holds messages for offline users for the grace period and gives them to the
  * successor, which on activation delivers to users who came online meanwhile.
  */
-@Component(service = {UndeliverableMessageHandler.class, SessionListener.class}, configurationPid = OfflineConfig.PID,
-        immediate = true)
+@Component(service = {UndeliverableMessageHandler.class, SessionListener.class, IqHandler.class, StanzaInterceptor.class},
+        configurationPid = OfflineConfig.PID, immediate = true, property = {
+            IqHandler.NAMESPACE + "=" + FlexibleRetrieval.NAMESPACE,
+            // XEP-0013's count and headers are disco requests on a node of its own, sent by the user: only those are taken.
+            StanzaInterceptor.KINDS + "=iq", StanzaInterceptor.DIRECTION + "=outbound"})
 @Designate(ocd = OfflineConfig.class)
-public final class OfflineComponent implements UndeliverableMessageHandler, SessionListener {
+public final class OfflineComponent implements UndeliverableMessageHandler, SessionListener, IqHandler, StanzaInterceptor {
     private static final Logger LOG = LoggerFactory.getLogger(OfflineComponent.class);
 
     private final OfflineMessages offline;
+    private final FlexibleRetrieval flexible;
     private final List<OfflineMessageListener> listeners = new CopyOnWriteArrayList<>();
     private volatile SessionRegistry registry;
 
@@ -48,6 +56,7 @@ public final class OfflineComponent implements UndeliverableMessageHandler, Sess
         database.migrate(OfflineStore.MODULE, OfflineStore.MIGRATIONS); // blocks: fine in activation, never on a session thread
         this.offline = new OfflineMessages(new OfflineStore(database.dataSource()), workers, server::domain, () -> registry,
                 () -> listeners, Clock.systemUTC(), quotaOrDefaults(config));
+        this.flexible = new FlexibleRetrieval(offline);
     }
 
     private static Quota quotaOrDefaults(OfflineConfig config) {
@@ -108,6 +117,18 @@ public final class OfflineComponent implements UndeliverableMessageHandler, Sess
     @Override
     public CompletionStage<Boolean> undeliverable(Stanza message, EntityBareJid account) {
         return offline.undeliverable(message, account);
+    }
+
+    // ---- XEP-0013 ----
+
+    @Override
+    public CompletionStage<Stanza> handle(Stanza iq, Session origin) {
+        return flexible.handle(iq, origin);
+    }
+
+    @Override
+    public CompletionStage<InterceptResult> intercept(Stanza stanza, Interception interception) {
+        return flexible.intercept(stanza, interception.origin());
     }
 
     // ---- SessionListener ----

@@ -53,6 +53,8 @@ final class OfflineMessages {
     private final Supplier<Collection<OfflineMessageListener>> listeners;
     private final Clock clock;
     private volatile Quota quota;
+    /** Sessions that asked for XEP-0013 retrieval: their presence brings no flood (XEP-0013 section 3). */
+    private final Set<String> flexible = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     OfflineMessages(OfflineStore store, WorkerPool workers, Supplier<DomainBareJid> domain, Supplier<SessionRegistry> registry,
             Supplier<Collection<OfflineMessageListener>> listeners, Clock clock, Quota quota) {
@@ -90,7 +92,7 @@ final class OfflineMessages {
         }
         long now = clock.millis();
         boolean returning = hasOwnDelay(message);
-        Stanza stamped = returning ? message : stamped(message, now);
+        Stanza stamped = returning ? withoutFlexibleMark(message) : stamped(message, now);
         String xml = StanzaCodec.encode(stamped);
         int bytes = xml.getBytes(StandardCharsets.UTF_8).length;
         String username = account.getLocalpart().toString();
@@ -151,6 +153,24 @@ final class OfflineMessages {
         return false;
     }
 
+    /** A message handed back after a XEP-0013 view: without the node mark it is again exactly what is stored. */
+    private static Stanza withoutFlexibleMark(Stanza message) {
+        Element e = message.element();
+        if (e.child("offline", FlexibleRetrieval.NAMESPACE) == null) {
+            return message;
+        }
+        Element.Builder b = Element.builder(e.name(), e.namespace());
+        for (int i = 0; i < e.attributeCount(); i++) {
+            b.attribute(e.attributeName(i), e.attributeValue(i));
+        }
+        for (var child : e.children()) {
+            if (!(child instanceof Element c && c.is("offline", FlexibleRetrieval.NAMESPACE))) {
+                b.child(child);
+            }
+        }
+        return Stanza.create(b.build());
+    }
+
     /** XEP-0203: who delayed it (this server) and since when; XEP-0160 section 4 asks for it. */
     private Stanza stamped(Stanza message, long now) {
         Element delay = Element.builder("delay", DELAY).attribute("from", domain.get().toString())
@@ -186,7 +206,7 @@ final class OfflineMessages {
      * waits (XEP-0160 section 2: the resource that sent the presence).
      */
     void presence(Session session) {
-        if (session.isAvailable() && session.priority() >= 0) {
+        if (session.isAvailable() && session.priority() >= 0 && !flexible.contains(key(session))) {
             submitDelivery(session.bareJid(), session.id());
         }
     }
@@ -195,6 +215,7 @@ final class OfflineMessages {
     void ended(Session session) {
         EntityBareJid user = session.bareJid();
         String key = key(session);
+        flexible.remove(key);
         workers.submit(() -> {
             String username = user.getLocalpart().toString();
             ReentrantLock lock = store.lockOf(username);
@@ -246,7 +267,7 @@ final class OfflineMessages {
 
     private boolean hasReceivingSession(EntityBareJid user) {
         SessionRegistry r = registry.get();
-        return r != null && receiver(r.sessions(user)) != null;
+        return r != null && receiver(r.sessions(user), flexible) != null;
     }
 
     /**
@@ -267,12 +288,12 @@ final class OfflineMessages {
             List<Session> sessions = r.sessions(user);
             Session target = null;
             for (Session s : sessions) {
-                if (s.id().equals(preferredSession) && s.isAvailable() && s.priority() >= 0) {
+                if (s.id().equals(preferredSession) && s.isAvailable() && s.priority() >= 0 && !flexible.contains(key(s))) {
                     target = s;
                 }
             }
             if (target == null) {
-                target = receiver(sessions);
+                target = receiver(sessions, flexible);
             }
             if (target == null) {
                 return 0;
@@ -311,10 +332,10 @@ final class OfflineMessages {
      * the one a message to the bare JID would reach (RFC 6121 section 8.5.2.1), the available
      * resource of highest non-negative priority, a connected one before one waiting to be resumed.
      */
-    static Session receiver(List<Session> sessions) {
+    static Session receiver(List<Session> sessions, Set<String> flexible) {
         Session best = null;
         for (Session s : sessions) {
-            if (!s.isAvailable() || s.priority() < 0) {
+            if (!s.isAvailable() || s.priority() < 0 || flexible.contains(key(s))) {
                 continue;
             }
             if (best == null || s.priority() > best.priority()
@@ -332,5 +353,20 @@ final class OfflineMessages {
      */
     static String key(Session session) {
         return session.id() + "/" + session.boundAt().toEpochMilli();
+    }
+
+    // ---- XEP-0013 flexible retrieval, for FlexibleRetrieval ----
+
+    /** The session retrieves its messages itself from now on: no flood at its presence. */
+    void flexible(Session session) {
+        flexible.add(key(session));
+    }
+
+    OfflineStore store() {
+        return store;
+    }
+
+    WorkerPool workers() {
+        return workers;
     }
 }

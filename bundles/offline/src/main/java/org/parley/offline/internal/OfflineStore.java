@@ -42,6 +42,10 @@ final class OfflineStore {
     record Row(long id, String stanza, int bytes, long storedAt, String deliveredTo) {
     }
 
+    /** A stored message without its content (XEP-0013 headers). */
+    record Header(long id, String sender) {
+    }
+
     /**
      * What one store attempt did.
      *
@@ -124,7 +128,10 @@ final class OfflineStore {
         }
     }
 
-    /** Clears the delivery mark of the oldest row holding exactly this stanza. @return whether there was one */
+    /**
+     * Clears the delivery mark of the oldest row holding exactly this stanza (a message viewed
+     * through XEP-0013 has none, and its row is simply still there). @return whether there was one
+     */
     private static boolean undeliver(Connection c, String username, String stanza) throws SQLException {
         Long id = null;
         try (PreparedStatement ps = c.prepareStatement("SELECT MIN(id) FROM offline_message WHERE username = ? AND stanza = ?")) {
@@ -205,6 +212,65 @@ final class OfflineStore {
              PreparedStatement ps = c.prepareStatement("DELETE FROM offline_message WHERE username = ? AND delivered_to = ?")) {
             ps.setString(1, username);
             ps.setString(2, session);
+            return ps.executeUpdate();
+        }
+    }
+
+    // ---- XEP-0013 ----
+
+    int count(String username) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM offline_message WHERE username = ?")) {
+            ps.setString(1, username);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+    }
+
+    List<Header> headers(String username) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT id, sender FROM offline_message WHERE username = ? ORDER BY id")) {
+            ps.setString(1, username);
+            List<Header> headers = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    headers.add(new Header(rs.getLong(1), rs.getString(2)));
+                }
+            }
+            return headers;
+        }
+    }
+
+    /** One of the user's messages by id, or null: never another user's. */
+    Row row(String username, long id) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement(
+                     "SELECT id, stanza, bytes, stored_at, delivered_to FROM offline_message WHERE username = ? AND id = ?")) {
+            ps.setString(1, username);
+            ps.setLong(2, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? new Row(rs.getLong(1), rs.getString(2), rs.getInt(3), rs.getLong(4), rs.getString(5)) : null;
+            }
+        }
+    }
+
+    /** Deletes one of the user's messages. @return whether it was there */
+    boolean delete(String username, long id) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("DELETE FROM offline_message WHERE username = ? AND id = ?")) {
+            ps.setString(1, username);
+            ps.setLong(2, id);
+            return ps.executeUpdate() == 1;
+        }
+    }
+
+    /** Deletes every message of the user. @return how many */
+    int deleteAll(String username) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("DELETE FROM offline_message WHERE username = ?")) {
+            ps.setString(1, username);
             return ps.executeUpdate();
         }
     }
