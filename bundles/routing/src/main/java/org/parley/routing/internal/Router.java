@@ -196,6 +196,7 @@ public final class Router implements StanzaRouter {
         if (proxy != null && rules.remoteRouter() == proxy) {
             rules.setRemoteRouter(null);
         }
+        released(reference, RemoteRouter.class);
     }
 
     @Reference(service = IqHandler.class, cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
@@ -217,6 +218,7 @@ public final class Router implements StanzaRouter {
         if (proxy != null) {
             iqs.remove((IqHandler) proxy, Registration.strings(reference.getProperty(IqHandler.NAMESPACE)));
         }
+        released(reference, IqHandler.class);
     }
 
     @Reference(service = StanzaInterceptor.class, cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
@@ -234,6 +236,7 @@ public final class Router implements StanzaRouter {
         if (proxy != null) {
             interceptors.remove((StanzaInterceptor) proxy);
         }
+        released(reference, StanzaInterceptor.class);
     }
 
     @Reference(service = DeliveryFilter.class, cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
@@ -250,6 +253,7 @@ public final class Router implements StanzaRouter {
         if (proxy != null) {
             filters.remove((DeliveryFilter) proxy);
         }
+        released(reference, DeliveryFilter.class);
     }
 
     @Reference(service = UndeliverableMessageHandler.class, cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
@@ -266,6 +270,7 @@ public final class Router implements StanzaRouter {
         if (proxy != null) {
             undeliverables.remove((UndeliverableMessageHandler) proxy);
         }
+        released(reference, UndeliverableMessageHandler.class);
     }
 
     @Reference(service = UserDirectory.class, cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
@@ -281,6 +286,7 @@ public final class Router implements StanzaRouter {
         if (proxy != null) {
             accounts.remove((UserDirectory) proxy);
         }
+        released(reference, UserDirectory.class);
     }
 
     @Reference(service = org.parley.api.routing.Component.class, cardinality = ReferenceCardinality.MULTIPLE,
@@ -301,6 +307,7 @@ public final class Router implements StanzaRouter {
         if (proxy != null && domain != null) {
             components.remove((org.parley.api.routing.Component) proxy, domain);
         }
+        released(reference, org.parley.api.routing.Component.class);
     }
 
     private <T> LazyService<T> lazy(ServiceReference<T> reference, Class<T> role) {
@@ -315,14 +322,20 @@ public final class Router implements StanzaRouter {
         return proxy;
     }
 
-    /** Forgets a service that left one role: its proxy (to remove from where it was added), and releases it. */
+    /** Forgets a service that left one role: its proxy, to remove from where it was added. */
     private Object unbound(ServiceReference<?> reference, Class<?> role) {
-        Binding binding = new Binding(reference, role);
-        LazyService<?> lazy = lazies.remove(binding);
+        return proxies.remove(new Binding(reference, role));
+    }
+
+    /**
+     * Gives the service back, after it was removed from where routing finds it: released first, a
+     * call that picked it just before found it gone, asked for its successor, and got it again.
+     */
+    private void released(ServiceReference<?> reference, Class<?> role) {
+        LazyService<?> lazy = lazies.remove(new Binding(reference, role));
         if (lazy != null) {
             lazy.release();
         }
-        return proxies.remove(binding);
     }
 
     /** How many service roles are bound now (for tests). */
