@@ -1,0 +1,27 @@
+package org.parley.roster.internal;
+
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+/** Configuration of rosters and subscriptions (PID org.parley.roster). */
+@ObjectClassDefinition(pid = RosterConfig.PID, name = "Parley rosters",
+        description = "Roster limits and the subscription approval policy (RFC 6121)")
+public @interface RosterConfig {
+    String PID = "org.parley.roster";
+
+    @AttributeDefinition(description = "Items a user's roster may hold; adding one more is refused with resource-constraint")
+    int maxItems() default 1000;
+
+    @AttributeDefinition(description = "Characters of an item's name, at most 1023; a longer one is refused with not-acceptable")
+    int maxNameLength() default 1023;
+
+    @AttributeDefinition(description = "Characters of a group name, at most 1023; a longer one is refused with not-acceptable")
+    int maxGroupLength() default 1023;
+
+    @AttributeDefinition(description = "Groups one item may be in; more are refused with not-acceptable")
+    int maxGroupsPerItem() default 64;
+
+    @AttributeDefinition(description = "Approve every subscription request on the user's behalf. Off by default: "
+            + "users approve who sees their presence")
+    boolean autoApprove() default false;
+}

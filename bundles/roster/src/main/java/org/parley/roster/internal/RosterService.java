@@ -1,0 +1,855 @@
+package org.parley.roster.internal;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
+import org.jxmpp.jid.DomainBareJid;
+import org.jxmpp.jid.EntityBareJid;
+import org.jxmpp.jid.EntityFullJid;
+import org.jxmpp.jid.Jid;
+import org.jxmpp.jid.impl.JidCreate;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.parley.api.auth.UserDirectory;
+import org.parley.api.routing.InterceptResult;
+import org.parley.api.routing.ServerInfo;
+import org.parley.api.routing.StanzaRouter;
+import org.parley.api.server.StateHandoff;
+import org.parley.api.server.WorkRejectedException;
+import org.parley.api.server.WorkerPool;
+import org.parley.api.session.Session;
+import org.parley.api.session.SessionListener;
+import org.parley.api.session.SessionRegistry;
+import org.parley.api.stanza.Element;
+import org.parley.api.stanza.Namespaces;
+import org.parley.api.stanza.Stanza;
+import org.parley.api.stanza.StanzaErrorCondition;
+import org.parley.api.storage.SqlDatabase;
+import org.parley.roster.internal.SubscriptionRules.Op;
+import org.parley.roster.internal.SubscriptionRules.Transition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The rosters of the served domain: stored items, the subscription state machine applied to them,
+ * roster pushes, and the presence that follows from subscriptions (broadcast, probes, the
+ * presence that approvals and cancellations send). The roster iq handler and the presence
+ * interceptor are thin doors into it.
+ *
+ * <p>The operations on one user's roster (a request of one of the user's resources, a subscription
+ * stanza for the user) run one at a time, in the order they arrive, each with what it sends: so
+ * the stanzas one side sends reach the other side in the order that side's state changed, even
+ * when two resources of a user act at once or a request crosses the contact's answer. There is
+ * never more than one item per contact, and each stanza moves it by one step of RFC 6121
+ * Appendix A.
+ *
+ * <p>In memory, and handed to the successor when the bundle is upgraded: which resources asked for
+ * the roster (they get pushes), which ones sent initial presence (the next available presence is
+ * an update, not a new sign-in that probes every contact), and when each user last went
+ * offline. Rosters of signed-in users are cached; storage is the truth.
+ */
+@Component(service = {RosterService.class, SessionListener.class}, configurationPid = RosterConfig.PID, immediate = true)
+public final class RosterService implements SessionListener {
+    private static final Logger LOG = LoggerFactory.getLogger(RosterService.class);
+    static final String HANDOFF_KEY = "org.parley.roster.RosterService";
+    static final int HANDOFF_FORMAT = 1;
+    static final String DELAY = "urn:xmpp:delay";
+
+    /** What the server remembers of a user who went offline: the unavailable presence, and when. */
+    record LastUnavailable(Stanza presence, Instant at) {
+    }
+
+    /** One stored change of an item. */
+    record Change(RosterItem before, RosterItem after, long version, Transition transition) {
+        boolean visiblyChanged() {
+            return !Objects.equals(RosterItem.visibleOrNull(before), RosterItem.visibleOrNull(after));
+        }
+    }
+
+    /** Computes an item's next state from the user's roster, or refuses with {@link RosterRefusal}. */
+    interface Edit {
+        Transition apply(Roster roster);
+    }
+
+    private final RosterStore store;
+    private final WorkerPool workers;
+    private final StateHandoff handoff;
+    private final Supplier<DomainBareJid> domain;
+    private volatile Limits limits;
+    /** Guards a user's cache entry and stored rows between a read of the store and a write. */
+    private final ReentrantLock[] locks = new ReentrantLock[64];
+    /** Per user, the end of the line of operations: the next one starts when it completes. */
+    private final Map<EntityBareJid, CompletableFuture<Void>> lines = new ConcurrentHashMap<>();
+    private final Map<EntityBareJid, Roster> cache = new ConcurrentHashMap<>();
+    /**
+     * Sessions (by id: a new session of the same resource is another one) that asked for the
+     * roster: RFC 6121 section 2.1.6 "interested resources".
+     */
+    private final Set<String> interested = ConcurrentHashMap.newKeySet();
+    /** Sessions whose initial presence was handled (probes sent, pending requests delivered). */
+    private final Set<String> announced = ConcurrentHashMap.newKeySet();
+    /** Set when state was taken over: ids of sessions that ended meanwhile are dropped once the registry is known. */
+    private volatile boolean pruneOnRegistry;
+    private final Map<EntityBareJid, LastUnavailable> lastUnavailable = new ConcurrentHashMap<>();
+    private final List<UserDirectory> directories = new CopyOnWriteArrayList<>();
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicLong pushes = new AtomicLong();
+    private volatile StanzaRouter router;
+    private volatile SessionRegistry registry;
+
+    @Activate
+    public RosterService(RosterConfig config, @Reference SqlDatabase database, @Reference WorkerPool workers,
+            @Reference StateHandoff handoff, @Reference ServerInfo server) {
+        this(new RosterStore(database), workers, handoff, server::domain, Limits.of(config, Limits.DEFAULTS));
+        store.migrate();
+        takeOver();
+    }
+
+    RosterService(RosterStore store, WorkerPool workers, StateHandoff handoff, Supplier<DomainBareJid> domain, Limits limits) {
+        this.store = store;
+        this.workers = workers;
+        this.handoff = handoff;
+        this.domain = domain;
+        this.limits = limits;
+        for (int i = 0; i < locks.length; i++) {
+            locks[i] = new ReentrantLock();
+        }
+    }
+
+    @Modified
+    void modified(RosterConfig config) {
+        limits = Limits.of(config, limits);
+    }
+
+    Limits limits() {
+        return limits;
+    }
+
+    // ---- dynamic references: routing and the session core are upgraded live ----
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY,
+            unbind = "unsetRouter")
+    void setRouter(StanzaRouter r) {
+        router = r;
+    }
+
+    void unsetRouter(StanzaRouter r) {
+        if (router == r) {
+            router = null;
+        }
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY,
+            unbind = "unsetRegistry")
+    void setRegistry(SessionRegistry r) {
+        registry = r;
+        if (pruneOnRegistry) {
+            pruneOnRegistry = false;
+            Set<String> bound = new java.util.HashSet<>();
+            for (Session s : r.all()) {
+                bound.add(s.id());
+            }
+            interested.retainAll(bound);
+            announced.retainAll(bound);
+        }
+    }
+
+    void unsetRegistry(SessionRegistry r) {
+        if (registry == r) {
+            registry = null;
+        }
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, unbind = "removeDirectory")
+    void addDirectory(UserDirectory directory) {
+        directories.add(directory);
+    }
+
+    void removeDirectory(UserDirectory directory) {
+        directories.remove(directory);
+    }
+
+    // ---- storage, one user at a time ----
+
+    private ReentrantLock lockOf(EntityBareJid user) {
+        return locks[Math.floorMod(user.hashCode(), locks.length)];
+    }
+
+    /** The user's roster: from the cache while the user is signed in, else read on the worker pool. */
+    CompletionStage<Roster> roster(EntityBareJid user) {
+        Roster cached = cache.get(user);
+        if (cached != null) {
+            return CompletableFuture.completedFuture(cached);
+        }
+        return tracked(workers.submit(() -> {
+            ReentrantLock lock = lockOf(user);
+            lock.lock();
+            try {
+                return current(user);
+            } finally {
+                lock.unlock();
+            }
+        }));
+    }
+
+    /** Under the user's lock. */
+    private Roster current(EntityBareJid user) {
+        Roster cached = cache.get(user);
+        if (cached != null) {
+            return cached;
+        }
+        Roster loaded = store.load(user.getLocalpart().toString());
+        if (hasSessions(user)) {
+            cache.put(user, loaded);
+        }
+        return loaded;
+    }
+
+    /**
+     * Applies an edit to one item of the user's roster and stores the result, under the user's lock
+     * on the worker pool. An edit that leaves the item as it was stores nothing.
+     */
+    CompletionStage<Change> change(EntityBareJid user, String contact, Edit edit) {
+        return tracked(workers.submit(() -> {
+            ReentrantLock lock = lockOf(user);
+            lock.lock();
+            try {
+                Roster roster = current(user);
+                RosterItem before = roster.item(contact);
+                Transition t = edit.apply(roster);
+                RosterItem after = t.after();
+                if (Objects.equals(before, after)) {
+                    return new Change(before, after, roster.version(), t);
+                }
+                long version = store.write(user.getLocalpart().toString(), contact, after, RosterItem.visibleOrNull(before) != null);
+                Roster next = roster.with(contact, after, version);
+                if (cache.containsKey(user) || hasSessions(user)) {
+                    cache.put(user, next);
+                }
+                return new Change(before, after, version, t);
+            } finally {
+                lock.unlock();
+            }
+        }));
+    }
+
+    /**
+     * Runs an operation on a user's roster after the ones before it, and the next one only after
+     * its stage (with everything it sends) completes. Never blocks: a busy line queues.
+     */
+    <T> CompletionStage<T> inLine(EntityBareJid user, Supplier<CompletionStage<T>> operation) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        CompletableFuture<Void> previous = lines.put(user, done);
+        Runnable run = () -> {
+            CompletionStage<T> stage;
+            try {
+                stage = operation.get();
+            } catch (RuntimeException e) {
+                stage = CompletableFuture.failedFuture(e);
+            }
+            stage.whenComplete((r, e) -> {
+                lines.remove(user, done);
+                if (e != null) {
+                    result.completeExceptionally(e);
+                } else {
+                    result.complete(r);
+                }
+                done.complete(null);
+            });
+        };
+        if (previous == null) {
+            run.run();
+        } else {
+            previous.thenRun(run);
+        }
+        return tracked(result);
+    }
+
+    /** True when no operation is running or queued. */
+    boolean idle() {
+        return inFlight.get() == 0 && lines.isEmpty();
+    }
+
+    /** Counts work in hand, so that deactivation can let it finish before handing over. */
+    private <T> CompletionStage<T> tracked(CompletionStage<T> stage) {
+        inFlight.incrementAndGet();
+        return stage.whenComplete((r, e) -> inFlight.decrementAndGet());
+    }
+
+    // ---- roster get and set (RFC 6121 section 2) ----
+
+    /**
+     * Section 2.1.3 with XEP-0237: nothing when the client's version is current; for an older
+     * version this server gave, an empty result followed by a push for each change since; for any
+     * other, the whole roster.
+     */
+    CompletionStage<Stanza> get(Stanza iq, Session origin, EntityBareJid user) {
+        interested.add(origin.id());
+        String clientVersion = iq.payload().attribute("ver");
+        EntityFullJid to = origin.jid();
+        return roster(user).thenCompose(roster -> {
+            String version = Long.toString(roster.version());
+            if (version.equals(clientVersion)) {
+                return CompletableFuture.completedFuture(iq.resultReply(null));
+            }
+            long known = olderVersion(clientVersion, roster.version());
+            if (known < 0) {
+                return CompletableFuture.completedFuture(whole(iq, roster));
+            }
+            CompletableFuture<Stanza> answer = new CompletableFuture<>();
+            tracked(workers.submit(() -> store.since(user.getLocalpart().toString(), known))).whenComplete((delta, e) -> {
+                if (e != null) {
+                    LOG.warn("Sending the whole roster of {}: its changes could not be read", user, e);
+                    answer.complete(whole(iq, roster));
+                    return;
+                }
+                // XEP-0237 section 4: the empty result first (routing sends it as this completes), then the pushes.
+                answer.complete(iq.resultReply(null));
+                pushDelta(user, to, roster, delta);
+            });
+            return answer;
+        });
+    }
+
+    private static Stanza whole(Stanza iq, Roster roster) {
+        Element.Builder query = Element.builder("query", RosterItem.NAMESPACE).attribute("ver", Long.toString(roster.version()));
+        for (RosterItem item : roster.visible()) {
+            query.child(item.toElement());
+        }
+        return iq.resultReply(query.build());
+    }
+
+    /** The client's version when it is one this roster had before now, else -1. */
+    static long olderVersion(String clientVersion, long current) {
+        if (clientVersion == null || clientVersion.isEmpty() || clientVersion.length() > 19) {
+            return -1;
+        }
+        for (int i = 0; i < clientVersion.length(); i++) {
+            char c = clientVersion.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+        }
+        long v = Long.parseLong(clientVersion);
+        return v < current ? v : -1;
+    }
+
+    /** The changes in version order; the last push carries the current version, so the client ends up current. */
+    private void pushDelta(EntityBareJid user, EntityFullJid to, Roster roster, RosterStore.Delta delta) {
+        List<Map.Entry<String, Long>> all = new ArrayList<>(delta.changed());
+        all.addAll(delta.removed());
+        all.sort(Map.Entry.comparingByValue());
+        for (int i = 0; i < all.size(); i++) {
+            String contact = all.get(i).getKey();
+            RosterItem item = RosterItem.visibleOrNull(roster.item(contact));
+            long ver = i == all.size() - 1 ? roster.version() : all.get(i).getValue();
+            pushTo(user, to, item == null ? RosterItem.removal(contact) : item.toElement(), ver);
+        }
+    }
+
+    /** Section 2.3 and 2.5: adds or updates an item (name, groups), or removes it. */
+    CompletionStage<Stanza> set(Stanza iq, EntityBareJid user) {
+        RosterRequest request;
+        try {
+            request = RosterRequest.parse(iq.payload(), limits);
+        } catch (RosterRefusal r) {
+            return CompletableFuture.completedFuture(withoutPayload(iq).errorReply(r.condition(), r.getMessage()));
+        }
+        CompletionStage<Change> stored = request.remove() ? remove(user, request.contact()) : update(user, request);
+        return stored.handle((change, error) -> {
+            if (error != null) {
+                return refusal(withoutPayload(iq), error);
+            }
+            return iq.resultReply(null);
+        });
+    }
+
+    /**
+     * The request without its payload, to answer an error with: RFC 6120 section 8.3.1 lets the
+     * error leave out the original XML, and a client library that parses its own malformed item
+     * back out of the error (Smack does, and then drops the whole answer) never learns the outcome.
+     */
+    static Stanza withoutPayload(Stanza iq) {
+        Element e = iq.element();
+        Element.Builder b = Element.builder(e.name(), e.namespace());
+        for (int i = 0; i < e.attributeCount(); i++) {
+            b.attribute(e.attributeName(i), e.attributeValue(i));
+        }
+        return Stanza.create(b.build());
+    }
+
+    private CompletionStage<Change> update(EntityBareJid user, RosterRequest request) {
+        String contact = request.contact().toString();
+        return inLine(user, () -> change(user, contact, roster -> {
+            RosterItem before = roster.item(contact);
+            if (RosterItem.visibleOrNull(before) == null && roster.visibleCount() >= limits.maxItems()) {
+                throw new RosterRefusal(StanzaErrorCondition.RESOURCE_CONSTRAINT,
+                        "a roster holds at most " + limits.maxItems() + " items");
+            }
+            RosterItem base = before == null ? RosterItem.visible(contact) : before;
+            return Transition.none(base.withNameAndGroups(request.name(), request.groups()));
+        }).thenApply(change -> {
+            pushIfChanged(user, change);
+            return change;
+        }));
+    }
+
+    /**
+     * Section 2.5.2: removing an item cancels the subscriptions both ways (unsubscribe and
+     * unsubscribed to the contact, whose server then updates its side) and forgets the contact.
+     */
+    private CompletionStage<Change> remove(EntityBareJid user, Jid contactJid) {
+        String contact = contactJid.toString();
+        return inLine(user, () -> change(user, contact, roster -> {
+            RosterItem before = roster.item(contact);
+            if (RosterItem.visibleOrNull(before) == null) {
+                throw new RosterRefusal(StanzaErrorCondition.ITEM_NOT_FOUND, "no such item in the roster");
+            }
+            return Transition.none(null);
+        }).thenApply(change -> {
+            RosterItem before = change.before();
+            Jid to = contactJid.asBareJid();
+            if (before.subscription().hasTo() || before.askOut()) {
+                route(subscription(user, to, "unsubscribe", null));
+            }
+            if (before.subscription().hasFrom()) {
+                sendUnavailable(user, to);
+            }
+            if (before.subscription().hasFrom() || before.pendingIn()) {
+                route(subscription(user, to, "unsubscribed", null));
+            }
+            pushIfChanged(user, change);
+            return change;
+        }));
+    }
+
+    /** A refusal, or internal-server-error (or try later) for a failure. Nothing was stored either way. */
+    static Stanza refusal(Stanza request, Throwable error) {
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        if (cause instanceof RosterRefusal r) {
+            return request.errorReply(r.condition(), r.getMessage());
+        }
+        if (cause instanceof WorkRejectedException) {
+            return request.errorReply(StanzaErrorCondition.RESOURCE_CONSTRAINT, "the server is busy; try again");
+        }
+        LOG.error("A roster request of {} failed", request.from(), cause);
+        return request.errorReply(StanzaErrorCondition.INTERNAL_SERVER_ERROR, null);
+    }
+
+    // ---- subscriptions (RFC 6121 section 3) ----
+
+    /**
+     * A subscription stanza a local user sent: the user's side of the state machine. What must go
+     * on to the contact is routed from the user's bare JID.
+     */
+    CompletionStage<InterceptResult> outbound(Stanza presence, Session origin, EntityBareJid user) {
+        Op op = Op.outbound(presence.type());
+        Jid contactJid = presence.to().asBareJid();
+        String contact = contactJid.toString();
+        return inLine(user, () -> (op == Op.OUT_SUBSCRIBE ? exists(contactJid) : CompletableFuture.completedFuture(true))
+                .thenCompose(found -> {
+            if (!found) {
+                // RFC 6121 section 8.5.1: no such account. Nothing is kept for it on either side.
+                Stanza answer = Stanza.create(Element.builder("presence", Namespaces.CLIENT).attribute("from", contact)
+                        .attribute("to", user.toString()).attribute("type", "unsubscribed").build());
+                if (origin != null) {
+                    origin.deliver(answer);
+                }
+                return CompletableFuture.completedFuture(InterceptResult.consumed());
+            }
+            return change(user, contact, roster -> {
+                RosterItem before = roster.item(contact);
+                Transition t = SubscriptionRules.apply(op, before, contact, null, false);
+                if (RosterItem.visibleOrNull(before) == null && RosterItem.visibleOrNull(t.after()) != null
+                        && roster.visibleCount() >= limits.maxItems()) {
+                    throw new RosterRefusal(StanzaErrorCondition.RESOURCE_CONSTRAINT,
+                            "a roster holds at most " + limits.maxItems() + " items");
+                }
+                return t;
+            }).thenApply(change -> {
+                Transition t = change.transition();
+                pushIfChanged(user, change);
+                if (t.sendUnavailable()) {
+                    sendUnavailable(user, contactJid);
+                }
+                if (t.route()) {
+                    route(subscription(user, contactJid, presence.type(), presence.element().child("status", Namespaces.CLIENT)));
+                }
+                if (t.sendPresence()) {
+                    sendPresence(user, contactJid);
+                }
+                return InterceptResult.consumed();
+            });
+        })).exceptionally(RosterService::refused);
+    }
+
+    /** A refusal the sender gets as an error; any other failure is the interceptor's (internal-server-error). */
+    static InterceptResult refused(Throwable error) {
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        if (cause instanceof RosterRefusal r) {
+            return InterceptResult.refuse(r.condition(), r.getMessage());
+        }
+        if (cause instanceof WorkRejectedException) {
+            return InterceptResult.refuse(StanzaErrorCondition.RESOURCE_CONSTRAINT, "the server is busy; try again");
+        }
+        throw error instanceof CompletionException ce ? ce : new CompletionException(cause);
+    }
+
+    /** A subscription stanza for a local user: the contact's side of the state machine. */
+    CompletionStage<InterceptResult> inbound(Stanza presence, EntityBareJid owner) {
+        Op op = Op.inbound(presence.type());
+        Jid fromJid = presence.from().asBareJid();
+        String from = fromJid.toString();
+        Element status = presence.element().child("status", Namespaces.CLIENT);
+        return inLine(owner, () -> exists(owner).thenCompose(found -> {
+            if (!found) {
+                if (op == Op.IN_SUBSCRIBE) {
+                    route(subscription(owner, fromJid, "unsubscribed", null)); // RFC 6121 section 8.5.1
+                }
+                return CompletableFuture.completedFuture(InterceptResult.consumed());
+            }
+            boolean autoApprove = limits.autoApprove();
+            return change(owner, from, roster -> SubscriptionRules.apply(op, roster.item(from), from,
+                    status == null ? null : status.text(), autoApprove)).thenApply(change -> {
+                        Transition t = change.transition();
+                        pushIfChanged(owner, change);
+                        if (t.deliver()) {
+                            Stanza delivered = subscription(fromJid, owner, presence.type(), status);
+                            for (Session s : available(owner)) {
+                                s.deliver(delivered);
+                            }
+                        }
+                        if (t.sendUnavailable()) {
+                            sendUnavailable(owner, fromJid);
+                        }
+                        if (t.replySubscribed()) {
+                            route(subscription(owner, fromJid, "subscribed", null));
+                        }
+                        if (t.sendPresence()) {
+                            sendPresence(owner, fromJid);
+                        }
+                        return InterceptResult.consumed();
+                    });
+        })).exceptionally(RosterService::refused);
+    }
+
+    /** Whether an address is an account that exists (any directory says so); other domains are not ours to say. */
+    CompletionStage<Boolean> exists(Jid jid) {
+        EntityBareJid account = jid.asEntityBareJidIfPossible();
+        if (account == null || !jid.asDomainBareJid().equals(domain.get())) {
+            return CompletableFuture.completedFuture(true);
+        }
+        if (hasSessions(account) || directories.isEmpty()) {
+            return CompletableFuture.completedFuture(true);
+        }
+        return ask(List.copyOf(directories), 0, account.getLocalpart().toString());
+    }
+
+    /** As routing does: an account exists when any directory says so; one that fails counts as yes. */
+    private static CompletionStage<Boolean> ask(List<UserDirectory> list, int i, String username) {
+        if (i >= list.size()) {
+            return CompletableFuture.completedFuture(false);
+        }
+        CompletionStage<Boolean> answer;
+        try {
+            answer = list.get(i).exists(username);
+        } catch (RuntimeException e) {
+            LOG.error("A user directory failed on '{}'; the account is taken to exist", username, e);
+            return CompletableFuture.completedFuture(true);
+        }
+        return answer.handle((found, e) -> {
+            if (e != null) {
+                LOG.error("A user directory failed on '{}'; the account is taken to exist", username, e);
+                return CompletableFuture.completedFuture(true);
+            }
+            return Boolean.TRUE.equals(found) ? CompletableFuture.completedFuture(true) : ask(list, i + 1, username);
+        }).thenCompose(s -> s);
+    }
+
+    // ---- presence (RFC 6121 section 4) ----
+
+    /**
+     * Broadcast presence of a local user's resource (no 'to'): to every contact subscribed to the
+     * user and to the user's own available resources. Initial presence also probes the contacts
+     * the user is subscribed to, delivers the subscription requests waiting for the user, and
+     * gives the new resource the presence of the user's other resources.
+     */
+    CompletionStage<InterceptResult> broadcast(Stanza presence, Session origin, EntityBareJid user) {
+        boolean available = presence.type() == null;
+        boolean initial = false;
+        if (origin != null) {
+            if (available) {
+                initial = announced.add(origin.id());
+            } else {
+                announced.remove(origin.id());
+                rememberIfLastUnavailable(user, origin, presence);
+            }
+        }
+        boolean first = initial;
+        return roster(user).thenApply(roster -> {
+            for (RosterItem item : roster.visible()) {
+                if (item.subscription().hasFrom()) {
+                    route(presence.withTo(bare(item.contact())));
+                }
+            }
+            route(presence.withTo(user));
+            if (first) {
+                signedIn(roster, origin, user);
+            }
+            return InterceptResult.consumed();
+        });
+    }
+
+    private void signedIn(Roster roster, Session origin, EntityBareJid user) {
+        for (RosterItem item : roster.items().values()) {
+            Jid contact = bare(item.contact());
+            if (item.inRoster() && item.subscription().hasTo()) {
+                route(Stanza.create(Element.builder("presence", Namespaces.CLIENT).attribute("from", origin.jid().toString())
+                        .attribute("to", contact.toString()).attribute("type", "probe").build()));
+            }
+            if (item.pendingIn()) {
+                // RFC 6121 section 3.1.3: a request waits for the user's next sign-in, every time until answered.
+                Element status = item.request() == null ? null
+                        : Element.builder("status", Namespaces.CLIENT).text(item.request()).build();
+                origin.deliver(subscription(contact, user, "subscribe", status));
+            }
+        }
+        for (Session other : available(user)) {
+            Stanza p = other.presence();
+            if (!other.jid().equals(origin.jid()) && p != null) {
+                origin.deliver(p.withTo(origin.jid()));
+            }
+        }
+    }
+
+    private void rememberIfLastUnavailable(EntityBareJid user, Session origin, Stanza presence) {
+        for (Session s : sessions(user)) {
+            if (s.isAvailable() && !s.jid().equals(origin.jid())) {
+                return;
+            }
+        }
+        lastUnavailable.put(user, new LastUnavailable(presence.withTo(null).withFrom(origin.jid()), Instant.now()));
+    }
+
+    /**
+     * Section 4.3.2: a probe of a local user is answered, for a contact subscribed to the user,
+     * with the last presence of each available resource, or the last unavailable presence with
+     * the time it was sent (XEP-0203) when the user is offline and the server knows it.
+     */
+    CompletionStage<InterceptResult> probe(Stanza probe, EntityBareJid owner) {
+        Jid prober = probe.from();
+        List<Session> online = available(owner);
+        LastUnavailable last = lastUnavailable.get(owner);
+        if (prober == null || online.isEmpty() && last == null) {
+            return CompletableFuture.completedFuture(InterceptResult.consumed());
+        }
+        return roster(owner).thenApply(roster -> {
+            RosterItem item = RosterItem.visibleOrNull(roster.item(prober.asBareJid().toString()));
+            if (item == null || !item.subscription().hasFrom()) {
+                return InterceptResult.consumed();
+            }
+            if (!online.isEmpty()) {
+                for (Session s : online) {
+                    Stanza p = s.presence();
+                    if (p != null) {
+                        route(p.withTo(prober));
+                    }
+                }
+            } else {
+                Element delayed = last.presence().element().toBuilder()
+                        .child(Element.builder("delay", DELAY).attribute("from", domain.get().toString())
+                                .attribute("stamp", last.at().toString()).build())
+                        .build();
+                route(Stanza.create(delayed).withTo(prober));
+            }
+            return InterceptResult.consumed();
+        });
+    }
+
+    /** The user's available resources' presence to a contact that may now see it. */
+    private void sendPresence(EntityBareJid user, Jid contact) {
+        for (Session s : available(user)) {
+            Stanza p = s.presence();
+            if (p != null) {
+                route(p.withTo(contact));
+            }
+        }
+    }
+
+    /** Unavailable presence from the user's available resources to a contact that may no longer see them. */
+    private void sendUnavailable(EntityBareJid user, Jid contact) {
+        for (Session s : available(user)) {
+            route(Stanza.create(Element.builder("presence", Namespaces.CLIENT).attribute("from", s.jid().toString())
+                    .attribute("to", contact.toString()).attribute("type", "unavailable").build()));
+        }
+    }
+
+    // ---- pushes and routing ----
+
+    private void pushIfChanged(EntityBareJid user, Change change) {
+        if (!change.visiblyChanged()) {
+            return;
+        }
+        RosterItem after = RosterItem.visibleOrNull(change.after());
+        String contact = change.after() != null ? change.after().contact() : change.before().contact();
+        push(user, after == null ? RosterItem.removal(contact) : after.toElement(), change.version());
+    }
+
+    /** Section 2.1.6: a push to every resource of the user that asked for the roster, with the new version. */
+    private void push(EntityBareJid user, Element item, long version) {
+        for (Session s : sessions(user)) {
+            if (interested.contains(s.id())) {
+                pushTo(user, s.jid(), item, version);
+            }
+        }
+    }
+
+    private void pushTo(EntityBareJid user, EntityFullJid to, Element item, long version) {
+        route(Stanza.create(Element.builder("iq", Namespaces.CLIENT).attribute("type", "set")
+                .attribute("id", "roster-push-" + pushes.incrementAndGet()).attribute("from", user.toString())
+                .attribute("to", to.toString())
+                .child(Element.builder("query", RosterItem.NAMESPACE).attribute("ver", Long.toString(version)).child(item).build())
+                .build()));
+    }
+
+    private void route(Stanza stanza) {
+        StanzaRouter r = router;
+        if (r == null) {
+            LOG.warn("No routing service: a {} from {} to {} is dropped", stanza.kind().xmlName(), stanza.from(), stanza.to());
+            return;
+        }
+        r.route(stanza);
+    }
+
+    private static Stanza subscription(Jid from, Jid to, String type, Element status) {
+        Element.Builder b = Element.builder("presence", Namespaces.CLIENT).attribute("from", from.toString())
+                .attribute("to", to.toString()).attribute("type", type);
+        if (status != null) {
+            b.child(status);
+        }
+        return Stanza.create(b.build());
+    }
+
+    static Jid bare(String contact) {
+        return JidCreate.fromOrThrowUnchecked(contact).asBareJid();
+    }
+
+    private List<Session> sessions(EntityBareJid user) {
+        SessionRegistry r = registry;
+        return r == null ? List.of() : r.sessions(user);
+    }
+
+    private boolean hasSessions(EntityBareJid user) {
+        return !sessions(user).isEmpty();
+    }
+
+    private List<Session> available(EntityBareJid user) {
+        List<Session> result = new ArrayList<>(2);
+        for (Session s : sessions(user)) {
+            if (s.isAvailable()) {
+                result.add(s);
+            }
+        }
+        return result;
+    }
+
+    // ---- session lifecycle ----
+
+    @Override
+    public void ended(Session session) {
+        interested.remove(session.id());
+        announced.remove(session.id());
+        if (!hasSessions(session.bareJid())) {
+            cache.remove(session.bareJid());
+        }
+    }
+
+    // ---- handing over to the next version ----
+
+    /**
+     * Takes what the predecessor left: interested and announced sessions (those that ended in
+     * between are dropped when the session registry arrives) and the last unavailable presences. A snapshot in an unknown format is logged and ignored.
+     */
+    void takeOver() {
+        Map<String, Object> snapshot = handoff.take(HANDOFF_KEY).orElse(null);
+        if (snapshot == null) {
+            return;
+        }
+        if (!(snapshot.get("format") instanceof Integer format) || format != HANDOFF_FORMAT) {
+            LOG.warn("The roster state handed over has format {}, not {}; starting without it", snapshot.get("format"), HANDOFF_FORMAT);
+            return;
+        }
+        readIds(snapshot.get("interested"), interested);
+        readIds(snapshot.get("announced"), announced);
+        pruneOnRegistry = true;
+        if (snapshot.get("lastUnavailable") instanceof Map<?, ?> map) {
+            for (Map.Entry<?, ?> e : map.entrySet()) {
+                if (e.getValue() instanceof List<?> l && l.size() == 2 && l.get(0) instanceof Stanza p && l.get(1) instanceof Long at) {
+                    EntityBareJid user = JidCreate.entityBareFromOrNull(String.valueOf(e.getKey()));
+                    if (user != null) {
+                        lastUnavailable.put(user, new LastUnavailable(p, Instant.ofEpochMilli(at)));
+                    }
+                }
+            }
+        }
+        LOG.info("Took over the roster state: {} interested and {} announced resources, {} last unavailable presences",
+                interested.size(), announced.size(), lastUnavailable.size());
+    }
+
+    private static void readIds(Object value, Set<String> into) {
+        if (value instanceof List<?> list) {
+            for (Object o : list) {
+                if (o instanceof String id) {
+                    into.add(id);
+                }
+            }
+        }
+    }
+
+    /** Lets work in hand finish (bounded), then deposits the in-memory state for the successor. */
+    @Deactivate
+    void deactivate() {
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (inFlight.get() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(2);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        if (inFlight.get() > 0) {
+            LOG.warn("{} roster operation(s) were still running when the roster stopped", inFlight.get());
+        }
+        handoff.deposit(HANDOFF_KEY, snapshot());
+    }
+
+    Map<String, Object> snapshot() {
+        Map<String, Object> last = new HashMap<>();
+        lastUnavailable.forEach((user, l) -> last.put(user.toString(), List.of(l.presence(), l.at().toEpochMilli())));
+        return Map.of("format", HANDOFF_FORMAT,
+                "interested", List.copyOf(interested),
+                "announced", List.copyOf(announced),
+                "lastUnavailable", last);
+    }
+}

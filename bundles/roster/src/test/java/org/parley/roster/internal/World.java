@@ -1,0 +1,301 @@
+package org.parley.roster.internal;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jxmpp.jid.DomainBareJid;
+import org.jxmpp.jid.EntityBareJid;
+import org.jxmpp.jid.EntityFullJid;
+import org.jxmpp.jid.Jid;
+import org.jxmpp.jid.impl.JidCreate;
+import org.parley.api.routing.InterceptResult;
+import org.parley.api.routing.StanzaInterceptor.Direction;
+import org.parley.api.routing.StanzaInterceptor.Interception;
+import org.parley.api.routing.StanzaRouter;
+import org.parley.api.server.StateHandoff;
+import org.parley.api.server.WorkerPool;
+import org.parley.api.session.Session;
+import org.parley.api.session.SessionRegistry;
+import org.parley.api.stanza.Element;
+import org.parley.api.stanza.Namespaces;
+import org.parley.api.stanza.Stanza;
+
+/**
+ * The roster's components on a real H2 database, with the routing they rely on reduced to its
+ * rules for presence and iq (RFC 6121 section 8): outbound interceptors for what a session sends,
+ * inbound ones for what a local account is sent, then delivery to a full JID or to the available
+ * resources of a bare JID. Blocking work runs on the caller's thread, so each step has finished,
+ * with everything it caused, when the call returns.
+ */
+final class World implements StanzaRouter, SessionRegistry, AutoCloseable {
+    static final DomainBareJid DOMAIN = JidCreate.domainBareFromOrThrowUnchecked("example.org");
+
+    /** Runs the work at once: a test step returns after everything it caused. */
+    static final WorkerPool SYNC = new WorkerPool() {
+        @Override
+        public <T> CompletionStage<T> submit(Callable<T> work) {
+            try {
+                return CompletableFuture.completedFuture(work.call());
+            } catch (Exception e) {
+                return CompletableFuture.failedFuture(e);
+            }
+        }
+    };
+
+    /** Keeps snapshots in a map, as the server bundle does between two versions of a bundle. */
+    static final class MapHandoff implements StateHandoff {
+        final Map<String, Map<String, Object>> snapshots = new HashMap<>();
+
+        @Override
+        public void deposit(String key, Map<String, Object> snapshot) {
+            snapshots.put(key, snapshot);
+        }
+
+        @Override
+        public Optional<Map<String, Object>> take(String key) {
+            return Optional.ofNullable(snapshots.remove(key));
+        }
+    }
+
+    final TestDatabase database = new TestDatabase();
+    final RosterStore store = new RosterStore(database);
+    final MapHandoff handoff = new MapHandoff();
+    final Set<String> accounts = ConcurrentHashMap.newKeySet();
+    final Map<EntityFullJid, TestSession> sessions = new LinkedHashMap<>();
+    final List<Stanza> routed = new CopyOnWriteArrayList<>();
+    /** What failed where nobody waited for it; a test that leaves any fails. */
+    final List<Throwable> failures = new CopyOnWriteArrayList<>();
+    private final AtomicInteger ids = new AtomicInteger();
+    RosterService service;
+    PresenceInterceptor presence;
+    RosterIqHandler iqs;
+    final RosterPushGuard guard = new RosterPushGuard();
+
+    World(Limits limits, String... users) {
+        store.migrate();
+        accounts.addAll(List.of(users));
+        start(limits);
+    }
+
+    /** Starts (again) the roster's components, as a new version of the bundle does. */
+    void start(Limits limits) {
+        service = new RosterService(store, SYNC, handoff, () -> DOMAIN, limits);
+        service.setRouter(this);
+        service.setRegistry(this);
+        service.addDirectory(username -> CompletableFuture.completedFuture(accounts.contains(username)));
+        presence = new PresenceInterceptor(service);
+        iqs = new RosterIqHandler(service);
+    }
+
+    /** Stops the components, handing their state over, and starts their successors. */
+    void upgrade() {
+        service.deactivate();
+        start(service.limits());
+        service.takeOver();
+    }
+
+    static EntityBareJid user(String local) {
+        return JidCreate.entityBareFromOrThrowUnchecked(local + "@" + DOMAIN);
+    }
+
+    // ---- sessions ----
+
+    TestSession bind(String local, String resource) {
+        TestSession s = new TestSession(local + "@" + DOMAIN + "/" + resource);
+        sessions.put(s.jid(), s);
+        return s;
+    }
+
+    /** The session sends presence with no 'to': the core records it, then routes it. */
+    void broadcast(TestSession s, String show) {
+        Element.Builder b = Element.builder("presence", Namespaces.CLIENT);
+        if (show != null) {
+            b.textChild("show", show);
+        }
+        Stanza p = Stanza.create(b.build()).withFrom(s.jid());
+        s.presence = p;
+        routeFrom(s, p);
+    }
+
+    void unavailable(TestSession s) {
+        Stanza p = Stanza.create(Element.builder("presence", Namespaces.CLIENT).attribute("type", "unavailable").build()).withFrom(s.jid());
+        s.presence = null;
+        routeFrom(s, p);
+    }
+
+    /** The session ends, as the core ends one: unbound, unavailable presence on its behalf, then told. */
+    void end(TestSession s) {
+        sessions.remove(s.jid());
+        if (s.presence != null) {
+            unavailable(s);
+        }
+        service.ended(s);
+    }
+
+    void presence(TestSession s, String type, String to) {
+        routeFrom(s, Stanza.create(Element.builder("presence", Namespaces.CLIENT).attribute("type", type).attribute("to", to).build())
+                .withFrom(s.jid()));
+    }
+
+    Stanza rosterGet(TestSession s, String ver) {
+        return iq(s, "get", Element.builder("query", RosterItem.NAMESPACE).attribute("ver", ver).build(), null);
+    }
+
+    Stanza rosterSet(TestSession s, Element item) {
+        return iq(s, "set", Element.builder("query", RosterItem.NAMESPACE).child(item).build(), null);
+    }
+
+    static Element item(String jid, String name, String... groups) {
+        Element.Builder b = Element.builder("item", RosterItem.NAMESPACE).attribute("jid", jid).attribute("name", name);
+        for (String g : groups) {
+            b.child(Element.builder("group", RosterItem.NAMESPACE).text(g).build());
+        }
+        return b.build();
+    }
+
+    static Element removal(String jid) {
+        return Element.builder("item", RosterItem.NAMESPACE).attribute("jid", jid).attribute("subscription", "remove").build();
+    }
+
+    /** An iq the session sends; the answer it gets. */
+    Stanza iq(TestSession s, String type, Element payload, String to) {
+        Stanza iq = Stanza.create(Element.builder("iq", Namespaces.CLIENT).attribute("type", type).attribute("id", "c" + ids.incrementAndGet())
+                .attribute("to", to).child(payload).build()).withFrom(s.jid());
+        int before = s.received.size();
+        routeFrom(s, iq);
+        List<Stanza> received = List.copyOf(s.received); // others may deliver to it meanwhile
+        for (Stanza r : received.subList(before, received.size())) {
+            if (r.isIq() && iq.id().equals(r.id())) {
+                return r;
+            }
+        }
+        throw new AssertionError("no answer to " + iq);
+    }
+
+    // ---- routing, reduced ----
+
+    @Override
+    public CompletionStage<Void> routeFrom(Session origin, Stanza stanza) {
+        Interception out = new Interception(Direction.OUTBOUND, origin.bareJid(), origin);
+        InterceptResult r = stanza.kind() == Stanza.Kind.PRESENCE ? presence.intercept(stanza, out).toCompletableFuture().join()
+                : stanza.isIq() ? guard.intercept(stanza, out).toCompletableFuture().join() : InterceptResult.proceed(stanza);
+        if (r.isRefused()) {
+            origin.deliver(stanza.errorReply(r.refusal(), r.refusalText()));
+            return CompletableFuture.completedFuture(null);
+        }
+        if (r.isConsumed()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        Stanza s = r.stanza();
+        if (s.isIqRequest() && (s.to() == null || s.to().equals(origin.bareJid()))) {
+            origin.deliver(iqs.handle(s, origin).toCompletableFuture().join());
+            return CompletableFuture.completedFuture(null);
+        }
+        deliver(s, origin);
+        return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public void route(Stanza stanza) {
+        routed.add(stanza);
+        deliver(stanza, null);
+    }
+
+    @Override
+    public CompletionStage<Void> undeliverable(Stanza message, EntityBareJid account) {
+        return CompletableFuture.completedFuture(null);
+    }
+
+    private void deliver(Stanza stanza, Session origin) {
+        Jid to = stanza.to();
+        EntityBareJid account = to == null ? null : to.asEntityBareJidIfPossible();
+        if (account == null || !to.asDomainBareJid().equals(DOMAIN)) {
+            return; // another domain: not in this world
+        }
+        if (stanza.kind() != Stanza.Kind.PRESENCE) {
+            toSessions(stanza, account);
+            return;
+        }
+        // Not waited for: the interceptor may queue the stanza behind an operation of the same user
+        // further up this very call stack; it runs when that one completes, before the step returns.
+        presence.intercept(stanza, new Interception(Direction.INBOUND, account, origin)).whenComplete((r, e) -> {
+            if (e != null) {
+                failures.add(e);
+            } else if (!r.isConsumed()) {
+                toSessions(r.stanza(), account);
+            }
+        });
+    }
+
+    private void toSessions(Stanza s, EntityBareJid account) {
+        Jid to = s.to();
+        if (to.hasResource()) {
+            TestSession target = sessions.get(to.asEntityFullJidIfPossible());
+            if (target != null) {
+                target.deliver(s);
+            }
+            return;
+        }
+        if (s.kind() == Stanza.Kind.PRESENCE && (s.type() == null || "unavailable".equals(s.type()))) {
+            for (Session target : sessions(account)) {
+                if (target.isAvailable()) {
+                    target.deliver(s);
+                }
+            }
+        }
+    }
+
+    // ---- SessionRegistry ----
+
+    @Override
+    public Session session(EntityFullJid jid) {
+        return sessions.get(jid);
+    }
+
+    @Override
+    public List<Session> sessions(EntityBareJid user) {
+        List<Session> result = new ArrayList<>();
+        for (TestSession s : sessions.values()) {
+            if (s.bareJid().equals(user)) {
+                result.add(s);
+            }
+        }
+        return result;
+    }
+
+    @Override
+    public Collection<Session> all() {
+        return List.copyOf(sessions.values());
+    }
+
+    @Override
+    public int count() {
+        return sessions.size();
+    }
+
+    /** What the store holds for one user, read afresh. */
+    Roster stored(String local) {
+        return store.load(local);
+    }
+
+    @Override
+    public void close() {
+        database.close();
+        if (!failures.isEmpty()) {
+            AssertionError e = new AssertionError(failures.size() + " routed stanza(s) failed");
+            failures.forEach(e::addSuppressed);
+            throw e;
+        }
+    }
+}
