@@ -383,6 +383,25 @@ public final class ParleyServer implements BeforeAllCallback, AfterAllCallback, 
         }
     }
 
+    /**
+     * kill -9: the JVM ({@code bin/parley} execs it) gets no shutdown hook, no flush, no close; what
+     * the server had not written to its files is gone, as in a crash. Clients see their sockets drop.
+     */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        try {
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                throw new AssertionError("the server did not die within 30 s of SIGKILL");
+            }
+        } finally {
+            RUNNING.remove(process);
+        }
+        for (AbstractXMPPConnection c : connections) {
+            c.instantShutdown();
+        }
+        connections.clear();
+    }
+
     private void loadTrustAnchor() throws IOException {
         Path dir = base.resolve("data/tls");
         Path file = dir.resolve("self-signed.crt");

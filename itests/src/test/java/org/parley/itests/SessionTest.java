@@ -18,6 +18,7 @@ import org.jivesoftware.smack.filter.MessageTypeFilter;
 import org.jivesoftware.smack.filter.StanzaIdFilter;
 import org.jivesoftware.smack.packet.IQ;
 import org.jivesoftware.smack.packet.Message;
+import org.jivesoftware.smack.packet.StandardExtensionElement;
 import org.jivesoftware.smack.packet.StanzaError;
 import org.jivesoftware.smack.packet.StreamError;
 import org.jivesoftware.smack.tcp.XMPPTCPConnection;
@@ -53,11 +54,14 @@ class SessionTest {
         assertEquals(bob.getUser(), atAlice.getFrom());
     }
 
+    /** Offline storage keeps chat messages (OfflineMessagesTest); one it must not keep (XEP-0334 no-store) is bounced. */
     @Test
-    void chatToAUserWithNoAvailableResourceBouncesServiceUnavailable() throws Exception {
+    void chatToAUserWithNoAvailableResourceThatNoStoreTakesBouncesServiceUnavailable() throws Exception {
         XMPPTCPConnection sender = server.login(server.newAccount("sender"));
         Account absent = server.newAccount("absent");
-        Message m = Xmpp.chat(sender, absent.bareJid(), "are you there?");
+        Message m = sender.getStanzaFactory().buildMessageStanza().to(absent.bareJid()).ofType(Message.Type.chat)
+                .setBody("are you there?").addExtension(StandardExtensionElement.builder("no-store", "urn:xmpp:hints").build())
+                .build();
         StanzaCollector bounces = sender.createStanzaCollector(new AndFilter(MessageTypeFilter.ERROR, new StanzaIdFilter(m)));
 
         sender.sendStanza(m);

@@ -56,12 +56,21 @@ public final class Router implements StanzaRouter {
     private final DeliveryFilters filters = new DeliveryFilters();
     private final Components components;
     private final Accounts accounts = new Accounts();
-    private final Undeliverables undeliverables = new Undeliverables();
+    private final Undeliverables undeliverables;
     private final DeliveryRules rules;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final BundleContext context;
-    private final Map<ServiceReference<?>, LazyService<?>> lazies = new ConcurrentHashMap<>();
-    private final Map<ServiceReference<?>, Object> proxies = new ConcurrentHashMap<>();
+    /**
+     * What routing made of each bound service, per role: one registration may offer several of
+     * the services routing binds (an iq handler that is also an interceptor), each bound and
+     * unbound on its own.
+     */
+    private final Map<Binding, LazyService<?>> lazies = new ConcurrentHashMap<>();
+    private final Map<Binding, Object> proxies = new ConcurrentHashMap<>();
+
+    /** A service registration in one of the roles routing binds it in. */
+    record Binding(ServiceReference<?> reference, Class<?> role) {
+    }
     private volatile long graceMillis;
 
     @Activate
@@ -78,6 +87,7 @@ public final class Router implements StanzaRouter {
         this.sessions = new LocalSessions(timer, () -> graceMillis);
         this.iqs = new IqDispatcher(timer, () -> graceMillis);
         this.interceptors = new Interceptors(timer, () -> graceMillis);
+        this.undeliverables = new Undeliverables(timer, () -> graceMillis);
         DeliveryRules[] self = new DeliveryRules[1];
         this.components = new Components(timer, () -> graceMillis, pool, (stanza, condition) -> self[0].bounce(stanza, condition));
         this.rules = new DeliveryRules(server::domain, sessions, iqs, interceptors, filters, components, accounts, undeliverables,
@@ -120,6 +130,7 @@ public final class Router implements StanzaRouter {
         sessions.close();
         iqs.close();
         interceptors.close();
+        undeliverables.close();
         components.close();
         timer.shutdownNow();
         pool.shutdown();
@@ -175,15 +186,17 @@ public final class Router implements StanzaRouter {
     @Reference(service = RemoteRouter.class, cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             unbind = "removeRemoteRouter")
     void addRemoteRouter(ServiceReference<RemoteRouter> reference) {
-        LazyService<RemoteRouter> lazy = lazy(reference);
-        rules.setRemoteRouter(bound(reference, (RemoteRouter) (domain, stanza) -> lazy.get().route(domain, stanza)));
+        LazyService<RemoteRouter> lazy = lazy(reference, RemoteRouter.class);
+        rules.setRemoteRouter(bound(reference, RemoteRouter.class,
+                (RemoteRouter) (domain, stanza) -> lazy.get().route(domain, stanza)));
     }
 
     void removeRemoteRouter(ServiceReference<RemoteRouter> reference) {
-        Object proxy = unbound(reference);
+        Object proxy = unbound(reference, RemoteRouter.class);
         if (proxy != null && rules.remoteRouter() == proxy) {
             rules.setRemoteRouter(null);
         }
+        released(reference, RemoteRouter.class);
     }
 
     @Reference(service = IqHandler.class, cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
@@ -195,76 +208,85 @@ public final class Router implements StanzaRouter {
             LOG.error("iq handler {} of {} has no {} service property and handles nothing", registration.name(), registration.bundle(),
                     IqHandler.NAMESPACE);
         }
-        LazyService<IqHandler> lazy = lazy(reference);
-        iqs.add(bound(reference, (IqHandler) (iq, origin) -> lazy.get().handle(iq, origin)), registration, namespaces);
+        LazyService<IqHandler> lazy = lazy(reference, IqHandler.class);
+        iqs.add(bound(reference, IqHandler.class, (IqHandler) (iq, origin) -> lazy.get().handle(iq, origin)), registration,
+                namespaces);
     }
 
     void removeIqHandler(ServiceReference<IqHandler> reference) {
-        Object proxy = unbound(reference);
+        Object proxy = unbound(reference, IqHandler.class);
         if (proxy != null) {
             iqs.remove((IqHandler) proxy, Registration.strings(reference.getProperty(IqHandler.NAMESPACE)));
         }
+        released(reference, IqHandler.class);
     }
 
     @Reference(service = StanzaInterceptor.class, cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             unbind = "removeInterceptor")
     void addInterceptor(ServiceReference<StanzaInterceptor> reference) {
-        LazyService<StanzaInterceptor> lazy = lazy(reference);
-        StanzaInterceptor proxy = bound(reference, (stanza, interception) -> lazy.get().intercept(stanza, interception));
+        LazyService<StanzaInterceptor> lazy = lazy(reference, StanzaInterceptor.class);
+        StanzaInterceptor proxy = bound(reference, StanzaInterceptor.class,
+                (stanza, interception) -> lazy.get().intercept(stanza, interception));
         interceptors.add(Interceptors.entry(proxy, Registration.of(reference), reference.getProperty(StanzaInterceptor.KINDS),
                 reference.getProperty(StanzaInterceptor.DIRECTION), reference.getProperty(StanzaInterceptor.POLICY)));
     }
 
     void removeInterceptor(ServiceReference<StanzaInterceptor> reference) {
-        Object proxy = unbound(reference);
+        Object proxy = unbound(reference, StanzaInterceptor.class);
         if (proxy != null) {
             interceptors.remove((StanzaInterceptor) proxy);
         }
+        released(reference, StanzaInterceptor.class);
     }
 
     @Reference(service = DeliveryFilter.class, cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             unbind = "removeDeliveryFilter")
     void addDeliveryFilter(ServiceReference<DeliveryFilter> reference) {
-        LazyService<DeliveryFilter> lazy = lazy(reference);
+        LazyService<DeliveryFilter> lazy = lazy(reference, DeliveryFilter.class);
         Object policy = reference.getProperty(StanzaInterceptor.POLICY);
-        filters.add(bound(reference, (DeliveryFilter) (stanza, recipient) -> lazy.get().filter(stanza, recipient)),
+        filters.add(bound(reference, DeliveryFilter.class, (DeliveryFilter) (stanza, recipient) -> lazy.get().filter(stanza, recipient)),
                 Registration.of(reference), policy instanceof Boolean b ? b : "true".equalsIgnoreCase(String.valueOf(policy)));
     }
 
     void removeDeliveryFilter(ServiceReference<DeliveryFilter> reference) {
-        Object proxy = unbound(reference);
+        Object proxy = unbound(reference, DeliveryFilter.class);
         if (proxy != null) {
             filters.remove((DeliveryFilter) proxy);
         }
+        released(reference, DeliveryFilter.class);
     }
 
     @Reference(service = UndeliverableMessageHandler.class, cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             unbind = "removeUndeliverableHandler")
     void addUndeliverableHandler(ServiceReference<UndeliverableMessageHandler> reference) {
-        LazyService<UndeliverableMessageHandler> lazy = lazy(reference);
-        undeliverables.add(bound(reference, (UndeliverableMessageHandler) (m, account) -> lazy.get().undeliverable(m, account)),
+        LazyService<UndeliverableMessageHandler> lazy = lazy(reference, UndeliverableMessageHandler.class);
+        undeliverables.add(bound(reference, UndeliverableMessageHandler.class,
+                (UndeliverableMessageHandler) (m, account) -> lazy.get().undeliverable(m, account)),
                 Registration.of(reference));
     }
 
     void removeUndeliverableHandler(ServiceReference<UndeliverableMessageHandler> reference) {
-        Object proxy = unbound(reference);
+        Object proxy = unbound(reference, UndeliverableMessageHandler.class);
         if (proxy != null) {
             undeliverables.remove((UndeliverableMessageHandler) proxy);
         }
+        released(reference, UndeliverableMessageHandler.class);
     }
 
     @Reference(service = UserDirectory.class, cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             unbind = "removeUserDirectory")
     void addUserDirectory(ServiceReference<UserDirectory> reference) {
-        LazyService<UserDirectory> lazy = lazy(reference);
-        accounts.add(bound(reference, (UserDirectory) username -> lazy.get().exists(username)), Registration.of(reference));
+        LazyService<UserDirectory> lazy = lazy(reference, UserDirectory.class);
+        accounts.add(bound(reference, UserDirectory.class, (UserDirectory) username -> lazy.get().exists(username)),
+                Registration.of(reference));
     }
 
     void removeUserDirectory(ServiceReference<UserDirectory> reference) {
-        Object proxy = unbound(reference);
+        Object proxy = unbound(reference, UserDirectory.class);
         if (proxy != null) {
             accounts.remove((UserDirectory) proxy);
         }
+        released(reference, UserDirectory.class);
     }
 
     @Reference(service = org.parley.api.routing.Component.class, cardinality = ReferenceCardinality.MULTIPLE,
@@ -272,39 +294,53 @@ public final class Router implements StanzaRouter {
     void addComponent(ServiceReference<org.parley.api.routing.Component> reference) {
         DomainBareJid domain = componentDomain(reference.getProperty(org.parley.api.routing.Component.DOMAIN));
         if (domain != null) {
-            LazyService<org.parley.api.routing.Component> lazy = lazy(reference);
-            components.add(bound(reference, (org.parley.api.routing.Component) stanza -> lazy.get().receive(stanza)), domain,
+            LazyService<org.parley.api.routing.Component> lazy = lazy(reference, org.parley.api.routing.Component.class);
+            components.add(bound(reference, org.parley.api.routing.Component.class,
+                    (org.parley.api.routing.Component) stanza -> lazy.get().receive(stanza)), domain,
                     Registration.of(reference));
         }
     }
 
     void removeComponent(ServiceReference<org.parley.api.routing.Component> reference) {
-        Object proxy = unbound(reference);
+        Object proxy = unbound(reference, org.parley.api.routing.Component.class);
         DomainBareJid domain = componentDomain(reference.getProperty(org.parley.api.routing.Component.DOMAIN));
         if (proxy != null && domain != null) {
             components.remove((org.parley.api.routing.Component) proxy, domain);
         }
+        released(reference, org.parley.api.routing.Component.class);
     }
 
-    private <T> LazyService<T> lazy(ServiceReference<T> reference) {
+    private <T> LazyService<T> lazy(ServiceReference<T> reference, Class<T> role) {
         LazyService<T> lazy = new LazyService<>(context, reference);
-        lazies.put(reference, lazy);
+        lazies.put(new Binding(reference, role), lazy);
         return lazy;
     }
 
-    /** Remembers the proxy routing uses for a service, to find it again when the service leaves. */
-    private <T> T bound(ServiceReference<?> reference, T proxy) {
-        proxies.put(reference, proxy);
+    /** Remembers the proxy routing uses for a service in one role, to find it again when the service leaves. */
+    private <T> T bound(ServiceReference<?> reference, Class<T> role, T proxy) {
+        proxies.put(new Binding(reference, role), proxy);
         return proxy;
     }
 
-    /** Forgets a service that left: its proxy (to remove from where it was added), and releases it. */
-    private Object unbound(ServiceReference<?> reference) {
-        LazyService<?> lazy = lazies.remove(reference);
+    /** Forgets a service that left one role: its proxy, to remove from where it was added. */
+    private Object unbound(ServiceReference<?> reference, Class<?> role) {
+        return proxies.remove(new Binding(reference, role));
+    }
+
+    /**
+     * Gives the service back, after it was removed from where routing finds it: released first, a
+     * call that picked it just before found it gone, asked for its successor, and got it again.
+     */
+    private void released(ServiceReference<?> reference, Class<?> role) {
+        LazyService<?> lazy = lazies.remove(new Binding(reference, role));
         if (lazy != null) {
             lazy.release();
         }
-        return proxies.remove(reference);
+    }
+
+    /** How many service roles are bound now (for tests). */
+    int boundRoles() {
+        return proxies.size();
     }
 
     private static DomainBareJid componentDomain(Object value) {

@@ -59,7 +59,7 @@ class DeliveryRulesTest {
         interceptors = new Interceptors(timer, () -> GRACE);
         filters = new DeliveryFilters();
         accounts = new Accounts();
-        undeliverables = new Undeliverables();
+        undeliverables = new Undeliverables(timer, () -> GRACE);
         DeliveryRules[] self = new DeliveryRules[1];
         components = new Components(timer, () -> GRACE, pool, (s, c) -> self[0].bounce(s, c));
         rules = new DeliveryRules(() -> JidCreate.domainBareFromOrThrowUnchecked("example.org"), sessions, iqs, interceptors, filters,
@@ -347,6 +347,36 @@ class DeliveryRulesTest {
         undeliverables.add((m, account) -> CompletableFuture.completedFuture(false), registration("declines", 0));
         rules.routeFrom(alice, message("alice@example.org/laptop", "bob@example.org", "chat"));
         assertEquals(StanzaErrorCondition.SERVICE_UNAVAILABLE, alice.received.get(0).errorCondition());
+    }
+
+    @Test
+    void aMessageForOfflineStorageWhileTheStoreIsReplacedWaitsForTheSuccessorAndIsNotBounced() throws Exception {
+        UndeliverableMessageHandler old = (m, account) -> CompletableFuture.completedFuture(true);
+        undeliverables.add(old, registration("offline", 0));
+        undeliverables.remove(old);
+        CompletionStage<Void> handled = rules.routeFrom(alice, message("alice@example.org/laptop", "bob@example.org", "chat"));
+        assertFalse(handled.toCompletableFuture().isDone(), "held for the successor, so the sender is not yet told anything");
+        List<Stanza> stored = new CopyOnWriteArrayList<>();
+        undeliverables.add((m, account) -> {
+            stored.add(m);
+            return CompletableFuture.completedFuture(true);
+        }, registration("offline", 0));
+        assertEquals(1, stored.size(), "the successor stored it");
+        assertTrue(handled.toCompletableFuture().isDone());
+        Thread.sleep(GRACE + 100);
+        assertTrue(alice.received.isEmpty(), "no bounce, neither at once nor when the grace period ends");
+    }
+
+    @Test
+    void aMessageHeldPastTheGracePeriodWithNoStoreComingBackIsBounced() throws Exception {
+        UndeliverableMessageHandler old = (m, account) -> CompletableFuture.completedFuture(true);
+        undeliverables.add(old, registration("offline", 0));
+        undeliverables.remove(old);
+        rules.routeFrom(alice, message("alice@example.org/laptop", "bob@example.org", "chat"));
+        await(() -> !alice.received.isEmpty());
+        assertEquals(StanzaErrorCondition.SERVICE_UNAVAILABLE, alice.received.get(0).errorCondition());
+        rules.routeFrom(alice, message("alice@example.org/laptop", "bob@example.org", "chat"));
+        assertEquals(2, alice.received.size(), "after the grace period a message is bounced at once");
     }
 
     // ---- interceptors ----

@@ -81,7 +81,10 @@ record StoreSettings(String url, Dialect dialect, String user, String password, 
         }
         // DB_CLOSE_ON_EXIT=FALSE: the pool closes the database when the component stops; H2's own
         // JVM shutdown hook would otherwise close it under the pool while the framework shuts down.
-        return "jdbc:h2:file:" + data.resolve("db").resolve("parley") + ";DB_CLOSE_ON_EXIT=FALSE";
+        // WRITE_DELAY=0: a commit is written to the file before it returns. By default H2 writes
+        // commits in the background up to 500 ms later, so a server killed (kill -9, OOM killer)
+        // lost what it had already acknowledged: an offline message, a new account.
+        return "jdbc:h2:file:" + data.resolve("db").resolve("parley") + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0";
     }
 
     /** The URL with any password parameter hidden, for log messages. */

@@ -33,7 +33,7 @@ class JdbcStorageComponentTest {
     void defaultUrlIsAnH2FileDatabaseInTheDataDirectory() throws Exception {
         StoreSettings s = StoreSettings.from(TestConfig.embeddedDefault(), Map.of(), data.toString());
         assertEquals(Dialect.H2, s.dialect());
-        assertEquals("jdbc:h2:file:" + data.resolve("db").resolve("parley") + ";DB_CLOSE_ON_EXIT=FALSE", s.url());
+        assertEquals("jdbc:h2:file:" + data.resolve("db").resolve("parley") + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0", s.url());
         assertEquals(8, s.maxPoolSize());
     }
 

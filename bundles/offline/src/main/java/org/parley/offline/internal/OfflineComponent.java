@@ -1,0 +1,150 @@
+package org.parley.offline.internal;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.jxmpp.jid.EntityBareJid;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.metatype.annotations.Designate;
+import org.parley.api.offline.OfflineMessageListener;
+import org.parley.api.routing.InterceptResult;
+import org.parley.api.routing.IqHandler;
+import org.parley.api.routing.ServerInfo;
+import org.parley.api.routing.StanzaInterceptor;
+import org.parley.api.routing.UndeliverableMessageHandler;
+import org.parley.api.server.WorkerPool;
+import org.parley.api.session.Session;
+import org.parley.api.session.SessionListener;
+import org.parley.api.session.SessionRegistry;
+import org.parley.api.stanza.Stanza;
+import org.parley.api.storage.SqlDatabase;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Offline storage as the server sees it: the undeliverable-message hook, a session listener, and
+ * XEP-0013 retrieval (an iq handler, and an interceptor for its disco node).
+ * It keeps nothing in memory that a user would miss: messages are in the database from the moment
+ * the sender's stage completes, so an upgrade of this bundle needs no handoff. While it is being
+ * replaced, routing holds messages for offline users for the grace period and gives them to the
+ * successor, which on activation delivers to users who came online meanwhile.
+ */
+@Component(service = {UndeliverableMessageHandler.class, SessionListener.class, IqHandler.class, StanzaInterceptor.class},
+        configurationPid = OfflineConfig.PID, immediate = true, property = {
+            IqHandler.NAMESPACE + "=" + FlexibleRetrieval.NAMESPACE,
+            // XEP-0013's count and headers are disco requests on a node of its own, sent by the user: only those are taken.
+            StanzaInterceptor.KINDS + "=iq", StanzaInterceptor.DIRECTION + "=outbound"})
+@Designate(ocd = OfflineConfig.class)
+public final class OfflineComponent implements UndeliverableMessageHandler, SessionListener, IqHandler, StanzaInterceptor {
+    private static final Logger LOG = LoggerFactory.getLogger(OfflineComponent.class);
+
+    private final OfflineMessages offline;
+    private final FlexibleRetrieval flexible;
+    private final List<OfflineMessageListener> listeners = new CopyOnWriteArrayList<>();
+    private volatile SessionRegistry registry;
+
+    @Activate
+    public OfflineComponent(OfflineConfig config, @Reference SqlDatabase database, @Reference WorkerPool workers,
+            @Reference ServerInfo server) {
+        database.migrate(OfflineStore.MODULE, OfflineStore.MIGRATIONS); // blocks: fine in activation, never on a session thread
+        this.offline = new OfflineMessages(new OfflineStore(database.dataSource()), workers, server::domain, () -> registry,
+                () -> listeners, Clock.systemUTC(), quotaOrDefaults(config));
+        this.flexible = new FlexibleRetrieval(offline);
+    }
+
+    private static Quota quotaOrDefaults(OfflineConfig config) {
+        try {
+            return Quota.from(config);
+        } catch (IllegalArgumentException e) {
+            LOG.error("Refused the offline configuration ({}): {}; using the defaults", OfflineConfig.PID, e.getMessage());
+            return Quota.DEFAULTS;
+        }
+    }
+
+    /** A changed quota applies to the next message; a value that cannot work is refused and the previous quota stays. */
+    @Modified
+    void modified(OfflineConfig config) {
+        try {
+            offline.quota(Quota.from(config));
+        } catch (IllegalArgumentException e) {
+            LOG.error("Refused the new offline configuration ({}): {}; the previous quota ({} messages, {} bytes) stays in force",
+                    OfflineConfig.PID, e.getMessage(), offline.quota().maxMessages(), offline.quota().maxBytes());
+        }
+    }
+
+    // The session core is upgraded live: its registry comes and goes without restarting this component.
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    void setSessionRegistry(SessionRegistry r) {
+        boolean first = registry == null;
+        registry = r;
+        if (first) {
+            // Users who became available while this bundle was away (an upgrade) get what waits for them now.
+            offline.deliverToOnlineUsers().whenComplete((n, e) -> {
+                if (e != null) {
+                    LOG.error("Offline messages for users online at start could not be delivered", e);
+                } else if (n > 0) {
+                    LOG.info("Delivered {} offline message(s) to users who were online at start", n);
+                }
+            });
+        }
+    }
+
+    void unsetSessionRegistry(SessionRegistry r) {
+        if (registry == r) {
+            registry = null;
+        }
+    }
+
+    // Optional: storing works without listeners; the mail hook is one when it is deployed.
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void addListener(OfflineMessageListener listener) {
+        listeners.add(listener);
+    }
+
+    void removeListener(OfflineMessageListener listener) {
+        listeners.remove(listener);
+    }
+
+    // ---- UndeliverableMessageHandler ----
+
+    @Override
+    public CompletionStage<Boolean> undeliverable(Stanza message, EntityBareJid account) {
+        return offline.undeliverable(message, account);
+    }
+
+    // ---- XEP-0013 ----
+
+    @Override
+    public CompletionStage<Stanza> handle(Stanza iq, Session origin) {
+        return flexible.handle(iq, origin);
+    }
+
+    @Override
+    public CompletionStage<InterceptResult> intercept(Stanza stanza, Interception interception) {
+        return flexible.intercept(stanza, interception.origin());
+    }
+
+    // ---- SessionListener ----
+
+    @Override
+    public void available(Session session, Stanza presence) {
+        offline.presence(session);
+    }
+
+    @Override
+    public void presenceChanged(Session session, Stanza presence) {
+        offline.presence(session);
+    }
+
+    @Override
+    public void ended(Session session) {
+        offline.ended(session);
+    }
+}

@@ -1,0 +1,372 @@
+package org.parley.offline.internal;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
+import org.jxmpp.jid.DomainBareJid;
+import org.jxmpp.jid.EntityBareJid;
+import org.jxmpp.jid.impl.JidCreate;
+import org.parley.api.offline.OfflineMessageListener;
+import org.parley.api.offline.OfflineMessageStored;
+import org.parley.api.server.WorkerPool;
+import org.parley.api.session.Session;
+import org.parley.api.session.SessionRegistry;
+import org.parley.api.stanza.Element;
+import org.parley.api.stanza.Stanza;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Offline messages (XEP-0160), without the OSGi wiring: stores what routing could not deliver,
+ * delivers it when the user becomes available, and deletes it once the session it went to has
+ * ended having taken it.
+ *
+ * <p>When a message counts as received: a session that ends hands back to the undeliverable hook
+ * whatever its client did not acknowledge (XEP-0198), so rows delivered to a session are deleted
+ * when the session ends, and a message it hands back un-marks its row instead of being stored a
+ * second time. A session without stream management stayed connected past delivery when it ends
+ * (a lost connection cannot be told from a closed one there). A crash before the session ended
+ * leaves the rows, which are delivered again: at least once, never lost.
+ */
+final class OfflineMessages {
+    private static final Logger LOG = LoggerFactory.getLogger(OfflineMessages.class);
+    static final String DELAY = "urn:xmpp:delay";
+    static final String HINTS = "urn:xmpp:hints";
+    static final String CHAT_STATES = "http://jabber.org/protocol/chatstates";
+    private static final CompletableFuture<Boolean> NO = CompletableFuture.completedFuture(false);
+    private static final CompletableFuture<Boolean> DISCARDED = CompletableFuture.completedFuture(true);
+
+    private final OfflineStore store;
+    private final WorkerPool workers;
+    private final Supplier<DomainBareJid> domain;
+    private final Supplier<SessionRegistry> registry;
+    private final Supplier<Collection<OfflineMessageListener>> listeners;
+    private final Clock clock;
+    private volatile Quota quota;
+    /** Sessions that asked for XEP-0013 retrieval: their presence brings no flood (XEP-0013 section 3). */
+    private final Set<String> flexible = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    OfflineMessages(OfflineStore store, WorkerPool workers, Supplier<DomainBareJid> domain, Supplier<SessionRegistry> registry,
+            Supplier<Collection<OfflineMessageListener>> listeners, Clock clock, Quota quota) {
+        this.store = store;
+        this.workers = workers;
+        this.domain = domain;
+        this.registry = registry;
+        this.listeners = listeners;
+        this.clock = clock;
+        this.quota = quota;
+    }
+
+    void quota(Quota newQuota) {
+        this.quota = newQuota;
+    }
+
+    Quota quota() {
+        return quota;
+    }
+
+    // ---- storing ----
+
+    /**
+     * Stores a message for an account without an available resource; completes with true once it
+     * is committed, false when it must not be stored (its type, a no-store hint, the quota), so
+     * routing answers the sender.
+     */
+    CompletionStage<Boolean> undeliverable(Stanza message, EntityBareJid account) {
+        if (!isStorableType(message) || hasHint(message, "no-store") || !account.asDomainBareJid().equals(domain.get())) {
+            return NO;
+        }
+        if (isStandaloneChatState(message)) {
+            // XEP-0085 section 5.8: a chat state alone is not kept for later, and is no error either.
+            return DISCARDED;
+        }
+        long now = clock.millis();
+        boolean returning = hasOwnDelay(message);
+        Stanza stamped = returning ? withoutFlexibleMark(message) : stamped(message, now);
+        String xml = StanzaCodec.encode(stamped);
+        int bytes = xml.getBytes(StandardCharsets.UTF_8).length;
+        String username = account.getLocalpart().toString();
+        Quota limit = quota;
+        String sender = message.from() == null ? null : message.from().toString();
+        return workers.submit(() -> store.store(username, sender, xml, bytes, now, limit, returning)).thenApply(stored -> {
+            if (!stored.taken()) {
+                LOG.info("Offline storage of {} is full ({} messages; limit {} messages, {} bytes): a message from {} is refused",
+                        account, stored.waiting(), limit.maxMessages(), limit.maxBytes(), message.from());
+                return false;
+            }
+            if (stored.inserted()) {
+                publish(new OfflineMessageStored(account, message.from(), stamped, Instant.ofEpochMilli(now), stored.waiting()));
+            }
+            if (hasReceivingSession(account)) {
+                // It became available while this was being stored: it must not wait for its next presence.
+                deliverPending(account);
+            }
+            return true;
+        });
+    }
+
+    /** Chat and normal messages are the ones XEP-0160 keeps; groupchat, headline and error are not. */
+    static boolean isStorableType(Stanza message) {
+        if (message.kind() != Stanza.Kind.MESSAGE || message.isError()) {
+            return false;
+        }
+        String type = message.type();
+        return type == null || "normal".equals(type) || "chat".equals(type);
+    }
+
+    /** A XEP-0334 processing hint ({@code no-store}, {@code store}). */
+    static boolean hasHint(Stanza message, String hint) {
+        return message.element().child(hint, HINTS) != null;
+    }
+
+    /** A message that carries nothing but chat states (and a thread): typing notifications. */
+    static boolean isStandaloneChatState(Stanza message) {
+        boolean chatState = false;
+        for (Element e : message.element().elements()) {
+            if (e.namespace().equals(CHAT_STATES)) {
+                chatState = true;
+            } else if (!e.name().equals("thread")) {
+                return false;
+            }
+        }
+        return chatState && !hasHint(message, "store");
+    }
+
+    /** Stamped by this server already: it was stored before and comes back from a session that never acknowledged it. */
+    private boolean hasOwnDelay(Stanza message) {
+        String own = domain.get().toString();
+        for (Element e : message.element().elements()) {
+            if (e.is("delay", DELAY) && own.equals(e.attribute("from"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A message handed back after a XEP-0013 view: without the node mark it is again exactly what is stored. */
+    private static Stanza withoutFlexibleMark(Stanza message) {
+        Element e = message.element();
+        if (e.child("offline", FlexibleRetrieval.NAMESPACE) == null) {
+            return message;
+        }
+        Element.Builder b = Element.builder(e.name(), e.namespace());
+        for (int i = 0; i < e.attributeCount(); i++) {
+            b.attribute(e.attributeName(i), e.attributeValue(i));
+        }
+        for (var child : e.children()) {
+            if (!(child instanceof Element c && c.is("offline", FlexibleRetrieval.NAMESPACE))) {
+                b.child(child);
+            }
+        }
+        return Stanza.create(b.build());
+    }
+
+    /** XEP-0203: who delayed it (this server) and since when; XEP-0160 section 4 asks for it. */
+    private Stanza stamped(Stanza message, long now) {
+        Element delay = Element.builder("delay", DELAY).attribute("from", domain.get().toString())
+                .attribute("stamp", Instant.ofEpochMilli(now).toString()).text("Offline Storage").build();
+        return Stanza.create(message.element().toBuilder().child(delay).build());
+    }
+
+    private void publish(OfflineMessageStored event) {
+        Collection<OfflineMessageListener> all = listeners.get();
+        if (all.isEmpty()) {
+            return;
+        }
+        // On a thread of its own: the sender's stage has completed, and a slow listener delays no one.
+        workers.submit(() -> {
+            for (OfflineMessageListener l : all) {
+                try {
+                    l.stored(event);
+                } catch (RuntimeException e) {
+                    LOG.error("Offline message listener {} failed on a message for {}", l.getClass().getName(), event.recipient(), e);
+                }
+            }
+            return null;
+        }).exceptionally(e -> {
+            LOG.warn("Offline message listeners were not told of a message for {}: {}", event.recipient(), e.toString());
+            return null;
+        });
+    }
+
+    // ---- delivering ----
+
+    /**
+     * A session became available or changed its presence: with a non-negative priority it gets what
+     * waits (XEP-0160 section 2: the resource that sent the presence).
+     */
+    void presence(Session session) {
+        if (session.isAvailable() && session.priority() >= 0 && !flexible.contains(key(session))) {
+            submitDelivery(session.bareJid(), session.id());
+        }
+    }
+
+    /** A session ended: what was delivered to it and not handed back is received. */
+    void ended(Session session) {
+        EntityBareJid user = session.bareJid();
+        String key = key(session);
+        flexible.remove(key);
+        workers.submit(() -> {
+            String username = user.getLocalpart().toString();
+            ReentrantLock lock = store.lockOf(username);
+            lock.lock();
+            try {
+                return store.deleteDelivered(username, key);
+            } finally {
+                lock.unlock();
+            }
+        }).whenComplete((n, e) -> {
+            if (e != null) {
+                LOG.error("Offline messages delivered to {} were not deleted; they will be delivered again", session.jid(), e);
+            } else if (n > 0) {
+                LOG.debug("{} offline message(s) delivered to {} are received", n, session.jid());
+            }
+        });
+    }
+
+    /** Delivers what waits for a user to its receiving resource, on the worker pool. @return how many were delivered */
+    CompletionStage<Integer> deliverPending(EntityBareJid user) {
+        return submitDelivery(user, null);
+    }
+
+    private CompletionStage<Integer> submitDelivery(EntityBareJid user, String preferredSession) {
+        return workers.submit(() -> deliverNow(user, preferredSession)).whenComplete((n, e) -> {
+            if (e != null) {
+                LOG.error("Offline messages for {} could not be delivered now; they wait for the next presence", user, e);
+            }
+        });
+    }
+
+    /** At start (a restart or an upgrade of this bundle): users online now get what waits for them. */
+    CompletionStage<Integer> deliverToOnlineUsers() {
+        return workers.submit(() -> {
+            SessionRegistry r = registry.get();
+            if (r == null) {
+                return 0;
+            }
+            int delivered = 0;
+            for (String username : store.usersWithMessages()) {
+                EntityBareJid user = JidCreate.entityBareFrom(username + "@" + domain.get());
+                if (hasReceivingSession(user)) {
+                    delivered += deliverNow(user, null);
+                }
+            }
+            return delivered;
+        });
+    }
+
+    private boolean hasReceivingSession(EntityBareJid user) {
+        SessionRegistry r = registry.get();
+        return r != null && receiver(r.sessions(user), flexible) != null;
+    }
+
+    /**
+     * Marks what waits as delivered to the session that should receive it, then delivers it, in
+     * arrival order. Under the user's lock, so two passes never deliver one message twice.
+     *
+     * @param preferredSession the id of the session that sent presence, which gets them if it still can; else the receiver
+     */
+    private int deliverNow(EntityBareJid user, String preferredSession) throws SQLException {
+        String username = user.getLocalpart().toString();
+        ReentrantLock lock = store.lockOf(username);
+        lock.lock();
+        try {
+            SessionRegistry r = registry.get();
+            if (r == null) {
+                return 0;
+            }
+            List<Session> sessions = r.sessions(user);
+            Session target = null;
+            for (Session s : sessions) {
+                if (s.id().equals(preferredSession) && s.isAvailable() && s.priority() >= 0 && !flexible.contains(key(s))) {
+                    target = s;
+                }
+            }
+            if (target == null) {
+                target = receiver(sessions, flexible);
+            }
+            if (target == null) {
+                return 0;
+            }
+            Set<String> live = new HashSet<>();
+            for (Session s : sessions) {
+                live.add(key(s));
+            }
+            List<OfflineStore.Row> rows = store.undelivered(username, live);
+            if (rows.isEmpty()) {
+                return 0;
+            }
+            List<Long> ids = new ArrayList<>(rows.size());
+            List<Stanza> messages = new ArrayList<>(rows.size());
+            for (OfflineStore.Row row : rows) {
+                try {
+                    messages.add(StanzaCodec.decode(row.stanza()));
+                    ids.add(row.id());
+                } catch (IllegalArgumentException e) {
+                    LOG.error("Offline message {} for {} cannot be read and stays stored: {}", row.id(), user, e.getMessage());
+                }
+            }
+            store.markDelivered(ids, key(target));
+            for (Stanza m : messages) {
+                target.deliver(m);
+            }
+            LOG.debug("Delivered {} offline message(s) to {}", messages.size(), target.jid());
+            return messages.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * When no resource just sent presence (a message stored as the user came online, a start):
+     * the one a message to the bare JID would reach (RFC 6121 section 8.5.2.1), the available
+     * resource of highest non-negative priority, a connected one before one waiting to be resumed.
+     */
+    static Session receiver(List<Session> sessions, Set<String> flexible) {
+        Session best = null;
+        for (Session s : sessions) {
+            if (!s.isAvailable() || s.priority() < 0 || flexible.contains(key(s))) {
+                continue;
+            }
+            if (best == null || s.priority() > best.priority()
+                    || s.priority() == best.priority() && best.isDetached() && !s.isDetached()) {
+                best = s;
+            }
+        }
+        return best;
+    }
+
+    /**
+     * A session as rows remember it: its id with the time it was bound, because ids are unique
+     * only within one run of the server, and a row must not be taken for delivered to a session
+     * of the next run that happens to get the same id.
+     */
+    static String key(Session session) {
+        return session.id() + "/" + session.boundAt().toEpochMilli();
+    }
+
+    // ---- XEP-0013 flexible retrieval, for FlexibleRetrieval ----
+
+    /** The session retrieves its messages itself from now on: no flood at its presence. */
+    void flexible(Session session) {
+        flexible.add(key(session));
+    }
+
+    OfflineStore store() {
+        return store;
+    }
+
+    WorkerPool workers() {
+        return workers;
+    }
+}

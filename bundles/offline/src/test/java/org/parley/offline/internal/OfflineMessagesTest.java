@@ -1,0 +1,402 @@
+package org.parley.offline.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.jxmpp.jid.EntityBareJid;
+import org.jxmpp.jid.impl.JidCreate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.parley.api.offline.OfflineMessageListener;
+import org.parley.api.offline.OfflineMessageStored;
+import org.parley.api.stanza.Element;
+import org.parley.api.stanza.Namespaces;
+import org.parley.api.stanza.Stanza;
+
+/** Offline storage on a real embedded H2 database; {@link PostgresOfflineMessagesTest} runs the same on PostgreSQL. */
+class OfflineMessagesTest {
+    private static final EntityBareJid JULIET = JidCreate.entityBareFromOrThrowUnchecked("juliet@example.org");
+    private static final Instant NOW = Instant.parse("2026-11-29T12:00:00.250Z");
+
+    @TempDir
+    Path data;
+
+    private TestDatabase database;
+    private Workers workers;
+    private FakeRegistry registry;
+    private final List<OfflineMessageStored> events = new CopyOnWriteArrayList<>();
+    private OfflineMessages offline;
+    private int sessions;
+
+    /** A new empty database for one test: embedded H2 here. */
+    TestDatabase newDatabase() throws Exception {
+        return new TestDatabase(data);
+    }
+
+    @BeforeEach
+    void setUp() throws Exception {
+        database = newDatabase();
+        workers = new Workers();
+        registry = new FakeRegistry();
+        offline = start(new Quota(1000, 1_000_000));
+    }
+
+    private OfflineMessages start(Quota quota) {
+        database.migrate(OfflineStore.MODULE, OfflineStore.MIGRATIONS);
+        OfflineMessageListener listener = events::add;
+        return new OfflineMessages(new OfflineStore(database.dataSource()), workers,
+                () -> JidCreate.domainBareFromOrThrowUnchecked("example.org"), () -> registry, () -> List.of(listener),
+                Clock.fixed(NOW, ZoneOffset.UTC), quota);
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        workers.close();
+        database.shutdown();
+    }
+
+    private static Stanza message(String type, String body, Element... extra) {
+        Element.Builder b = Element.builder("message", Namespaces.CLIENT).attribute("from", "romeo@example.org/orchard")
+                .attribute("to", "juliet@example.org").attribute("id", "m1");
+        if (type != null) {
+            b.attribute("type", type);
+        }
+        if (body != null) {
+            b.textChild("body", body);
+        }
+        for (Element e : extra) {
+            b.child(e);
+        }
+        return Stanza.create(b.build());
+    }
+
+    private boolean store(Stanza message) throws Exception {
+        return get(offline.undeliverable(message, JULIET));
+    }
+
+    private static <T> T get(CompletionStage<T> stage) throws Exception {
+        return stage.toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    private FakeSession session(String resource) {
+        sessions++;
+        return registry.bind(new FakeSession("s" + sessions, "juliet@example.org/" + resource, NOW.plusSeconds(sessions)));
+    }
+
+    private int rows() throws Exception {
+        try (Connection c = database.dataSource().getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM offline_message");
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+
+    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertTrue(condition.getAsBoolean(), what);
+    }
+
+    /** Ends a session as the core does: it leaves the registry, then listeners hear of it. */
+    private void end(FakeSession s) {
+        registry.unbind(s);
+        offline.ended(s);
+    }
+
+    // ---- storing ----
+
+    @Test
+    void aChatMessageIsCommittedBeforeTheStageCompletes() throws Exception {
+        CompletionStage<Boolean> taken = offline.undeliverable(message("chat", "wherefore"), JULIET);
+        assertTrue(get(taken));
+        assertEquals(1, rows(), "in the database as soon as the sender may be told");
+    }
+
+    @Test
+    void typesThatMustNotBeStoredAreLeftToRouting() throws Exception {
+        assertFalse(store(message("groupchat", "room")));
+        assertFalse(store(message("headline", "news")));
+        assertFalse(store(message("error", "oops")));
+        assertFalse(store(message("chat", "secret", Element.empty("no-store", OfflineMessages.HINTS))), "XEP-0334 no-store");
+        assertEquals(0, rows());
+        assertTrue(store(message(null, "no type is normal")));
+        assertTrue(store(message("normal", "normal")));
+        assertEquals(2, rows());
+    }
+
+    @Test
+    void aStandaloneChatStateIsTakenButNotKept() throws Exception {
+        assertTrue(store(message("chat", null, Element.empty("composing", OfflineMessages.CHAT_STATES))), "no error to the sender");
+        assertEquals(0, rows());
+        assertTrue(store(message("chat", "with a body", Element.empty("active", OfflineMessages.CHAT_STATES))));
+        assertEquals(1, rows());
+    }
+
+    @Test
+    void aMessageForAnAccountOfAnotherDomainIsNotStored() throws Exception {
+        assertFalse(get(offline.undeliverable(message("chat", "far"), JidCreate.entityBareFrom("juliet@elsewhere.org"))));
+        assertEquals(0, rows());
+    }
+
+    @Test
+    void listenersAreToldAfterEachStoreWithHowManyWait() throws Exception {
+        store(message("chat", "one"));
+        store(message("chat", "two"));
+        await(() -> events.size() == 2, "two events");
+        OfflineMessageStored second = events.stream().filter(e -> e.waiting() == 2).findFirst().orElseThrow();
+        assertEquals(JULIET, second.recipient());
+        assertEquals("romeo@example.org/orchard", second.sender().toString());
+        assertEquals(NOW, second.storedAt());
+        assertEquals("two", second.message().element().childText("body"));
+    }
+
+    // ---- the quota ----
+
+    @Test
+    void pastTheCountQuotaTheSenderIsRefusedAndNothingStoredIsDropped() throws Exception {
+        offline.quota(new Quota(2, 1_000_000));
+        assertTrue(store(message("chat", "1")));
+        assertTrue(store(message("chat", "2")));
+        assertFalse(store(message("chat", "3")), "refused: routing answers service-unavailable");
+        assertEquals(2, rows());
+        FakeSession phone = session("phone").available(0);
+        get(offline.deliverPending(JULIET));
+        assertEquals(List.of("1", "2"), phone.bodies());
+    }
+
+    @Test
+    void pastTheByteQuotaTheSenderIsRefused() throws Exception {
+        assertTrue(store(message("chat", "x".repeat(400))));
+        long one = bytesStored();
+        offline.quota(new Quota(1000, one * 5 / 2));
+        assertTrue(store(message("chat", "y".repeat(400))));
+        assertFalse(store(message("chat", "z".repeat(400))), "a third does not fit in two and a half");
+        assertTrue(store(message("chat", "short")), "a smaller one still fits");
+        assertEquals(3, rows());
+    }
+
+    private long bytesStored() throws Exception {
+        try (Connection c = database.dataSource().getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT SUM(bytes) FROM offline_message");
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    @Test
+    void aQuotaThatCannotWorkIsRefusedNamingItsKey() {
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> Quota.from(new TestConfig(0, 100_000)));
+        assertTrue(e.getMessage().contains("maxMessagesPerUser"), e.getMessage());
+        e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> Quota.from(new TestConfig(10, 10)));
+        assertTrue(e.getMessage().contains("maxBytesPerUser"), e.getMessage());
+        assertEquals(new Quota(10, 2048), Quota.from(new TestConfig(10, 2048)));
+    }
+
+    // ---- delivering ----
+
+    @Test
+    void availablePresenceGetsEveryMessageInArrivalOrderWithADelayStamp() throws Exception {
+        for (int i = 0; i < 5; i++) {
+            store(message("chat", "m" + i));
+        }
+        FakeSession phone = session("phone").available(0);
+        offline.presence(phone);
+        await(() -> phone.received.size() == 5, "five delivered");
+        assertEquals(List.of("m0", "m1", "m2", "m3", "m4"), phone.bodies());
+        Element delay = phone.received.get(0).element().child("delay", OfflineMessages.DELAY);
+        assertNotNull(delay, "XEP-0203 delay");
+        assertEquals("example.org", delay.attribute("from"));
+        assertEquals("2026-11-29T12:00:00.250Z", delay.attribute("stamp"));
+        assertEquals("romeo@example.org/orchard", phone.received.get(0).from().toString(), "from the original sender");
+        assertEquals(5, rows(), "kept until the session that got them ends");
+    }
+
+    @Test
+    void aNegativePriorityGetsNothingUntilItIsRaised() throws Exception {
+        store(message("chat", "later"));
+        FakeSession phone = session("phone").available(-1);
+        offline.presence(phone);
+        Thread.sleep(200);
+        assertTrue(phone.received.isEmpty());
+        phone.available(0);
+        offline.presence(phone);
+        await(() -> phone.received.size() == 1, "delivered at priority 0");
+    }
+
+    @Test
+    void theResourceThatSentPresenceGetsThemOnce() throws Exception {
+        store(message("chat", "once"));
+        FakeSession high = session("high").available(5);
+        FakeSession low = session("low").available(1);
+        offline.presence(low);
+        await(() -> low.received.size() == 1, "delivered to the resource that sent presence (XEP-0160 section 2)");
+        offline.presence(high);
+        Thread.sleep(200);
+        assertEquals(0, high.received.size(), "a second presence gets nothing twice");
+        assertEquals(1, low.received.size());
+    }
+
+    @Test
+    void withoutAPresenceToFollowTheHighestPriorityResourceGetsThem() throws Exception {
+        store(message("chat", "raced"));
+        FakeSession low = session("low").available(1);
+        FakeSession high = session("high").available(5);
+        assertEquals(1, get(offline.deliverPending(JULIET)));
+        assertEquals(1, high.received.size());
+        assertTrue(low.received.isEmpty());
+    }
+
+    @Test
+    void aMessageStoredWhileTheUserBecomesAvailableIsDeliveredAtOnce() throws Exception {
+        FakeSession phone = session("phone").available(0);
+        store(message("chat", "raced"));
+        await(() -> phone.received.size() == 1, "no wait for the next presence");
+    }
+
+    @Test
+    void rowsAreDeletedWhenTheSessionThatGotThemEnds() throws Exception {
+        store(message("chat", "a"));
+        store(message("chat", "b"));
+        FakeSession phone = session("phone").available(0);
+        get(offline.deliverPending(JULIET));
+        assertEquals(2, rows());
+        end(phone);
+        await(() -> {
+            try {
+                return rows() == 0;
+            } catch (Exception e) {
+                return false;
+            }
+        }, "deleted once the session ended");
+        FakeSession laptop = session("laptop").available(0);
+        get(offline.deliverPending(JULIET));
+        assertTrue(laptop.received.isEmpty(), "nothing twice");
+    }
+
+    @Test
+    void aMessageHandedBackUnacknowledgedBeforeTheEndKeepsItsRowAndPlace() throws Exception {
+        store(message("chat", "first"));
+        store(message("chat", "second"));
+        FakeSession phone = session("phone").available(0);
+        get(offline.deliverPending(JULIET));
+        // The session ends; the core hands back the second, never acknowledged (XEP-0198), before listeners hear of the end.
+        registry.unbind(phone);
+        assertTrue(store(phone.received.get(1)));
+        offline.ended(phone);
+        await(() -> {
+            try {
+                return rows() == 1;
+            } catch (Exception e) {
+                return false;
+            }
+        }, "the acknowledged one deleted");
+        FakeSession laptop = session("laptop").available(0);
+        get(offline.deliverPending(JULIET));
+        assertEquals(List.of("second"), laptop.bodies());
+        assertEquals(1, laptop.received.get(0).element().elements().stream().filter(e -> e.is("delay", OfflineMessages.DELAY)).count(),
+                "one delay stamp, the original one");
+        await(() -> events.size() >= 2, "an event for each message stored");
+        Thread.sleep(100);
+        assertEquals(2, events.size(), "handing back is not a new message");
+    }
+
+    @Test
+    void aMessageHandedBackAfterTheEndIsStoredAgainNotLost() throws Exception {
+        store(message("chat", "first"));
+        store(message("chat", "second"));
+        FakeSession phone = session("phone").available(0);
+        get(offline.deliverPending(JULIET));
+        end(phone);
+        await(() -> {
+            try {
+                return rows() == 0;
+            } catch (Exception e) {
+                return false;
+            }
+        }, "deleted at the end");
+        assertTrue(store(phone.received.get(1)));
+        FakeSession laptop = session("laptop").available(0);
+        get(offline.deliverPending(JULIET));
+        assertEquals(List.of("second"), laptop.bodies());
+        assertEquals("2026-11-29T12:00:00.250Z", laptop.received.get(0).element().child("delay", OfflineMessages.DELAY)
+                .attribute("stamp"), "the time it was first stored");
+    }
+
+    @Test
+    void afterACrashMessagesDeliveredToASessionThatNeverEndedAreDeliveredAgain() throws Exception {
+        store(message("chat", "survives"));
+        FakeSession phone = session("phone").available(0);
+        get(offline.deliverPending(JULIET));
+        assertEquals(1, phone.received.size());
+
+        // kill -9: no end of session is ever heard; the next run has no such session, and the database is reopened.
+        workers.close();
+        database.shutdown();
+        registry = new FakeRegistry();
+        workers = new Workers();
+        database = database.reopened();
+        offline = start(new Quota(1000, 1_000_000));
+        FakeSession again = session("phone").available(0);
+        get(offline.deliverPending(JULIET));
+        assertEquals(List.of("survives"), again.bodies());
+    }
+
+    @Test
+    void atStartUsersAlreadyOnlineGetWhatWaits() throws Exception {
+        store(message("chat", "during the upgrade"));
+        FakeSession phone = session("phone").available(0);
+        FakeSession other = registry.bind(new FakeSession("o1", "romeo@example.org/x", NOW));
+        other.available(0);
+        assertEquals(1, get(offline.deliverToOnlineUsers()));
+        assertEquals(List.of("during the upgrade"), phone.bodies());
+        assertTrue(other.received.isEmpty());
+    }
+
+    // ---- the stored form ----
+
+    @Test
+    void theStoredFormReadsBackToAnEqualStanza() {
+        Stanza original = Stanza.create(Element.builder("message", Namespaces.CLIENT).attribute("from", "romeo@example.org/o")
+                .attribute("to", "juliet@example.org").attribute("type", "chat").attribute("xml:lang", "en").attribute("{urn:example:q}flag", "on")
+                .textChild("body", "<b>&'\"\n\ttabs \uD83D\uDE00")
+                .child(Element.builder("x", "urn:example:ext").attribute("a", "1").child(Element.empty("y", "urn:example:other")).build())
+                .build());
+        assertEquals(original.element(), StanzaCodec.decode(StanzaCodec.encode(original)).element());
+    }
+
+    @Test
+    void aDamagedRowIsReportedNotDelivered() {
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> StanzaCodec.decode("<message><body>cut"));
+        assertTrue(e.getMessage().contains("incomplete"), e.getMessage());
+    }
+
+    /** OfflineConfig as SCR builds it from a configuration. */
+    private record TestConfig(int maxMessagesPerUser, long maxBytesPerUser) implements OfflineConfig {
+        @Override
+        public Class<? extends java.lang.annotation.Annotation> annotationType() {
+            return OfflineConfig.class;
+        }
+    }
+}
