@@ -36,7 +36,17 @@ public final class Standby<K, V> {
         final List<CompletableFuture<V>> waiting = new ArrayList<>(2);
         boolean closed;
         /** Set while the successor is being given the waiting work: the grace period can no longer end it with null. */
-        V successor;
+        volatile V successor;
+        /**
+         * The thread giving the waiting work to the successor: work it runs there (a held
+         * delivery looking the service up again) is in turn already and sees the successor.
+         */
+        volatile Thread handingOver;
+    }
+
+    /** The successor, to the thread handing the waiting work over to it; else null. */
+    private static <V> V successorFor(Gap<V> gap) {
+        return gap != null && gap.handingOver == Thread.currentThread() ? gap.successor : null;
     }
 
     /**
@@ -50,7 +60,8 @@ public final class Standby<K, V> {
 
     /** The service for the key now, or null. */
     public V current(K key) {
-        return present.get(key);
+        V value = present.get(key);
+        return value != null ? value : successorFor(gaps.get(key));
     }
 
     /**
@@ -64,9 +75,10 @@ public final class Standby<K, V> {
             return;
         }
         // The work that waited goes to the successor first, in the order it came, and work that
-        // comes meanwhile (some of it from the waiting work itself) queues behind it; lookups
-        // find the successor directly only once the queue is empty. Published first, a message
-        // routed during the hand-over could overtake messages the same sender sent before it.
+        // other threads bring meanwhile queues behind it; their lookups find the successor only
+        // once the queue is empty. Published first, a message routed during the hand-over could
+        // overtake messages the same sender sent before it. What the waiting work itself looks
+        // up again, on this thread, gets the successor at once (see Gap.handingOver).
         while (true) {
             List<CompletableFuture<V>> batch;
             synchronized (gap) {
@@ -75,9 +87,11 @@ public final class Standby<K, V> {
                     break;
                 }
                 gap.successor = value;
+                gap.handingOver = Thread.currentThread();
                 if (gap.waiting.isEmpty()) {
                     present.put(key, value);
                     gap.closed = true;
+                    gap.handingOver = null;
                     break;
                 }
                 batch = new ArrayList<>(gap.waiting);
@@ -150,6 +164,10 @@ public final class Standby<K, V> {
         Gap<V> gap = gaps.get(key);
         if (gap == null) {
             return CompletableFuture.completedFuture(null);
+        }
+        V successor = successorFor(gap);
+        if (successor != null) {
+            return CompletableFuture.completedFuture(successor);
         }
         CompletableFuture<V> waiter = new CompletableFuture<>();
         synchronized (gap) {

@@ -21,27 +21,57 @@ class StandbyTest {
     }
 
     /**
-     * Work that waited for a successor is given it before any work that asks while it is being
-     * handed over, even work the waiting work itself starts: the session core's upgrade, where a
-     * held message's delivery runs while the same sender's next message is routed.
+     * Work that waited for a successor is given it before work other threads bring while it is
+     * being handed over: the session core's upgrade, where held messages are delivered while a
+     * re-attached stream routes its sender's next one.
      */
     @Test
-    void workThatWaitedGetsTheSuccessorBeforeWorkThatArrivesDuringTheHandOver() {
+    void workThatWaitedGetsTheSuccessorBeforeWorkOtherThreadsBringDuringTheHandOver() throws Exception {
         Standby<String, String> standby = new Standby<>(timer, () -> 60_000);
         standby.arrived("sessions", "old core");
         standby.departed("sessions", "old core");
         List<String> order = new CopyOnWriteArrayList<>();
         standby.await("sessions").thenAccept(core -> {
             order.add("held 1 to " + core);
-            standby.await("sessions").thenAccept(c -> order.add("sent during the hand-over to " + c));
+            Thread otherSender = new Thread(() -> {
+                order.add("other thread sees " + standby.current("sessions"));
+                standby.await("sessions").thenAccept(c -> order.add("sent during the hand-over to " + c));
+            });
+            otherSender.start();
+            join(otherSender);
         });
         standby.await("sessions").thenAccept(core -> order.add("held 2 to " + core));
 
         standby.arrived("sessions", "new core");
         standby.await("sessions").thenAccept(core -> order.add("sent after to " + core));
 
-        assertEquals(List.of("held 1 to new core", "held 2 to new core", "sent during the hand-over to new core", "sent after to new core"),
-                order);
+        assertEquals(List.of("held 1 to new core", "other thread sees null", "held 2 to new core",
+                "sent during the hand-over to new core", "sent after to new core"), order);
+    }
+
+    /** A held delivery that looks the service up again (routing does) gets the successor, and the hand-over ends. */
+    @Test
+    void waitingWorkThatLooksTheServiceUpAgainGetsTheSuccessorAtOnce() {
+        Standby<String, String> standby = new Standby<>(timer, () -> 60_000);
+        standby.expect("sessions");
+        List<String> seen = new CopyOnWriteArrayList<>();
+        standby.await("sessions").thenAccept(core -> {
+            seen.add(standby.current("sessions"));
+            standby.await("sessions").thenAccept(seen::add);
+        });
+
+        standby.arrived("sessions", "core");
+
+        assertEquals(List.of("core", "core"), seen);
+        assertEquals("core", standby.current("sessions"));
+    }
+
+    private static void join(Thread t) {
+        try {
+            t.join();
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        }
     }
 
     @Test
