@@ -114,6 +114,53 @@ class OfflineMessagesTest {
         assertEquals("live", second.inbox().next(WAIT, "a live message").getBody(), "and no second copy of the offline one before it");
     }
 
+    private static final java.util.regex.Pattern RECEIPT_PING = java.util.regex.Pattern.compile(
+            "<iq\\b[^>]*\\bid=['\"](parley-receipt-[^'\"]+)['\"][^>]*>\\s*<ping xmlns=['\"]urn:xmpp:ping['\"]");
+
+    /** Signs in on the wire without stream management, sends presence, and waits for a message with this body and the ping after it. */
+    private static RawXmppClient rawRecipient(Account account, String body) throws Exception {
+        RawXmppClient raw = server.raw();
+        raw.login(account, "wire", server.sslContext());
+        raw.send("<presence/>");
+        raw.await(java.util.regex.Pattern.compile("<body>" + body + "</body>"), WAIT);
+        return raw;
+    }
+
+    @Test
+    void aClientThatDropsWithoutStreamManagementBeforeProvingItReadTheMessageGetsItAgain() throws Exception {
+        XMPPTCPConnection romeo = server.login(server.newAccount("romeo7"));
+        Account juliet = server.newAccount("juliet7");
+        romeo.sendStanza(Xmpp.chat(romeo, juliet.bareJid(), "again"));
+        Xmpp.pingServer(romeo);
+
+        try (RawXmppClient wire = rawRecipient(juliet, "again")) {
+            wire.await(RECEIPT_PING, WAIT); // the server asks; this client's connection is lost before it answers
+        }
+        Recipient next = signIn(juliet, "phone", 0);
+        assertEquals("again", next.inbox().next(WAIT, "the message, delivered again").getBody(),
+                "the server could not know the first client read it: at least once, never lost");
+    }
+
+    @Test
+    void aClientThatAnsweredThePingAfterTheMessageHasItEvenIfItsConnectionIsThenLost() throws Exception {
+        XMPPTCPConnection romeo = server.login(server.newAccount("romeo8"));
+        Account juliet = server.newAccount("juliet8");
+        romeo.sendStanza(Xmpp.chat(romeo, juliet.bareJid(), "once"));
+        Xmpp.pingServer(romeo);
+
+        try (RawXmppClient wire = rawRecipient(juliet, "once")) {
+            String id = wire.await(RECEIPT_PING, WAIT).group(1);
+            wire.send("<iq type='result' id='" + id + "' to='" + ParleyServer.DOMAIN + "'/>");
+            wire.send("<iq type='get' id='after'><ping xmlns='urn:xmpp:ping'/></iq>");
+            wire.await(java.util.regex.Pattern.compile("<iq\\b[^>]*\\bid=['\"]after['\"]"), WAIT); // the answer was handled
+            Thread.sleep(300); // the row's deletion runs on a worker after the receipt
+        } // lost without a clean close
+        Recipient next = signIn(juliet, "phone", 0);
+        Xmpp.pingServer(next.connection());
+        romeo.sendStanza(Xmpp.chat(romeo, juliet.bareJid(), "live"));
+        assertEquals("live", next.inbox().next(WAIT, "a live message").getBody(), "and no second copy of the offline one before it");
+    }
+
     @Test
     void aNegativePriorityGetsNothingUntilItBecomesNonNegative() throws Exception {
         XMPPTCPConnection romeo = server.login(server.newAccount("romeo3"));

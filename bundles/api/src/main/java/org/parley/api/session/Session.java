@@ -3,6 +3,8 @@ package org.parley.api.session;
 import java.net.InetSocketAddress;
 import java.time.Instant;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import org.jxmpp.jid.EntityBareJid;
 import org.jxmpp.jid.EntityFullJid;
 import org.jxmpp.jid.Jid;
@@ -67,6 +69,26 @@ public interface Session {
 
     /** Queues a stanza for the client. Never blocks. */
     void deliver(Stanza stanza);
+
+    /**
+     * Queues a stanza for the client, as {@link #deliver}, and tells when the client surely has it:
+     * for what must not be lost (stored offline messages), whose sender may forget it only then.
+     *
+     * <p>The stage completes {@code true} once the client acknowledged the stanza with stream
+     * management (XEP-0198), or, without stream management, once the client answered a ping
+     * (XEP-0199) that the server sent after it (a TCP stream arrives in order, so the answer proves
+     * the stanza was read); one ping covers every stanza written before it. It completes
+     * {@code false} when the session ends, or loses its connection, before that: the client may or
+     * may not have it. It completes exceptionally when the session cannot tell (a provider that
+     * does not support receipts, or a session core upgraded meanwhile); the caller then decides as
+     * it did before receipts existed.
+     *
+     * @since 1.2
+     */
+    default CompletionStage<Boolean> deliverWithReceipt(Stanza stanza) {
+        deliver(stanza);
+        return CompletableFuture.failedFuture(new UnsupportedOperationException(getClass().getName() + " gives no receipts"));
+    }
 
     /** Ends the session with a stream error; a null condition closes the stream cleanly. */
     void close(StreamErrorCondition condition, String text);

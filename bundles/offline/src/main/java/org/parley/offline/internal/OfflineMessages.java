@@ -28,15 +28,17 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Offline messages (XEP-0160), without the OSGi wiring: stores what routing could not deliver,
- * delivers it when the user becomes available, and deletes it once the session it went to has
- * ended having taken it.
+ * delivers it when the user becomes available, and deletes it once the client surely has it.
  *
- * <p>When a message counts as received: a session that ends hands back to the undeliverable hook
- * whatever its client did not acknowledge (XEP-0198), so rows delivered to a session are deleted
- * when the session ends, and a message it hands back un-marks its row instead of being stored a
- * second time. A session without stream management stayed connected past delivery when it ends
- * (a lost connection cannot be told from a closed one there). A crash before the session ended
- * leaves the rows, which are delivered again: at least once, never lost.
+ * <p>When a message counts as received: each is delivered with a receipt
+ * ({@link Session#deliverWithReceipt}), which the core completes when the client acknowledged it
+ * (XEP-0198) or, without stream management, answered a ping sent after it. The row, marked as
+ * awaiting that receipt, is then deleted; a receipt that fails (the session ended or lost its
+ * connection first) clears the mark, and the message is delivered again. A message that a session
+ * hands back to the undeliverable hook (XEP-0198 section 4) un-marks its row instead of being
+ * stored a second time. Where the session cannot tell (a session core upgraded meanwhile, a
+ * session provider without receipts), the row is deleted when that session ends, as before
+ * receipts existed. A crash leaves the rows, which are delivered again: at least once, never lost.
  */
 final class OfflineMessages {
     private static final Logger LOG = LoggerFactory.getLogger(OfflineMessages.class);
@@ -211,7 +213,10 @@ final class OfflineMessages {
         }
     }
 
-    /** A session ended: what was delivered to it and not handed back is received. */
+    /**
+     * A session ended: what was delivered to it without a receipt (see the class comment) and not
+     * handed back is received. Rows awaiting a receipt are settled by it.
+     */
     void ended(Session session) {
         EntityBareJid user = session.bareJid();
         String key = key(session);
@@ -301,6 +306,7 @@ final class OfflineMessages {
             Set<String> live = new HashSet<>();
             for (Session s : sessions) {
                 live.add(key(s));
+                live.add(awaitingReceipt(s));
             }
             List<OfflineStore.Row> rows = store.undelivered(username, live);
             if (rows.isEmpty()) {
@@ -316,15 +322,63 @@ final class OfflineMessages {
                     LOG.error("Offline message {} for {} cannot be read and stays stored: {}", row.id(), user, e.getMessage());
                 }
             }
-            store.markDelivered(ids, key(target));
-            for (Stanza m : messages) {
-                target.deliver(m);
+            store.markDelivered(ids, awaitingReceipt(target));
+            List<Long> withoutReceipt = new ArrayList<>();
+            for (int i = 0; i < messages.size(); i++) {
+                long id = ids.get(i);
+                Session receiver = target;
+                CompletableFuture<Boolean> receipt = target.deliverWithReceipt(messages.get(i)).toCompletableFuture();
+                if (receipt.isCompletedExceptionally()) {
+                    withoutReceipt.add(id); // a session that gives none: marked now, before its end can be heard
+                } else {
+                    receipt.whenComplete((received, failure) -> settle(user, id, receiver, received, failure));
+                }
             }
+            store.markDelivered(withoutReceipt, key(target));
             LOG.debug("Delivered {} offline message(s) to {}", messages.size(), target.jid());
             return messages.size();
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * A delivered message's receipt came: received, it is deleted; not received, it waits again
+     * (and goes at once to another resource that can take it); undecided, it is deleted when the
+     * session ends, as {@link #ended} does for a session that gives no receipts.
+     */
+    private void settle(EntityBareJid user, long id, Session session, Boolean received, Throwable failure) {
+        String username = user.getLocalpart().toString();
+        String awaiting = awaitingReceipt(session);
+        CompletionStage<Boolean> settled = workers.submit(() -> {
+            ReentrantLock lock = store.lockOf(username);
+            lock.lock();
+            try {
+                if (failure == null && received) {
+                    return store.delete(username, id);
+                }
+                return store.remark(id, awaiting, failure == null ? null : key(session));
+            } finally {
+                lock.unlock();
+            }
+        });
+        settled.whenComplete((changed, e) -> {
+            if (e != null) {
+                LOG.error("Offline message {} for {} was not settled after its delivery; it stays stored and is delivered again",
+                        id, session.jid(), e);
+            } else if (failure == null && !received && changed) {
+                LOG.debug("Offline message {} did not surely reach {}; it waits again", id, session.jid());
+                deliverPending(user);
+            } else if (failure != null) {
+                LOG.debug("No receipt for offline message {} delivered to {} ({}); deleted when that session ends",
+                        id, session.jid(), failure.getMessage());
+            }
+        });
+    }
+
+    /** The mark of a row delivered to a session whose receipt is still to come. */
+    static String awaitingReceipt(Session session) {
+        return key(session) + "#receipt";
     }
 
     /**

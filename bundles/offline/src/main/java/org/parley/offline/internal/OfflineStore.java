@@ -206,6 +206,20 @@ final class OfflineStore {
         }
     }
 
+    /**
+     * Changes a row's delivery mark if it still has the expected one (a row handed back and
+     * delivered elsewhere meanwhile is left alone). @return whether it changed
+     */
+    boolean remark(long id, String expected, String mark) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("UPDATE offline_message SET delivered_to = ? WHERE id = ? AND delivered_to = ?")) {
+            ps.setString(1, mark);
+            ps.setLong(2, id);
+            ps.setString(3, expected);
+            return ps.executeUpdate() == 1;
+        }
+    }
+
     /** Deletes what was delivered to a session that ended: it had them. @return how many */
     int deleteDelivered(String username, String session) throws SQLException {
         try (Connection c = dataSource.getConnection();

@@ -4,6 +4,8 @@ import java.net.InetSocketAddress;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.jxmpp.jid.EntityFullJid;
 import org.jxmpp.jid.Jid;
@@ -21,6 +23,8 @@ final class FakeSession implements Session {
     volatile boolean available;
     volatile int priority;
     volatile boolean detached;
+    /** Receipts the test completes, in delivery order; null when this session gives none (as the api's default). */
+    volatile List<CompletableFuture<Boolean>> receipts;
 
     FakeSession(String id, String fullJid, Instant boundAt) {
         this.id = id;
@@ -78,9 +82,27 @@ final class FakeSession implements Session {
         return boundAt;
     }
 
+    /** From now on deliveries with a receipt give one the test completes. */
+    FakeSession givingReceipts() {
+        receipts = new CopyOnWriteArrayList<>();
+        return this;
+    }
+
     @Override
     public void deliver(Stanza stanza) {
         received.add(stanza);
+    }
+
+    @Override
+    public CompletionStage<Boolean> deliverWithReceipt(Stanza stanza) {
+        List<CompletableFuture<Boolean>> r = receipts;
+        if (r == null) {
+            return Session.super.deliverWithReceipt(stanza);
+        }
+        CompletableFuture<Boolean> receipt = new CompletableFuture<>();
+        r.add(receipt);
+        deliver(stanza);
+        return receipt;
     }
 
     @Override

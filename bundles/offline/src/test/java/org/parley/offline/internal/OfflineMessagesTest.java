@@ -294,6 +294,79 @@ class OfflineMessagesTest {
         assertTrue(laptop.received.isEmpty(), "nothing twice");
     }
 
+    private int rowsNow() {
+        try {
+            return rows();
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    @Test
+    void aReceivedMessageIsDeletedAtItsReceiptWhileTheSessionGoesOn() throws Exception {
+        store(message("chat", "a"));
+        store(message("chat", "b"));
+        FakeSession phone = session("phone").givingReceipts().available(0);
+        get(offline.deliverPending(JULIET));
+        assertEquals(2, phone.receipts.size());
+        phone.receipts.get(0).complete(true);
+        await(() -> rowsNow() == 1, "the first deleted at its receipt, before the session ends");
+        phone.receipts.get(1).complete(true);
+        await(() -> rowsNow() == 0, "the second too");
+        end(phone);
+        FakeSession laptop = session("laptop").available(0);
+        get(offline.deliverPending(JULIET));
+        assertTrue(laptop.received.isEmpty(), "nothing twice");
+    }
+
+    @Test
+    void aMessageWithoutAReceiptWaitsAgainAndGoesAtOnceToAnotherResource() throws Exception {
+        store(message("chat", "a"));
+        FakeSession phone = session("phone").givingReceipts().available(5);
+        get(offline.deliverPending(JULIET));
+        FakeSession laptop = session("laptop").givingReceipts().available(0);
+        // The phone's connection is lost without stream management: its client may never have read it.
+        registry.unbind(phone);
+        phone.receipts.get(0).complete(false);
+        offline.ended(phone);
+        await(() -> laptop.received.size() == 1, "delivered again, to the resource still there");
+        assertEquals(List.of("a"), laptop.bodies());
+        assertEquals(1, rowsNow(), "kept until the laptop's receipt");
+        laptop.receipts.get(0).complete(true);
+        await(() -> rowsNow() == 0, "then deleted");
+    }
+
+    @Test
+    void aMessageWhoseReceiptFailsWhenTheLastSessionEndsWaitsForTheNextSignIn() throws Exception {
+        store(message("chat", "kept"));
+        FakeSession phone = session("phone").givingReceipts().available(0);
+        get(offline.deliverPending(JULIET));
+        end(phone); // the end is heard before the receipt fails: the row must survive both
+        Thread.sleep(100);
+        phone.receipts.get(0).complete(false);
+        Thread.sleep(100);
+        assertEquals(1, rowsNow(), "an end of session does not take a row still awaiting its receipt");
+        FakeSession again = session("phone").available(0);
+        offline.presence(again);
+        await(() -> again.received.size() == 1, "delivered at the next sign-in");
+        assertEquals(List.of("kept"), again.bodies());
+    }
+
+    @Test
+    void aSessionThatCannotTellKeepsTheRowUntilItEnds() throws Exception {
+        store(message("chat", "a"));
+        FakeSession phone = session("phone").givingReceipts().available(0);
+        get(offline.deliverPending(JULIET));
+        phone.receipts.get(0).completeExceptionally(new IllegalStateException("the session core was upgraded"));
+        Thread.sleep(100);
+        assertEquals(1, rowsNow());
+        FakeSession laptop = session("laptop").available(0);
+        get(offline.deliverPending(JULIET));
+        assertTrue(laptop.received.isEmpty(), "still held by the phone's live session");
+        end(phone);
+        await(() -> rowsNow() == 0, "deleted when the session ends, as without receipts");
+    }
+
     @Test
     void aMessageHandedBackUnacknowledgedBeforeTheEndKeepsItsRowAndPlace() throws Exception {
         store(message("chat", "first"));

@@ -24,8 +24,20 @@ final class Workers implements WorkerPool, AutoCloseable {
         return result;
     }
 
+    /**
+     * Lets work already submitted finish: interrupting a thread inside H2 closes the database's
+     * file channel (ClosedByInterruptException), which fails the next test's shutdown.
+     */
     @Override
     public void close() {
-        threads.shutdownNow();
+        threads.shutdown();
+        try {
+            if (!threads.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                threads.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            threads.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -104,6 +104,10 @@ final class ClientSession implements Session {
             return null;
         }
         Stanza s = stanza.withFrom(jid);
+        if (Outbound.isReceiptPingAnswer(s) && (s.to() == null || s.to().equals(jid.asDomainBareJid()))) {
+            outbound.receiptPingAnswered(s.id());
+            return counted(null);
+        }
         if (s.kind() == Stanza.Kind.PRESENCE) {
             recordPresence(s);
         }
@@ -476,6 +480,11 @@ final class ClientSession implements Session {
     @Override
     public void deliver(Stanza stanza) {
         outbound.deliver(stanza);
+    }
+
+    @Override
+    public CompletionStage<Boolean> deliverWithReceipt(Stanza stanza) {
+        return outbound.deliverWithReceipt(stanza);
     }
 
     @Override

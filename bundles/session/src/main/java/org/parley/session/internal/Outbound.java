@@ -49,6 +49,18 @@ final class Outbound {
     private ScheduledFuture<?> ackTimer;
     /** Writes kept while a handed-over session waits for the transport to re-attach its connection; else null. */
     private ArrayDeque<Element> held;
+    /** Receipts awaiting an acknowledgement (XEP-0198), oldest first, by the count of stanzas kept before them; else null. */
+    private ArrayDeque<SmReceipt> smReceipts;
+    /** Stanzas kept for acknowledgement since enable, and acknowledged, without wrapping (unlike sent/acked). */
+    private long keptTotal;
+    private long ackedTotal;
+    /** Receipts of stanzas written without stream management and not yet followed by a receipt ping; else null. */
+    private List<CompletableFuture<Boolean>> unpinged;
+    /** Receipts that the outstanding receipt ping answers; null when no ping is outstanding. */
+    private List<CompletableFuture<Boolean>> pinged;
+    private String pingId;
+    private int pings;
+    private boolean pingQueued;
 
     Outbound(ClientSession session, ClientConnection connection) {
         this.session = session;
@@ -61,11 +73,26 @@ final class Outbound {
         INLINE.get()[0] = n;
     }
 
+    /** Ids of the receipt pings (XEP-0199) this queue sends; the answers are taken by {@link #isReceiptPingAnswer}. */
+    static final String RECEIPT_PING_PREFIX = "parley-receipt-";
+    private static final String PING_NAMESPACE = "urn:xmpp:ping";
+
     // ---- any thread ----
 
     void deliver(Stanza stanza) {
+        deliver(stanza, null);
+    }
+
+    /** See {@link org.parley.api.session.Session#deliverWithReceipt}. */
+    CompletionStage<Boolean> deliverWithReceipt(Stanza stanza) {
+        CompletableFuture<Boolean> receipt = new CompletableFuture<>();
+        deliver(stanza, receipt);
+        return receipt;
+    }
+
+    private void deliver(Stanza stanza, CompletableFuture<Boolean> receipt) {
         SerialExecutor.Step write = () -> {
-            write(stanza);
+            write(stanza, receipt);
             return null;
         };
         int[] budget = INLINE.get();
@@ -78,7 +105,30 @@ final class Outbound {
         }
         if (!queued) {
             session.late(stanza);
+            if (receipt != null) {
+                receipt.complete(false);
+            }
         }
+    }
+
+    /** True when the client's iq answers one of this queue's receipt pings: the core takes it, routing never sees it. */
+    static boolean isReceiptPingAnswer(Stanza iq) {
+        String id = iq.id();
+        return iq.kind() == Stanza.Kind.IQ && !iq.isIqRequest() && id != null && id.startsWith(RECEIPT_PING_PREFIX);
+    }
+
+    /** The client answered a receipt ping (a result, or an error: either proves it read what came before). */
+    void receiptPingAnswered(String id) {
+        lane.execute(() -> {
+            if (pingId == null || !pingId.equals(id)) {
+                return; // an old ping's late answer, or a client making one up: proves nothing
+            }
+            List<CompletableFuture<Boolean>> answered = pinged;
+            pinged = null;
+            pingId = null;
+            answered.forEach(r -> r.complete(true));
+            sendReceiptPing();
+        });
     }
 
     /** A stream-level element (not counted by stream management), in order with the stanzas. */
@@ -114,12 +164,22 @@ final class Outbound {
 
     // ---- the lane ----
 
-    private void write(Stanza stanza) {
+    private void write(Stanza stanza, CompletableFuture<Boolean> receipt) {
         if (ended) {
             session.late(stanza);
+            if (receipt != null) {
+                receipt.complete(false);
+            }
             return;
         }
         if (unacked != null) {
+            keptTotal++;
+            if (receipt != null) {
+                if (smReceipts == null) {
+                    smReceipts = new ArrayDeque<>();
+                }
+                smReceipts.add(new SmReceipt(keptTotal, receipt));
+            }
             if (unacked.size() >= session.services().settings().get().maxUnackedStanzas()) {
                 // Keep it: the session ends, and what it holds goes to the undeliverable hook.
                 unacked.add(stanza);
@@ -142,6 +202,50 @@ final class Outbound {
             }
         } else if (held != null) {
             held.add(stanza.element());
+        } else if (unacked == null && receipt != null) {
+            receipt.complete(false); // closing without stream management: it may never be read
+            return;
+        }
+        if (unacked == null && receipt != null) {
+            if (unpinged == null) {
+                unpinged = new ArrayList<>(4);
+            }
+            unpinged.add(receipt);
+            if (!pingQueued) {
+                // After what is queued now, so that a burst of deliveries shares one ping.
+                pingQueued = true;
+                lane.execute(() -> {
+                    pingQueued = false;
+                    sendReceiptPing();
+                });
+            }
+        }
+    }
+
+    /** Asks the client for a ping answer that proves it read the receipts' stanzas; one ping at a time. */
+    private void sendReceiptPing() {
+        if (pingId != null || unpinged == null || unpinged.isEmpty() || connection == null || closing) {
+            return;
+        }
+        pinged = unpinged;
+        unpinged = null;
+        pingId = RECEIPT_PING_PREFIX + (++pings);
+        Stanza ping = Stanza.create(Element.builder("iq", Namespaces.CLIENT).attribute("type", "get").attribute("id", pingId)
+                .attribute("from", session.jid().getDomain().toString()).attribute("to", session.jid().toString())
+                .child(Element.empty("ping", PING_NAMESPACE)).build());
+        write(ping, null); // counted and kept like any stanza when stream management is on
+    }
+
+    /** Receipts given up on: the client may or may not have their stanzas. */
+    private void failReceipts() {
+        if (pinged != null) {
+            pinged.forEach(r -> r.complete(false));
+            pinged = null;
+        }
+        pingId = null;
+        if (unpinged != null) {
+            unpinged.forEach(r -> r.complete(false));
+            unpinged = null;
         }
     }
 
@@ -195,6 +299,10 @@ final class Outbound {
             unacked.poll();
         }
         acked = h;
+        ackedTotal += newly;
+        while (smReceipts != null && !smReceipts.isEmpty() && smReceipts.peek().kept() <= ackedTotal) {
+            smReceipts.poll().receipt().complete(true);
+        }
         ackRequested = false;
         if (!unacked.isEmpty()) {
             requestAckSoon();
@@ -219,6 +327,7 @@ final class Outbound {
     void detachOnLane() {
         connection = null;
         ackRequested = false;
+        failReceipts(); // written before stream management was enabled: a resumption does not replay them
         if (ackTimer != null) {
             ackTimer.cancel(false);
             ackTimer = null;
@@ -257,6 +366,7 @@ final class Outbound {
         if (unacked != null && !unacked.isEmpty()) {
             requestAckSoon();
         }
+        sendReceiptPing(); // for receipts of what was held
     }
 
     /** Takes nothing more: the core is handing its state over; later deliveries are routed again. */
@@ -271,6 +381,10 @@ final class Outbound {
             ended = true;
             List<Stanza> unacknowledged = unacked == null ? List.of() : new ArrayList<>(unacked);
             unacked = null;
+            if (smReceipts != null) {
+                smReceipts.forEach(r -> r.receipt().complete(false));
+                smReceipts = null;
+            }
             detachOnLane();
             left.complete(unacknowledged);
         });
@@ -314,7 +428,29 @@ final class Outbound {
     record State(boolean enabled, long sent, long acked, List<Stanza> unacked) {
     }
 
+    /** A receipt that an acknowledgement of the {@code kept}-th kept stanza completes. */
+    private record SmReceipt(long kept, CompletableFuture<Boolean> receipt) {
+    }
+
+    /**
+     * Read as the core hands over. Receipts are promises of this core version's objects and do not
+     * travel: their holders learn that this session can no longer tell.
+     */
     State stateOnLane() {
+        IllegalStateException upgraded = new IllegalStateException("the session core was upgraded before the client acknowledged");
+        if (smReceipts != null) {
+            smReceipts.forEach(r -> r.receipt().completeExceptionally(upgraded));
+            smReceipts = null;
+        }
+        if (pinged != null) {
+            pinged.forEach(r -> r.completeExceptionally(upgraded));
+            pinged = null;
+        }
+        if (unpinged != null) {
+            unpinged.forEach(r -> r.completeExceptionally(upgraded));
+            unpinged = null;
+        }
+        pingId = null;
         return new State(unacked != null, sent, acked, unacked == null ? List.of() : List.copyOf(unacked));
     }
 
