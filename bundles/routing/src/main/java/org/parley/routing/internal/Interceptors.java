@@ -131,7 +131,10 @@ final class Interceptors {
                 return ok;
             });
         }
-        return allowed.thenCompose(ok -> ok ? run(chain.values(), 0, stanza, interception)
+        // Again from the start, departures included: a bundle with two interceptors replaces them
+        // one after the other, and the chain must not run with the first back and the second away
+        // (a presence broadcast without the roster's interceptor is silently dropped).
+        return allowed.thenCompose(ok -> ok ? apply(stanza, interception)
                 : CompletableFuture.completedFuture(POLICY_ABSENT));
     }
 

@@ -472,6 +472,33 @@ class DeliveryRulesTest {
     }
 
     @Test
+    void twoInterceptorsReplacedOneAfterTheOtherBothSeeAStanzaHeldForTheFirst() {
+        // A bundle with two interceptors (the roster's blocking and presence) is stopped and started
+        // one component at a time: a stanza held for the first must not run while the second is away.
+        FakeSession bob = registry.bind("bob@example.org/b", true, 0);
+        List<String> checkedBy = new CopyOnWriteArrayList<>();
+        StanzaInterceptor oldBlocking = (s, i) -> CompletableFuture.completedFuture(InterceptResult.proceed(s));
+        StanzaInterceptor oldPresence = (s, i) -> CompletableFuture.completedFuture(InterceptResult.proceed(s));
+        intercept("blocking", oldBlocking, "message", "inbound", true);
+        intercept("presence", oldPresence, "message", "inbound", false);
+        interceptors.remove(oldBlocking);
+        CompletionStage<Void> handled = rules.routeFrom(alice, message("alice@example.org/laptop", "bob@example.org", "chat"));
+        interceptors.remove(oldPresence);
+        intercept("blocking", (s, i) -> {
+            checkedBy.add("blocking");
+            return CompletableFuture.completedFuture(InterceptResult.proceed(s));
+        }, "message", "inbound", true);
+        assertTrue(bob.received.isEmpty(), "still held for the second interceptor's successor");
+        intercept("presence", (s, i) -> {
+            checkedBy.add("presence");
+            return CompletableFuture.completedFuture(InterceptResult.proceed(s));
+        }, "message", "inbound", false);
+        handled.toCompletableFuture().join();
+        assertEquals(List.of("blocking", "presence"), checkedBy);
+        assertEquals(1, bob.received.size());
+    }
+
+    @Test
     void aPolicyInterceptorAbsentPastTheGracePeriodFailsClosedAndAPlainOneIsSkipped() throws Exception {
         FakeSession bob = registry.bind("bob@example.org/b", true, 0);
         StanzaInterceptor policy = (s, i) -> CompletableFuture.completedFuture(InterceptResult.proceed(s));
