@@ -1,6 +1,7 @@
 package org.parley.itests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -15,10 +16,16 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jivesoftware.smack.ConnectionListener;
+import org.jivesoftware.smack.filter.AndFilter;
+import org.jivesoftware.smack.filter.MessageTypeFilter;
+import org.jivesoftware.smack.filter.StanzaIdFilter;
+import org.jivesoftware.smack.packet.Message;
 import org.jivesoftware.smack.packet.Presence;
+import org.jivesoftware.smack.packet.StanzaError;
 import org.jivesoftware.smack.roster.Roster;
 import org.jivesoftware.smack.roster.packet.RosterPacket;
 import org.jivesoftware.smack.tcp.XMPPTCPConnection;
+import org.jivesoftware.smackx.blocking.BlockingCommandManager;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -80,6 +87,12 @@ class RosterUpgradeTest {
                 }
             });
         }
+        // Block lists (XEP-0191) live in the roster bundle too: one stored before the upgrade, and a
+        // resource that asked for its list before, which must still get the pushes after.
+        XMPPTCPConnection lateOther = server.login(accounts.get(USERS), "late-other");
+        BlockingCommandManager.getInstanceFor(late).blockContacts(List.of(accounts.get(USERS - 1).bareJid()));
+        BlockingCommandManager lateOtherBlocking = BlockingCommandManager.getInstanceFor(lateOther);
+        assertEquals(List.of(accounts.get(USERS - 1).bareJid()), lateOtherBlocking.getBlockList());
         List<Presence> lateRequests = new CopyOnWriteArrayList<>();
         late.addSyncStanzaListener(s -> lateRequests.add((Presence) s), s -> s instanceof Presence p && p.getType() == Presence.Type.subscribe);
 
@@ -153,6 +166,22 @@ class RosterUpgradeTest {
         Roster.getInstanceFor(clients.get(0)).createItem(accounts.get(USERS).bareJid(), "Late after the upgrade", null);
         RosterTest.await("the other resource got the push", () -> second.getEntry(accounts.get(USERS).bareJid()) != null
                 && "Late after the upgrade".equals(second.getEntry(accounts.get(USERS).bareJid()).getName()));
+        // The successor reads the stored block list and pushes to the resource that asked before it came.
+        XMPPTCPConnection blocked = clients.get(USERS - 1);
+        Message hello = Xmpp.chat(blocked, late.getUser().asBareJid(), "hello?");
+        Message refusal = blocked.createStanzaCollectorAndSend(new AndFilter(MessageTypeFilter.ERROR, new StanzaIdFilter(hello)), hello)
+                .nextResult(WAIT.toMillis());
+        assertNotNull(refusal, "the blocked contact's message is answered");
+        assertEquals(StanzaError.Condition.service_unavailable, refusal.getError().getCondition(), "still blocked after the upgrade");
+        org.jxmpp.jid.Jid spam = org.jxmpp.jid.impl.JidCreate.from("spam.example");
+        BlockingCommandManager.getInstanceFor(late).blockContacts(List.of(spam));
+        RosterTest.await("the resource that asked for the block list before the upgrade got the push", () -> {
+            try {
+                return lateOtherBlocking.getBlockList().contains(spam);
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        });
         System.out.println("roster upgrade: " + total + " presence changes, each seen once by " + (USERS - 1) + " contacts; log:\n" + log);
     }
 

@@ -115,12 +115,14 @@ public final class RosterService implements SessionListener {
     private final AtomicLong pushes = new AtomicLong();
     private volatile StanzaRouter router;
     private volatile SessionRegistry registry;
+    private final Blocking blocking;
 
     @Activate
     public RosterService(RosterConfig config, @Reference SqlDatabase database, @Reference WorkerPool workers,
             @Reference StateHandoff handoff, @Reference ServerInfo server) {
         this(new RosterStore(database), workers, handoff, server::domain, Limits.of(config, Limits.DEFAULTS));
         store.migrate();
+        blocking.migrate();
         takeOver();
     }
 
@@ -133,6 +135,7 @@ public final class RosterService implements SessionListener {
         for (int i = 0; i < locks.length; i++) {
             locks[i] = new ReentrantLock();
         }
+        this.blocking = new Blocking(new BlockStore(store.database()), workers, this);
     }
 
     @Modified
@@ -170,6 +173,7 @@ public final class RosterService implements SessionListener {
             }
             interested.retainAll(bound);
             announced.retainAll(bound);
+            blocking.interested.retainAll(bound);
         }
     }
 
@@ -754,16 +758,29 @@ public final class RosterService implements SessionListener {
         return JidCreate.fromOrThrowUnchecked(contact).asBareJid();
     }
 
-    private List<Session> sessions(EntityBareJid user) {
+    Blocking blocking() {
+        return blocking;
+    }
+
+    DomainBareJid domain() {
+        return domain.get();
+    }
+
+    /** Routes a stanza the roster originates on a user's behalf. */
+    void routeStanza(Stanza stanza) {
+        route(stanza);
+    }
+
+    List<Session> sessions(EntityBareJid user) {
         SessionRegistry r = registry;
         return r == null ? List.of() : r.sessions(user);
     }
 
-    private boolean hasSessions(EntityBareJid user) {
+    boolean hasSessions(EntityBareJid user) {
         return !sessions(user).isEmpty();
     }
 
-    private List<Session> available(EntityBareJid user) {
+    List<Session> available(EntityBareJid user) {
         List<Session> result = new ArrayList<>(2);
         for (Session s : sessions(user)) {
             if (s.isAvailable()) {
@@ -782,6 +799,7 @@ public final class RosterService implements SessionListener {
         if (!hasSessions(session.bareJid())) {
             cache.remove(session.bareJid());
         }
+        blocking.ended(session);
     }
 
     // ---- handing over to the next version ----
@@ -801,6 +819,7 @@ public final class RosterService implements SessionListener {
         }
         readIds(snapshot.get("interested"), interested);
         readIds(snapshot.get("announced"), announced);
+        readIds(snapshot.get("blockListInterested"), blocking.interested); // absent from versions before blocking
         pruneOnRegistry = true;
         if (snapshot.get("lastUnavailable") instanceof Map<?, ?> map) {
             for (Map.Entry<?, ?> e : map.entrySet()) {
@@ -850,6 +869,7 @@ public final class RosterService implements SessionListener {
         return Map.of("format", HANDOFF_FORMAT,
                 "interested", List.copyOf(interested),
                 "announced", List.copyOf(announced),
+                "blockListInterested", List.copyOf(blocking.interested),
                 "lastUnavailable", last);
     }
 }

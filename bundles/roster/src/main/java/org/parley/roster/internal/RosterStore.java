@@ -72,6 +72,11 @@ final class RosterStore {
         database.migrate(MODULE, MIGRATIONS);
     }
 
+    /** The database, for the block lists kept beside the rosters. */
+    SqlDatabase database() {
+        return database;
+    }
+
     Roster load(String username) {
         try (Connection c = database.dataSource().getConnection()) {
             long version = version(c, username);
