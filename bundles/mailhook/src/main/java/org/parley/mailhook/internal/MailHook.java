@@ -1,0 +1,85 @@
+package org.parley.mailhook.internal;
+
+import java.time.Clock;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.Designate;
+import org.parley.api.offline.OfflineMessageListener;
+import org.parley.api.offline.OfflineMessageStored;
+import org.parley.api.routing.ServerInfo;
+import org.parley.api.server.StateHandoff;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The mail hook as the server sees it: a listener of the offline store. Its configuration applies
+ * live; one that cannot work is refused naming the key, and the previous one stays.
+ */
+@Component(service = OfflineMessageListener.class, configurationPid = MailHookConfig.PID, immediate = true)
+@Designate(ocd = MailHookConfig.class)
+public final class MailHook implements OfflineMessageListener {
+    private static final Logger LOG = LoggerFactory.getLogger(MailHook.class);
+    private static final String HANDOFF_KEY = "org.parley.mailhook";
+
+    private final ServerInfo server;
+    private final StateHandoff handoff;
+    private final MailNotifier notifier;
+
+    @Activate
+    public MailHook(MailHookConfig config, @Reference ServerInfo server, @Reference StateHandoff handoff) {
+        this.server = server;
+        this.handoff = handoff;
+        MailSettings settings = null;
+        try {
+            settings = MailSettings.from(config, server.domain().toString());
+            LOG.info("Mail notifications go through {} from {}", settings.smtp(), settings.from());
+        } catch (IllegalArgumentException e) {
+            LOG.error("Refused the mail hook configuration ({}): {}; no mail is sent until it is fixed", MailHookConfig.PID,
+                    e.getMessage());
+        }
+        ExecutorService mailThread = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "parley-mailhook");
+            t.setDaemon(true);
+            return t;
+        });
+        this.notifier = new MailNotifier(settings, mailThread, new SmtpMailer(), Clock.systemUTC());
+        // Who was mailed recently: without it an upgrade would mail again about a burst still going on.
+        handoff.take(HANDOFF_KEY).ifPresent(state -> {
+            if (Integer.valueOf(1).equals(state.get("format")) && state.get("rateLimit") instanceof Map<?, ?> limits) {
+                notifier.rateLimit().restore(limits);
+            } else {
+                LOG.warn("The mail hook's handed-over state has a format this version does not read; it starts afresh");
+            }
+        });
+    }
+
+    @Modified
+    void modified(MailHookConfig config) {
+        try {
+            MailSettings next = MailSettings.from(config, server.domain().toString());
+            notifier.settings(next);
+            LOG.info("Mail notifications now go through {} from {}", next.smtp(), next.from());
+        } catch (IllegalArgumentException e) {
+            MailSettings current = notifier.settings();
+            LOG.error("Refused the new mail hook configuration ({}): {}; {}", MailHookConfig.PID, e.getMessage(),
+                    current == null ? "no mail is sent until it is fixed" : "the previous one (" + current.smtp() + ") stays in force");
+        }
+    }
+
+    @Deactivate
+    void deactivate() {
+        notifier.close();
+        handoff.deposit(HANDOFF_KEY, Map.of("format", 1, "rateLimit", notifier.rateLimit().export()));
+    }
+
+    @Override
+    public void stored(OfflineMessageStored event) {
+        notifier.stored(event);
+    }
+}
