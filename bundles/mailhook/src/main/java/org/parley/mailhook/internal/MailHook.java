@@ -2,7 +2,7 @@ package org.parley.mailhook.internal;
 
 import java.time.Clock;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -14,12 +14,15 @@ import org.parley.api.offline.OfflineMessageListener;
 import org.parley.api.offline.OfflineMessageStored;
 import org.parley.api.routing.ServerInfo;
 import org.parley.api.server.StateHandoff;
+import org.parley.api.storage.SqlDatabase;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The mail hook as the server sees it: a listener of the offline store. Its configuration applies
- * live; one that cannot work is refused naming the key, and the previous one stays.
+ * live; one that cannot work is refused naming the key, and the previous one stays. Mail not yet
+ * sent is in the database (its own table), so a restart or an upgrade of this bundle picks it up;
+ * only the rate limit is in memory, handed to the successor.
  */
 @Component(service = OfflineMessageListener.class, configurationPid = MailHookConfig.PID, immediate = true)
 @Designate(ocd = MailHookConfig.class)
@@ -32,7 +35,8 @@ public final class MailHook implements OfflineMessageListener {
     private final MailNotifier notifier;
 
     @Activate
-    public MailHook(MailHookConfig config, @Reference ServerInfo server, @Reference StateHandoff handoff) {
+    public MailHook(MailHookConfig config, @Reference ServerInfo server, @Reference StateHandoff handoff,
+            @Reference SqlDatabase database) {
         this.server = server;
         this.handoff = handoff;
         MailSettings settings = null;
@@ -43,12 +47,13 @@ public final class MailHook implements OfflineMessageListener {
             LOG.error("Refused the mail hook configuration ({}): {}; no mail is sent until it is fixed", MailHookConfig.PID,
                     e.getMessage());
         }
-        ExecutorService mailThread = Executors.newSingleThreadExecutor(r -> {
+        database.migrate(Outbox.MODULE, Outbox.MIGRATIONS); // blocks: fine in activation, never on a session thread
+        ScheduledExecutorService mailThread = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "parley-mailhook");
             t.setDaemon(true);
             return t;
         });
-        this.notifier = new MailNotifier(settings, mailThread, new SmtpMailer(), Clock.systemUTC());
+        this.notifier = new MailNotifier(settings, new Outbox(database.dataSource()), mailThread, new SmtpMailer(), Clock.systemUTC());
         // Who was mailed recently: without it an upgrade would mail again about a burst still going on.
         handoff.take(HANDOFF_KEY).ifPresent(state -> {
             if (Integer.valueOf(1).equals(state.get("format")) && state.get("rateLimit") instanceof Map<?, ?> limits) {
@@ -57,6 +62,7 @@ public final class MailHook implements OfflineMessageListener {
                 LOG.warn("The mail hook's handed-over state has a format this version does not read; it starts afresh");
             }
         });
+        notifier.start();
     }
 
     @Modified

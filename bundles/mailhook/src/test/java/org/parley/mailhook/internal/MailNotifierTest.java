@@ -11,6 +11,7 @@ import com.icegreen.greenmail.util.ServerSetup;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.net.ServerSocket;
 import java.time.Clock;
 import java.time.Instant;
@@ -19,17 +20,23 @@ import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The notifier against a real SMTP server (GreenMail) on a loopback port. */
 class MailNotifierTest {
     private static final Instant AT = Instant.parse("2026-11-29T12:00:00Z");
 
+    @TempDir
+    Path dir;
+    private TestDatabase database;
     private GreenMail smtp;
     private int port;
     private MailNotifier notifier;
 
     @BeforeEach
     void start() throws IOException {
+        database = new TestDatabase(dir);
+        database.migrate(Outbox.MODULE, Outbox.MIGRATIONS);
         port = freePort();
         smtp = new GreenMail(new ServerSetup(port, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
         smtp.start();
@@ -48,7 +55,9 @@ class MailNotifierTest {
         System.arraycopy(new Object[] {"smtpHost", "127.0.0.1", "smtpPort", port, "smtpSecurity", "none"}, 0, all, 0, 6);
         System.arraycopy(config, 0, all, 6, config.length);
         MailSettings settings = MailSettings.from(config(all), "example.edu");
-        notifier = new MailNotifier(settings, Executors.newSingleThreadExecutor(), new SmtpMailer(), Clock.fixed(AT, ZoneOffset.UTC));
+        notifier = new MailNotifier(settings, new Outbox(database.dataSource()), Executors.newSingleThreadScheduledExecutor(),
+                new SmtpMailer(), Clock.fixed(AT, ZoneOffset.UTC));
+        notifier.start();
         return notifier;
     }
 
@@ -106,7 +115,8 @@ class MailNotifierTest {
 
     @Test
     void aRefusedConfigurationSendsNothingAndThrowsNothing() throws Exception {
-        notifier = new MailNotifier(null, Executors.newSingleThreadExecutor(), new SmtpMailer(), Clock.systemUTC());
+        notifier = new MailNotifier(null, new Outbox(database.dataSource()), Executors.newSingleThreadScheduledExecutor(),
+                new SmtpMailer(), Clock.systemUTC());
         notifier.stored(Events.stored("bob@example.edu", "alice@example.edu", "hi", 1, AT));
         assertNull(notifier.settings());
         assertFalse(smtp.waitForIncomingEmail(500, 1));
