@@ -15,6 +15,13 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.jivesoftware.smack.packet.Message;
 import org.jivesoftware.smack.tcp.XMPPTCPConnection;
+import org.jivesoftware.smackx.commands.AdHocCommand;
+import org.jivesoftware.smackx.commands.AdHocCommandManager;
+import org.jivesoftware.smackx.commands.AdHocCommandResult;
+import org.jivesoftware.smackx.disco.packet.DiscoverItems;
+import org.jivesoftware.smackx.xdata.form.FillableForm;
+import org.jxmpp.jid.DomainBareJid;
+import org.jxmpp.jid.impl.JidCreate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -135,6 +142,48 @@ class MailNotificationTest {
         } finally {
             rewrite(file, original);
         }
+    }
+
+    /** Runs the XEP-0050 command on the server as the user: returns the value the form showed, after setting it to {@code on}. */
+    static boolean setNotifications(XMPPTCPConnection user, boolean on) throws Exception {
+        AdHocCommandManager commands = AdHocCommandManager.getInstance(user);
+        DomainBareJid serverJid = JidCreate.domainBareFrom(ParleyServer.DOMAIN);
+        DiscoverItems items = commands.discoverCommands(serverJid);
+        DiscoverItems.Item item = items.getItems().stream().filter(i -> "Mail notifications".equals(i.getName())).findFirst()
+                .orElseThrow(() -> new AssertionError("the command is listed in service discovery: " + items.toXML()));
+        AdHocCommand command = commands.getRemoteCommand(serverJid, item.getNode());
+        AdHocCommandResult.StatusExecuting executing = command.execute().asExecutingOrThrow();
+        FillableForm form = executing.getFillableForm();
+        String shown = form.getField("notify").getFirstValue();
+        boolean was = "1".equals(shown) || "true".equals(shown);
+        form.setAnswer("notify", on);
+        AdHocCommandResult done = command.complete(form.getSubmitForm());
+        assertTrue(done.isCompleted(), done.getResponse().toXML().toString());
+        return was;
+    }
+
+    @Test
+    void aUserWhoTurnsMailOffGetsNoneAndWhenBackOnGetsItAgain() throws Exception {
+        Account juliet = server.newAccount("juliet-opt");
+        XMPPTCPConnection j = server.login(juliet);
+        assertTrue(setNotifications(j, false), "on by default");
+        j.disconnect();
+
+        XMPPTCPConnection romeo = server.login(server.newAccount("romeo-opt"));
+        Account nurse = server.newAccount("nurse-opt"); // offline too, still wants mail: proves the hook is at work
+        send(romeo, juliet, "hello?");
+        send(romeo, nurse, "hello?");
+        smtp.awaitMailsTo(address(nurse), 1, WAIT);
+        Thread.sleep(1000);
+        assertEquals(0, smtp.mailsTo(address(juliet)).size(), "she turned it off");
+
+        j = server.login(server.smackConfig(juliet, "again").setSendPresence(false).build());
+        assertFalse(setNotifications(j, true), "the form showed it off: the choice was stored");
+        j.disconnect();
+        XMPPTCPConnection tybalt = server.login(server.newAccount("tybalt-opt"));
+        send(tybalt, juliet, "draw");
+        MimeMessage mail = smtp.awaitMailsTo(address(juliet), 1, WAIT).get(0);
+        assertTrue(mail.getSubject().startsWith("New message from tybalt-opt"), mail.getSubject());
     }
 
     private static String subject(MimeMessage m) {

@@ -1,6 +1,7 @@
 package org.parley.mailhook.internal;
 
 import java.time.Clock;
+import java.util.concurrent.CompletionStage;
 import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
@@ -12,7 +13,14 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.Designate;
 import org.parley.api.offline.OfflineMessageListener;
 import org.parley.api.offline.OfflineMessageStored;
+import org.parley.api.routing.InterceptResult;
+import org.parley.api.routing.IqHandler;
 import org.parley.api.routing.ServerInfo;
+import org.parley.api.routing.StanzaInterceptor;
+import org.parley.api.server.WorkerPool;
+import org.parley.api.session.Session;
+import org.parley.api.stanza.Stanza;
+import org.parley.mailhook.internal.adhoc.NotificationCommand;
 import org.parley.api.server.StateHandoff;
 import org.parley.api.storage.SqlDatabase;
 import org.slf4j.Logger;
@@ -22,21 +30,27 @@ import org.slf4j.LoggerFactory;
  * The mail hook as the server sees it: a listener of the offline store. Its configuration applies
  * live; one that cannot work is refused naming the key, and the previous one stays. Mail not yet
  * sent is in the database (its own table), so a restart or an upgrade of this bundle picks it up;
- * only the rate limit is in memory, handed to the successor.
+ * only the rate limit and started commands are in memory, handed to the successor. Users turn
+ * their notifications off and on with an ad-hoc command (XEP-0050) on the server's JID.
  */
-@Component(service = OfflineMessageListener.class, configurationPid = MailHookConfig.PID, immediate = true)
+@Component(service = {OfflineMessageListener.class, IqHandler.class, StanzaInterceptor.class}, configurationPid = MailHookConfig.PID,
+        immediate = true, property = {
+            IqHandler.NAMESPACE + "=" + NotificationCommand.COMMANDS,
+            // Only the user's disco requests on the commands node and on the command's node are taken.
+            StanzaInterceptor.KINDS + "=iq", StanzaInterceptor.DIRECTION + "=outbound"})
 @Designate(ocd = MailHookConfig.class)
-public final class MailHook implements OfflineMessageListener {
+public final class MailHook implements OfflineMessageListener, IqHandler, StanzaInterceptor {
     private static final Logger LOG = LoggerFactory.getLogger(MailHook.class);
     private static final String HANDOFF_KEY = "org.parley.mailhook";
 
     private final ServerInfo server;
     private final StateHandoff handoff;
     private final MailNotifier notifier;
+    private final NotificationCommand command;
 
     @Activate
     public MailHook(MailHookConfig config, @Reference ServerInfo server, @Reference StateHandoff handoff,
-            @Reference SqlDatabase database) {
+            @Reference SqlDatabase database, @Reference WorkerPool workers) {
         this.server = server;
         this.handoff = handoff;
         MailSettings settings = null;
@@ -53,11 +67,17 @@ public final class MailHook implements OfflineMessageListener {
             t.setDaemon(true);
             return t;
         });
-        this.notifier = new MailNotifier(settings, new Outbox(database.dataSource()), mailThread, new SmtpMailer(), Clock.systemUTC());
+        Preferences preferences = new Preferences(database.dataSource(), Clock.systemUTC());
+        this.notifier = new MailNotifier(settings, new Outbox(database.dataSource()), preferences, mailThread, new SmtpMailer(),
+                Clock.systemUTC());
+        this.command = new NotificationCommand(preferences, workers, server::domain, Clock.systemUTC());
         // Who was mailed recently: without it an upgrade would mail again about a burst still going on.
         handoff.take(HANDOFF_KEY).ifPresent(state -> {
             if (Integer.valueOf(1).equals(state.get("format")) && state.get("rateLimit") instanceof Map<?, ?> limits) {
                 notifier.rateLimit().restore(limits);
+                if (state.get("commands") instanceof Map<?, ?> commands) { // absent from a predecessor without the command
+                    command.restore(commands);
+                }
             } else {
                 LOG.warn("The mail hook's handed-over state has a format this version does not read; it starts afresh");
             }
@@ -81,11 +101,21 @@ public final class MailHook implements OfflineMessageListener {
     @Deactivate
     void deactivate() {
         notifier.close();
-        handoff.deposit(HANDOFF_KEY, Map.of("format", 1, "rateLimit", notifier.rateLimit().export()));
+        handoff.deposit(HANDOFF_KEY, Map.of("format", 1, "rateLimit", notifier.rateLimit().export(), "commands", command.export()));
     }
 
     @Override
     public void stored(OfflineMessageStored event) {
         notifier.stored(event);
+    }
+
+    @Override
+    public CompletionStage<Stanza> handle(Stanza iq, Session origin) {
+        return command.handle(iq, origin);
+    }
+
+    @Override
+    public CompletionStage<InterceptResult> intercept(Stanza stanza, Interception interception) {
+        return command.intercept(stanza, interception.origin());
     }
 }

@@ -11,6 +11,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.parley.api.offline.OfflineMessageStored;
+import org.parley.mailhook.internal.adhoc.NotificationSetting;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +31,7 @@ final class MailNotifier {
 
     private final ScheduledExecutorService mailThread;
     private final Outbox outbox;
+    private final NotificationSetting preferences;
     private final SmtpMailer mailer;
     private final Clock clock;
     private final RateLimit rateLimit;
@@ -38,9 +40,11 @@ final class MailNotifier {
     private ScheduledFuture<?> wake;
     private Instant wakeAt;
 
-    MailNotifier(MailSettings settings, Outbox outbox, ScheduledExecutorService mailThread, SmtpMailer mailer, Clock clock) {
+    MailNotifier(MailSettings settings, Outbox outbox, NotificationSetting preferences, ScheduledExecutorService mailThread,
+            SmtpMailer mailer, Clock clock) {
         this.settings = settings;
         this.outbox = outbox;
+        this.preferences = preferences;
         this.mailThread = mailThread;
         this.mailer = mailer;
         this.clock = clock;
@@ -96,6 +100,16 @@ final class MailNotifier {
 
     private void enqueue(MailSettings current, OfflineMessageStored event, String sender) {
         String account = event.recipient().toString();
+        try {
+            if (!preferences.enabled(event.recipient().getLocalpart().toString())) {
+                LOG.debug("No mail to {} about {}: they turned mail notifications off", account, sender);
+                return;
+            }
+        } catch (Exception e) {
+            // Not knowing the choice, send nothing: a user who said no must not get mail.
+            LOG.error("Whether {} wants mail could not be read; no mail about the message from {}", account, sender, e);
+            return;
+        }
         Optional<String> address = current.recipients().address(event.recipient());
         if (address.isEmpty()) {
             LOG.warn("No mail address is known for {} (template {}): no mail about the message from {}", account,

@@ -32,7 +32,8 @@ record Notification(String account, String address, String sender, String subjec
         if (text != null && !text.isBlank()) {
             body.append("\nThe message:\n\n").append(text.strip()).append('\n');
         }
-        body.append("\n-- \nThis notification was sent automatically.\n");
+        body.append("\n-- \nThis notification was sent automatically. To stop these mails, use the command '"
+                + "Mail notifications' of your chat client on the server.\n");
         return new Notification(account, address, sender, subject, body.toString());
     }
 }

@@ -33,6 +33,11 @@ final class Outbox {
                 last_error VARCHAR(1024)
             );
             CREATE INDEX IF NOT EXISTS mailhook_outbox_due ON mailhook_outbox (next_attempt_at);
+            """), SchemaMigration.portable(2, "users who turned mail notifications off", """
+            CREATE TABLE IF NOT EXISTS mailhook_optout (
+                username VARCHAR(1023) NOT NULL PRIMARY KEY,
+                since BIGINT NOT NULL
+            );
             """));
 
     /** A mail waiting to be sent. */

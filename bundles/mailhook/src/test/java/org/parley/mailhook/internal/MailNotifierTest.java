@@ -55,7 +55,7 @@ class MailNotifierTest {
         System.arraycopy(new Object[] {"smtpHost", "127.0.0.1", "smtpPort", port, "smtpSecurity", "none"}, 0, all, 0, 6);
         System.arraycopy(config, 0, all, 6, config.length);
         MailSettings settings = MailSettings.from(config(all), "example.edu");
-        notifier = new MailNotifier(settings, new Outbox(database.dataSource()), Executors.newSingleThreadScheduledExecutor(),
+        notifier = new MailNotifier(settings, new Outbox(database.dataSource()), new Preferences(database.dataSource(), Clock.systemUTC()), Executors.newSingleThreadScheduledExecutor(),
                 new SmtpMailer(), Clock.fixed(AT, ZoneOffset.UTC));
         notifier.start();
         return notifier;
@@ -114,8 +114,20 @@ class MailNotifierTest {
     }
 
     @Test
+    void aUserWhoTurnedMailOffGetsNoneAndOthersStillDo() throws Exception {
+        new Preferences(database.dataSource(), Clock.systemUTC()).enabled("bob", false);
+        MailNotifier n = notifier();
+        n.stored(Events.stored("bob@example.edu", "alice@example.edu", "hi", 1, AT));
+        n.stored(Events.stored("carol@example.edu", "alice@example.edu", "hi", 1, AT));
+        assertTrue(smtp.waitForIncomingEmail(5000, 1));
+        Thread.sleep(500);
+        assertEquals(1, smtp.getReceivedMessages().length);
+        assertEquals("carol@example.edu", ((InternetAddress) smtp.getReceivedMessages()[0].getAllRecipients()[0]).getAddress());
+    }
+
+    @Test
     void aRefusedConfigurationSendsNothingAndThrowsNothing() throws Exception {
-        notifier = new MailNotifier(null, new Outbox(database.dataSource()), Executors.newSingleThreadScheduledExecutor(),
+        notifier = new MailNotifier(null, new Outbox(database.dataSource()), new Preferences(database.dataSource(), Clock.systemUTC()), Executors.newSingleThreadScheduledExecutor(),
                 new SmtpMailer(), Clock.systemUTC());
         notifier.stored(Events.stored("bob@example.edu", "alice@example.edu", "hi", 1, AT));
         assertNull(notifier.settings());

@@ -58,7 +58,7 @@ class OutboxTest {
     private MailNotifier notifier(Clock clock) {
         MailSettings settings = MailSettings.from(config("smtpHost", "127.0.0.1", "smtpPort", port, "smtpSecurity", "none",
                 "smtpTimeoutSeconds", 2, "retryInitialSeconds", 1, "retryMaxSeconds", 2, "retryGiveUpHours", 1), "example.edu");
-        notifier = new MailNotifier(settings, new Outbox(database.dataSource()), Executors.newSingleThreadScheduledExecutor(),
+        notifier = new MailNotifier(settings, new Outbox(database.dataSource()), new Preferences(database.dataSource(), Clock.systemUTC()), Executors.newSingleThreadScheduledExecutor(),
                 new SmtpMailer(), clock);
         notifier.start();
         return notifier;
