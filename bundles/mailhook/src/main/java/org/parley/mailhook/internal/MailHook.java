@@ -3,8 +3,6 @@ package org.parley.mailhook.internal;
 import java.time.Clock;
 import java.util.concurrent.CompletionStage;
 import java.util.Map;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.Executors;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -62,13 +60,8 @@ public final class MailHook implements OfflineMessageListener, IqHandler, Stanza
                     e.getMessage());
         }
         database.migrate(Outbox.MODULE, Outbox.MIGRATIONS); // blocks: fine in activation, never on a session thread
-        ScheduledExecutorService mailThread = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "parley-mailhook");
-            t.setDaemon(true);
-            return t;
-        });
         Preferences preferences = new Preferences(database.dataSource(), Clock.systemUTC());
-        this.notifier = new MailNotifier(settings, new Outbox(database.dataSource()), preferences, mailThread, new SmtpMailer(),
+        this.notifier = new MailNotifier(settings, new Outbox(database.dataSource()), preferences, MailNotifier.mailThread(), new SmtpMailer(),
                 Clock.systemUTC());
         this.command = new NotificationCommand(preferences, workers, server::domain, Clock.systemUTC());
         // Who was mailed recently: without it an upgrade would mail again about a burst still going on.

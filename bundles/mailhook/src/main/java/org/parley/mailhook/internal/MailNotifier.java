@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.parley.api.offline.OfflineMessageStored;
 import org.parley.mailhook.internal.adhoc.NotificationSetting;
@@ -36,6 +37,7 @@ final class MailNotifier {
     private final Clock clock;
     private final RateLimit rateLimit;
     private volatile MailSettings settings; // null while the configuration is refused: nothing is queued or sent
+    private volatile boolean closed;
     // Mail thread only:
     private ScheduledFuture<?> wake;
     private Instant wakeAt;
@@ -49,6 +51,18 @@ final class MailNotifier {
         this.mailer = mailer;
         this.clock = clock;
         this.rateLimit = new RateLimit(settings == null ? Duration.ZERO : settings.interval());
+    }
+
+    /** The bundle's one mail thread: sending, the outbox and its retry plan, in order. */
+    static ScheduledThreadPoolExecutor mailThread() {
+        ScheduledThreadPoolExecutor thread = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "parley-mailhook");
+            t.setDaemon(true);
+            return t;
+        });
+        thread.setExecuteExistingDelayedTasksAfterShutdownPolicy(false); // a planned retry is the next start's job
+        thread.setRemoveOnCancelPolicy(true);
+        return thread;
     }
 
     RateLimit rateLimit() {
@@ -129,6 +143,9 @@ final class MailNotifier {
 
     /** Tries every mail that is due, then sleeps until the next one is. */
     private void pass() {
+        if (closed) {
+            return; // what is queued stays in the outbox for the next start
+        }
         if (wake != null && wake.getDelay(TimeUnit.NANOSECONDS) <= 0) {
             wake = null; // it is this pass (or one about to find nothing): the next wake-up is planned afresh below
         }
@@ -139,7 +156,7 @@ final class MailNotifier {
         try {
             List<Outbox.Queued> due = outbox.due(clock.instant(), BATCH);
             for (Outbox.Queued queued : due) {
-                if (Thread.currentThread().isInterrupted()) {
+                if (closed) {
                     return; // stopping; the rest stays in the outbox
                 }
                 attempt(current, queued);
@@ -196,8 +213,15 @@ final class MailNotifier {
         }
     }
 
+    /**
+     * Stops after the mail being sent, if any. The thread is not interrupted: an interrupt during
+     * file I/O closes the embedded database's file channel under every other bundle's feet, and
+     * a blocking SMTP exchange does not heed it anyway. Events handed over but not yet queued are
+     * still written to the outbox (cheap), so they are sent by the next start.
+     */
     void close() {
-        mailThread.shutdownNow();
+        closed = true;
+        mailThread.shutdown();
         try {
             if (!mailThread.awaitTermination(5, TimeUnit.SECONDS)) {
                 LOG.warn("A mail was still being sent when the mail hook stopped; if the server took it, it may be sent again");

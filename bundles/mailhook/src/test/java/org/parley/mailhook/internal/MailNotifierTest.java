@@ -16,7 +16,6 @@ import java.net.ServerSocket;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -55,7 +54,7 @@ class MailNotifierTest {
         System.arraycopy(new Object[] {"smtpHost", "127.0.0.1", "smtpPort", port, "smtpSecurity", "none"}, 0, all, 0, 6);
         System.arraycopy(config, 0, all, 6, config.length);
         MailSettings settings = MailSettings.from(config(all), "example.edu");
-        notifier = new MailNotifier(settings, new Outbox(database.dataSource()), new Preferences(database.dataSource(), Clock.systemUTC()), Executors.newSingleThreadScheduledExecutor(),
+        notifier = new MailNotifier(settings, new Outbox(database.dataSource()), new Preferences(database.dataSource(), Clock.systemUTC()), MailNotifier.mailThread(),
                 new SmtpMailer(), Clock.fixed(AT, ZoneOffset.UTC));
         notifier.start();
         return notifier;
@@ -127,7 +126,7 @@ class MailNotifierTest {
 
     @Test
     void aRefusedConfigurationSendsNothingAndThrowsNothing() throws Exception {
-        notifier = new MailNotifier(null, new Outbox(database.dataSource()), new Preferences(database.dataSource(), Clock.systemUTC()), Executors.newSingleThreadScheduledExecutor(),
+        notifier = new MailNotifier(null, new Outbox(database.dataSource()), new Preferences(database.dataSource(), Clock.systemUTC()), MailNotifier.mailThread(),
                 new SmtpMailer(), Clock.systemUTC());
         notifier.stored(Events.stored("bob@example.edu", "alice@example.edu", "hi", 1, AT));
         assertNull(notifier.settings());

@@ -16,7 +16,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -58,7 +57,7 @@ class OutboxTest {
     private MailNotifier notifier(Clock clock) {
         MailSettings settings = MailSettings.from(config("smtpHost", "127.0.0.1", "smtpPort", port, "smtpSecurity", "none",
                 "smtpTimeoutSeconds", 2, "retryInitialSeconds", 1, "retryMaxSeconds", 2, "retryGiveUpHours", 1), "example.edu");
-        notifier = new MailNotifier(settings, new Outbox(database.dataSource()), new Preferences(database.dataSource(), Clock.systemUTC()), Executors.newSingleThreadScheduledExecutor(),
+        notifier = new MailNotifier(settings, new Outbox(database.dataSource()), new Preferences(database.dataSource(), Clock.systemUTC()), MailNotifier.mailThread(),
                 new SmtpMailer(), clock);
         notifier.start();
         return notifier;
