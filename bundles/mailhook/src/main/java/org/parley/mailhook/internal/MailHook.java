@@ -1,8 +1,10 @@
 package org.parley.mailhook.internal;
 
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.CompletionStage;
 import java.util.Map;
+import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -42,18 +44,21 @@ public final class MailHook implements OfflineMessageListener, IqHandler, Stanza
     private static final String HANDOFF_KEY = "org.parley.mailhook";
 
     private final ServerInfo server;
+    private final Path etc; // relative paths in the configuration (the trusted certificates) are read from here
     private final StateHandoff handoff;
     private final MailNotifier notifier;
     private final NotificationCommand command;
 
     @Activate
     public MailHook(MailHookConfig config, @Reference ServerInfo server, @Reference StateHandoff handoff,
-            @Reference SqlDatabase database, @Reference WorkerPool workers) {
+            @Reference SqlDatabase database, @Reference WorkerPool workers, BundleContext context) {
         this.server = server;
+        String etcProperty = context.getProperty("parley.etc");
+        this.etc = etcProperty == null ? null : Path.of(etcProperty);
         this.handoff = handoff;
         MailSettings settings = null;
         try {
-            settings = MailSettings.from(config, server.domain().toString());
+            settings = MailSettings.from(config, server.domain().toString(), etc);
             LOG.info("Mail notifications go through {} from {}", settings.smtp(), settings.from());
         } catch (IllegalArgumentException e) {
             LOG.error("Refused the mail hook configuration ({}): {}; no mail is sent until it is fixed", MailHookConfig.PID,
@@ -81,7 +86,7 @@ public final class MailHook implements OfflineMessageListener, IqHandler, Stanza
     @Modified
     void modified(MailHookConfig config) {
         try {
-            MailSettings next = MailSettings.from(config, server.domain().toString());
+            MailSettings next = MailSettings.from(config, server.domain().toString(), etc);
             notifier.settings(next);
             LOG.info("Mail notifications now go through {} from {}", next.smtp(), next.from());
         } catch (IllegalArgumentException e) {

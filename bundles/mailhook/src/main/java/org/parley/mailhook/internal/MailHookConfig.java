@@ -27,6 +27,11 @@ public @interface MailHookConfig {
     @AttributeDefinition(description = "Password for SMTP authentication", type = AttributeType.PASSWORD)
     String smtpPassword() default "";
 
+    @AttributeDefinition(description = "A PEM file (relative to etc/) of the certificates the SMTP server's certificate "
+            + "must chain to, for a relay with an institution's own CA or a self-signed certificate; empty: the JVM's "
+            + "trusted CAs. The server's name is checked against its certificate either way")
+    String smtpTrustedCertificates() default "";
+
     @AttributeDefinition(description = "Seconds to wait for the SMTP server to connect or answer")
     int smtpTimeoutSeconds() default 30;
 

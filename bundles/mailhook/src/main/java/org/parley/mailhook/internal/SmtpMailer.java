@@ -38,6 +38,9 @@ final class SmtpMailer {
         }
         if (smtp.security() != MailSettings.Security.NONE) {
             props.setProperty(prefix + "ssl.checkserveridentity", "true");
+            if (smtp.tls() != null) {
+                props.put(prefix + "ssl.socketFactory", smtp.tls()); // used for SMTPS and for the STARTTLS upgrade
+            }
         }
         Session session = Session.getInstance(props);
         MimeMessage message = new MimeMessage(session);
