@@ -86,7 +86,10 @@ public final class AuthWorkers implements AutoCloseable {
     @Deactivate
     @Override
     public void close() {
-        List<Runnable> queued = workers.shutdownNow();
+        // Not shutdownNow: an interrupt inside the embedded H2 database closes its file for every bundle.
+        workers.shutdown();
+        List<Runnable> queued = new java.util.ArrayList<>();
+        workers.getQueue().drainTo(queued);
         for (Runnable r : queued) {
             if (r instanceof Task<?> task) {
                 task.result.completeExceptionally(new RejectedExecutionException("the auth bundle is stopping"));

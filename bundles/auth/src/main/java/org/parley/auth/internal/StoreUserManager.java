@@ -86,7 +86,8 @@ public final class StoreUserManager implements UserManager {
 
     @Deactivate
     void deactivate() {
-        imports.forEach(ForkJoinPool::shutdownNow);
+        // Not shutdownNow: an interrupt inside the embedded H2 database closes its file for every bundle.
+        imports.forEach(ForkJoinPool::shutdown);
     }
 
     private static DomainBareJid domainOrDefault(String configured) {

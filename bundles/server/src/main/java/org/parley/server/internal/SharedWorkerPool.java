@@ -73,10 +73,16 @@ public final class SharedWorkerPool implements WorkerPool {
         return task.result;
     }
 
-    /** Queued work fails at once (its callers answer "try later"); running work gets 5 s to finish. */
+    /**
+     * Queued work fails at once (its callers answer "try later"); running work gets 5 s to finish
+     * and is never interrupted: an interrupt inside the embedded H2 database closes its file for
+     * every bundle (ClosedByInterruptException).
+     */
     @Deactivate
     void deactivate() {
-        List<Runnable> queued = pool.shutdownNow();
+        pool.shutdown();
+        List<Runnable> queued = new java.util.ArrayList<>();
+        pool.getQueue().drainTo(queued);
         for (Runnable r : queued) {
             if (r instanceof Task<?> task) {
                 task.result.completeExceptionally(new WorkRejectedException("the worker pool is stopping"));
