@@ -131,6 +131,48 @@ public final class XmppStreamParser {
     /** Where the UTF-8 check of every byte received stands (see {@link Utf8#check}). */
     private int utf8State = Utf8.BETWEEN_CHARACTERS;
 
+    /**
+     * Reads back one element that {@link XmlSerializer#toXml} wrote (data a bundle stored), with the
+     * same rules as a received stream: entities are never expanded, and limits apply.
+     *
+     * @param contentNamespace the default namespace the element was written in ({@code jabber:client} for stanzas)
+     * @throws IllegalArgumentException when the text is not exactly one well-formed element
+     * @since 1.2
+     */
+    public static Element parseElement(String xml, String contentNamespace) {
+        Element[] parsed = new Element[1];
+        XmppStreamParser parser = new XmppStreamParser(Limits.DEFAULT, new Listener() {
+            @Override
+            public void streamOpened(StreamHeader header) {
+            }
+
+            @Override
+            public void element(Element element) {
+                if (parsed[0] != null) {
+                    throw new IllegalArgumentException("more than one element");
+                }
+                parsed[0] = element;
+            }
+
+            @Override
+            public void streamClosed() {
+            }
+        });
+        byte[] open = ("<stream:stream xmlns='" + contentNamespace + "' xmlns:stream='" + Namespaces.STREAM + "'>")
+                .getBytes(StandardCharsets.UTF_8);
+        byte[] bytes = xml.getBytes(StandardCharsets.UTF_8);
+        try {
+            parser.feed(open, 0, open.length);
+            parser.feed(bytes, 0, bytes.length);
+        } catch (XmlStreamException e) {
+            throw new IllegalArgumentException("not well-formed: " + e.getMessage(), e);
+        }
+        if (parsed[0] == null) {
+            throw new IllegalArgumentException("incomplete: no whole element");
+        }
+        return parsed[0];
+    }
+
     public XmppStreamParser(Limits limits, Listener listener) {
         this.limits = Objects.requireNonNull(limits, "limits");
         this.listener = Objects.requireNonNull(listener, "listener");

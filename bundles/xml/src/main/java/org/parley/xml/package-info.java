@@ -3,7 +3,7 @@
  * model) and serialization (RFC 6120 sections 4 and 11).
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package org.parley.xml;
 
 import org.osgi.annotation.bundle.Export;
