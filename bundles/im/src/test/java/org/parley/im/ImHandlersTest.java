@@ -59,4 +59,24 @@ class ImHandlersTest {
                 .handle(iq("get", "bob@example.org", Element.empty("query", "jabber:iq:version")), null).toCompletableFuture().get();
         assertEquals(StanzaErrorCondition.SERVICE_UNAVAILABLE, reply.errorCondition());
     }
+
+    @Test
+    void timeToServerIsItsUtcTimeAndOffset() throws Exception {
+        java.time.Clock clock = java.time.Clock.fixed(java.time.Instant.parse("2026-11-29T16:00:00.123456Z"),
+                java.time.ZoneId.of("Europe/Paris"));
+        Stanza reply = org.parley.im.time.TimeHandlerAccess.create(SERVER, clock)
+                .handle(iq("get", null, Element.empty("time", "urn:xmpp:time")), null).toCompletableFuture().get();
+        assertEquals("2026-11-29T16:00:00.123Z", reply.payload().childText("utc"));
+        assertEquals("+01:00", reply.payload().childText("tzo"));
+    }
+
+    @Test
+    void lastActivityOfTheServerIsItsUptime() throws Exception {
+        Stanza reply = org.parley.im.last.UptimeHandlerAccess.create(SERVER, () -> 1_000, () -> 91_999)
+                .handle(iq("get", "example.org", Element.empty("query", "jabber:iq:last")), null).toCompletableFuture().get();
+        assertEquals("90", reply.payload().attribute("seconds"));
+        Stanza user = org.parley.im.last.UptimeHandlerAccess.create(SERVER, () -> 0, () -> 0)
+                .handle(iq("get", "bob@example.org", Element.empty("query", "jabber:iq:last")), null).toCompletableFuture().get();
+        assertEquals(StanzaErrorCondition.SERVICE_UNAVAILABLE, user.errorCondition());
+    }
 }
