@@ -45,10 +45,11 @@ class BlockingTest {
     static final ParleyServer server = ParleyServer.builder().build();
 
     /** Alice and bob subscribed to each other both ways, each with a connection. */
-    private record Pair(Account aliceAccount, Account bobAccount, XMPPTCPConnection alice, XMPPTCPConnection bob) {
+    record Pair(Account aliceAccount, Account bobAccount, XMPPTCPConnection alice, XMPPTCPConnection bob) {
     }
 
-    private static Pair friends(String prefix) throws Exception {
+    /** Two users of {@code server} subscribed to each other both ways, each signed in. */
+    static Pair friends(ParleyServer server, String prefix) throws Exception {
         List<Account> accounts = server.newAccounts(prefix, 2);
         XMPPTCPConnection alice = server.login(accounts.get(0), "phone");
         XMPPTCPConnection bob = server.login(accounts.get(1), "desk");
@@ -107,7 +108,7 @@ class BlockingTest {
 
     @Test
     void aBlockedContactCannotWriteOrSeePresenceTheUserCannotWriteToThemAndAnUnblockGivesPresenceBack() throws Exception {
-        Pair p = friends("block");
+        Pair p = friends(server, "block");
         XMPPTCPConnection laptop = server.login(p.aliceAccount(), "laptop");
         BlockingCommandManager onLaptop = BlockingCommandManager.getInstanceFor(laptop);
         assertTrue(onLaptop.getBlockList().isEmpty());

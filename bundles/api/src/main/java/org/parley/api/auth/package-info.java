@@ -3,7 +3,7 @@
  * existence and user management.
  */
 @Export
-@Version("2.0.0")
+@Version("2.1.0")
 package org.parley.api.auth;
 
 import org.osgi.annotation.bundle.Export;

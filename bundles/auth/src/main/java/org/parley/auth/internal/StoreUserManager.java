@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.RejectedExecutionException;
@@ -18,11 +19,16 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.jxmpp.jid.DomainBareJid;
+import org.jxmpp.jid.EntityBareJid;
+import org.jxmpp.jid.impl.JidCreate;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.parley.api.auth.AccountListener;
 import org.parley.api.auth.UserException;
 import org.parley.api.auth.UserManager;
 import org.parley.api.server.Domain;
@@ -53,6 +59,7 @@ public final class StoreUserManager implements UserManager {
     private final int importBatch;
     private volatile DomainBareJid domain;
     private volatile AuthSettings settings;
+    private final List<AccountListener> accountListeners = new CopyOnWriteArrayList<>();
     /** The pools of imports under way, stopped with the component. */
     private final Set<ForkJoinPool> imports = ConcurrentHashMap.newKeySet();
 
@@ -82,6 +89,15 @@ public final class StoreUserManager implements UserManager {
         }
         // Invalid auth values are logged by AuthCore, which reads the same PID.
         settings = AuthSettings.from(auth, properties, settings, new ArrayList<>());
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, unbind = "removeAccountListener")
+    void addAccountListener(AccountListener listener) {
+        accountListeners.add(listener);
+    }
+
+    void removeAccountListener(AccountListener listener) {
+        accountListeners.remove(listener);
     }
 
     @Deactivate
@@ -149,6 +165,15 @@ public final class StoreUserManager implements UserManager {
         }
         if (!deleted) {
             throw new UserException("no such user: " + jid(local));
+        }
+        EntityBareJid account = JidCreate.entityBareFromOrThrowUnchecked(jid(local));
+        for (AccountListener listener : accountListeners) {
+            try {
+                listener.deleted(account);
+            } catch (RuntimeException e) {
+                LOG.error("A bundle failed to clean up after the deletion of {} ({}); the account is deleted", account,
+                        listener.getClass().getName(), e);
+            }
         }
     }
 

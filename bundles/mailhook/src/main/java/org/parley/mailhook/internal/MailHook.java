@@ -2,8 +2,9 @@ package org.parley.mailhook.internal;
 
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.concurrent.CompletionStage;
 import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import org.jxmpp.jid.EntityBareJid;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -11,18 +12,19 @@ import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.Designate;
+import org.parley.api.auth.AccountListener;
 import org.parley.api.offline.OfflineMessageListener;
 import org.parley.api.offline.OfflineMessageStored;
 import org.parley.api.routing.InterceptResult;
 import org.parley.api.routing.IqHandler;
 import org.parley.api.routing.ServerInfo;
 import org.parley.api.routing.StanzaInterceptor;
+import org.parley.api.server.StateHandoff;
 import org.parley.api.server.WorkerPool;
 import org.parley.api.session.Session;
 import org.parley.api.stanza.Stanza;
-import org.parley.mailhook.internal.adhoc.NotificationCommand;
-import org.parley.api.server.StateHandoff;
 import org.parley.api.storage.SqlDatabase;
+import org.parley.mailhook.internal.adhoc.NotificationCommand;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,13 +35,13 @@ import org.slf4j.LoggerFactory;
  * only the rate limit and started commands are in memory, handed to the successor. Users turn
  * their notifications off and on with an ad-hoc command (XEP-0050) on the server's JID.
  */
-@Component(service = {OfflineMessageListener.class, IqHandler.class, StanzaInterceptor.class}, configurationPid = MailHookConfig.PID,
+@Component(service = {OfflineMessageListener.class, IqHandler.class, StanzaInterceptor.class, AccountListener.class}, configurationPid = MailHookConfig.PID,
         immediate = true, property = {
             IqHandler.NAMESPACE + "=" + NotificationCommand.COMMANDS,
             // Only the user's disco requests on the commands node and on the command's node are taken.
             StanzaInterceptor.KINDS + "=iq", StanzaInterceptor.DIRECTION + "=outbound"})
 @Designate(ocd = MailHookConfig.class)
-public final class MailHook implements OfflineMessageListener, IqHandler, StanzaInterceptor {
+public final class MailHook implements OfflineMessageListener, IqHandler, StanzaInterceptor, AccountListener {
     private static final Logger LOG = LoggerFactory.getLogger(MailHook.class);
     private static final String HANDOFF_KEY = "org.parley.mailhook";
 
@@ -100,6 +102,16 @@ public final class MailHook implements OfflineMessageListener, IqHandler, Stanza
     void deactivate() {
         notifier.close();
         handoff.deposit(HANDOFF_KEY, Map.of("format", 1, "rateLimit", notifier.rateLimit().export(), "commands", command.export()));
+    }
+
+    /** A deleted account gets no more mail about messages it will never read, and its choice is forgotten. */
+    @Override
+    public void deleted(EntityBareJid account) {
+        try {
+            notifier.forget(account);
+        } catch (java.sql.SQLException e) {
+            LOG.error("The mail notifications of the deleted account {} were not deleted", account, e);
+        }
     }
 
     @Override

@@ -230,4 +230,9 @@ final class MailNotifier {
             Thread.currentThread().interrupt();
         }
     }
+
+    /** A deleted account: its waiting mail and its choice go. */
+    void forget(org.jxmpp.jid.EntityBareJid account) throws SQLException {
+        outbox.forget(account.toString(), account.getLocalpart().toString());
+    }
 }

@@ -86,6 +86,20 @@ final class Outbox {
         }
     }
 
+    /** Drops every mail waiting for an account, and its choice about notifications (a deleted account). */
+    void forget(String account, String username) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM mailhook_outbox WHERE account = ?")) {
+                ps.setString(1, account);
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM mailhook_optout WHERE username = ?")) {
+                ps.setString(1, username);
+                ps.executeUpdate();
+            }
+        }
+    }
+
     void delete(long id) throws SQLException {
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement("DELETE FROM mailhook_outbox WHERE id = ?")) {

@@ -13,6 +13,7 @@ import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.Designate;
+import org.parley.api.auth.AccountListener;
 import org.parley.api.offline.OfflineMessageListener;
 import org.parley.api.routing.InterceptResult;
 import org.parley.api.routing.IqHandler;
@@ -36,13 +37,14 @@ import org.slf4j.LoggerFactory;
  * replaced, routing holds messages for offline users for the grace period and gives them to the
  * successor, which on activation delivers to users who came online meanwhile.
  */
-@Component(service = {UndeliverableMessageHandler.class, SessionListener.class, IqHandler.class, StanzaInterceptor.class},
+@Component(service = {UndeliverableMessageHandler.class, SessionListener.class, IqHandler.class, StanzaInterceptor.class,
+        AccountListener.class},
         configurationPid = OfflineConfig.PID, immediate = true, property = {
             IqHandler.NAMESPACE + "=" + FlexibleRetrieval.NAMESPACE,
             // XEP-0013's count and headers are disco requests on a node of its own, sent by the user: only those are taken.
             StanzaInterceptor.KINDS + "=iq", StanzaInterceptor.DIRECTION + "=outbound"})
 @Designate(ocd = OfflineConfig.class)
-public final class OfflineComponent implements UndeliverableMessageHandler, SessionListener, IqHandler, StanzaInterceptor {
+public final class OfflineComponent implements UndeliverableMessageHandler, SessionListener, IqHandler, StanzaInterceptor, AccountListener {
     private static final Logger LOG = LoggerFactory.getLogger(OfflineComponent.class);
 
     private final OfflineMessages offline;
@@ -146,5 +148,18 @@ public final class OfflineComponent implements UndeliverableMessageHandler, Sess
     @Override
     public void ended(Session session) {
         offline.ended(session);
+    }
+
+    /** A deleted account's messages are nobody's: they go (on the operator's thread, a short delete). */
+    @Override
+    public void deleted(EntityBareJid account) {
+        try {
+            int n = offline.store().deleteAll(account.getLocalpart().toString());
+            if (n > 0) {
+                LOG.info("Deleted {} offline message(s) of the deleted account {}", n, account);
+            }
+        } catch (java.sql.SQLException e) {
+            LOG.error("The offline messages of the deleted account {} were not deleted", account, e);
+        }
     }
 }

@@ -72,6 +72,14 @@ final class PrivateStore {
         }
     }
 
+    void deleteAll(String username) throws SQLException {
+        try (Connection c = database.dataSource().getConnection();
+             PreparedStatement ps = c.prepareStatement("DELETE FROM private_xml WHERE username = ?")) {
+            ps.setString(1, username);
+            ps.executeUpdate();
+        }
+    }
+
     /** How many namespaces the user keeps data under, and their total size, not counting {@code except}. */
     long[] usage(String username, List<String> except) throws SQLException {
         try (Connection c = database.dataSource().getConnection();

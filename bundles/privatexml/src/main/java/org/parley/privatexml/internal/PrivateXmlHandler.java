@@ -5,9 +5,11 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import org.jxmpp.jid.EntityBareJid;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.parley.api.auth.AccountListener;
 import org.parley.api.routing.IqHandler;
 import org.parley.api.server.WorkRejectedException;
 import org.parley.api.server.WorkerPool;
@@ -28,8 +30,8 @@ import org.slf4j.LoggerFactory;
  * Only the user reads and writes their own. Nothing is kept in memory: an upgrade needs no
  * handoff, and requests during it wait for the successor.
  */
-@Component(property = IqHandler.NAMESPACE + "=" + PrivateXmlHandler.NAMESPACE)
-public final class PrivateXmlHandler implements IqHandler {
+@Component(service = {IqHandler.class, AccountListener.class}, property = IqHandler.NAMESPACE + "=" + PrivateXmlHandler.NAMESPACE)
+public final class PrivateXmlHandler implements IqHandler, AccountListener {
     private static final Logger LOG = LoggerFactory.getLogger(PrivateXmlHandler.class);
     static final String NAMESPACE = "jabber:iq:private";
     /** Per stored element, in characters of its XML. */
@@ -111,6 +113,16 @@ public final class PrivateXmlHandler implements IqHandler {
             store.put(username, entries);
             return iq.resultReply(null);
         }).exceptionally(e -> failure(iq, e));
+    }
+
+    /** A deleted account's stored data goes with it. */
+    @Override
+    public void deleted(EntityBareJid account) {
+        try {
+            store.deleteAll(account.getLocalpart().toString());
+        } catch (java.sql.SQLException e) {
+            LOG.error("The private XML of the deleted account {} was not deleted", account, e);
+        }
     }
 
     private static Stanza failure(Stanza iq, Throwable error) {

@@ -363,6 +363,12 @@ final class Blocking {
         };
     }
 
+    /** The account was deleted: its list goes (the caller holds the roster's lock for it). */
+    void forget(EntityBareJid user) throws SQLException {
+        store.change(user.getLocalpart().toString(), List.of(), List.of(), true);
+        cache.remove(user);
+    }
+
     // ---- sessions ----
 
     void ended(Session session) {

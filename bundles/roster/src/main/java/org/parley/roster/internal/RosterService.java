@@ -1,5 +1,6 @@
 package org.parley.roster.internal;
 
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -29,6 +30,7 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.parley.api.auth.AccountListener;
 import org.parley.api.auth.UserDirectory;
 import org.parley.api.routing.InterceptResult;
 import org.parley.api.routing.ServerInfo;
@@ -67,8 +69,8 @@ import org.slf4j.LoggerFactory;
  * an update, not a new sign-in that probes every contact), and when each user last went
  * offline. Rosters of signed-in users are cached; storage is the truth.
  */
-@Component(service = {RosterService.class, SessionListener.class}, configurationPid = RosterConfig.PID, immediate = true)
-public final class RosterService implements SessionListener {
+@Component(service = {RosterService.class, SessionListener.class, AccountListener.class}, configurationPid = RosterConfig.PID, immediate = true)
+public final class RosterService implements SessionListener, AccountListener {
     private static final Logger LOG = LoggerFactory.getLogger(RosterService.class);
     static final String HANDOFF_KEY = "org.parley.roster.RosterService";
     static final int HANDOFF_FORMAT = 1;
@@ -116,6 +118,8 @@ public final class RosterService implements SessionListener {
     private volatile StanzaRouter router;
     private volatile SessionRegistry registry;
     private final Blocking blocking;
+    /** Accounts deleted in the last minute: they exist for nobody, whatever sessions they still had. */
+    private final Map<EntityBareJid, Long> deletedUntil = new ConcurrentHashMap<>();
 
     @Activate
     public RosterService(RosterConfig config, @Reference SqlDatabase database, @Reference WorkerPool workers,
@@ -563,6 +567,13 @@ public final class RosterService implements SessionListener {
         if (account == null || !jid.asDomainBareJid().equals(domain.get())) {
             return CompletableFuture.completedFuture(true);
         }
+        Long until = deletedUntil.get(account);
+        if (until != null) {
+            if (System.nanoTime() - until < 0) {
+                return CompletableFuture.completedFuture(false);
+            }
+            deletedUntil.remove(account, until);
+        }
         if (hasSessions(account) || directories.isEmpty()) {
             return CompletableFuture.completedFuture(true);
         }
@@ -788,6 +799,62 @@ public final class RosterService implements SessionListener {
             }
         }
         return result;
+    }
+
+    // ---- deleted accounts ----
+
+    /**
+     * An account was deleted: it leaves every local roster it was in (each owner gets the push,
+     * and the subscriptions both ways are cancelled as a removal cancels them), then its own
+     * roster and block list are forgotten. For a minute it exists for no one, so that what is
+     * still on its way (its sessions end meanwhile) cannot put rows back for it.
+     */
+    @Override
+    public void deleted(EntityBareJid account) {
+        deletedUntil.put(account, System.nanoTime() + 60_000_000_000L);
+        String username = account.getLocalpart().toString();
+        try {
+            List<CompletableFuture<Change>> removals = new ArrayList<>();
+            for (String owner : store.ownersOf(account.toString())) {
+                EntityBareJid ownerJid = JidCreate.entityBareFromOrNull(owner + "@" + domain.get());
+                if (ownerJid != null && !ownerJid.equals(account)) {
+                    removals.add(forgetContact(ownerJid, account).toCompletableFuture());
+                }
+            }
+            CompletableFuture.allOf(removals.toArray(CompletableFuture[]::new)).get(30, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.error("Removing the deleted account {} from other rosters did not finish; what is left shows as items without subscription",
+                    account, e);
+        }
+        ReentrantLock lock = lockOf(account);
+        lock.lock();
+        try {
+            store.deleteAll(username);
+            blocking.forget(account);
+            cache.remove(account);
+            lastUnavailable.remove(account);
+            LOG.info("Forgot the roster and block list of the deleted account {}", account);
+        } catch (SQLException e) {
+            LOG.error("The roster of the deleted account {} was not deleted", account, e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Drops a deleted account's item from an owner's roster (pushed), and shows it offline there. */
+    private CompletionStage<Change> forgetContact(EntityBareJid owner, EntityBareJid gone) {
+        String contact = gone.toString();
+        return inLine(owner, () -> change(owner, contact, roster -> Transition.none(null)).thenApply(change -> {
+            if (change.before() != null && change.before().subscription().hasTo()) {
+                Stanza unavailable = Stanza.create(Element.builder("presence", Namespaces.CLIENT).attribute("from", contact)
+                        .attribute("to", owner.toString()).attribute("type", "unavailable").build());
+                for (Session s : available(owner)) {
+                    s.deliver(unavailable);
+                }
+            }
+            pushIfChanged(owner, change);
+            return change;
+        }));
     }
 
     // ---- session lifecycle ----

@@ -248,6 +248,42 @@ final class RosterStore {
         return 9;
     }
 
+    /** The users who have an item (in their roster or not) for this contact. */
+    List<String> ownersOf(String contact) throws SQLException {
+        try (Connection c = database.dataSource().getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT username FROM roster_item WHERE contact = ?")) {
+            ps.setString(1, contact);
+            List<String> owners = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    owners.add(rs.getString(1));
+                }
+            }
+            return owners;
+        }
+    }
+
+    /** Forgets a user's whole roster, its version and its removals, in one transaction. */
+    void deleteAll(String username) throws SQLException {
+        try (Connection c = database.dataSource().getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                for (String table : List.of("roster_group", "roster_item", "roster_removed", "roster_version")) {
+                    try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE username = ?")) {
+                        ps.setString(1, username);
+                        ps.executeUpdate();
+                    }
+                }
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        }
+    }
+
     private static void delete(Connection c, String sql, String username, String contact) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, username);
