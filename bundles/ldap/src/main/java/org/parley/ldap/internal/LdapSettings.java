@@ -63,14 +63,17 @@ record LdapSettings(List<Server> servers, boolean startTls, List<X509Certificate
     static Parsed parse(LdapConfig c, Path etc) {
         List<Problem> problems = new ArrayList<>();
         List<Server> servers = new ArrayList<>();
-        for (String url : c.urls() == null ? new String[0] : c.urls()) {
-            if (url == null || url.isBlank()) {
-                continue;
-            }
-            try {
-                servers.add(server(url.trim()));
-            } catch (IllegalArgumentException e) {
-                problems.add(new Problem("urls", e.getMessage()));
+        // A .cfg file holds one string: "ldaps://a, ldaps://b" arrives as a single value.
+        for (String value : c.urls() == null ? new String[0] : c.urls()) {
+            for (String url : value == null ? new String[0] : value.trim().split("[,\\s]+")) {
+                if (url.isEmpty()) {
+                    continue;
+                }
+                try {
+                    servers.add(server(url));
+                } catch (IllegalArgumentException e) {
+                    problems.add(new Problem("urls", e.getMessage()));
+                }
             }
         }
         if (servers.isEmpty() && problems.isEmpty()) {

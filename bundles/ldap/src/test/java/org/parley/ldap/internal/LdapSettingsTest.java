@@ -57,6 +57,13 @@ class LdapSettingsTest {
     }
 
     @Test
+    void severalUrlsInOneCfgValueAreSplitAtCommasAndSpaces() {
+        LdapSettings s = parse(valid().set("urls", new String[] {" ldaps://a.example.org, ldap://b.example.org:1389 ldaps://c.example.org "})).settings();
+        assertEquals(List.of("ldaps://a.example.org:636", "ldap://b.example.org:1389", "ldaps://c.example.org:636"),
+                s.servers().stream().map(LdapSettings.Server::toString).toList());
+    }
+
+    @Test
     void ipv6LiteralsAndPlainLdapWithoutStartTlsAreUnderstood() {
         LdapSettings s = parse(valid().set("urls", new String[] {"ldap://[::1]:10389"}).set("startTls", false)).settings();
         assertEquals(new LdapSettings.Server("::1", 10389, false), s.servers().get(0));
@@ -69,7 +76,7 @@ class LdapSettingsTest {
         assertEquals("urls", onlyProblem(valid().set("urls", new String[] {"http://dir.example.org"})).key());
         assertEquals("urls", onlyProblem(valid().set("urls", new String[] {"ldap://dir.example.org/dc=x?uid"})).key());
         assertEquals("urls", onlyProblem(valid().set("urls", new String[] {"ldap:///"})).key());
-        assertEquals("urls", onlyProblem(valid().set("urls", new String[] {"ldap://dir .example.org"})).key());
+        assertEquals("urls", onlyProblem(valid().set("urls", new String[] {"ldap://dir_1.example.org:x"})).key());
         assertEquals("baseDn", onlyProblem(valid().set("baseDn", "")).key());
         assertEquals("baseDn", onlyProblem(valid().set("baseDn", "not a dn")).key());
         assertEquals("bindDn", onlyProblem(valid().set("bindDn", "cn=x,,")).key());
