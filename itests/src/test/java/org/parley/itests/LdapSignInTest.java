@@ -19,6 +19,12 @@ import org.jivesoftware.smack.packet.StanzaError;
 import org.jivesoftware.smack.sasl.SASLErrorException;
 import org.jivesoftware.smack.tcp.XMPPTCPConnection;
 import org.jivesoftware.smack.tcp.XMPPTCPConnectionConfiguration;
+import org.jivesoftware.smack.XMPPException;
+import org.jivesoftware.smackx.disco.ServiceDiscoveryManager;
+import org.jivesoftware.smackx.vcardtemp.VCardManager;
+import org.jivesoftware.smackx.vcardtemp.packet.VCard;
+import com.unboundid.ldap.sdk.Modification;
+import com.unboundid.ldap.sdk.ModificationType;
 import org.jxmpp.jid.impl.JidCreate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -38,6 +44,7 @@ class LdapSignInTest {
     /** ldap with StartTLS: asked when the first is down. */
     private static final TestDirectory SECONDARY;
     private static final Path CA_PEM;
+    private static final byte[] PHOTO = {(byte) 0xff, (byte) 0xd8, (byte) 0xff, (byte) 0xe0, 0, 16, 'J', 'F', 'I', 'F', 0, 1};
 
     static {
         try {
@@ -49,6 +56,13 @@ class LdapSignInTest {
                 d.addPerson("alice", "alice directory pw", true);
                 d.addPerson("bob", "bob directory pw", true);
                 d.addPerson("carol", "carol directory pw", false); // no mail: not an account here
+                d.server.modify("uid=alice," + TestDirectory.PEOPLE,
+                        new Modification(ModificationType.REPLACE, "cn", "Alice Liddell"),
+                        new Modification(ModificationType.ADD, "givenName", "Alice"),
+                        new Modification(ModificationType.ADD, "o", "Example University"),
+                        new Modification(ModificationType.ADD, "ou", "Mathematics"),
+                        new Modification(ModificationType.ADD, "telephoneNumber", "+44 1865 270000"),
+                        new Modification(ModificationType.ADD, "jpegPhoto", PHOTO));
             }
         } catch (Exception e) {
             throw new ExceptionInInitializerError(e);
@@ -239,6 +253,36 @@ class LdapSignInTest {
             rewrite(cfg, original);
             server.awaitLog(restored, "LDAP directory: servers", WAIT);
         }
+    }
+
+    @Test
+    void directoryUsersHaveReadOnlyVCardsFromTheirEntries() throws Exception {
+        XMPPTCPConnection alice = server.login(plain(server, "alice", "alice directory pw", "vcard"));
+        assertTrue(ServiceDiscoveryManager.getInstanceFor(alice).serverSupportsFeature("vcard-temp"));
+        VCardManager vcards = VCardManager.getInstanceFor(alice);
+        VCard own = vcards.loadVCard();
+        assertEquals("Alice Liddell", own.getField("FN"));
+        assertEquals("Alice", own.getFirstName());
+        assertEquals("alice", own.getLastName());
+        assertEquals("alice@example.org", own.getEmailWork());
+        assertEquals("Example University", own.getOrganization());
+        assertEquals("Mathematics", own.getOrganizationUnit());
+        assertEquals("+44 1865 270000", own.getPhoneWork("VOICE"));
+        assertEquals("image/jpeg", own.getAvatarMimeType());
+        assertTrue(java.util.Arrays.equals(PHOTO, own.getAvatar()), "the photo as the directory holds it");
+
+        // bob never signed in: his vCard is there all the same.
+        assertEquals("bob", vcards.loadVCard(JidCreate.entityBareFrom("bob@localhost")).getField("FN"));
+        // A local account has none here.
+        Account local = server.newAccount("novcard");
+        XMPPException.XMPPErrorException none = assertThrows(XMPPException.XMPPErrorException.class,
+                () -> vcards.loadVCard(local.bareJid()));
+        assertEquals(StanzaError.Condition.item_not_found, none.getStanzaError().getCondition());
+        // Read-only: the directory keeps it.
+        own.setNickName("Ally");
+        XMPPException.XMPPErrorException refused = assertThrows(XMPPException.XMPPErrorException.class, () -> vcards.saveVCard(own));
+        assertEquals(StanzaError.Condition.not_allowed, refused.getStanzaError().getCondition());
+        assertEquals("Alice Liddell", vcards.loadVCard().getField("FN"));
     }
 
     static void rewrite(Path file, String content) throws Exception {

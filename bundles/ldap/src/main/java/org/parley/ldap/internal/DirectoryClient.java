@@ -224,6 +224,43 @@ final class DirectoryClient implements AutoCloseable {
         });
     }
 
+    /**
+     * The values of some attributes of one entry, as the service account reads them: text as
+     * String, binary (jpegPhoto) as byte[]; an attribute the entry lacks is absent from the map.
+     */
+    java.util.Map<String, List<Object>> attributes(String dn, java.util.Collection<String> names)
+            throws DirectoryUnavailableException {
+        return withServer("read of " + dn, connection -> {
+            SearchRequest request = new SearchRequestImpl();
+            request.setBase(new Dn(dn));
+            request.setScope(SearchScope.OBJECT);
+            request.setFilter("(objectClass=*)");
+            request.setSizeLimit(1);
+            request.setTimeLimit((int) Math.max(1, settings.timeout().toSeconds()));
+            request.setDerefAliases(AliasDerefMode.NEVER_DEREF_ALIASES);
+            request.addAttributes(names.toArray(new String[0]));
+            java.util.Map<String, List<Object>> values = new java.util.HashMap<>();
+            try (SearchCursor cursor = connection.search(request)) {
+                while (cursor.next()) {
+                    if (cursor.get() instanceof SearchResultEntry entry) {
+                        for (String name : names) {
+                            org.apache.directory.api.ldap.model.entry.Attribute a = entry.getEntry().get(name);
+                            if (a == null) {
+                                continue;
+                            }
+                            List<Object> list = new ArrayList<>();
+                            for (org.apache.directory.api.ldap.model.entry.Value v : a) {
+                                list.add(v.isHumanReadable() ? v.getString() : v.getBytes());
+                            }
+                            values.put(name, list);
+                        }
+                    }
+                }
+            }
+            return values;
+        });
+    }
+
     /** Opens (or borrows) one connection to each server; the servers that could not be reached, with why. */
     List<String> unreachable() {
         List<String> failures = new ArrayList<>();

@@ -56,4 +56,38 @@ public @interface LdapConfig {
     @AttributeDefinition(description = "Seconds an unknown name is remembered, at most 60, so that a new directory "
             + "account can sign in within a minute.")
     int negativeCacheSeconds() default 30;
+
+    @AttributeDefinition(description = "Answer vCard requests (XEP-0054) for directory users from their entries, "
+            + "read-only. Each vcard* key names the attribute of one field; empty leaves the field out.")
+    boolean vcards() default true;
+
+    @AttributeDefinition(description = "Attribute of the vCard's full name (FN).")
+    String vcardFullName() default "cn";
+
+    @AttributeDefinition(description = "Attribute of the given name (N/GIVEN).")
+    String vcardGivenName() default "givenName";
+
+    @AttributeDefinition(description = "Attribute of the family name (N/FAMILY).")
+    String vcardFamilyName() default "sn";
+
+    @AttributeDefinition(description = "Attribute of the email address (EMAIL/USERID).")
+    String vcardEmail() default "mail";
+
+    @AttributeDefinition(description = "Attribute of the organisation (ORG/ORGNAME).")
+    String vcardOrganisation() default "o";
+
+    @AttributeDefinition(description = "Attribute of the organisational unit (ORG/ORGUNIT).")
+    String vcardUnit() default "ou";
+
+    @AttributeDefinition(description = "Attribute of the job title (TITLE).")
+    String vcardTitle() default "title";
+
+    @AttributeDefinition(description = "Attribute of the work phone number (TEL/NUMBER).")
+    String vcardPhone() default "telephoneNumber";
+
+    @AttributeDefinition(description = "Binary attribute of the photo, JPEG or PNG (PHOTO).")
+    String vcardPhoto() default "jpegPhoto";
+
+    @AttributeDefinition(description = "Largest photo published, in bytes; a larger one is left out of the vCard.")
+    int vcardMaxPhotoBytes() default 65536;
 }

@@ -7,6 +7,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.directory.api.ldap.codec.api.LdapApiService;
 import org.osgi.framework.BundleContext;
+import org.osgi.service.component.ComponentContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -34,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * or the bind password keeps the working directory); otherwise every problem is logged with its key
  * and the previous configuration stays.
  */
-@Component(service = {PasswordAuthenticator.class, UserDirectory.class}, configurationPid = LdapConfig.PID,
+@Component(service = {PasswordAuthenticator.class, UserDirectory.class, LdapProvider.class}, configurationPid = LdapConfig.PID,
         configurationPolicy = ConfigurationPolicy.OPTIONAL, property = "service.ranking:Integer=" + LdapProvider.RANKING)
 @Designate(ocd = LdapConfig.class)
 public final class LdapProvider implements PasswordAuthenticator, UserDirectory {
@@ -47,17 +48,20 @@ public final class LdapProvider implements PasswordAuthenticator, UserDirectory 
     private final LdapApiService codec;
     private final Path etc;
     private final Ticker ticker;
+    /** Enables the vCard handler while it has something to answer; null in unit tests. */
+    private final ComponentContext component;
     /** Null while no directory is configured. */
     private volatile UserLookup directory;
 
     @Activate
-    public LdapProvider(@Reference WorkerPool workers, @Reference LdapApiService codec, BundleContext context,
+    public LdapProvider(@Reference WorkerPool workers, @Reference LdapApiService codec, ComponentContext component,
             LdapConfig config) {
-        this(workers, codec, etcDirectory(context), Ticker.systemTicker());
+        this(workers, codec, etcDirectory(component.getBundleContext()), Ticker.systemTicker(), component);
         apply(config, true);
     }
 
-    LdapProvider(WorkerPool workers, LdapApiService codec, Path etc, Ticker ticker) {
+    LdapProvider(WorkerPool workers, LdapApiService codec, Path etc, Ticker ticker, ComponentContext component) {
+        this.component = component;
         this.workers = workers;
         this.codec = codec;
         this.etc = etc;
@@ -87,6 +91,7 @@ public final class LdapProvider implements PasswordAuthenticator, UserDirectory 
         LdapSettings settings = parsed.settings();
         if (!settings.configured()) {
             directory = null;
+            vcards(false);
             if (previous != null) {
                 previous.client().close();
                 LOG.info("LDAP directory switched off (no 'urls' in {})", LdapConfig.PID);
@@ -111,11 +116,23 @@ public final class LdapProvider implements PasswordAuthenticator, UserDirectory 
                     settings.servers());
         }
         directory = new UserLookup(client, workers, ticker);
+        vcards(settings.vcard() != null);
         if (previous != null) {
             previous.client().close();
         }
         LOG.info("LDAP directory: {}", settings);
         return true;
+    }
+
+    private void vcards(boolean on) {
+        if (component == null) {
+            return;
+        }
+        if (on) {
+            component.enableComponent(DirectoryVCards.NAME);
+        } else {
+            component.disableComponent(DirectoryVCards.NAME);
+        }
     }
 
     @Deactivate

@@ -26,7 +26,24 @@ import org.apache.directory.api.ldap.model.name.Dn;
  */
 record LdapSettings(List<Server> servers, boolean startTls, List<X509Certificate> trustedCas, String bindDn,
         String bindPassword, String baseDn, String userFilter, String usernameAttribute, Duration connectTimeout,
-        Duration timeout, int maxConnections, Duration retryAfter, Duration cacheTtl, Duration negativeCacheTtl) {
+        Duration timeout, int maxConnections, Duration retryAfter, Duration cacheTtl, Duration negativeCacheTtl,
+        VCardMap vcard) {
+
+    /** Which attribute fills which vCard field; null when vCards are not answered. */
+    record VCardMap(java.util.Map<VCardField, String> attributes, int maxPhotoBytes) {
+    }
+
+    /** The vCard fields taken from the directory, with the configuration key that maps each. */
+    enum VCardField {
+        FULL_NAME("vcardFullName"), GIVEN_NAME("vcardGivenName"), FAMILY_NAME("vcardFamilyName"), EMAIL("vcardEmail"),
+        ORGANISATION("vcardOrganisation"), UNIT("vcardUnit"), TITLE("vcardTitle"), PHONE("vcardPhone"), PHOTO("vcardPhoto");
+
+        final String key;
+
+        VCardField(String key) {
+            this.key = key;
+        }
+    }
 
     /** One directory server: ldaps is TLS from the first byte, ldap is upgraded with StartTLS (or not at all). */
     record Server(String host, int port, boolean ldaps) {
@@ -80,7 +97,7 @@ record LdapSettings(List<Server> servers, boolean startTls, List<X509Certificate
             // Not configured: nothing else matters, and an unconfigured directory is valid.
             return new Parsed(new LdapSettings(List.of(), c.startTls(), List.of(), "", "", "", c.userFilter(),
                     c.usernameAttribute(), Duration.ofMillis(5000), Duration.ofMillis(5000), 1, Duration.ofSeconds(10),
-                    Duration.ZERO, Duration.ZERO), List.of());
+                    Duration.ZERO, Duration.ZERO, null), List.of());
         }
         List<X509Certificate> cas = List.of();
         String caFile = c.caCertificate() == null ? "" : c.caCertificate().trim();
@@ -132,12 +149,30 @@ record LdapSettings(List<Server> servers, boolean startTls, List<X509Certificate
         int retry = range(problems, "retrySeconds", c.retrySeconds(), 1, 3600);
         int cache = range(problems, "cacheSeconds", c.cacheSeconds(), 0, 86_400);
         int negative = range(problems, "negativeCacheSeconds", c.negativeCacheSeconds(), 0, MAX_NEGATIVE_CACHE_SECONDS);
+        VCardMap vcard = null;
+        if (c.vcards()) {
+            java.util.Map<VCardField, String> map = new java.util.EnumMap<>(VCardField.class);
+            String[] values = {c.vcardFullName(), c.vcardGivenName(), c.vcardFamilyName(), c.vcardEmail(), c.vcardOrganisation(),
+                c.vcardUnit(), c.vcardTitle(), c.vcardPhone(), c.vcardPhoto()};
+            for (VCardField f : VCardField.values()) {
+                String a = trimmed(values[f.ordinal()]);
+                if (a.isEmpty()) {
+                    continue;
+                }
+                if (!ATTRIBUTE.matcher(a).matches()) {
+                    problems.add(new Problem(f.key, "'" + a + "' is not an attribute name or OID"));
+                }
+                map.put(f, a);
+            }
+            int maxPhoto = range(problems, "vcardMaxPhotoBytes", c.vcardMaxPhotoBytes(), 0, 1 << 20);
+            vcard = new VCardMap(java.util.Collections.unmodifiableMap(map), maxPhoto);
+        }
         if (!problems.isEmpty()) {
             return new Parsed(null, List.copyOf(problems));
         }
         return new Parsed(new LdapSettings(List.copyOf(servers), c.startTls(), cas, bindDn, bindPassword, baseDn, filter,
                 attribute, Duration.ofMillis(connectTimeout), Duration.ofMillis(timeout), maxConnections,
-                Duration.ofSeconds(retry), Duration.ofSeconds(cache), Duration.ofSeconds(negative)), List.of());
+                Duration.ofSeconds(retry), Duration.ofSeconds(cache), Duration.ofSeconds(negative), vcard), List.of());
     }
 
     /** Whether passwords would cross the network in clear (logged as a warning, not refused: a local directory). */

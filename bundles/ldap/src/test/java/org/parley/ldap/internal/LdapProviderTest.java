@@ -26,7 +26,7 @@ class LdapProviderTest {
     void start() throws Exception {
         directory = new TestDirectory();
         workers = new TestWorkers();
-        provider = new LdapProvider(workers, TestCodec.SERVICE, Path.of("."), new FakeClock());
+        provider = new LdapProvider(workers, TestCodec.SERVICE, Path.of("."), new FakeClock(), null);
     }
 
     @AfterEach
