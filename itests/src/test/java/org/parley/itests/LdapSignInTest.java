@@ -285,6 +285,53 @@ class LdapSignInTest {
         assertEquals("Alice Liddell", vcards.loadVCard().getField("FN"));
     }
 
+    /**
+     * Sign-ins through the connection pool from four clients at once all succeed; prints the rate
+     * beside the same number of PLAIN sign-ins of a local account (the figure in the issue's note).
+     */
+    @Test
+    void manyConcurrentDirectorySignInsAllSucceed() throws Exception {
+        Account local = server.newAccount("rate");
+        for (int i = 0; i < 8; i++) {
+            PRIMARY.addPerson("rate" + i, "rate pw " + i, true);
+            SECONDARY.addPerson("rate" + i, "rate pw " + i, true);
+        }
+        double directory = signInsPerSecond(i -> plain(server, "rate" + (i % 8), "rate pw " + (i % 8), "r" + i));
+        double internal = signInsPerSecond(i -> plain(server, local.local(), local.password(), "r" + i));
+        System.out.printf("sign-ins/s over STARTTLS + PLAIN, 4 clients, %d each: directory %.1f, local account %.1f%n",
+                SIGN_INS / 4, directory, internal);
+    }
+
+    private static final int SIGN_INS = 200;
+
+    private static double signInsPerSecond(java.util.function.IntFunction<XMPPTCPConnectionConfiguration> config) throws Exception {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        java.util.concurrent.atomic.AtomicInteger ok = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.List<String> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+        long start = System.nanoTime();
+        for (int i = 0; i < SIGN_INS; i++) {
+            int n = i;
+            pool.execute(() -> {
+                XMPPTCPConnection c = new XMPPTCPConnection(config.apply(n));
+                try {
+                    c.connect();
+                    c.login();
+                    ok.incrementAndGet();
+                } catch (Exception e) {
+                    failures.add(n + ": " + e);
+                } finally {
+                    c.disconnect();
+                }
+            });
+        }
+        pool.shutdown();
+        assertTrue(pool.awaitTermination(5, java.util.concurrent.TimeUnit.MINUTES));
+        double seconds = (System.nanoTime() - start) / 1e9;
+        assertTrue(failures.isEmpty(), failures.size() + " failed: " + failures.subList(0, Math.min(3, failures.size())));
+        assertEquals(SIGN_INS, ok.get());
+        return SIGN_INS / seconds;
+    }
+
     static void rewrite(Path file, String content) throws Exception {
         // Beside it, then moved: FileInstall never reads a half-written file.
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");

@@ -62,6 +62,21 @@ class LdapProviderTest {
     }
 
     @Test
+    void signInsReuseThePooledConnections() throws Exception {
+        assertTrue(provider.apply(TestConfig.of(directory).set("maxConnections", 2).build(), true));
+        java.util.List<CompletionStage<Result>> all = new java.util.ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            all.add(provider.authenticate(i % 2 == 0 ? "alice" : "bob", i % 2 == 0 ? "alice-pw" : "bob-pw"));
+        }
+        for (CompletionStage<Result> r : all) {
+            assertEquals(Result.ACCEPTED, get(r));
+        }
+        // Four worker threads shared two connections, each bound back to the service account after a user's bind.
+        assertTrue(directory.connects.get() <= 2, directory.connects.get() + " connections for 200 sign-ins");
+        assertTrue(get(provider.exists("carol")), "a search (not cached) on connections bound back as the service account");
+    }
+
+    @Test
     void aDirectoryThatIsDownFailsTheStageInsteadOfRefusingThePassword() throws Exception {
         assertTrue(provider.apply(TestConfig.of(directory).build(), true));
         directory.stop();

@@ -12,6 +12,8 @@ final class TestDirectory implements AutoCloseable {
     static final String SERVICE_DN = "cn=parley,ou=services," + BASE;
     static final String SERVICE_PASSWORD = "service-secret";
 
+    /** Connections the server accepted (from its access log). */
+    final java.util.concurrent.atomic.AtomicInteger connects = new java.util.concurrent.atomic.AtomicInteger();
     final InMemoryDirectoryServer server;
     private final int port;
 
@@ -23,6 +25,22 @@ final class TestDirectory implements AutoCloseable {
         TestDirectory(int port) throws Exception {
         InMemoryDirectoryServerConfig config = new InMemoryDirectoryServerConfig(BASE);
         config.addAdditionalBindCredentials(SERVICE_DN, SERVICE_PASSWORD);
+        config.setAccessLogHandler(new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                if (r.getMessage() != null && r.getMessage().contains("CONNECT")) {
+                    connects.incrementAndGet();
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        });
         config.setListenerConfigs(InMemoryListenerConfig.createLDAPConfig("ldap", InetAddress.getLoopbackAddress(), port, null));
         server = new InMemoryDirectoryServer(config);
         this.port = port;
