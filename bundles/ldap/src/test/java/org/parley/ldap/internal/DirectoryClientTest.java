@@ -105,6 +105,33 @@ class DirectoryClientTest {
     }
 
     @Test
+    void aDirectoryThatAnswersSlowlyTimesOutAndTheNextServerAnswers() throws Exception {
+        try (TestDirectory slow = new TestDirectory()) {
+            client = new DirectoryClient(settings(TestConfig.of(directory).set("timeoutMillis", 500)
+                    .set("urls", new String[] {slow.url(), directory.url()})), TestCodec.SERVICE);
+            assertInstanceOf(DirectoryClient.User.class, client.find("alice"), "the pool is open on both");
+            slow.delayMillis = 5000;
+            long start = System.nanoTime();
+            DirectoryClient.User alice = assertInstanceOf(DirectoryClient.User.class, client.find("alice"));
+            long tookMs = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(tookMs < 3000, "the slow server was given up after the timeout, not waited for: " + tookMs + " ms");
+            assertTrue(client.bind(alice.dn(), "alice-pw"), "and the second server, now asked first, checks the password");
+        }
+    }
+
+    @Test
+    void aSlowOnlyServerIsUnavailableAfterTheTimeoutNotAHang() throws Exception {
+        client = new DirectoryClient(settings(TestConfig.of(directory).set("timeoutMillis", 500)), TestCodec.SERVICE);
+        assertInstanceOf(DirectoryClient.User.class, client.find("bob"));
+        directory.delayMillis = 5000;
+        long start = System.nanoTime();
+        assertThrows(DirectoryUnavailableException.class, () -> client.find("alice"));
+        long tookMs = (System.nanoTime() - start) / 1_000_000;
+        assertTrue(tookMs < 3000, tookMs + " ms");
+        directory.delayMillis = 0;
+    }
+
+    @Test
     void noServerAnsweringIsUnavailableAndNamesEveryServer() throws Exception {
         int closed = TestDirectory.freePort();
         client = new DirectoryClient(settings(TestConfig.of(directory)

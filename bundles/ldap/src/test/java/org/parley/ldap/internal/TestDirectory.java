@@ -25,6 +25,17 @@ final class TestDirectory implements AutoCloseable {
         TestDirectory(int port) throws Exception {
         InMemoryDirectoryServerConfig config = new InMemoryDirectoryServerConfig(BASE);
         config.addAdditionalBindCredentials(SERVICE_DN, SERVICE_PASSWORD);
+        config.addInMemoryOperationInterceptor(new com.unboundid.ldap.listener.interceptor.InMemoryOperationInterceptor() {
+            @Override
+            public void processSearchRequest(com.unboundid.ldap.listener.interceptor.InMemoryInterceptedSearchRequest request) {
+                pause();
+            }
+
+            @Override
+            public void processSimpleBindRequest(com.unboundid.ldap.listener.interceptor.InMemoryInterceptedSimpleBindRequest request) {
+                pause();
+            }
+        });
         config.setAccessLogHandler(new java.util.logging.Handler() {
             @Override
             public void publish(java.util.logging.LogRecord r) {
@@ -61,6 +72,20 @@ final class TestDirectory implements AutoCloseable {
         } else {
             server.add("dn: uid=" + uid + ",ou=people," + BASE, "objectClass: inetOrgPerson", "uid: " + uid,
                     "cn: " + uid, "sn: " + uid, "userPassword: " + password, "mail: " + mail);
+        }
+    }
+
+    /** Milliseconds every search and bind waits before it is answered: a directory that answers slowly. */
+    volatile long delayMillis;
+
+    private void pause() {
+        long d = delayMillis;
+        if (d > 0) {
+            try {
+                Thread.sleep(d);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
