@@ -21,6 +21,7 @@ import org.jivesoftware.smack.filter.MessageWithBodiesFilter;
 import org.jivesoftware.smack.packet.Message;
 import org.jivesoftware.smack.sasl.SASLErrorException;
 import org.jivesoftware.smack.tcp.XMPPTCPConnection;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -53,6 +54,15 @@ class LdapUpgradeTest {
     @RegisterExtension
     static final ParleyServer server = LdapSignInTest.ldapServer(ParleyServer.builder(), DIRECTORY.url(), CA_PEM, 2).build();
 
+    /**
+     * The server says it listens once the transport is up (start level 7); the ldap bundle comes at
+     * level 8, a moment later. Until then a directory user is unknown (see issue-12 notes).
+     */
+    @BeforeAll
+    static void directoryInUse() throws Exception {
+        server.awaitLog(0, "LDAP directory: servers", Duration.ofSeconds(60));
+    }
+
     @Test
     void replacingTheLdapBundleEndsNoDirectoryUsersSessionAndLosesNoMessage() throws Exception {
         List<XMPPTCPConnection> clients = new ArrayList<>();
@@ -75,6 +85,12 @@ class LdapUpgradeTest {
             });
             clients.add(c);
             streams.add(c.getStreamId());
+        }
+        for (XMPPTCPConnection c : clients) {
+            // Each session's stanzas are handled in order: once the ping is answered, the initial
+            // presence Smack sent at login was too, and messages go straight to the session instead
+            // of (the first of them) to offline storage, from where they would come after later ones.
+            Xmpp.pingServer(c);
         }
 
         AtomicBoolean running = new AtomicBoolean(true);
