@@ -1,0 +1,93 @@
+package org.parley.ldap.internal;
+
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+/** Configuration PID {@code org.parley.ldap}: which directory, how to reach it and whom it holds. */
+@ObjectClassDefinition(id = LdapConfig.PID, name = "Parley LDAP directory",
+        description = "Sign-in with the directory password and the directory's users as accounts. "
+                + "Without 'urls' the directory is not used.")
+public @interface LdapConfig {
+    String PID = "org.parley.ldap";
+
+    @AttributeDefinition(description = "Directory servers in order of preference, ldaps://host[:636] or "
+            + "ldap://host[:389] (with StartTLS); the next is used when one is down. Empty: no directory.")
+    String[] urls() default {};
+
+    @AttributeDefinition(description = "Upgrade ldap:// connections with StartTLS before anything is sent. "
+            + "Off only for a directory on the same host: passwords then cross the connection in clear.")
+    boolean startTls() default true;
+
+    @AttributeDefinition(description = "PEM file of the CA certificate(s) the directory's certificate must chain to, "
+            + "relative to etc/. Empty: the JVM's trusted CAs. The host name in the URL must match the certificate.")
+    String caCertificate() default "";
+
+    @AttributeDefinition(description = "DN the server binds as to search for users. Empty: anonymous search.")
+    String bindDn() default "";
+
+    @AttributeDefinition(description = "Password of bindDn.", type = org.osgi.service.metatype.annotations.AttributeType.PASSWORD)
+    String bindPassword() default "";
+
+    @AttributeDefinition(description = "Where users are searched (the whole subtree).")
+    String baseDn() default "";
+
+    @AttributeDefinition(description = "RFC 4515 filter an entry must match to be an account here, e.g. "
+            + "(&(objectClass=inetOrgPerson)(mail=*))")
+    String userFilter() default "(objectClass=inetOrgPerson)";
+
+    @AttributeDefinition(description = "Attribute holding the username (the JID's local part).")
+    String usernameAttribute() default "uid";
+
+    @AttributeDefinition(description = "Milliseconds to open a connection (TCP, TLS and the service bind) to one server.")
+    int connectTimeoutMillis() default 5000;
+
+    @AttributeDefinition(description = "Milliseconds to wait for one answer of the directory before trying the next server.")
+    int timeoutMillis() default 5000;
+
+    @AttributeDefinition(description = "Open connections kept per server.")
+    int maxConnections() default 8;
+
+    @AttributeDefinition(description = "Seconds a server that failed is passed over before it is tried again.")
+    int retrySeconds() default 10;
+
+    @AttributeDefinition(description = "Seconds a found user is remembered (0: not at all).")
+    int cacheSeconds() default 60;
+
+    @AttributeDefinition(description = "Seconds an unknown name is remembered, at most 60, so that a new directory "
+            + "account can sign in within a minute.")
+    int negativeCacheSeconds() default 30;
+
+    @AttributeDefinition(description = "Answer vCard requests (XEP-0054) for directory users from their entries, "
+            + "read-only. Each vcard* key names the attribute of one field; empty leaves the field out.")
+    boolean vcards() default true;
+
+    @AttributeDefinition(description = "Attribute of the vCard's full name (FN).")
+    String vcardFullName() default "cn";
+
+    @AttributeDefinition(description = "Attribute of the given name (N/GIVEN).")
+    String vcardGivenName() default "givenName";
+
+    @AttributeDefinition(description = "Attribute of the family name (N/FAMILY).")
+    String vcardFamilyName() default "sn";
+
+    @AttributeDefinition(description = "Attribute of the email address (EMAIL/USERID).")
+    String vcardEmail() default "mail";
+
+    @AttributeDefinition(description = "Attribute of the organisation (ORG/ORGNAME).")
+    String vcardOrganisation() default "o";
+
+    @AttributeDefinition(description = "Attribute of the organisational unit (ORG/ORGUNIT).")
+    String vcardUnit() default "ou";
+
+    @AttributeDefinition(description = "Attribute of the job title (TITLE).")
+    String vcardTitle() default "title";
+
+    @AttributeDefinition(description = "Attribute of the work phone number (TEL/NUMBER).")
+    String vcardPhone() default "telephoneNumber";
+
+    @AttributeDefinition(description = "Binary attribute of the photo, JPEG or PNG (PHOTO).")
+    String vcardPhoto() default "jpegPhoto";
+
+    @AttributeDefinition(description = "Largest photo published, in bytes; a larger one is left out of the vCard.")
+    int vcardMaxPhotoBytes() default 65536;
+}
