@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.osgi.framework.BundleContext;
@@ -31,6 +32,7 @@ import org.parley.api.auth.SaslNegotiation;
 import org.parley.api.storage.ScramCredential;
 import org.parley.api.storage.ScramHash;
 import org.parley.api.storage.UserStore;
+import org.parley.concurrent.Standby;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,8 +65,18 @@ public final class AuthCore implements ScramCredentials {
     private volatile AuthSettings settings;
     /** Sorted by CHAIN_ORDER; replaced as a whole on every change. */
     private volatile List<RankedAuthenticator> authenticators = List.of();
+    /**
+     * While an authenticator is replaced (its component left and has not come back), sign-ins wait
+     * for its successor, at most this long: without it, a directory user would be told their
+     * password is wrong during the directory bundle's upgrade.
+     */
+    static final long REPLACEMENT_GRACE_MILLIS = 5000;
+    private final Standby<String, RankedAuthenticator> byName;
+    /** Authenticators gone within their grace period, by component name. */
+    private final Map<String, RankedAuthenticator> departed = new ConcurrentHashMap<>();
 
-    private record RankedAuthenticator(PasswordAuthenticator authenticator, int ranking, long serviceId) {
+    /** @param name the DS component name, by which a successor is recognised; null for a service registered otherwise */
+    private record RankedAuthenticator(PasswordAuthenticator authenticator, int ranking, long serviceId, String name) {
     }
 
     @Activate
@@ -82,6 +94,7 @@ public final class AuthCore implements ScramCredentials {
         this.secret = secret.clone();
         this.serverNonces = serverNonces;
         this.throttle = new FailureThrottle(nanoClock);
+        this.byName = new Standby<>(workers == null ? null : workers.timer(), () -> REPLACEMENT_GRACE_MILLIS);
     }
 
     /**
@@ -120,9 +133,14 @@ public final class AuthCore implements ScramCredentials {
     void addAuthenticator(PasswordAuthenticator authenticator, Map<String, Object> properties) {
         synchronized (this) {
             List<RankedAuthenticator> next = new ArrayList<>(authenticators);
-            next.add(ranked(authenticator, properties));
+            RankedAuthenticator added = ranked(authenticator, properties);
+            next.add(added);
             next.sort(CHAIN_ORDER);
             authenticators = List.copyOf(next);
+            if (added.name() != null) {
+                departed.remove(added.name());
+                byName.arrived(added.name(), added);
+            }
         }
     }
 
@@ -137,7 +155,14 @@ public final class AuthCore implements ScramCredentials {
     void removeAuthenticator(PasswordAuthenticator authenticator) {
         synchronized (this) {
             List<RankedAuthenticator> next = new ArrayList<>(authenticators);
-            next.removeIf(r -> r.authenticator() == authenticator);
+            for (RankedAuthenticator r : authenticators) {
+                if (r.authenticator() == authenticator) {
+                    next.remove(r);
+                    if (r.name() != null && byName.departed(r.name(), r) && byName.isWaiting(r.name())) {
+                        departed.put(r.name(), r);
+                    }
+                }
+            }
             authenticators = List.copyOf(next);
         }
     }
@@ -145,13 +170,33 @@ public final class AuthCore implements ScramCredentials {
     private static RankedAuthenticator ranked(PasswordAuthenticator authenticator, Map<String, Object> properties) {
         Object ranking = properties.get(Constants.SERVICE_RANKING);
         Object id = properties.get(Constants.SERVICE_ID);
+        Object name = properties.get("component.name");
         return new RankedAuthenticator(authenticator, ranking instanceof Integer i ? i : 0,
-                id instanceof Long l ? l : Long.MAX_VALUE);
+                id instanceof Long l ? l : Long.MAX_VALUE, name == null ? null : name.toString());
     }
 
     /** The PLAIN chain as it stands now, highest ranking first. */
     List<PasswordAuthenticator> chain() {
         return authenticators.stream().map(RankedAuthenticator::authenticator).toList();
+    }
+
+    /** The PLAIN chain once no authenticator is being replaced (or its grace period is over). */
+    CompletionStage<List<PasswordAuthenticator>> completeChain() {
+        if (!departed.isEmpty()) {
+            List<CompletableFuture<RankedAuthenticator>> awaited = new ArrayList<>(1);
+            for (RankedAuthenticator r : departed.values()) {
+                if (byName.isWaiting(r.name())) {
+                    awaited.add(byName.await(r.name()).toCompletableFuture());
+                } else {
+                    departed.remove(r.name(), r); // gone for good: the others answer alone
+                }
+            }
+            if (!awaited.isEmpty()) {
+                return CompletableFuture.allOf(awaited.toArray(CompletableFuture[]::new)).handle((v, e) -> null)
+                        .thenCompose(v -> completeChain());
+            }
+        }
+        return CompletableFuture.completedFuture(chain());
     }
 
     // --- throttling

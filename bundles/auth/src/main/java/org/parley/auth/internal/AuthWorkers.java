@@ -7,6 +7,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -63,6 +64,11 @@ public final class AuthWorkers implements AutoCloseable {
             return CompletableFuture.failedFuture(e);
         }
         return task.result;
+    }
+
+    /** The timer, for stand-bys of other components of this bundle. */
+    ScheduledExecutorService timer() {
+        return timer;
     }
 
     /** A stage that completes with {@code value} after {@code delay}, without holding any thread meanwhile. */

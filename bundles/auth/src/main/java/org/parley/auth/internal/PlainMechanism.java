@@ -22,6 +22,6 @@ public final class PlainMechanism extends RegisteredMechanism {
 
     @Override
     SaslNegotiation negotiation(SaslContext context) {
-        return new PlainNegotiation(context, core::chain);
+        return new PlainNegotiation(context, core::completeChain);
     }
 }

@@ -4,8 +4,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
-import org.parley.api.auth.PasswordAuthenticator;
 import org.parley.api.auth.PasswordAuthenticator.Result;
+import org.parley.api.auth.PasswordAuthenticator;
 import org.parley.api.auth.SaslContext;
 import org.parley.api.auth.SaslFailure;
 import org.parley.api.auth.SaslNegotiation;
@@ -22,11 +22,11 @@ final class PlainNegotiation implements SaslNegotiation {
     private static final Logger LOG = LoggerFactory.getLogger(PlainNegotiation.class);
 
     private final SaslContext context;
-    private final Supplier<List<PasswordAuthenticator>> chain;
+    private final Supplier<CompletionStage<List<PasswordAuthenticator>>> chain;
     private volatile boolean emptyChallengeSent;
     private volatile boolean done;
 
-    PlainNegotiation(SaslContext context, Supplier<List<PasswordAuthenticator>> chain) {
+    PlainNegotiation(SaslContext context, Supplier<CompletionStage<List<PasswordAuthenticator>>> chain) {
         this.context = context;
         this.chain = chain;
     }
@@ -66,7 +66,7 @@ final class PlainNegotiation implements SaslNegotiation {
             throw new SaslFailureException(SaslFailure.NOT_AUTHORIZED, "authentication failed");
         }
         Authzid.check(parts[0], username, context);
-        return walk(chain.get(), 0, username, password).handle((result, error) -> {
+        return chain.get().thenCompose(authenticators -> walk(authenticators, 0, username, password)).handle((result, error) -> {
             if (error != null) {
                 LOG.warn("PLAIN: password check failed: {}", error.toString());
                 return new SaslStep.Failure(SaslFailure.TEMPORARY_AUTH_FAILURE, "try again later");

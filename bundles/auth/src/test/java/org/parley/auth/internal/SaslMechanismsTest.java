@@ -402,6 +402,21 @@ class SaslMechanismsTest {
     }
 
     @Test
+    void plainWhileADirectoryIsReplacedWaitsForItsSuccessor() throws Exception {
+        TestSaslContext c = TestSaslContext.tls("192.0.2.36");
+        PasswordAuthenticator old = (user, password) -> CompletableFuture.completedFuture(
+                user.equals("dora") ? PasswordAuthenticator.Result.ACCEPTED : PasswordAuthenticator.Result.UNKNOWN_USER);
+        f.core.addAuthenticator(old, Map.of("service.ranking", 100, "service.id", 4L, "component.name", "org.parley.ldap.provider"));
+        f.core.removeAuthenticator(old); // its bundle is being upgraded
+        CompletableFuture<SaslStep> pending = f.start("PLAIN", c).evaluate("\0dora\0secret".getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .toCompletableFuture();
+        Thread.sleep(100);
+        assertTrue(!pending.isDone(), "not told 'wrong password' by the store alone: it waits");
+        f.core.addAuthenticator(old, Map.of("service.ranking", 100, "service.id", 5L, "component.name", "org.parley.ldap.provider"));
+        assertEquals("dora", success(pending.get(5, java.util.concurrent.TimeUnit.SECONDS)).username());
+    }
+
+    @Test
     void plainWithABrokenAuthenticatorIsATemporaryFailure() throws Exception {
         PasswordAuthenticator broken = (user, password) -> {
             throw new IllegalStateException("directory client not connected");

@@ -1,18 +1,26 @@
 package org.parley.routing.internal;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.LongSupplier;
 import org.parley.api.auth.UserDirectory;
 import org.parley.concurrent.RankedList;
+import org.parley.concurrent.Standby;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Whether a local account exists, for the answers RFC 6121 section 8.5.1 gives for accounts that
- * do not: an account exists when any {@link UserDirectory} says so. With no directory registered
- * (its bundle is being upgraded), or when one fails, the account is taken to exist: refusing a real
- * user is worse than answering for one that does not exist.
+ * do not: an account exists when any {@link UserDirectory} says so. With no directory registered,
+ * or when one fails, the account is taken to exist: refusing a real user is worse than answering
+ * for one that does not exist. While a directory is being replaced (its component left and has not
+ * come back), a question waits for its successor for the grace period, since the directories still
+ * there would answer "no" for the users only it knows (a directory bundle's upgrade).
  */
 final class Accounts {
     private static final Logger LOG = LoggerFactory.getLogger(Accounts.class);
@@ -22,16 +30,51 @@ final class Accounts {
     }
 
     private final RankedList<Entry> directories = new RankedList<>();
+    private final Standby<String, Entry> byName;
+    /** Directories gone within their grace period, by component name. */
+    private final Map<String, Entry> departed = new ConcurrentHashMap<>();
+
+    Accounts(ScheduledExecutorService timer, LongSupplier graceMillis) {
+        this.byName = new Standby<>(timer, graceMillis);
+    }
 
     void add(UserDirectory directory, Registration registration) {
-        directories.add(new Entry(directory, registration), registration.ranking(), registration.serviceId());
+        Entry entry = new Entry(directory, registration);
+        directories.add(entry, registration.ranking(), registration.serviceId());
+        departed.remove(registration.name());
+        byName.arrived(registration.name(), entry);
     }
 
     void remove(UserDirectory directory) {
-        directories.removeIf(e -> e.directory() == directory);
+        for (Entry e : directories.values()) {
+            if (e.directory() == directory) {
+                directories.removeIf(x -> x == e);
+                if (byName.departed(e.registration().name(), e) && byName.isWaiting(e.registration().name())) {
+                    departed.put(e.registration().name(), e);
+                }
+            }
+        }
+    }
+
+    void close() {
+        byName.closeAll();
     }
 
     CompletionStage<Boolean> exists(String username) {
+        if (!departed.isEmpty()) {
+            List<CompletableFuture<Entry>> awaited = new ArrayList<>(1);
+            for (Entry e : departed.values()) {
+                if (byName.isWaiting(e.registration().name())) {
+                    awaited.add(byName.await(e.registration().name()).toCompletableFuture());
+                } else {
+                    departed.remove(e.registration().name(), e); // gone for good: the others answer alone
+                }
+            }
+            if (!awaited.isEmpty()) {
+                return CompletableFuture.allOf(awaited.toArray(CompletableFuture[]::new)).handle((r, e) -> null)
+                        .thenCompose(v -> exists(username));
+            }
+        }
         List<Entry> list = directories.values();
         if (list.isEmpty()) {
             return YES;

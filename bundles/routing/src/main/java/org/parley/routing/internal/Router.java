@@ -55,7 +55,7 @@ public final class Router implements StanzaRouter {
     private final Interceptors interceptors;
     private final DeliveryFilters filters = new DeliveryFilters();
     private final Components components;
-    private final Accounts accounts = new Accounts();
+    private final Accounts accounts;
     private final Undeliverables undeliverables;
     private final DeliveryRules rules;
     private final AtomicInteger inFlight = new AtomicInteger();
@@ -87,6 +87,7 @@ public final class Router implements StanzaRouter {
         this.sessions = new LocalSessions(timer, () -> graceMillis);
         this.iqs = new IqDispatcher(timer, () -> graceMillis);
         this.interceptors = new Interceptors(timer, () -> graceMillis);
+        this.accounts = new Accounts(timer, () -> graceMillis);
         this.undeliverables = new Undeliverables(timer, () -> graceMillis);
         DeliveryRules[] self = new DeliveryRules[1];
         this.components = new Components(timer, () -> graceMillis, pool, (stanza, condition) -> self[0].bounce(stanza, condition));
@@ -130,6 +131,7 @@ public final class Router implements StanzaRouter {
         sessions.close();
         iqs.close();
         interceptors.close();
+        accounts.close();
         undeliverables.close();
         components.close();
         timer.shutdownNow();

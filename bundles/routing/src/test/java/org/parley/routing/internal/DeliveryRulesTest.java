@@ -15,18 +15,18 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import org.jxmpp.jid.impl.JidCreate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.jxmpp.jid.impl.JidCreate;
 import org.osgi.framework.Constants;
 import org.parley.api.auth.UserDirectory;
 import org.parley.api.routing.Component;
 import org.parley.api.routing.DeliveryFilter;
 import org.parley.api.routing.InterceptResult;
 import org.parley.api.routing.IqHandler;
-import org.parley.api.routing.StanzaInterceptor;
 import org.parley.api.routing.StanzaInterceptor.Direction;
+import org.parley.api.routing.StanzaInterceptor;
 import org.parley.api.routing.UndeliverableMessageHandler;
 import org.parley.api.stanza.Element;
 import org.parley.api.stanza.Namespaces;
@@ -58,7 +58,7 @@ class DeliveryRulesTest {
         iqs = new IqDispatcher(timer, () -> GRACE);
         interceptors = new Interceptors(timer, () -> GRACE);
         filters = new DeliveryFilters();
-        accounts = new Accounts();
+        accounts = new Accounts(timer, () -> GRACE);
         undeliverables = new Undeliverables(timer, () -> GRACE);
         DeliveryRules[] self = new DeliveryRules[1];
         components = new Components(timer, () -> GRACE, pool, (s, c) -> self[0].bounce(s, c));
@@ -302,6 +302,19 @@ class DeliveryRulesTest {
         assertEquals(1, stored.size());
         assertEquals("bob@example.org", stored.get(0).to().toString());
         assertEquals(StanzaErrorCondition.SERVICE_UNAVAILABLE, alice.received.get(0).errorCondition());
+    }
+
+    @Test
+    void aQuestionWhileADirectoryIsReplacedWaitsForItsSuccessor() {
+        // The directory bundle (LDAP) is upgraded: the local store alone would say "no such account".
+        accounts.add(username -> CompletableFuture.completedFuture(false), registration("local", 10));
+        UserDirectory old = username -> CompletableFuture.completedFuture("dora".equals(username));
+        accounts.add(old, registration("directory", 0));
+        accounts.remove(old);
+        CompletableFuture<Boolean> answer = accounts.exists("dora").toCompletableFuture();
+        assertTrue(!answer.isDone(), "waits for the directory's successor");
+        accounts.add(username -> CompletableFuture.completedFuture("dora".equals(username)), registration("directory", 0));
+        assertTrue(answer.join(), "the successor knows her");
     }
 
     @Test
