@@ -10,6 +10,7 @@ import org.h2.jdbcx.JdbcDataSource;
 import org.parley.api.storage.SchemaMigration;
 import org.parley.api.storage.SqlDatabase;
 import org.parley.api.storage.StorageException;
+import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * A private in-memory H2 database behind the storage contract, with migrations run as
@@ -18,12 +19,16 @@ import org.parley.api.storage.StorageException;
  */
 final class TestDatabase implements SqlDatabase {
     private static final AtomicInteger NAMES = new AtomicInteger();
-    private final JdbcDataSource dataSource = new JdbcDataSource();
-    /** Keeps the in-memory database alive while the test runs. */
+    private final DataSource dataSource;
+    private final Dialect dialect;
+    /** Keeps an in-memory database alive while the test runs. */
     private final Connection keeper;
 
     TestDatabase() {
-        dataSource.setURL("jdbc:h2:mem:roster-test-" + NAMES.incrementAndGet() + ";DB_CLOSE_DELAY=0");
+        JdbcDataSource h2 = new JdbcDataSource();
+        h2.setURL("jdbc:h2:mem:roster-test-" + NAMES.incrementAndGet() + ";DB_CLOSE_DELAY=0");
+        this.dataSource = h2;
+        this.dialect = Dialect.H2;
         try {
             keeper = dataSource.getConnection();
         } catch (SQLException e) {
@@ -31,9 +36,20 @@ final class TestDatabase implements SqlDatabase {
         }
     }
 
+    /** A fresh database on a real PostgreSQL server. */
+    TestDatabase(String postgresUrl, String user, String password) {
+        PGSimpleDataSource pg = new PGSimpleDataSource();
+        pg.setURL(postgresUrl);
+        pg.setUser(user);
+        pg.setPassword(password);
+        this.dataSource = pg;
+        this.dialect = Dialect.POSTGRESQL;
+        this.keeper = null;
+    }
+
     @Override
     public Dialect dialect() {
-        return Dialect.H2;
+        return dialect;
     }
 
     @Override
@@ -45,7 +61,7 @@ final class TestDatabase implements SqlDatabase {
     public void migrate(String module, List<SchemaMigration> migrations) {
         try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
             for (SchemaMigration m : migrations) {
-                for (String sql : m.scripts().get(Dialect.H2).split(";\\s*\\n")) {
+                for (String sql : m.scripts().get(dialect).split(";\\s*\\n")) {
                     if (!sql.isBlank()) {
                         st.execute(sql);
                     }
@@ -66,6 +82,9 @@ final class TestDatabase implements SqlDatabase {
     }
 
     void close() {
+        if (keeper == null) {
+            return;
+        }
         try {
             keeper.close();
         } catch (SQLException e) {

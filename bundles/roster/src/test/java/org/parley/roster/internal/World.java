@@ -14,6 +14,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.jxmpp.jid.DomainBareJid;
 import org.jxmpp.jid.EntityBareJid;
 import org.jxmpp.jid.EntityFullJid;
@@ -68,7 +69,10 @@ final class World implements StanzaRouter, SessionRegistry, AutoCloseable {
         }
     }
 
-    final TestDatabase database = new TestDatabase();
+    /** Where a new world keeps its rosters: a private H2 database, unless a test class chose PostgreSQL. */
+    static volatile Supplier<TestDatabase> databases = TestDatabase::new;
+
+    final TestDatabase database = databases.get();
     final RosterStore store = new RosterStore(database);
     final MapHandoff handoff = new MapHandoff();
     final Set<String> accounts = ConcurrentHashMap.newKeySet();
@@ -84,6 +88,7 @@ final class World implements StanzaRouter, SessionRegistry, AutoCloseable {
 
     World(Limits limits, String... users) {
         store.migrate();
+        new BlockStore(database).migrate();
         accounts.addAll(List.of(users));
         start(limits);
     }

@@ -1,0 +1,31 @@
+package org.parley.roster.internal;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.parley.storage.jdbc.internal.PostgresServer;
+
+/** {@link BlockStoreTest} on a real PostgreSQL server. */
+class PostgresBlockStoreTest extends BlockStoreTest {
+    private static PostgresServer server;
+
+    @BeforeAll
+    static void startServer() throws Exception {
+        server = PostgresServer.start();
+    }
+
+    @AfterAll
+    static void stopServer() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @Override
+    TestDatabase newDatabase() {
+        try {
+            return new TestDatabase(server.createDatabase(), PostgresServer.SUPERUSER, PostgresServer.PASSWORD);
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

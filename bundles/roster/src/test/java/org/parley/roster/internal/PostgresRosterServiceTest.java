@@ -1,0 +1,34 @@
+package org.parley.roster.internal;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.parley.storage.jdbc.internal.PostgresServer;
+
+/**
+ * The roster service's tests on a real PostgreSQL server (Debian's postgresql binaries; fails,
+ * never skips, without them): the schema, the versioned writes and the delta queries hold on the
+ * production database too, each test on a database of its own.
+ */
+class PostgresRosterServiceTest extends RosterServiceTest {
+    private static PostgresServer server;
+
+    @BeforeAll
+    static void startServer() throws Exception {
+        server = PostgresServer.start();
+        World.databases = () -> {
+            try {
+                return new TestDatabase(server.createDatabase(), PostgresServer.SUPERUSER, PostgresServer.PASSWORD);
+            } catch (java.sql.SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        };
+    }
+
+    @AfterAll
+    static void stopServer() {
+        World.databases = TestDatabase::new;
+        if (server != null) {
+            server.close();
+        }
+    }
+}
