@@ -1,0 +1,146 @@
+package org.parley.muc.internal;
+
+import java.time.Clock;
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.List;
+import org.jxmpp.jid.DomainBareJid;
+import org.jxmpp.jid.impl.JidCreate;
+import org.jxmpp.stringprep.XmppStringprepException;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.metatype.annotations.Designate;
+import org.parley.api.routing.ServerInfo;
+import org.parley.api.routing.StanzaRouter;
+import org.parley.api.stanza.Stanza;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Puts the multi-user chat service on {@code <subdomain>.<domain>}. The component's domain is a
+ * service property that routing reads when it binds, and it depends on configuration, so this
+ * DS component registers the {@link org.parley.api.routing.Component} itself, and registers it
+ * again under the new domain when the operator changes the subdomain.
+ */
+@Component(service = {}, configurationPid = MucConfig.PID, immediate = true)
+@Designate(ocd = MucConfig.class)
+public final class MucComponent {
+    private static final Logger LOG = LoggerFactory.getLogger(MucComponent.class);
+
+    private final BundleContext context;
+    private final ServerInfo server;
+    private volatile StanzaRouter router;
+    private MucService service;
+    private ServiceRegistration<org.parley.api.routing.Component> registration;
+
+    @Activate
+    public MucComponent(BundleContext context, MucConfig config, @Reference ServerInfo server) {
+        this.context = context;
+        this.server = server;
+        MucSettings settings;
+        try {
+            settings = MucSettings.from(config);
+        } catch (IllegalArgumentException e) {
+            LOG.error("Refused the multi-user chat configuration ({}): {}; using the defaults", MucConfig.PID, e.getMessage());
+            settings = MucSettings.DEFAULTS;
+        }
+        start(settings);
+    }
+
+    private synchronized void start(MucSettings settings) {
+        DomainBareJid domain = domainOf(settings.subdomain());
+        service = new MucService(domain, settings, Clock.systemUTC(), this::route);
+        Dictionary<String, Object> properties = new Hashtable<>();
+        properties.put(org.parley.api.routing.Component.DOMAIN, domain.toString());
+        registration = context.registerService(org.parley.api.routing.Component.class, this::receive, properties);
+        LOG.info("Multi-user chat on {}", domain);
+    }
+
+    private DomainBareJid domainOf(String subdomain) {
+        try {
+            return JidCreate.domainBareFrom(subdomain + "." + server.domain());
+        } catch (XmppStringprepException e) {
+            throw new IllegalArgumentException("key 'subdomain': " + subdomain + "." + server.domain() + " is not a domain", e);
+        }
+    }
+
+    /**
+     * A changed limit applies to the next stanza; a changed subdomain moves the service, and the
+     * rooms on the old one are closed with a destroy notice. A value that cannot work is refused
+     * and the previous settings stay.
+     */
+    @Modified
+    void modified(MucConfig config) {
+        MucSettings next;
+        try {
+            next = MucSettings.from(config);
+            domainOf(next.subdomain());
+        } catch (IllegalArgumentException e) {
+            LOG.error("Refused the new multi-user chat configuration ({}): {}; the previous one stays in force",
+                    MucConfig.PID, e.getMessage());
+            return;
+        }
+        synchronized (this) {
+            if (next.subdomain().equals(service.settings().subdomain())) {
+                service.settings(next);
+                return;
+            }
+            LOG.info("Multi-user chat moves from {} to {}.{}; its rooms are closed", service.domain(), next.subdomain(), server.domain());
+            stop();
+            start(next);
+        }
+    }
+
+    private void stop() {
+        if (registration != null) {
+            registration.unregister();
+            registration = null;
+        }
+        for (Room room : List.copyOf(service.allRooms())) {
+            service.destroy(room, null);
+        }
+    }
+
+    @Deactivate
+    synchronized void deactivate() {
+        if (registration != null) {
+            registration.unregister();
+            registration = null;
+        }
+    }
+
+    // Routing is upgraded live: it comes and goes without restarting this component.
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY,
+            unbind = "unsetRouter")
+    void setRouter(StanzaRouter r) {
+        router = r;
+    }
+
+    void unsetRouter(StanzaRouter r) {
+        if (router == r) {
+            router = null;
+        }
+    }
+
+    /** Routing calls this on the component's ordered executor, one stanza at a time. */
+    private synchronized void receive(Stanza stanza) {
+        service.receive(stanza);
+    }
+
+    private void route(Stanza stanza) {
+        StanzaRouter r = router;
+        if (r == null) {
+            LOG.warn("No routing service: a {} from {} to {} is dropped", stanza.kind().xmlName(), stanza.from(), stanza.to());
+            return;
+        }
+        r.route(stanza);
+    }
+}

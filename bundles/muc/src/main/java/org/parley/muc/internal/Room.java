@@ -1,0 +1,193 @@
+package org.parley.muc.internal;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jxmpp.jid.BareJid;
+import org.jxmpp.jid.EntityBareJid;
+import org.jxmpp.jid.EntityFullJid;
+import org.jxmpp.jid.Jid;
+import org.parley.api.stanza.Element;
+import org.parley.api.stanza.Namespaces;
+import org.parley.api.stanza.Stanza;
+
+/**
+ * One room: its configuration, occupants by nickname and by session, affiliations, subject and
+ * history, and the presence it sends about its occupants. Touched only on the component's thread.
+ */
+final class Room {
+    private final EntityBareJid jid;
+    private RoomConfig config;
+    private boolean locked;
+    private final Map<String, Occupant> byNick = new LinkedHashMap<>();
+    private final Map<EntityFullJid, Occupant> bySession = new HashMap<>();
+    private final Map<BareJid, Affiliation> affiliations = new HashMap<>();
+    private final History history;
+    /** The subject message as the room sent it (from room/nick or the room), or null before any. */
+    private Element subject;
+
+    Room(EntityBareJid jid, RoomConfig config, boolean locked) {
+        this.jid = jid;
+        this.config = config;
+        this.locked = locked;
+        this.history = new History(config.historyLength());
+    }
+
+    EntityBareJid jid() {
+        return jid;
+    }
+
+    RoomConfig config() {
+        return config;
+    }
+
+    void config(RoomConfig newConfig) {
+        config = newConfig;
+        history.limit(newConfig.historyLength());
+    }
+
+    boolean locked() {
+        return locked;
+    }
+
+    void unlock() {
+        locked = false;
+    }
+
+    History history() {
+        return history;
+    }
+
+    Element subject() {
+        return subject;
+    }
+
+    void subject(Element message) {
+        subject = message;
+    }
+
+    boolean isEmpty() {
+        return byNick.isEmpty();
+    }
+
+    int size() {
+        return byNick.size();
+    }
+
+    Collection<Occupant> occupants() {
+        return byNick.values();
+    }
+
+    Occupant byNick(String nick) {
+        return byNick.get(nick);
+    }
+
+    Occupant bySession(Jid session) {
+        return session instanceof EntityFullJid full ? bySession.get(full) : null;
+    }
+
+    void add(Occupant o) {
+        byNick.put(o.nick(), o);
+        bySession.put(o.jid(), o);
+    }
+
+    void remove(Occupant o) {
+        byNick.remove(o.nick());
+        bySession.remove(o.jid());
+    }
+
+    void rename(Occupant o, String newNick) {
+        byNick.remove(o.nick());
+        o.nick(newNick);
+        byNick.put(newNick, o);
+    }
+
+    Affiliation affiliation(BareJid user) {
+        return affiliations.getOrDefault(user, Affiliation.NONE);
+    }
+
+    void affiliation(BareJid user, Affiliation a) {
+        if (a == Affiliation.NONE) {
+            affiliations.remove(user);
+        } else {
+            affiliations.put(user, a);
+        }
+    }
+
+    Map<BareJid, Affiliation> affiliations() {
+        return Map.copyOf(affiliations);
+    }
+
+    /** The room JID of an occupant: room@service/nick. */
+    String occupantJid(Occupant o) {
+        return jid + "/" + o.nick();
+    }
+
+    /**
+     * The presence the room sends to {@code to} about {@code about} (XEP-0045 section 7.2.3): the
+     * occupant's own presence content and a muc#user item with affiliation and role, and the real
+     * JID where the room shows it to this recipient.
+     *
+     * @param unavailable true when the occupant is leaving (or leaving a nickname)
+     * @param newNick the nickname they are changing to (status 303), or null
+     */
+    Stanza presence(Occupant about, Occupant to, boolean unavailable, String newNick, List<Integer> statuses) {
+        Element.Builder p = Element.builder("presence", Namespaces.CLIENT).attribute("from", occupantJid(about))
+                .attribute("to", to.jid().toString());
+        if (unavailable) {
+            p.attribute("type", "unavailable");
+        }
+        for (Element e : about.presence()) {
+            p.child(e);
+        }
+        Element.Builder item = Element.builder("item", Muc.USER)
+                .attribute("affiliation", affiliation(about.jid().asBareJid()).xmlName())
+                .attribute("role", unavailable && newNick == null ? Role.NONE.xmlName() : about.role().xmlName());
+        if (config.nonAnonymous() || to.role() == Role.MODERATOR || to == about) {
+            item.attribute("jid", about.jid().toString());
+        }
+        if (newNick != null) {
+            item.attribute("nick", newNick);
+        }
+        Element.Builder x = Element.builder("x", Muc.USER).child(item.build());
+        for (int code : statuses) {
+            x.child(Muc.status(code));
+        }
+        p.child(x.build());
+        return Stanza.create(p.build());
+    }
+
+    /** A message from the room (or an occupant's room JID) to one occupant, with the given children. */
+    static Stanza message(String from, EntityFullJid to, String type, String id, List<? extends org.parley.api.stanza.Node> children) {
+        Element.Builder m = Element.builder("message", Namespaces.CLIENT).attribute("from", from).attribute("to", to.toString());
+        if (type != null) {
+            m.attribute("type", type);
+        }
+        if (id != null) {
+            m.attribute("id", id);
+        }
+        m.children(children);
+        return Stanza.create(m.build());
+    }
+
+    /** The discussion history and subject a joining occupant gets, in the order XEP-0045 section 7.2.15 gives. */
+    List<Stanza> historyFor(Occupant joiner, History.Request request, Instant now) {
+        List<Stanza> out = new ArrayList<>();
+        for (History.Entry e : history.select(request, now)) {
+            Element m = e.message();
+            List<org.parley.api.stanza.Node> children = new ArrayList<>(m.children());
+            children.add(Muc.delay(jid.toString(), e.at()));
+            out.add(message(m.attribute("from"), joiner.jid(), "groupchat", m.attribute("id"), children));
+        }
+        if (subject != null) {
+            out.add(message(subject.attribute("from"), joiner.jid(), "groupchat", null, subject.children()));
+        } else {
+            out.add(message(jid.toString(), joiner.jid(), "groupchat", null, List.of(Element.empty("subject", Namespaces.CLIENT))));
+        }
+        return out;
+    }
+}
