@@ -20,6 +20,8 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.Designate;
 import org.parley.api.routing.ServerInfo;
 import org.parley.api.routing.StanzaRouter;
+import org.parley.api.server.WorkerPool;
+import org.parley.api.storage.SqlDatabase;
 import org.parley.api.stanza.Stanza;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,14 +39,18 @@ public final class MucComponent {
 
     private final BundleContext context;
     private final ServerInfo server;
+    private final JdbcRoomStore store;
     private volatile StanzaRouter router;
     private MucService service;
     private ServiceRegistration<org.parley.api.routing.Component> registration;
 
     @Activate
-    public MucComponent(BundleContext context, MucConfig config, @Reference ServerInfo server) {
+    public MucComponent(BundleContext context, MucConfig config, @Reference ServerInfo server, @Reference SqlDatabase database,
+            @Reference WorkerPool workers) {
         this.context = context;
         this.server = server;
+        database.migrate(JdbcRoomStore.MODULE, JdbcRoomStore.MIGRATIONS); // blocks: fine in activation
+        this.store = new JdbcRoomStore(database, workers);
         MucSettings settings;
         try {
             settings = MucSettings.from(config);
@@ -57,7 +63,8 @@ public final class MucComponent {
 
     private synchronized void start(MucSettings settings) {
         DomainBareJid domain = domainOf(settings.subdomain());
-        service = new MucService(domain, settings, Clock.systemUTC(), this::route);
+        service = new MucService(domain, settings, Clock.systemUTC(), store, this::route);
+        service.restore(store.loadAll());
         Dictionary<String, Object> properties = new Hashtable<>();
         properties.put(org.parley.api.routing.Component.DOMAIN, domain.toString());
         registration = context.registerService(org.parley.api.routing.Component.class, this::receive, properties);
@@ -74,7 +81,8 @@ public final class MucComponent {
 
     /**
      * A changed limit applies to the next stanza; a changed subdomain moves the service, and the
-     * rooms on the old one are closed with a destroy notice. A value that cannot work is refused
+     * rooms on the old one are closed with a destroy notice (persistent ones stay stored under
+     * their old address). A value that cannot work is refused
      * and the previous settings stay.
      */
     @Modified
@@ -105,7 +113,7 @@ public final class MucComponent {
             registration = null;
         }
         for (Room room : List.copyOf(service.allRooms())) {
-            service.destroy(room, null);
+            service.destroy(room, null, false);
         }
     }
 

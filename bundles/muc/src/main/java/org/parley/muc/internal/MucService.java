@@ -7,6 +7,8 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 import org.jxmpp.jid.DomainBareJid;
 import org.jxmpp.jid.EntityBareJid;
@@ -31,10 +33,12 @@ final class MucService {
     private final Consumer<Stanza> out;
     private final Map<EntityBareJid, Room> rooms = new HashMap<>();
     private final RoomForms forms;
+    private final RoomStore store;
     private volatile MucSettings settings;
 
-    MucService(DomainBareJid domain, MucSettings settings, Clock clock, Consumer<Stanza> out) {
+    MucService(DomainBareJid domain, MucSettings settings, Clock clock, RoomStore store, Consumer<Stanza> out) {
         this.domain = domain;
+        this.store = store;
         this.settings = settings;
         this.clock = clock;
         this.out = out;
@@ -56,6 +60,32 @@ final class MucService {
     /** The rooms now (for the handoff and tests). */
     Map<EntityBareJid, Room> rooms() {
         return rooms;
+    }
+
+    /** Opens the persistent rooms kept in storage (at start), unless a room of that name is already here. */
+    void restore(List<RoomStore.StoredRoom> stored) {
+        for (RoomStore.StoredRoom r : stored) {
+            if (r.jid().asDomainBareJid().equals(domain) && !rooms.containsKey(r.jid())) {
+                Room room = new Room(r.jid(), r.config(), false);
+                r.affiliations().forEach(room::affiliation);
+                rooms.put(r.jid(), room);
+            }
+        }
+    }
+
+    /** Writes the room's persistent state, or forgets it when it is no longer persistent; completes when durable. */
+    private CompletionStage<Void> persist(Room room, boolean wasPersistent) {
+        if (room.config().persistent()) {
+            return store.save(new RoomStore.StoredRoom(room.jid(), room.config(), room.affiliations()));
+        }
+        return wasPersistent ? store.delete(room.jid()) : CompletableFuture.completedFuture(null);
+    }
+
+    /** Answers a request once the change it made is durable; if storing failed, says so (the change is in force until a restart). */
+    private void answerWhenStored(Stanza request, CompletionStage<Void> stored) {
+        stored.whenComplete((v, e) -> out.accept(e == null ? request.resultReply(null)
+                : request.errorReply(StanzaErrorCondition.RESOURCE_CONSTRAINT,
+                        "the change is in force but could not be stored; try again")));
     }
 
     void receive(Stanza s) {
@@ -482,7 +512,7 @@ final class MucService {
             out.accept(s.errorReply(StanzaErrorCondition.BAD_REQUEST, "expected a jabber:x:data form"));
         } else if ("cancel".equals(x.attribute("type"))) {
             if (room.locked()) {
-                destroy(room, null); // XEP-0045 section 10.1.3: cancelling the first configuration destroys the new room
+                destroy(room, null, true); // XEP-0045 section 10.1.3: cancelling the first configuration destroys the new room
             }
             out.accept(s.resultReply(null));
         } else if ("submit".equals(x.attribute("type"))) {
@@ -497,7 +527,7 @@ final class MucService {
             room.config(changed);
             boolean wasLocked = room.locked();
             room.unlock();
-            out.accept(s.resultReply(null));
+            answerWhenStored(s, persist(room, before.persistent()));
             if (!wasLocked) {
                 announceConfigChange(room, before, changed);
             }
@@ -524,6 +554,11 @@ final class MucService {
 
     /** Everyone leaves with a destroy notice (XEP-0045 section 10.9), pointed at another room when one is given. */
     void destroy(Room room, Element destroy) {
+        destroy(room, destroy, true);
+    }
+
+    /** @param forget false when the service only closes the room (it moves to another domain) and storage keeps it */
+    void destroy(Room room, Element destroy, boolean forget) {
         Element notice = destroy == null ? Element.empty("destroy", Muc.USER) : destroy;
         for (Occupant o : List.copyOf(room.occupants())) {
             Stanza p = room.presence(o, o, true, null, List.of());
@@ -540,6 +575,9 @@ final class MucService {
             room.remove(o);
         }
         rooms.remove(room.jid());
+        if (forget && room.config().persistent()) {
+            store.delete(room.jid());
+        }
     }
 
     /** Rooms that exist now, for the handoff. */

@@ -111,14 +111,14 @@ final class RoomForms {
             String var = e.getKey();
             String v = single(var, e.getValue());
             switch (var) {
-                case NAME -> name = v;
-                case DESCRIPTION -> description = v;
+                case NAME -> name = text(var, v, 1023);
+                case DESCRIPTION -> description = text(var, v, 4000);
                 case PERSISTENT -> persistent = bool(var, v);
                 case PUBLIC -> publicRoom = bool(var, v);
                 case MEMBERS_ONLY -> membersOnly = bool(var, v);
                 case MODERATED -> moderated = bool(var, v);
                 case PASSWORD_PROTECTED -> passwordProtected = bool(var, v);
-                case SECRET -> password = v;
+                case SECRET -> password = text(var, e.getValue().isEmpty() ? "" : e.getValue().get(0), 1023);
                 case WHOIS -> {
                     if (!v.equals("anyone") && !v.equals("moderators")) {
                         throw new IllegalArgumentException("field " + var + " is 'moderators' or 'anyone', not '" + v + "'");
@@ -145,6 +145,13 @@ final class RoomForms {
             throw new IllegalArgumentException("field " + var + " takes one value");
         }
         return values.isEmpty() ? "" : values.get(0).strip();
+    }
+
+    private static String text(String var, String v, int max) {
+        if (v.length() > max) {
+            throw new IllegalArgumentException("field " + var + " is longer than " + max + " characters");
+        }
+        return v;
     }
 
     private static boolean bool(String var, String v) {

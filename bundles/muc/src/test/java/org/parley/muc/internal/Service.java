@@ -19,12 +19,18 @@ final class Service {
     final List<Stanza> sent = new ArrayList<>();
     Instant now = Instant.parse("2026-11-29T10:00:00Z");
     final MucService muc;
+    final MemoryRoomStore store;
 
     Service() {
         this(MucSettings.DEFAULTS);
     }
 
     Service(MucSettings settings) {
+        this(settings, new MemoryRoomStore());
+    }
+
+    Service(MucSettings settings, MemoryRoomStore store) {
+        this.store = store;
         Clock clock = new Clock() {
             @Override
             public java.time.ZoneId getZone() {
@@ -41,7 +47,7 @@ final class Service {
                 return now;
             }
         };
-        muc = new MucService(JidCreate.domainBareFromOrThrowUnchecked(DOMAIN), settings, clock, sent::add);
+        muc = new MucService(JidCreate.domainBareFromOrThrowUnchecked(DOMAIN), settings, clock, store, sent::add);
     }
 
     void tick(Duration d) {
@@ -91,6 +97,11 @@ final class Service {
     static Element iq(String from, String to, String type, Element payload) {
         return Element.builder("iq", Namespaces.CLIENT).attribute("from", from).attribute("to", to).attribute("type", type)
                 .attribute("id", "q1").child(payload).build();
+    }
+
+    /** A submitted form field with one value. */
+    static Element field(String var, String value) {
+        return Element.builder("field", Muc.DATA).attribute("var", var).child(Element.builder("value", Muc.DATA).text(value).build()).build();
     }
 
     static Element submit(Element... fields) {

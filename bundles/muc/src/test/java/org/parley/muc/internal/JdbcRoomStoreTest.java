@@ -1,0 +1,77 @@
+package org.parley.muc.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.Test;
+import org.jxmpp.jid.impl.JidCreate;
+
+/** Persistent rooms in a real embedded H2 database, as the server opens it (and, by the subclass, on PostgreSQL). */
+class JdbcRoomStoreTest {
+    @TempDir
+    Path directory;
+    private TestDatabase database;
+    private final Workers workers = new Workers();
+
+    TestDatabase newDatabase() throws Exception {
+        return new TestDatabase(directory);
+    }
+
+    @BeforeEach
+    void open() throws Exception {
+        database = newDatabase();
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        workers.close();
+        database.shutdown();
+    }
+
+    private JdbcRoomStore store() {
+        database.migrate(JdbcRoomStore.MODULE, JdbcRoomStore.MIGRATIONS);
+        return new JdbcRoomStore(database, workers);
+    }
+
+    @Test
+    void aSavedRoomComesBackWithItsConfigurationAndAffiliations() throws Exception {
+        JdbcRoomStore store = store();
+        RoomConfig config = new RoomConfig("Staff room", "For the staff", true, false, true, true, "s3cret", true, 30, 50, true);
+        var jid = JidCreate.entityBareFrom("staff@conference.example.org");
+        Map<org.jxmpp.jid.BareJid, Affiliation> affiliations = Map.of(JidCreate.bareFrom("alice@example.org"), Affiliation.OWNER,
+                JidCreate.bareFrom("bob@example.org"), Affiliation.MEMBER, JidCreate.bareFrom("mallory@example.org"), Affiliation.OUTCAST);
+        store.save(new RoomStore.StoredRoom(jid, config, affiliations)).toCompletableFuture().get(10, TimeUnit.SECONDS);
+
+        database.shutdown();
+        database = database.reopened();
+        List<RoomStore.StoredRoom> loaded = store().loadAll();
+        assertEquals(1, loaded.size());
+        assertEquals(config, loaded.get(0).config());
+        assertEquals(affiliations, loaded.get(0).affiliations());
+    }
+
+    @Test
+    void savesApplyInOrderAndADeleteForgetsTheRoom() throws Exception {
+        JdbcRoomStore store = store();
+        var jid = JidCreate.entityBareFrom("a@conference.example.org");
+        RoomConfig base = new RoomConfig("", "", true, true, false, false, "", false, 0, 20, false);
+        for (int i = 0; i < 20; i++) {
+            store.save(new RoomStore.StoredRoom(jid, new RoomConfig("v" + i, "", true, true, false, false, "", false, 0, 20, false), Map.of()));
+        }
+        store.save(new RoomStore.StoredRoom(JidCreate.entityBareFrom("b@conference.example.org"), base, Map.of()))
+                .toCompletableFuture().get(10, TimeUnit.SECONDS);
+        List<RoomStore.StoredRoom> loaded = store.loadAll();
+        assertEquals("v19", loaded.get(0).config().name(), "the last save wins");
+        store.delete(jid).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        assertEquals(List.of("b@conference.example.org"), store.loadAll().stream().map(r -> r.jid().toString()).toList());
+        assertEquals(0, database.count("SELECT COUNT(*) FROM muc_affiliation WHERE room = 'a@conference.example.org'"));
+        assertTrue(store.loadAll().get(0).config().persistent());
+    }
+}
