@@ -33,6 +33,7 @@ final class MucService {
     private final Consumer<Stanza> out;
     private final Map<EntityBareJid, Room> rooms = new HashMap<>();
     private final RoomForms forms;
+    private final Administration administration = new Administration(this);
     private final RoomStore store;
     private volatile MucSettings settings;
 
@@ -74,7 +75,7 @@ final class MucService {
     }
 
     /** Writes the room's persistent state, or forgets it when it is no longer persistent; completes when durable. */
-    private CompletionStage<Void> persist(Room room, boolean wasPersistent) {
+    CompletionStage<Void> persist(Room room, boolean wasPersistent) {
         if (room.config().persistent()) {
             return store.save(new RoomStore.StoredRoom(room.jid(), room.config(), room.affiliations()));
         }
@@ -82,10 +83,37 @@ final class MucService {
     }
 
     /** Answers a request once the change it made is durable; if storing failed, says so (the change is in force until a restart). */
-    private void answerWhenStored(Stanza request, CompletionStage<Void> stored) {
+    void answerWhenStored(Stanza request, CompletionStage<Void> stored) {
         stored.whenComplete((v, e) -> out.accept(e == null ? request.resultReply(null)
                 : request.errorReply(StanzaErrorCondition.RESOURCE_CONSTRAINT,
                         "the change is in force but could not be stored; try again")));
+    }
+
+    void send(Stanza s) {
+        out.accept(s);
+    }
+
+    /** Everyone in the room hears the occupant's presence as it is now (their role or affiliation changed). */
+    void broadcastPresence(Room room, Occupant o, List<Element> itemChildren) {
+        for (Occupant other : room.occupants()) {
+            out.accept(room.presence(o, other, false, null, other == o ? List.of(Muc.SELF) : List.of(), itemChildren, List.of()));
+        }
+    }
+
+    /** The occupant is put out of the room (kicked, banned, no longer a member): everyone, they included, is told why. */
+    void removeOccupant(Room room, Occupant o, List<Integer> statuses, List<Element> itemChildren) {
+        o.role(Role.NONE);
+        for (Occupant other : room.occupants()) {
+            List<Integer> codes = new ArrayList<>(statuses);
+            if (other == o) {
+                codes.add(0, Muc.SELF);
+            }
+            out.accept(room.presence(o, other, true, null, codes, itemChildren, List.of()));
+        }
+        room.remove(o);
+        if (room.isEmpty() && !room.config().persistent()) {
+            rooms.remove(room.jid());
+        }
     }
 
     void receive(Stanza s) {
@@ -451,6 +479,8 @@ final class MucService {
             }
         } else if (q.is("query", Muc.OWNER)) {
             owner(s, room, q);
+        } else if (q.is("query", Muc.ADMIN) && ("get".equals(s.type()) || "set".equals(s.type()))) {
+            administration.handle(s, room, q);
         } else if (q.is("ping", Muc.PING) && "get".equals(s.type())) {
             out.accept(s.resultReply(null));
         } else {
@@ -507,6 +537,23 @@ final class MucService {
             out.accept(s.resultReply(Element.builder("query", Muc.OWNER).child(forms.configForm(room.config())).build()));
             return;
         }
+        Element destroy = q.child("destroy", Muc.OWNER);
+        if (destroy != null) {
+            // XEP-0045 section 10.9: the owner's alternate venue and reason, told to each occupant.
+            Element.Builder notice = Element.builder("destroy", Muc.USER);
+            if (destroy.attribute("jid") != null) {
+                notice.attribute("jid", destroy.attribute("jid"));
+            }
+            for (Element e : destroy.elements()) {
+                if (e.name().equals("reason") || e.name().equals("password")) {
+                    notice.child(Element.builder(e.name(), Muc.USER).text(e.text()).build());
+                }
+            }
+            boolean wasPersistent = room.config().persistent();
+            destroy(room, notice.build(), false);
+            answerWhenStored(s, wasPersistent ? store.delete(room.jid()) : CompletableFuture.completedFuture(null));
+            return;
+        }
         Element x = q.child("x", Muc.DATA);
         if (x == null) {
             out.accept(s.errorReply(StanzaErrorCondition.BAD_REQUEST, "expected a jabber:x:data form"));
@@ -557,21 +604,15 @@ final class MucService {
         destroy(room, destroy, true);
     }
 
-    /** @param forget false when the service only closes the room (it moves to another domain) and storage keeps it */
+    /**
+     * @param destroy the muc#user destroy element (an alternate venue, a reason), or null for a bare notice
+     * @param forget false when the service only closes the room (it moves to another domain) and storage keeps it
+     */
     void destroy(Room room, Element destroy, boolean forget) {
         Element notice = destroy == null ? Element.empty("destroy", Muc.USER) : destroy;
         for (Occupant o : List.copyOf(room.occupants())) {
-            Stanza p = room.presence(o, o, true, null, List.of());
-            Element x = p.element().child("x", Muc.USER);
-            Element withDestroy = x.toBuilder().child(notice).build();
-            Element.Builder b = Element.builder("presence", Namespaces.CLIENT);
-            for (int i = 0; i < p.element().attributeCount(); i++) {
-                b.attribute(p.element().attributeName(i), p.element().attributeValue(i));
-            }
-            for (Element e : p.element().elements()) {
-                b.child(e == x ? withDestroy : e);
-            }
-            out.accept(Stanza.create(b.build()));
+            o.role(Role.NONE);
+            out.accept(room.presence(o, o, true, null, List.of(), List.of(), List.of(notice)));
             room.remove(o);
         }
         rooms.remove(room.jid());

@@ -136,6 +136,15 @@ final class Room {
      * @param newNick the nickname they are changing to (status 303), or null
      */
     Stanza presence(Occupant about, Occupant to, boolean unavailable, String newNick, List<Integer> statuses) {
+        return presence(about, to, unavailable, newNick, statuses, List.of(), List.of());
+    }
+
+    /**
+     * The same, with children of the item (the actor and reason of a kick or ban) and of the
+     * muc#user element (a destroy notice).
+     */
+    Stanza presence(Occupant about, Occupant to, boolean unavailable, String newNick, List<Integer> statuses,
+            List<Element> itemChildren, List<Element> xChildren) {
         Element.Builder p = Element.builder("presence", Namespaces.CLIENT).attribute("from", occupantJid(about))
                 .attribute("to", to.jid().toString());
         if (unavailable) {
@@ -153,7 +162,9 @@ final class Room {
         if (newNick != null) {
             item.attribute("nick", newNick);
         }
+        itemChildren.forEach(item::child);
         Element.Builder x = Element.builder("x", Muc.USER).child(item.build());
+        xChildren.forEach(x::child);
         for (int code : statuses) {
             x.child(Muc.status(code));
         }
