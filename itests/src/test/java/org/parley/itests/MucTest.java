@@ -218,6 +218,7 @@ class MucTest {
         MultiUserChatManager bobs = MultiUserChatManager.getInstanceFor(bob);
         DomainBareJid service = JidCreate.domainBareFrom(SERVICE);
         assertTrue(bobs.providesMucService(service));
+        assertEquals(List.of(service), bobs.getMucServiceDomains(), "the server lists the service among its items");
         assertTrue(bobs.getRoomsHostedBy(service).containsKey(jid), "the public room is listed");
         RoomInfo info = bobs.getRoomInfo(jid);
         assertEquals(1, info.getOccupantsCount());
@@ -237,6 +238,49 @@ class MucTest {
         await("bob is in", () -> aliceRoom.getOccupantsCount() == 2);
         bob.disconnect();
         await("the room saw bob's session end", () -> aliceRoom.getOccupantsCount() == 1);
+    }
+
+    @Test
+    void invitationsMediatedAndDirectReachTheInviteeAndADeclineTheInviter() throws Exception {
+        List<Account> accounts = server.newAccounts("invite", 2);
+        XMPPTCPConnection alice = server.login(accounts.get(0), "pc");
+        XMPPTCPConnection bob = server.login(accounts.get(1), "pc");
+        EntityBareJid jid = room("invite");
+        MultiUserChat aliceRoom = instantRoom(alice, jid, "Alice");
+        List<String> invitations = new CopyOnWriteArrayList<>();
+        MultiUserChatManager.getInstanceFor(bob).addInvitationListener((conn, room, inviter, reason, password, message, invite) ->
+                invitations.add(room.getRoom() + " from " + inviter.asBareJid() + ": " + reason));
+        List<String> declines = new CopyOnWriteArrayList<>();
+        aliceRoom.addInvitationRejectionListener((invitee, reason, message, decline) -> declines.add(invitee + ": " + reason));
+        aliceRoom.invite(bob.getUser().asEntityBareJid(), "come and see");
+        await("bob got the invitation", () -> invitations.contains(jid + " from " + alice.getUser().asBareJid() + ": come and see"));
+        MultiUserChatManager.getInstanceFor(bob).decline(jid, alice.getUser().asEntityBareJid(), "not now");
+        await("alice got the decline", () -> declines.contains(bob.getUser().asBareJid() + ": not now"));
+
+        // XEP-0249: the invitation goes from client to client; the server passes it on untouched.
+        List<Message> direct = new CopyOnWriteArrayList<>();
+        bob.addSyncStanzaListener(st -> direct.add((Message) st),
+                st -> st instanceof Message m && m.hasExtension("x", "jabber:x:conference"));
+        aliceRoom.inviteDirectly(bob.getUser().asEntityBareJid());
+        await("bob got the direct invitation", () -> !direct.isEmpty());
+        assertEquals(alice.getUser(), direct.get(0).getFrom());
+    }
+
+    @Test
+    void aVisitorsVoiceRequestReachesTheModerator() throws Exception {
+        List<Account> accounts = server.newAccounts("askvoice", 2);
+        XMPPTCPConnection alice = server.login(accounts.get(0), "pc");
+        XMPPTCPConnection bob = server.login(accounts.get(1), "pc");
+        EntityBareJid jid = room("askvoice");
+        MucConfigTest.reservedRoom(alice, jid, f -> f.setAnswer("muc#roomconfig_moderatedroom", true));
+        List<Message> requests = new CopyOnWriteArrayList<>();
+        alice.addSyncStanzaListener(st -> requests.add((Message) st),
+                st -> st instanceof Message m && m.getFrom().equals(jid) && m.hasExtension("x", "jabber:x:data"));
+        MultiUserChat bobRoom = MultiUserChatManager.getInstanceFor(bob).getMultiUserChat(jid);
+        bobRoom.join(nick("Bob"));
+        bobRoom.requestVoice();
+        await("the moderator got the request", () -> !requests.isEmpty());
+        assertTrue(requests.get(0).toXML().toString().contains("muc#request"), requests.get(0).toXML().toString());
     }
 
     /** libpurple's way (Pidgin, Adium): enter, fetch the configuration form, submit it back empty. */

@@ -34,6 +34,7 @@ final class MucService {
     private final Map<EntityBareJid, Room> rooms = new HashMap<>();
     private final RoomForms forms;
     private final Administration administration = new Administration(this);
+    private final RoomRequests requests = new RoomRequests(this);
     private final RoomStore store;
     private volatile MucSettings settings;
 
@@ -366,6 +367,10 @@ final class MucService {
         }
         if (room == null) {
             out.accept(s.errorReply(StanzaErrorCondition.ITEM_NOT_FOUND, "no such room"));
+            return;
+        }
+        if (RoomRequests.isRequest(s)) {
+            requests.handle(s, room);
             return;
         }
         Occupant o = room.bySession(s.from());
