@@ -121,6 +121,7 @@ class MucTest {
         assertEquals(List.of("hello from bob", "hello from alice"), aliceGot.stream().map(Message::getBody).toList());
         assertEquals(List.of("hello from bob", "hello from alice"), bobGot.stream().map(Message::getBody).toList());
         assertEquals(JidCreate.from(jid + "/Bob"), aliceGot.get(0).getFrom());
+        assertTrue(aliceGot.get(0).hasExtension("occupant-id", "urn:xmpp:occupant-id:0"), "XEP-0421: " + aliceGot.get(0).toXML());
 
         aliceRoom.changeSubject("Plans for Friday");
         await("bob sees the subject", () -> "Plans for Friday".equals(bobRoom.getSubject()));

@@ -50,6 +50,8 @@ final class JdbcRoomStore implements RoomStore {
                 affiliation VARCHAR(16) NOT NULL,
                 PRIMARY KEY (room, jid)
             );
+            """), SchemaMigration.portable(2, "the secret of a room's occupant ids (XEP-0421)", """
+            ALTER TABLE muc_room ADD COLUMN IF NOT EXISTS id_secret VARCHAR(64);
             """));
 
     private final SqlDatabase database;
@@ -71,8 +73,8 @@ final class JdbcRoomStore implements RoomStore {
                     delete(c, room.jid());
                     RoomConfig k = room.config();
                     try (PreparedStatement ps = c.prepareStatement("INSERT INTO muc_room (room, name, description, public_room, "
-                            + "members_only, moderated, password, non_anonymous, max_users, history_length, change_subject) "
-                            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                            + "members_only, moderated, password, non_anonymous, max_users, history_length, change_subject, id_secret) "
+                            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                         ps.setString(1, room.jid().toString());
                         ps.setString(2, k.name());
                         ps.setString(3, k.description());
@@ -84,6 +86,7 @@ final class JdbcRoomStore implements RoomStore {
                         ps.setInt(9, k.maxUsers());
                         ps.setInt(10, k.historyLength());
                         ps.setBoolean(11, k.changeSubject());
+                        ps.setString(12, room.idSecret());
                         ps.executeUpdate();
                     }
                     try (PreparedStatement ps = c.prepareStatement("INSERT INTO muc_affiliation (room, jid, affiliation) VALUES (?, ?, ?)")) {
@@ -145,15 +148,17 @@ final class JdbcRoomStore implements RoomStore {
     /** Every persistent room; blocks (called in activation). A row that no longer parses is logged and skipped. */
     List<StoredRoom> loadAll() {
         Map<String, RoomConfig> configs = new LinkedHashMap<>();
+        Map<String, String> secrets = new HashMap<>();
         Map<String, Map<BareJid, Affiliation>> affiliations = new HashMap<>();
         try (Connection c = database.dataSource().getConnection()) {
             try (PreparedStatement ps = c.prepareStatement("SELECT room, name, description, public_room, members_only, moderated, "
-                    + "password, non_anonymous, max_users, history_length, change_subject FROM muc_room ORDER BY room");
+                    + "password, non_anonymous, max_users, history_length, change_subject, id_secret FROM muc_room ORDER BY room");
                  ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     configs.put(rs.getString(1), new RoomConfig(rs.getString(2), rs.getString(3), true, rs.getBoolean(4),
                             rs.getBoolean(5), rs.getBoolean(6), rs.getString(7), rs.getBoolean(8), rs.getInt(9), rs.getInt(10),
                             rs.getBoolean(11)));
+                    secrets.put(rs.getString(1), rs.getString(12));
                 }
             }
             try (PreparedStatement ps = c.prepareStatement("SELECT room, jid, affiliation FROM muc_affiliation");
@@ -176,7 +181,7 @@ final class JdbcRoomStore implements RoomStore {
         for (Map.Entry<String, RoomConfig> e : configs.entrySet()) {
             try {
                 rooms.add(new StoredRoom(JidCreate.entityBareFrom(e.getKey()), e.getValue(),
-                        affiliations.getOrDefault(e.getKey(), Map.of())));
+                        affiliations.getOrDefault(e.getKey(), Map.of()), secrets.get(e.getKey())));
             } catch (XmppStringprepException ex) {
                 LOG.warn("Skipped the stored room '{}': not a room JID", e.getKey());
             }

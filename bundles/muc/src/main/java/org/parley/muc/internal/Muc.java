@@ -17,6 +17,7 @@ final class Muc {
     static final String DISCO_ITEMS = "http://jabber.org/protocol/disco#items";
     static final String DELAY = "urn:xmpp:delay";
     static final String PING = "urn:xmpp:ping";
+    static final String OCCUPANT_ID = "urn:xmpp:occupant-id:0";
 
     /** XEP-0045 section 15.6 status codes this service sends. */
     static final int NON_ANONYMOUS = 100;

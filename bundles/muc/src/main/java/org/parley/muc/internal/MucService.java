@@ -68,7 +68,9 @@ final class MucService {
     void restore(List<RoomStore.StoredRoom> stored) {
         for (RoomStore.StoredRoom r : stored) {
             if (r.jid().asDomainBareJid().equals(domain) && !rooms.containsKey(r.jid())) {
-                Room room = new Room(r.jid(), r.config(), false);
+                // Stored without a secret (before occupant ids): a new one; ids change once.
+                Room room = r.idSecret() == null ? new Room(r.jid(), r.config(), false)
+                        : new Room(r.jid(), r.config(), false, java.util.Base64.getDecoder().decode(r.idSecret()));
                 r.affiliations().forEach(room::affiliation);
                 rooms.put(r.jid(), room);
             }
@@ -78,7 +80,8 @@ final class MucService {
     /** Writes the room's persistent state, or forgets it when it is no longer persistent; completes when durable. */
     CompletionStage<Void> persist(Room room, boolean wasPersistent) {
         if (room.config().persistent()) {
-            return store.save(new RoomStore.StoredRoom(room.jid(), room.config(), room.affiliations()));
+            return store.save(new RoomStore.StoredRoom(room.jid(), room.config(), room.affiliations(),
+                    java.util.Base64.getEncoder().encodeToString(room.idSecret())));
         }
         return wasPersistent ? store.delete(room.jid()) : CompletableFuture.completedFuture(null);
     }
@@ -348,7 +351,8 @@ final class MucService {
     private static List<Element> ownPresence(Stanza s) {
         List<Element> kept = new ArrayList<>();
         for (Element e : s.element().elements()) {
-            if (!e.namespace().equals(Muc.MUC) && !e.namespace().equals(Muc.USER)) {
+            // An occupant id a client wrote itself would let it pose as someone else (XEP-0421 section 4).
+            if (!e.namespace().equals(Muc.MUC) && !e.namespace().equals(Muc.USER) && !e.namespace().equals(Muc.OCCUPANT_ID)) {
                 kept.add(e);
             }
         }
@@ -396,10 +400,12 @@ final class MucService {
         String from = room.occupantJid(o);
         List<Node> children = new ArrayList<>();
         for (Node n : el.children()) {
-            if (!(n instanceof Element e && (e.namespace().equals(Muc.USER) || e.is("delay", Muc.DELAY)))) {
+            if (!(n instanceof Element e && (e.namespace().equals(Muc.USER) || e.is("delay", Muc.DELAY)
+                    || e.namespace().equals(Muc.OCCUPANT_ID)))) {
                 children.add(n);
             }
         }
+        children.add(room.occupantIdElement(o));
         Element reflected = Element.builder("message", Namespaces.CLIENT).attribute("from", from).attribute("type", "groupchat")
                 .attribute("id", s.id()).children(children).build();
         if (hasSubject && !hasBody) {
@@ -431,7 +437,13 @@ final class MucService {
         } else if (target == null) {
             out.accept(s.errorReply(StanzaErrorCondition.ITEM_NOT_FOUND, "no occupant is named " + nick));
         } else {
-            List<Node> children = new ArrayList<>(s.element().children());
+            List<Node> children = new ArrayList<>();
+            for (Node n : s.element().children()) {
+                if (!(n instanceof Element e && e.namespace().equals(Muc.OCCUPANT_ID))) {
+                    children.add(n);
+                }
+            }
+            children.add(room.occupantIdElement(o));
             children.add(Element.empty("x", Muc.USER)); // XEP-0045 section 7.5: marks it as a private message in a room
             out.accept(Room.message(room.occupantJid(o), target.jid(), s.type(), s.id(), children));
         }
@@ -500,6 +512,7 @@ final class MucService {
                 .child(Element.builder("identity", Muc.DISCO_INFO).attribute("category", "conference").attribute("type", "text")
                         .attribute("name", displayName(room)).build())
                 .child(feature(Muc.MUC)).child(feature(Muc.DISCO_INFO)).child(feature(Muc.DISCO_ITEMS))
+                .child(feature(Muc.OCCUPANT_ID))
                 .child(feature(c.publicRoom() ? "muc_public" : "muc_hidden"))
                 .child(feature(c.membersOnly() ? "muc_membersonly" : "muc_open"))
                 .child(feature(c.moderated() ? "muc_moderated" : "muc_unmoderated"))

@@ -1,6 +1,13 @@
 package org.parley.muc.internal;
 
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.Base64;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -30,7 +37,15 @@ final class Room {
     /** The subject message as the room sent it (from room/nick or the room), or null before any. */
     private Element subject;
 
+    /** The secret occupant ids are derived with (XEP-0421): kept with the room, never shown. */
+    private final byte[] idSecret;
+
     Room(EntityBareJid jid, RoomConfig config, boolean locked) {
+        this(jid, config, locked, newSecret());
+    }
+
+    Room(EntityBareJid jid, RoomConfig config, boolean locked, byte[] idSecret) {
+        this.idSecret = idSecret.clone();
         this.jid = jid;
         this.config = config;
         this.locked = locked;
@@ -39,6 +54,37 @@ final class Room {
 
     EntityBareJid jid() {
         return jid;
+    }
+
+    private static byte[] newSecret() {
+        byte[] secret = new byte[32];
+        new SecureRandom().nextBytes(secret);
+        return secret;
+    }
+
+    byte[] idSecret() {
+        return idSecret.clone();
+    }
+
+    /**
+     * The occupant's XEP-0421 id: the same for a user (bare JID) in this room whatever their
+     * nickname or session, unlinkable across rooms and not reversible to the JID (an HMAC keyed
+     * with the room's secret).
+     */
+    String occupantId(Occupant o) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(idSecret, "HmacSHA256"));
+            byte[] digest = mac.doFinal(o.jid().asBareJid().toString().getBytes(StandardCharsets.UTF_8));
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(digest, 18));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is part of every Java runtime", e);
+        }
+    }
+
+    /** The occupant-id element the room adds to what it sends on the occupant's behalf. */
+    Element occupantIdElement(Occupant o) {
+        return Element.builder("occupant-id", Muc.OCCUPANT_ID).attribute("id", occupantId(o)).build();
     }
 
     RoomConfig config() {
@@ -153,6 +199,7 @@ final class Room {
         for (Element e : about.presence()) {
             p.child(e);
         }
+        p.child(occupantIdElement(about));
         Element.Builder item = Element.builder("item", Muc.USER)
                 .attribute("affiliation", affiliation(about.jid().asBareJid()).xmlName())
                 .attribute("role", unavailable && newNick == null ? Role.NONE.xmlName() : about.role().xmlName());

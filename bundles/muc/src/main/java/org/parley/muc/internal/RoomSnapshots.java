@@ -2,6 +2,7 @@ package org.parley.muc.internal;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +35,7 @@ final class RoomSnapshots {
             Map<String, Object> r = new HashMap<>();
             r.put("jid", room.jid().toString());
             r.put("locked", room.locked());
+            r.put("idSecret", Base64.getEncoder().encodeToString(room.idSecret()));
             RoomConfig c = room.config();
             Map<String, Object> config = new HashMap<>();
             config.put("name", c.name());
@@ -109,7 +111,9 @@ final class RoomSnapshots {
                 str(c.get("password"), defaults.password()), bool(c.get("nonAnonymous"), defaults.nonAnonymous()),
                 integer(c.get("maxUsers"), defaults.maxUsers()), integer(c.get("historyLength"), defaults.historyLength()),
                 bool(c.get("changeSubject"), defaults.changeSubject()));
-        Room room = new Room(jid, config, bool(r.get("locked"), false));
+        boolean locked = bool(r.get("locked"), false);
+        Room room = r.get("idSecret") instanceof String secret ? new Room(jid, config, locked, Base64.getDecoder().decode(secret))
+                : new Room(jid, config, locked);
         if (r.get("affiliations") instanceof Map<?, ?> affiliations) {
             for (Map.Entry<?, ?> e : affiliations.entrySet()) {
                 Affiliation a = Affiliation.fromXmlName(String.valueOf(e.getValue()));

@@ -10,8 +10,12 @@ import org.jxmpp.jid.EntityBareJid;
  * they are durable, in the order they were made.
  */
 interface RoomStore {
-    /** What is kept of a persistent room. */
-    record StoredRoom(EntityBareJid jid, RoomConfig config, Map<BareJid, Affiliation> affiliations) {
+    /**
+     * What is kept of a persistent room.
+     *
+     * @param idSecret the room's occupant-id secret (XEP-0421), base64; null when it was stored without one
+     */
+    record StoredRoom(EntityBareJid jid, RoomConfig config, Map<BareJid, Affiliation> affiliations, String idSecret) {
     }
 
     /** Replaces what is kept of the room with this. */

@@ -47,7 +47,7 @@ class JdbcRoomStoreTest {
         var jid = JidCreate.entityBareFrom("staff@conference.example.org");
         Map<org.jxmpp.jid.BareJid, Affiliation> affiliations = Map.of(JidCreate.bareFrom("alice@example.org"), Affiliation.OWNER,
                 JidCreate.bareFrom("bob@example.org"), Affiliation.MEMBER, JidCreate.bareFrom("mallory@example.org"), Affiliation.OUTCAST);
-        store.save(new RoomStore.StoredRoom(jid, config, affiliations)).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        store.save(new RoomStore.StoredRoom(jid, config, affiliations, "c2VjcmV0")).toCompletableFuture().get(10, TimeUnit.SECONDS);
 
         database.shutdown();
         database = database.reopened();
@@ -55,6 +55,7 @@ class JdbcRoomStoreTest {
         assertEquals(1, loaded.size());
         assertEquals(config, loaded.get(0).config());
         assertEquals(affiliations, loaded.get(0).affiliations());
+        assertEquals("c2VjcmV0", loaded.get(0).idSecret());
     }
 
     @Test
@@ -63,9 +64,9 @@ class JdbcRoomStoreTest {
         var jid = JidCreate.entityBareFrom("a@conference.example.org");
         RoomConfig base = new RoomConfig("", "", true, true, false, false, "", false, 0, 20, false);
         for (int i = 0; i < 20; i++) {
-            store.save(new RoomStore.StoredRoom(jid, new RoomConfig("v" + i, "", true, true, false, false, "", false, 0, 20, false), Map.of()));
+            store.save(new RoomStore.StoredRoom(jid, new RoomConfig("v" + i, "", true, true, false, false, "", false, 0, 20, false), Map.of(), null));
         }
-        store.save(new RoomStore.StoredRoom(JidCreate.entityBareFrom("b@conference.example.org"), base, Map.of()))
+        store.save(new RoomStore.StoredRoom(JidCreate.entityBareFrom("b@conference.example.org"), base, Map.of(), null))
                 .toCompletableFuture().get(10, TimeUnit.SECONDS);
         List<RoomStore.StoredRoom> loaded = store.loadAll();
         assertEquals("v19", loaded.get(0).config().name(), "the last save wins");
