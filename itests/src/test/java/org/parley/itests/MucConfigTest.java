@@ -132,6 +132,43 @@ class MucConfigTest {
     }
 
     @Test
+    void whoMayCreateRoomsIsConfiguredLiveAndABadListIsRefusedByKey() throws Exception {
+        List<Account> accounts = server.newAccounts("policy", 2);
+        XMPPTCPConnection allowed = server.login(accounts.get(0), "pc");
+        XMPPTCPConnection other = server.login(accounts.get(1), "pc");
+        java.nio.file.Path file = server.base().resolve("etc").resolve("org.parley.muc.cfg");
+        String original = java.nio.file.Files.readString(file);
+        try {
+            long offset = server.logSize();
+            rewrite(file, original.replaceAll("(?m)^roomCreators\\s*=.*$", "roomCreators = " + accounts.get(0).jid()));
+            server.awaitLog(offset, "Multi-user chat settings applied", java.time.Duration.ofSeconds(15));
+            EntityBareJid refused = room("policy");
+            assertEquals(StanzaError.Condition.not_allowed,
+                    condition(() -> MultiUserChatManager.getInstanceFor(other).getMultiUserChat(refused).create(nick("Other"))));
+            MucTest.instantRoom(allowed, room("policy"), "Allowed");
+
+            offset = server.logSize();
+            rewrite(file, original.replaceAll("(?m)^roomCreators\\s*=.*$", "roomCreators = example.org"));
+            server.awaitLog(offset, "roomCreators", java.time.Duration.ofSeconds(15));
+            assertTrue(server.logSince(offset).contains("the previous one stays in force"), server.logSince(offset));
+            assertEquals(StanzaError.Condition.not_allowed,
+                    condition(() -> MultiUserChatManager.getInstanceFor(other).getMultiUserChat(room("policy")).create(nick("Other"))),
+                    "the list in force before still applies");
+        } finally {
+            long offset = server.logSize();
+            rewrite(file, original);
+            server.awaitLog(offset, "Multi-user chat settings applied", java.time.Duration.ofSeconds(15));
+        }
+    }
+
+    private static void rewrite(java.nio.file.Path file, String content) throws Exception {
+        // Write beside it and move: FileInstall never reads a half-written file.
+        java.nio.file.Path tmp = file.resolveSibling("muc.cfg.tmp");
+        java.nio.file.Files.writeString(tmp, content);
+        java.nio.file.Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    @Test
     void aPersistentRoomAndItsConfigurationSurviveARestart() throws Exception {
         List<Account> accounts = server.newAccounts("persist", 2);
         XMPPTCPConnection owner = server.login(accounts.get(0), "pc");

@@ -112,6 +112,7 @@ public final class MucComponent {
         synchronized (this) {
             if (next.subdomain().equals(service.settings().subdomain())) {
                 service.settings(next);
+                LOG.info("Multi-user chat settings applied: {}", next);
                 return;
             }
             LOG.info("Multi-user chat moves from {} to {}.{}; its rooms are closed", service.domain(), next.subdomain(), server.domain());

@@ -26,4 +26,12 @@ public @interface MucConfig {
     @AttributeDefinition(description = "New rooms show occupants' real JIDs to everyone (non-anonymous); "
             + "otherwise only to moderators (semi-anonymous)")
     boolean nonAnonymousByDefault() default false;
+
+    @AttributeDefinition(description = "Who may create rooms: * for everyone, or a comma-separated list of accounts' "
+            + "bare JIDs; others get not-allowed when they enter a room that does not exist")
+    String roomCreators() default "*";
+
+    @AttributeDefinition(description = "Who may make a room persistent: * for everyone, or a comma-separated list of "
+            + "accounts' bare JIDs; others get not-allowed when they submit the configuration")
+    String persistentRoomCreators() default "*";
 }

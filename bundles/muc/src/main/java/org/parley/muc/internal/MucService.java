@@ -252,6 +252,11 @@ final class MucService {
         }
         MucSettings current = settings;
         boolean created = existing == null;
+        if (created && !current.roomCreators().allows(user.asBareJid())) {
+            // XEP-0045 section 10.1.1: a service that does not let this user create the room says not-allowed.
+            out.accept(s.errorReply(StanzaErrorCondition.NOT_ALLOWED, "the room does not exist, and creating rooms is restricted"));
+            return;
+        }
         Room room = created ? new Room(roomJid, RoomConfig.defaults(current), true) : existing;
         if (created) {
             room.affiliation(user.asBareJid(), Affiliation.OWNER);
@@ -589,6 +594,10 @@ final class MucService {
                 return;
             }
             RoomConfig before = room.config();
+            if (changed.persistent() && !before.persistent() && !settings.persistentRoomCreators().allows(s.from().asBareJid())) {
+                out.accept(s.errorReply(StanzaErrorCondition.NOT_ALLOWED, "making rooms persistent is restricted"));
+                return;
+            }
             room.config(changed);
             boolean wasLocked = room.locked();
             room.unlock();

@@ -5,8 +5,15 @@ package org.parley.muc.internal;
  * work by naming its key.
  */
 record MucSettings(String subdomain, String serviceName, int maxOccupants, int historyLength, int maxHistoryLength,
-        boolean nonAnonymousByDefault) {
-    static final MucSettings DEFAULTS = new MucSettings("conference", "Chatrooms", 500, 20, 200, false);
+        boolean nonAnonymousByDefault, CreatorPolicy roomCreators, CreatorPolicy persistentRoomCreators) {
+    static final MucSettings DEFAULTS = new MucSettings("conference", "Chatrooms", 500, 20, 200, false,
+            CreatorPolicy.EVERYONE, CreatorPolicy.EVERYONE);
+
+    MucSettings(String subdomain, String serviceName, int maxOccupants, int historyLength, int maxHistoryLength,
+            boolean nonAnonymousByDefault) {
+        this(subdomain, serviceName, maxOccupants, historyLength, maxHistoryLength, nonAnonymousByDefault,
+                CreatorPolicy.EVERYONE, CreatorPolicy.EVERYONE);
+    }
 
     /** @throws IllegalArgumentException naming the key of the first value that cannot work */
     static MucSettings from(MucConfig c) {
@@ -27,6 +34,7 @@ record MucSettings(String subdomain, String serviceName, int maxOccupants, int h
         }
         String name = c.serviceName() == null || c.serviceName().isBlank() ? DEFAULTS.serviceName() : c.serviceName().strip();
         return new MucSettings(sub.toLowerCase(java.util.Locale.ROOT), name, c.maxOccupants(), c.historyLength(),
-                c.maxHistoryLength(), c.nonAnonymousByDefault());
+                c.maxHistoryLength(), c.nonAnonymousByDefault(), CreatorPolicy.parse("roomCreators", c.roomCreators()),
+                CreatorPolicy.parse("persistentRoomCreators", c.persistentRoomCreators()));
     }
 }
