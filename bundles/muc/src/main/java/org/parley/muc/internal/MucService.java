@@ -72,6 +72,8 @@ final class MucService {
                 Room room = r.idSecret() == null ? new Room(r.jid(), r.config(), false)
                         : new Room(r.jid(), r.config(), false, java.util.Base64.getDecoder().decode(r.idSecret()));
                 r.affiliations().forEach(room::affiliation);
+                r.history().forEach(room.history()::add);
+                room.subject(r.subject());
                 rooms.put(r.jid(), room);
             }
         }
@@ -81,7 +83,7 @@ final class MucService {
     CompletionStage<Void> persist(Room room, boolean wasPersistent) {
         if (room.config().persistent()) {
             return store.save(new RoomStore.StoredRoom(room.jid(), room.config(), room.affiliations(),
-                    java.util.Base64.getEncoder().encodeToString(room.idSecret())));
+                    java.util.Base64.getEncoder().encodeToString(room.idSecret()), room.history().entries(), room.subject()));
         }
         return wasPersistent ? store.delete(room.jid()) : CompletableFuture.completedFuture(null);
     }
@@ -415,9 +417,17 @@ final class MucService {
                 .attribute("id", s.id()).children(children).build();
         if (hasSubject && !hasBody) {
             room.subject(reflected);
+            if (room.config().persistent()) {
+                persist(room, true);
+            }
         } else if (hasBody) {
             int chars = reflected.toString().length();
-            room.history().add(new History.Entry(reflected, clock.instant(), chars));
+            History.Entry entry = new History.Entry(reflected, clock.instant(), chars);
+            room.history().add(entry);
+            if (room.config().persistent()) {
+                // Not waited for: the message is the room's to reflect whether or not the history row is written.
+                store.appendHistory(room.jid(), entry, room.config().historyLength());
+            }
         }
         for (Occupant other : room.occupants()) {
             out.accept(Room.message(from, other.jid(), "groupchat", s.id(), children));

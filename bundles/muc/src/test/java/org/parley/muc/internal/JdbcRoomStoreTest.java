@@ -59,6 +59,30 @@ class JdbcRoomStoreTest {
     }
 
     @Test
+    void aRoomsSubjectAndItsNewestHistoryComeBack() throws Exception {
+        JdbcRoomStore store = store();
+        var jid = JidCreate.entityBareFrom("talk@conference.example.org");
+        RoomConfig config = new RoomConfig("", "", true, true, false, false, "", false, 0, 3, false);
+        org.parley.api.stanza.Element subject = org.parley.api.stanza.Element.builder("message", org.parley.api.stanza.Namespaces.CLIENT)
+                .attribute("from", jid + "/Alice").attribute("type", "groupchat").textChild("subject", "Tea & <cake>").build();
+        store.save(new RoomStore.StoredRoom(jid, config, Map.of(), null, List.of(), subject)).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        for (int i = 0; i < 5; i++) {
+            org.parley.api.stanza.Element m = org.parley.api.stanza.Element.builder("message", org.parley.api.stanza.Namespaces.CLIENT)
+                    .attribute("from", jid + "/Bob").attribute("type", "groupchat").attribute("id", "m" + i).textChild("body", "message " + i).build();
+            store.appendHistory(jid, new History.Entry(m, java.time.Instant.ofEpochMilli(1_000L * i), 50 + i), 3);
+        }
+        store.delete(JidCreate.entityBareFrom("other@conference.example.org")).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        database.shutdown();
+        database = database.reopened();
+        RoomStore.StoredRoom loaded = store().loadAll().get(0);
+        assertEquals(subject, loaded.subject());
+        assertEquals(List.of("message 2", "message 3", "message 4"), loaded.history().stream().map(e -> e.message().childText("body")).toList(),
+                "the newest, as many as the room keeps, oldest first");
+        assertEquals(java.time.Instant.ofEpochMilli(4_000), loaded.history().get(2).at());
+        assertEquals(54, loaded.history().get(2).chars());
+    }
+
+    @Test
     void savesApplyInOrderAndADeleteForgetsTheRoom() throws Exception {
         JdbcRoomStore store = store();
         var jid = JidCreate.entityBareFrom("a@conference.example.org");

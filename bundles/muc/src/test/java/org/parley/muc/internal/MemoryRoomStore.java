@@ -18,6 +18,19 @@ final class MemoryRoomStore implements RoomStore {
     }
 
     @Override
+    public CompletionStage<Void> appendHistory(EntityBareJid room, History.Entry entry, int keep) {
+        rooms.computeIfPresent(room, (jid, r) -> {
+            java.util.List<History.Entry> h = new java.util.ArrayList<>(r.history());
+            h.add(entry);
+            while (h.size() > keep) {
+                h.remove(0);
+            }
+            return new StoredRoom(r.jid(), r.config(), r.affiliations(), r.idSecret(), List.copyOf(h), r.subject());
+        });
+        return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
     public CompletionStage<Void> delete(EntityBareJid room) {
         rooms.remove(room);
         return CompletableFuture.completedFuture(null);

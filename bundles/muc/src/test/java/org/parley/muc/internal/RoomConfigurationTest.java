@@ -147,6 +147,9 @@ class RoomConfigurationTest {
         configure(field(RoomForms.PERSISTENT, "1"), field(RoomForms.NAME, "Staff"));
         assertEquals(1, service.store.rooms.size());
         assertEquals(Affiliation.OWNER, service.store.all().get(0).affiliations().get(JidCreate.bareFromOrThrowUnchecked("alice@example.org")));
+        service.send(message(ALICE, ROOM, "groupchat", "kept for later"));
+        service.send(Element.builder("message", org.parley.api.stanza.Namespaces.CLIENT).attribute("from", ALICE).attribute("to", ROOM)
+                .attribute("type", "groupchat").textChild("subject", "Staff matters").build());
         service.send(leave(ALICE, ROOM + "/Alice"));
         assertNotNull(room(), "an empty persistent room stays");
 
@@ -155,6 +158,8 @@ class RoomConfigurationTest {
         List<Stanza> r = to(restarted.send(join(BOB, ROOM + "/Bob")), BOB);
         assertTrue(r.stream().anyMatch(s -> statuses(s).contains(110)), "the stored room is open: " + r);
         assertFalse(r.stream().anyMatch(s -> statuses(s).contains(201)), "and not created again");
+        assertTrue(r.stream().anyMatch(s -> "kept for later".equals(s.element().childText("body"))), "its history came back: " + r);
+        assertEquals("Staff matters", r.get(r.size() - 1).element().childText("subject"), "and its subject");
         Element info = restarted.send(iq(CAROL, ROOM, "get", Element.empty("query", Muc.DISCO_INFO))).get(0).payload();
         assertTrue(MucServiceTest.features(info).contains("muc_persistent"));
 
