@@ -34,6 +34,8 @@ public final class DiscoHandler implements IqHandler {
 
     private final ServerInfo server;
     private final Map<IqHandler, Collection<String>> handlers = new ConcurrentHashMap<>();
+    /** The domains of the components registered now (multi-user chat), by service id. */
+    private final Map<Object, String> componentDomains = new ConcurrentHashMap<>();
 
     @Activate
     public DiscoHandler(@Reference ServerInfo server) {
@@ -53,6 +55,24 @@ public final class DiscoHandler implements IqHandler {
 
     void removeHandler(IqHandler handler) {
         handlers.remove(handler);
+    }
+
+    /**
+     * The components, by their service properties only: the server lists their domains as items
+     * (XEP-0030 section 4; clients find the multi-user chat service this way). Taking only the
+     * properties leaves the component itself unrequested, so nothing activates for a listing.
+     */
+    @Reference(service = org.parley.api.routing.Component.class, cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC, unbind = "removeComponent")
+    void addComponent(Map<String, Object> properties) {
+        Object domain = properties.get(org.parley.api.routing.Component.DOMAIN);
+        if (domain instanceof String d && !d.isBlank()) {
+            componentDomains.put(properties.get("service.id"), d);
+        }
+    }
+
+    void removeComponent(Map<String, Object> properties) {
+        componentDomains.remove(properties.get("service.id"));
     }
 
     static Collection<String> namespaces(Object value) {
@@ -76,8 +96,13 @@ public final class DiscoHandler implements IqHandler {
         }
         boolean toServer = iq.to() != null && iq.to().equals(server.domain());
         if (query.namespace().equals(ITEMS)) {
-            // No items yet: components (multi-user chat) will list themselves here.
-            return CompletableFuture.completedFuture(iq.resultReply(Element.empty("query", ITEMS)));
+            Element.Builder items = Element.builder("query", ITEMS);
+            if (toServer) {
+                for (String domain : new TreeSet<>(componentDomains.values())) {
+                    items.child(Element.builder("item", ITEMS).attribute("jid", domain).build());
+                }
+            }
+            return CompletableFuture.completedFuture(iq.resultReply(items.build()));
         }
         return CompletableFuture.completedFuture(iq.resultReply(toServer ? serverInfo() : accountInfo()));
     }

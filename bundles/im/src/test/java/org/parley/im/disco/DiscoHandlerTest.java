@@ -67,9 +67,22 @@ class DiscoHandlerTest {
     }
 
     @Test
-    void itemsAreEmptyForNow() throws Exception {
-        Stanza reply = new DiscoHandler(SERVER).handle(query("example.org", DiscoHandler.ITEMS), null).toCompletableFuture().get();
+    void theServersItemsAreTheComponentsRegisteredNow() throws Exception {
+        DiscoHandler disco = new DiscoHandler(SERVER);
+        Stanza reply = disco.handle(query("example.org", DiscoHandler.ITEMS), null).toCompletableFuture().get();
         assertEquals("result", reply.type());
         assertTrue(reply.payload().elements().isEmpty());
+        Map<String, Object> muc = Map.of("service.id", 41L, org.parley.api.routing.Component.DOMAIN, "conference.example.org");
+        disco.addComponent(muc);
+        disco.addComponent(Map.of("service.id", 42L, org.parley.api.routing.Component.DOMAIN, "echo.example.org"));
+        reply = disco.handle(query("example.org", DiscoHandler.ITEMS), null).toCompletableFuture().get();
+        assertEquals(List.of("conference.example.org", "echo.example.org"),
+                reply.payload().elements().stream().map(e -> e.attribute("jid")).toList());
+        disco.removeComponent(muc);
+        reply = disco.handle(query("example.org", DiscoHandler.ITEMS), null).toCompletableFuture().get();
+        assertEquals(List.of("echo.example.org"), reply.payload().elements().stream().map(e -> e.attribute("jid")).toList(),
+                "a departed component is no longer listed");
+        reply = disco.handle(query("bob@example.org", DiscoHandler.ITEMS), null).toCompletableFuture().get();
+        assertTrue(reply.payload().elements().isEmpty(), "an account lists no components");
     }
 }

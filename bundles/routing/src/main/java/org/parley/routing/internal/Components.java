@@ -28,18 +28,63 @@ import org.slf4j.LoggerFactory;
 final class Components {
     private static final Logger LOG = LoggerFactory.getLogger(Components.class);
 
-    record Bound(Component component, Registration registration) {
+    record Bound(Component component, Registration registration, Gate gate) {
+        Bound(Component component, Registration registration) {
+            this(component, registration, new Gate());
+        }
+    }
+
+    /**
+     * The calls into one bound component. When the component leaves, the gate closes: no call
+     * enters after that (it goes to the successor instead), and the removal waits for the calls in
+     * progress. Without it a call that picked the component just before it left could run after
+     * the component handed its state to its successor, and what it did would be lost, or, handed
+     * back to routing, overtaken by the stanzas queued behind it.
+     */
+    static final class Gate {
+        private int calls;
+        private boolean closed;
+
+        synchronized boolean enter() {
+            if (closed) {
+                return false;
+            }
+            calls++;
+            return true;
+        }
+
+        synchronized void exit() {
+            if (--calls == 0) {
+                notifyAll();
+            }
+        }
+
+        /** Closes the gate and waits up to {@code millis} for the calls in progress (a component that calls back into its own removal would wait forever). */
+        synchronized boolean closeAndAwait(long millis) throws InterruptedException {
+            closed = true;
+            long deadline = System.nanoTime() + millis * 1_000_000L;
+            while (calls > 0) {
+                long left = (deadline - System.nanoTime()) / 1_000_000L;
+                if (left <= 0) {
+                    return false;
+                }
+                wait(left);
+            }
+            return true;
+        }
     }
 
     private final Standby<DomainBareJid, Bound> byDomain;
     private final Map<DomainBareJid, SerialExecutor> executors = new ConcurrentHashMap<>();
     private final Set<DomainBareJid> known = ConcurrentHashMap.newKeySet();
     private final Executor pool;
+    private final LongSupplier graceMillis;
     /** How a stanza the component could not take is answered: (stanza, condition). */
     private final BiConsumer<Stanza, StanzaErrorCondition> bounce;
 
     Components(ScheduledExecutorService timer, LongSupplier graceMillis, Executor pool, BiConsumer<Stanza, StanzaErrorCondition> bounce) {
         this.byDomain = new Standby<>(timer, graceMillis);
+        this.graceMillis = graceMillis;
         this.pool = pool;
         this.bounce = bounce;
     }
@@ -50,10 +95,19 @@ final class Components {
         LOG.info("Component {} of {} serves {}", registration.name(), registration.bundle(), domain);
     }
 
+    /** The component leaves: stanzas wait for its successor, and this returns once no call into it is in progress. */
     void remove(Component component, DomainBareJid domain) {
         Bound current = byDomain.current(domain);
         if (current != null && current.component() == component) {
             byDomain.departed(domain, current);
+            try {
+                if (!current.gate().closeAndAwait(graceMillis.getAsLong())) {
+                    LOG.warn("Component {} of {} was still receiving when it left", current.registration().name(),
+                            current.registration().bundle());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -80,6 +134,14 @@ final class Components {
                 bounce.accept(stanza, StanzaErrorCondition.SERVICE_UNAVAILABLE);
                 return CompletableFuture.completedFuture(null);
             }
+            if (!bound.gate().enter()) {
+                if (retry) {
+                    return receive(domain, stanza, false); // it left after it was picked: its successor takes it
+                }
+                LOG.error("Component for {} left twice while receiving {}", domain, stanza);
+                bounce.accept(stanza, StanzaErrorCondition.SERVICE_UNAVAILABLE);
+                return CompletableFuture.completedFuture(null);
+            }
             try {
                 bound.component().receive(stanza);
             } catch (LazyService.GoneException gone) {
@@ -92,6 +154,8 @@ final class Components {
                 LOG.error("Component {} of bundle {} failed on {}", bound.registration().name(),
                         bound.registration().bundle(), stanza, e);
                 bounce.accept(stanza, StanzaErrorCondition.INTERNAL_SERVER_ERROR);
+            } finally {
+                bound.gate().exit();
             }
             return CompletableFuture.completedFuture(null);
         });

@@ -604,6 +604,37 @@ class DeliveryRulesTest {
     }
 
     @Test
+    void removingAComponentWaitsForTheCallInProgressAndLetsNoneInAfter() throws Exception {
+        List<String> got = new CopyOnWriteArrayList<>();
+        java.util.concurrent.CountDownLatch inCall = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch finish = new java.util.concurrent.CountDownLatch(1);
+        Component old = s -> {
+            got.add("old");
+            inCall.countDown();
+            try {
+                finish.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
+        var domain = JidCreate.domainBareFrom("conference.example.org");
+        components.add(old, domain, registration("muc", 0));
+        rules.routeFrom(alice, message("alice@example.org/laptop", "room@conference.example.org", "groupchat"));
+        assertTrue(inCall.await(5, java.util.concurrent.TimeUnit.SECONDS));
+        Thread remover = new Thread(() -> components.remove(old, domain));
+        remover.start();
+        remover.join(200);
+        assertTrue(remover.isAlive(), "the component's removal waits for the call it is in (it hands over its state after it)");
+        finish.countDown();
+        remover.join(5000);
+        assertFalse(remover.isAlive());
+        rules.routeFrom(alice, message("alice@example.org/laptop", "room@conference.example.org", "groupchat"));
+        components.add(s -> got.add("new"), domain, registration("muc", 0));
+        await(() -> got.equals(List.of("old", "new")));
+        assertTrue(alice.received.isEmpty(), "held, not bounced");
+    }
+
+    @Test
     void aComponentThatThrowsGetsTheSenderInternalServerError() throws Exception {
         components.add(s -> {
             throw new IllegalStateException("bug");

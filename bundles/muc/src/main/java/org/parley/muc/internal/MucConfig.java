@@ -1,0 +1,37 @@
+package org.parley.muc.internal;
+
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+/** Configuration of multi-user chat (PID org.parley.muc, file etc/org.parley.muc.cfg). */
+@ObjectClassDefinition(id = MucConfig.PID, name = "Parley multi-user chat", description = "Chat rooms (XEP-0045)")
+public @interface MucConfig {
+    String PID = "org.parley.muc";
+
+    @AttributeDefinition(description = "The service's subdomain: rooms are <room>@<subdomain>.<domain>")
+    String subdomain() default "conference";
+
+    @AttributeDefinition(description = "The service's name in service discovery")
+    String serviceName() default "Chatrooms";
+
+    @AttributeDefinition(description = "Occupants of one room at most; one more is refused with service-unavailable")
+    int maxOccupants() default 500;
+
+    @AttributeDefinition(description = "Groupchat messages a new room keeps for occupants who join later")
+    int historyLength() default 20;
+
+    @AttributeDefinition(description = "The most history an owner may configure a room to keep")
+    int maxHistoryLength() default 200;
+
+    @AttributeDefinition(description = "New rooms show occupants' real JIDs to everyone (non-anonymous); "
+            + "otherwise only to moderators (semi-anonymous)")
+    boolean nonAnonymousByDefault() default false;
+
+    @AttributeDefinition(description = "Who may create rooms: * for everyone, or a comma-separated list of accounts' "
+            + "bare JIDs; others get not-allowed when they enter a room that does not exist")
+    String roomCreators() default "*";
+
+    @AttributeDefinition(description = "Who may make a room persistent: * for everyone, or a comma-separated list of "
+            + "accounts' bare JIDs; others get not-allowed when they submit the configuration")
+    String persistentRoomCreators() default "*";
+}

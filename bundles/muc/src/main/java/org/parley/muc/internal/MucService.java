@@ -1,0 +1,669 @@
+package org.parley.muc.internal;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
+import org.jxmpp.jid.DomainBareJid;
+import org.jxmpp.jid.EntityBareJid;
+import org.jxmpp.jid.EntityFullJid;
+import org.jxmpp.jid.Jid;
+import org.jxmpp.jid.parts.Resourcepart;
+import org.parley.api.stanza.Element;
+import org.parley.api.stanza.Namespaces;
+import org.parley.api.stanza.Node;
+import org.parley.api.stanza.Stanza;
+import org.parley.api.stanza.StanzaErrorCondition;
+
+/**
+ * The multi-user chat service of XEP-0045 on one domain: every stanza for the service, a room or
+ * an occupant comes in through {@link #receive}, and what the service sends goes out through the
+ * given consumer. Pure logic with no threads or I/O of its own: the component calls it one stanza
+ * at a time (its executor is ordered), so rooms need no locks.
+ */
+final class MucService {
+    private final DomainBareJid domain;
+    private final Clock clock;
+    private final Consumer<Stanza> out;
+    private final Map<EntityBareJid, Room> rooms = new HashMap<>();
+    private final RoomForms forms;
+    private final Administration administration = new Administration(this);
+    private final RoomRequests requests = new RoomRequests(this);
+    private final RoomStore store;
+    private volatile MucSettings settings;
+
+    MucService(DomainBareJid domain, MucSettings settings, Clock clock, RoomStore store, Consumer<Stanza> out) {
+        this.domain = domain;
+        this.store = store;
+        this.settings = settings;
+        this.clock = clock;
+        this.out = out;
+        this.forms = new RoomForms(() -> this.settings);
+    }
+
+    DomainBareJid domain() {
+        return domain;
+    }
+
+    void settings(MucSettings newSettings) {
+        settings = newSettings;
+    }
+
+    MucSettings settings() {
+        return settings;
+    }
+
+    /** The rooms now (for the handoff and tests). */
+    Map<EntityBareJid, Room> rooms() {
+        return rooms;
+    }
+
+    /** Opens the persistent rooms kept in storage (at start), unless a room of that name is already here. */
+    void restore(List<RoomStore.StoredRoom> stored) {
+        for (RoomStore.StoredRoom r : stored) {
+            if (r.jid().asDomainBareJid().equals(domain) && !rooms.containsKey(r.jid())) {
+                // Stored without a secret (before occupant ids): a new one; ids change once.
+                Room room = r.idSecret() == null ? new Room(r.jid(), r.config(), false)
+                        : new Room(r.jid(), r.config(), false, java.util.Base64.getDecoder().decode(r.idSecret()));
+                r.affiliations().forEach(room::affiliation);
+                r.history().forEach(room.history()::add);
+                room.subject(r.subject());
+                rooms.put(r.jid(), room);
+            }
+        }
+    }
+
+    /** Writes the room's persistent state, or forgets it when it is no longer persistent; completes when durable. */
+    CompletionStage<Void> persist(Room room, boolean wasPersistent) {
+        if (room.config().persistent()) {
+            return store.save(new RoomStore.StoredRoom(room.jid(), room.config(), room.affiliations(),
+                    java.util.Base64.getEncoder().encodeToString(room.idSecret()), room.history().entries(), room.subject()));
+        }
+        return wasPersistent ? store.delete(room.jid()) : CompletableFuture.completedFuture(null);
+    }
+
+    /** Answers a request once the change it made is durable; if storing failed, says so (the change is in force until a restart). */
+    void answerWhenStored(Stanza request, CompletionStage<Void> stored) {
+        stored.whenComplete((v, e) -> out.accept(e == null ? request.resultReply(null)
+                : request.errorReply(StanzaErrorCondition.RESOURCE_CONSTRAINT,
+                        "the change is in force but could not be stored; try again")));
+    }
+
+    void send(Stanza s) {
+        out.accept(s);
+    }
+
+    /** Everyone in the room hears the occupant's presence as it is now (their role or affiliation changed). */
+    void broadcastPresence(Room room, Occupant o, List<Element> itemChildren) {
+        for (Occupant other : room.occupants()) {
+            out.accept(room.presence(o, other, false, null, other == o ? List.of(Muc.SELF) : List.of(), itemChildren, List.of()));
+        }
+    }
+
+    /** The occupant is put out of the room (kicked, banned, no longer a member): everyone, they included, is told why. */
+    void removeOccupant(Room room, Occupant o, List<Integer> statuses, List<Element> itemChildren) {
+        o.role(Role.NONE);
+        for (Occupant other : room.occupants()) {
+            List<Integer> codes = new ArrayList<>(statuses);
+            if (other == o) {
+                codes.add(0, Muc.SELF);
+            }
+            out.accept(room.presence(o, other, true, null, codes, itemChildren, List.of()));
+        }
+        room.remove(o);
+        if (room.isEmpty() && !room.config().persistent()) {
+            rooms.remove(room.jid());
+        }
+    }
+
+    void receive(Stanza s) {
+        Jid to = s.to();
+        if (s.from() == null || to == null || !to.asDomainBareJid().equals(domain)) {
+            return;
+        }
+        EntityBareJid roomJid = to.asEntityBareJidIfPossible();
+        if (roomJid == null) {
+            if (!to.hasResource()) {
+                service(s);
+            } else if (!s.isError() && s.kind() != Stanza.Kind.PRESENCE) {
+                out.accept(s.errorReply(StanzaErrorCondition.SERVICE_UNAVAILABLE, null));
+            }
+            return;
+        }
+        Resourcepart nick = to.getResourceOrNull();
+        Room room = rooms.get(roomJid);
+        switch (s.kind()) {
+            case PRESENCE -> presence(s, roomJid, room, nick);
+            case MESSAGE -> {
+                if (nick == null) {
+                    roomMessage(s, room);
+                } else {
+                    privateMessage(s, room, nick.toString());
+                }
+            }
+            case IQ -> {
+                if (nick == null) {
+                    roomIq(s, room);
+                } else {
+                    occupantIq(s, room, nick.toString());
+                }
+            }
+        }
+    }
+
+    // ---- the service itself ----
+
+    private void service(Stanza s) {
+        if (s.kind() != Stanza.Kind.IQ) {
+            if (s.kind() == Stanza.Kind.MESSAGE && !s.isError()) {
+                out.accept(s.errorReply(StanzaErrorCondition.SERVICE_UNAVAILABLE, "messages go to a room, not to the service"));
+            }
+            return;
+        }
+        if (!s.isIqRequest()) {
+            return;
+        }
+        Element q = s.payload();
+        if (q != null && "get".equals(s.type()) && q.is("query", Muc.DISCO_INFO) && q.attribute("node") == null) {
+            out.accept(s.resultReply(Element.builder("query", Muc.DISCO_INFO)
+                    .child(Element.builder("identity", Muc.DISCO_INFO).attribute("category", "conference").attribute("type", "text")
+                            .attribute("name", settings.serviceName()).build())
+                    .child(feature(Muc.DISCO_INFO)).child(feature(Muc.DISCO_ITEMS)).child(feature(Muc.MUC))
+                    .child(feature(Muc.PING)).build()));
+        } else if (q != null && "get".equals(s.type()) && q.is("query", Muc.DISCO_ITEMS) && q.attribute("node") == null) {
+            Element.Builder items = Element.builder("query", Muc.DISCO_ITEMS);
+            rooms.values().stream().filter(r -> r.config().publicRoom() && !r.locked())
+                    .sorted((a, b) -> a.jid().toString().compareTo(b.jid().toString()))
+                    .forEach(r -> items.child(Element.builder("item", Muc.DISCO_ITEMS).attribute("jid", r.jid().toString())
+                            .attribute("name", displayName(r)).build()));
+            out.accept(s.resultReply(items.build()));
+        } else if (q != null && "get".equals(s.type()) && q.is("ping", Muc.PING)) {
+            out.accept(s.resultReply(null));
+        } else if (q != null && (q.is("query", Muc.DISCO_INFO) || q.is("query", Muc.DISCO_ITEMS))) {
+            out.accept(s.errorReply(q.attribute("node") != null ? StanzaErrorCondition.ITEM_NOT_FOUND : StanzaErrorCondition.BAD_REQUEST, null));
+        } else {
+            out.accept(s.errorReply(StanzaErrorCondition.SERVICE_UNAVAILABLE, null));
+        }
+    }
+
+    private static Element feature(String var) {
+        return Element.builder("feature", Muc.DISCO_INFO).attribute("var", var).build();
+    }
+
+    private static String displayName(Room r) {
+        return r.config().name().isEmpty() ? r.jid().getLocalpart().toString() : r.config().name();
+    }
+
+    // ---- presence: entering, changing, leaving ----
+
+    private void presence(Stanza s, EntityBareJid roomJid, Room room, Resourcepart nick) {
+        if (s.isError()) {
+            // XEP-0045 section 7.14: an occupant whose client bounces the room's presence has gone.
+            Occupant gone = room == null ? null : room.bySession(s.from());
+            if (gone != null) {
+                leave(room, gone, List.of(), List.of(Muc.REMOVED_ON_ERROR));
+            }
+            return;
+        }
+        String type = s.type();
+        if ("unavailable".equals(type)) {
+            Occupant o = room == null ? null : room.bySession(s.from());
+            if (o != null) {
+                leave(room, o, ownPresence(s), List.of());
+            }
+            return;
+        }
+        if (type != null) {
+            return; // subscriptions and probes mean nothing to a room
+        }
+        if (nick == null) {
+            out.accept(s.errorReply(StanzaErrorCondition.JID_MALFORMED, "to enter a room, address room@service/nickname"));
+            return;
+        }
+        if (!(s.from() instanceof EntityFullJid user)) {
+            out.accept(s.errorReply(StanzaErrorCondition.BAD_REQUEST, "only a user's session can enter a room"));
+            return;
+        }
+        Occupant o = room == null ? null : room.bySession(user);
+        if (o == null) {
+            enter(s, roomJid, room, user, nick.toString());
+        } else if (o.nick().equals(nick.toString())) {
+            o.presence(ownPresence(s));
+            for (Occupant other : room.occupants()) {
+                out.accept(room.presence(o, other, false, null, other == o ? List.of(Muc.SELF) : List.of()));
+            }
+        } else {
+            changeNick(s, room, o, nick.toString());
+        }
+    }
+
+    private void enter(Stanza s, EntityBareJid roomJid, Room existing, EntityFullJid user, String nick) {
+        Element x = s.element().child("x", Muc.MUC);
+        History.Request request;
+        try {
+            request = History.Request.from(x == null ? null : x.child("history", Muc.MUC));
+        } catch (IllegalArgumentException e) {
+            out.accept(s.errorReply(StanzaErrorCondition.BAD_REQUEST, e.getMessage()));
+            return;
+        }
+        MucSettings current = settings;
+        boolean created = existing == null;
+        if (created && !current.roomCreators().allows(user.asBareJid())) {
+            // XEP-0045 section 10.1.1: a service that does not let this user create the room says not-allowed.
+            out.accept(s.errorReply(StanzaErrorCondition.NOT_ALLOWED, "the room does not exist, and creating rooms is restricted"));
+            return;
+        }
+        Room room = created ? new Room(roomJid, RoomConfig.defaults(current), true) : existing;
+        if (created) {
+            room.affiliation(user.asBareJid(), Affiliation.OWNER);
+        }
+        Affiliation affiliation = room.affiliation(user.asBareJid());
+        RoomConfig config = room.config();
+        String refusal = null;
+        StanzaErrorCondition condition = null;
+        if (room.locked() && affiliation != Affiliation.OWNER) {
+            condition = StanzaErrorCondition.ITEM_NOT_FOUND;
+            refusal = "the room is locked until its owner configures it";
+        } else if (affiliation == Affiliation.OUTCAST) {
+            condition = StanzaErrorCondition.FORBIDDEN;
+            refusal = "you are banned from this room";
+        } else if (config.membersOnly() && affiliation == Affiliation.NONE) {
+            condition = StanzaErrorCondition.REGISTRATION_REQUIRED;
+            refusal = "this room is for members only";
+        } else if (room.byNick(nick) != null) {
+            condition = StanzaErrorCondition.CONFLICT;
+            refusal = "the nickname " + nick + " is in use in this room";
+        } else if (room.size() >= maxOccupants(room, current) && affiliation != Affiliation.OWNER && affiliation != Affiliation.ADMIN) {
+            condition = StanzaErrorCondition.SERVICE_UNAVAILABLE;
+            refusal = "the room is full";
+        } else if (config.passwordProtected() && !config.password().equals(x == null ? null : x.childText("password"))) {
+            condition = StanzaErrorCondition.NOT_AUTHORIZED;
+            refusal = "this room needs a password";
+        }
+        if (condition != null) {
+            out.accept(s.errorReply(condition, refusal));
+            return;
+        }
+        if (created) {
+            rooms.put(roomJid, room);
+        }
+        Occupant joiner = new Occupant(user, nick, affiliation.defaultRole(config.moderated()), ownPresence(s));
+        for (Occupant other : room.occupants()) {
+            out.accept(room.presence(other, joiner, false, null, List.of()));
+        }
+        room.add(joiner);
+        for (Occupant other : room.occupants()) {
+            if (other != joiner) {
+                out.accept(room.presence(joiner, other, false, null, List.of()));
+            }
+        }
+        List<Integer> self = new ArrayList<>();
+        if (config.nonAnonymous()) {
+            self.add(Muc.NON_ANONYMOUS);
+        }
+        self.add(Muc.SELF);
+        if (created) {
+            self.add(Muc.CREATED);
+        }
+        out.accept(room.presence(joiner, joiner, false, null, self));
+        room.historyFor(joiner, request, clock.instant()).forEach(out);
+    }
+
+    private static int maxOccupants(Room room, MucSettings settings) {
+        int configured = room.config().maxUsers();
+        return configured > 0 ? Math.min(configured, settings.maxOccupants()) : settings.maxOccupants();
+    }
+
+    private void changeNick(Stanza s, Room room, Occupant o, String newNick) {
+        if (room.byNick(newNick) != null) {
+            out.accept(s.errorReply(StanzaErrorCondition.CONFLICT, "the nickname " + newNick + " is in use in this room"));
+            return;
+        }
+        for (Occupant other : room.occupants()) {
+            out.accept(room.presence(o, other, true, newNick, other == o ? List.of(Muc.NICK_CHANGED, Muc.SELF) : List.of(Muc.NICK_CHANGED)));
+        }
+        room.rename(o, newNick);
+        o.presence(ownPresence(s));
+        for (Occupant other : room.occupants()) {
+            out.accept(room.presence(o, other, false, null, other == o ? List.of(Muc.SELF) : List.of()));
+        }
+    }
+
+    /** The occupant leaves: everyone else, then they, get their unavailable presence; an empty temporary room goes away. */
+    private void leave(Room room, Occupant o, List<Element> presence, List<Integer> statuses) {
+        o.presence(presence);
+        for (Occupant other : room.occupants()) {
+            if (other != o) {
+                out.accept(room.presence(o, other, true, null, statuses));
+            }
+        }
+        List<Integer> self = new ArrayList<>(statuses);
+        self.add(Muc.SELF);
+        if (!statuses.contains(Muc.REMOVED_ON_ERROR)) {
+            out.accept(room.presence(o, o, true, null, self));
+        }
+        room.remove(o);
+        if (room.isEmpty() && !room.config().persistent()) {
+            rooms.remove(room.jid());
+        }
+    }
+
+    /** What an occupant's presence says of them, without the MUC elements the room writes itself. */
+    private static List<Element> ownPresence(Stanza s) {
+        List<Element> kept = new ArrayList<>();
+        for (Element e : s.element().elements()) {
+            // An occupant id a client wrote itself would let it pose as someone else (XEP-0421 section 4).
+            if (!e.namespace().equals(Muc.MUC) && !e.namespace().equals(Muc.USER) && !e.namespace().equals(Muc.OCCUPANT_ID)) {
+                kept.add(e);
+            }
+        }
+        return List.copyOf(kept);
+    }
+
+    // ---- messages ----
+
+    private void roomMessage(Stanza s, Room room) {
+        if (s.isError()) {
+            Occupant gone = room == null ? null : room.bySession(s.from());
+            if (gone != null) {
+                leave(room, gone, List.of(), List.of(Muc.REMOVED_ON_ERROR));
+            }
+            return;
+        }
+        if (room == null) {
+            out.accept(s.errorReply(StanzaErrorCondition.ITEM_NOT_FOUND, "no such room"));
+            return;
+        }
+        if (RoomRequests.isRequest(s)) {
+            requests.handle(s, room);
+            return;
+        }
+        Occupant o = room.bySession(s.from());
+        if (o == null) {
+            out.accept(s.errorReply(StanzaErrorCondition.NOT_ACCEPTABLE, "only occupants may send messages to the room"));
+            return;
+        }
+        if (!"groupchat".equals(s.type())) {
+            out.accept(s.errorReply(StanzaErrorCondition.BAD_REQUEST, "messages to the room must be of type groupchat"));
+            return;
+        }
+        Element el = s.element();
+        boolean hasBody = el.child("body", Namespaces.CLIENT) != null;
+        boolean hasSubject = el.child("subject", Namespaces.CLIENT) != null;
+        if (o.role() == Role.VISITOR) {
+            out.accept(s.errorReply(StanzaErrorCondition.FORBIDDEN, "visitors may not speak in this moderated room"));
+            return;
+        }
+        if (hasSubject && !hasBody && o.role() != Role.MODERATOR && !room.config().changeSubject()) {
+            out.accept(s.errorReply(StanzaErrorCondition.FORBIDDEN, "only moderators may change the subject of this room"));
+            return;
+        }
+        String from = room.occupantJid(o);
+        List<Node> children = new ArrayList<>();
+        for (Node n : el.children()) {
+            if (!(n instanceof Element e && (e.namespace().equals(Muc.USER) || e.is("delay", Muc.DELAY)
+                    || e.namespace().equals(Muc.OCCUPANT_ID)))) {
+                children.add(n);
+            }
+        }
+        children.add(room.occupantIdElement(o));
+        Element reflected = Element.builder("message", Namespaces.CLIENT).attribute("from", from).attribute("type", "groupchat")
+                .attribute("id", s.id()).children(children).build();
+        if (hasSubject && !hasBody) {
+            room.subject(reflected);
+            if (room.config().persistent()) {
+                persist(room, true);
+            }
+        } else if (hasBody) {
+            int chars = reflected.toString().length();
+            History.Entry entry = new History.Entry(reflected, clock.instant(), chars);
+            room.history().add(entry);
+            if (room.config().persistent()) {
+                // Not waited for: the message is the room's to reflect whether or not the history row is written.
+                store.appendHistory(room.jid(), entry, room.config().historyLength());
+            }
+        }
+        for (Occupant other : room.occupants()) {
+            out.accept(Room.message(from, other.jid(), "groupchat", s.id(), children));
+        }
+    }
+
+    private void privateMessage(Stanza s, Room room, String nick) {
+        Occupant o = room == null ? null : room.bySession(s.from());
+        Occupant target = room == null ? null : room.byNick(nick);
+        if (s.isError()) {
+            if (o != null && target != null) {
+                out.accept(Stanza.create(s.element().withAttribute("from", room.occupantJid(o)).withAttribute("to", target.jid().toString())));
+            }
+            return;
+        }
+        if (room == null) {
+            out.accept(s.errorReply(StanzaErrorCondition.ITEM_NOT_FOUND, "no such room"));
+        } else if (o == null) {
+            out.accept(s.errorReply(StanzaErrorCondition.NOT_ACCEPTABLE, "only occupants may send private messages in the room"));
+        } else if ("groupchat".equals(s.type())) {
+            out.accept(s.errorReply(StanzaErrorCondition.BAD_REQUEST, "a private message is not of type groupchat"));
+        } else if (target == null) {
+            out.accept(s.errorReply(StanzaErrorCondition.ITEM_NOT_FOUND, "no occupant is named " + nick));
+        } else {
+            List<Node> children = new ArrayList<>();
+            for (Node n : s.element().children()) {
+                if (!(n instanceof Element e && e.namespace().equals(Muc.OCCUPANT_ID))) {
+                    children.add(n);
+                }
+            }
+            children.add(room.occupantIdElement(o));
+            children.add(Element.empty("x", Muc.USER)); // XEP-0045 section 7.5: marks it as a private message in a room
+            out.accept(Room.message(room.occupantJid(o), target.jid(), s.type(), s.id(), children));
+        }
+    }
+
+    // ---- iq ----
+
+    private void occupantIq(Stanza s, Room room, String nick) {
+        Occupant o = room == null ? null : room.bySession(s.from());
+        Occupant target = room == null ? null : room.byNick(nick);
+        if (!s.isIqRequest()) {
+            if (o != null && target != null) {
+                out.accept(Stanza.create(s.element().withAttribute("from", room.occupantJid(o)).withAttribute("to", target.jid().toString())));
+            }
+            return;
+        }
+        if (room == null) {
+            out.accept(s.errorReply(StanzaErrorCondition.ITEM_NOT_FOUND, "no such room"));
+        } else if (o == null) {
+            out.accept(s.errorReply(StanzaErrorCondition.NOT_ACCEPTABLE, "only occupants may address occupants"));
+        } else if (target == null) {
+            out.accept(s.errorReply(StanzaErrorCondition.ITEM_NOT_FOUND, "no occupant is named " + nick));
+        } else if (target == o && s.payload() != null && s.payload().is("ping", Muc.PING)) {
+            out.accept(s.resultReply(null)); // XEP-0410: the client learns it is still in the room
+        } else {
+            out.accept(Stanza.create(s.element().withAttribute("from", room.occupantJid(o)).withAttribute("to", target.jid().toString())));
+        }
+    }
+
+    private void roomIq(Stanza s, Room room) {
+        if (!s.isIqRequest()) {
+            return;
+        }
+        Element q = s.payload();
+        if (room == null) {
+            out.accept(s.errorReply(StanzaErrorCondition.ITEM_NOT_FOUND, "no such room"));
+            return;
+        }
+        if (q == null) {
+            out.accept(s.errorReply(StanzaErrorCondition.BAD_REQUEST, null));
+        } else if (q.is("query", Muc.DISCO_INFO) || q.is("query", Muc.DISCO_ITEMS)) {
+            if (!"get".equals(s.type())) {
+                out.accept(s.errorReply(StanzaErrorCondition.BAD_REQUEST, null));
+            } else if (q.attribute("node") != null) {
+                out.accept(s.errorReply(StanzaErrorCondition.ITEM_NOT_FOUND, null));
+            } else if (q.is("query", Muc.DISCO_INFO)) {
+                out.accept(s.resultReply(roomInfo(room)));
+            } else {
+                out.accept(s.resultReply(roomItems(room, s.from())));
+            }
+        } else if (q.is("query", Muc.OWNER)) {
+            owner(s, room, q);
+        } else if (q.is("query", Muc.ADMIN) && ("get".equals(s.type()) || "set".equals(s.type()))) {
+            administration.handle(s, room, q);
+        } else if (q.is("ping", Muc.PING) && "get".equals(s.type())) {
+            out.accept(s.resultReply(null));
+        } else {
+            out.accept(s.errorReply(StanzaErrorCondition.SERVICE_UNAVAILABLE, null));
+        }
+    }
+
+    /** XEP-0045 section 6.4: the room's identity, its features and the muc#roominfo form. */
+    private Element roomInfo(Room room) {
+        RoomConfig c = room.config();
+        Element.Builder q = Element.builder("query", Muc.DISCO_INFO)
+                .child(Element.builder("identity", Muc.DISCO_INFO).attribute("category", "conference").attribute("type", "text")
+                        .attribute("name", displayName(room)).build())
+                .child(feature(Muc.MUC)).child(feature(Muc.DISCO_INFO)).child(feature(Muc.DISCO_ITEMS))
+                .child(feature(Muc.OCCUPANT_ID))
+                .child(feature(c.publicRoom() ? "muc_public" : "muc_hidden"))
+                .child(feature(c.membersOnly() ? "muc_membersonly" : "muc_open"))
+                .child(feature(c.moderated() ? "muc_moderated" : "muc_unmoderated"))
+                .child(feature(c.nonAnonymous() ? "muc_nonanonymous" : "muc_semianonymous"))
+                .child(feature(c.passwordProtected() ? "muc_passwordprotected" : "muc_unsecured"))
+                .child(feature(c.persistent() ? "muc_persistent" : "muc_temporary"));
+        Element subject = room.subject();
+        String subjectText = subject == null ? "" : subject.childText("subject");
+        q.child(Element.builder("x", Muc.DATA).attribute("type", "result")
+                .child(Muc.field("FORM_TYPE", "hidden", null, Muc.ROOMINFO))
+                .child(Muc.field("muc#roominfo_description", null, "Description", c.description()))
+                .child(Muc.field("muc#roominfo_subject", null, "Subject", subjectText == null ? "" : subjectText))
+                .child(Muc.field("muc#roominfo_occupants", null, "Number of occupants", Integer.toString(room.size())))
+                .child(Muc.field("muc#roomconfig_roomname", null, "Name", c.name()))
+                .child(Muc.field("muc#maxhistoryfetch", null, "Messages of history kept", Integer.toString(c.historyLength())))
+                .child(Muc.field("muc#roomconfig_changesubject", "boolean", "Occupants may change the subject",
+                        c.changeSubject() ? "1" : "0"))
+                .build());
+        return q.build();
+    }
+
+    /** XEP-0045 section 6.5: the occupants' room JIDs, to occupants, or to anyone when the room is public. */
+    private static Element roomItems(Room room, Jid asker) {
+        Element.Builder q = Element.builder("query", Muc.DISCO_ITEMS);
+        if (room.config().publicRoom() || room.bySession(asker) != null) {
+            for (Occupant o : room.occupants()) {
+                q.child(Element.builder("item", Muc.DISCO_ITEMS).attribute("jid", room.occupantJid(o)).build());
+            }
+        }
+        return q.build();
+    }
+
+    /** XEP-0045 section 10: the owner gets and submits the configuration form, or cancels a new room. */
+    private void owner(Stanza s, Room room, Element q) {
+        if (room.affiliation(s.from().asBareJid()) != Affiliation.OWNER) {
+            out.accept(s.errorReply(StanzaErrorCondition.FORBIDDEN, "only an owner may configure the room"));
+            return;
+        }
+        if ("get".equals(s.type())) {
+            out.accept(s.resultReply(Element.builder("query", Muc.OWNER).child(forms.configForm(room.config())).build()));
+            return;
+        }
+        Element destroy = q.child("destroy", Muc.OWNER);
+        if (destroy != null) {
+            // XEP-0045 section 10.9: the owner's alternate venue and reason, told to each occupant.
+            Element.Builder notice = Element.builder("destroy", Muc.USER);
+            if (destroy.attribute("jid") != null) {
+                notice.attribute("jid", destroy.attribute("jid"));
+            }
+            for (Element e : destroy.elements()) {
+                if (e.name().equals("reason") || e.name().equals("password")) {
+                    notice.child(Element.builder(e.name(), Muc.USER).text(e.text()).build());
+                }
+            }
+            boolean wasPersistent = room.config().persistent();
+            destroy(room, notice.build(), false);
+            answerWhenStored(s, wasPersistent ? store.delete(room.jid()) : CompletableFuture.completedFuture(null));
+            return;
+        }
+        Element x = q.child("x", Muc.DATA);
+        if (x == null) {
+            out.accept(s.errorReply(StanzaErrorCondition.BAD_REQUEST, "expected a jabber:x:data form"));
+        } else if ("cancel".equals(x.attribute("type"))) {
+            if (room.locked()) {
+                destroy(room, null, true); // XEP-0045 section 10.1.3: cancelling the first configuration destroys the new room
+            }
+            out.accept(s.resultReply(null));
+        } else if ("submit".equals(x.attribute("type"))) {
+            RoomConfig changed;
+            try {
+                changed = forms.apply(room.config(), x);
+            } catch (IllegalArgumentException e) {
+                out.accept(s.errorReply(StanzaErrorCondition.BAD_REQUEST, e.getMessage()));
+                return;
+            }
+            RoomConfig before = room.config();
+            if (changed.persistent() && !before.persistent() && !settings.persistentRoomCreators().allows(s.from().asBareJid())) {
+                out.accept(s.errorReply(StanzaErrorCondition.NOT_ALLOWED, "making rooms persistent is restricted"));
+                return;
+            }
+            room.config(changed);
+            boolean wasLocked = room.locked();
+            room.unlock();
+            answerWhenStored(s, persist(room, before.persistent()));
+            if (!wasLocked) {
+                announceConfigChange(room, before, changed);
+            }
+            if (room.isEmpty() && !changed.persistent()) {
+                rooms.remove(room.jid());
+            }
+        } else {
+            out.accept(s.errorReply(StanzaErrorCondition.BAD_REQUEST, "a configuration form is submitted or cancelled"));
+        }
+    }
+
+    /** XEP-0045 section 10.2.1: occupants hear that the configuration changed, and how privacy changed. */
+    private void announceConfigChange(Room room, RoomConfig before, RoomConfig after) {
+        List<Node> x = new ArrayList<>();
+        Element.Builder user = Element.builder("x", Muc.USER).child(Muc.status(Muc.CONFIG_CHANGED));
+        if (before.nonAnonymous() != after.nonAnonymous()) {
+            user.child(Muc.status(after.nonAnonymous() ? Muc.NOW_NON_ANONYMOUS : Muc.NOW_SEMI_ANONYMOUS));
+        }
+        x.add(user.build());
+        for (Occupant o : room.occupants()) {
+            out.accept(Room.message(room.jid().toString(), o.jid(), "groupchat", null, x));
+        }
+    }
+
+    /** Everyone leaves with a destroy notice (XEP-0045 section 10.9), pointed at another room when one is given. */
+    void destroy(Room room, Element destroy) {
+        destroy(room, destroy, true);
+    }
+
+    /**
+     * @param destroy the muc#user destroy element (an alternate venue, a reason), or null for a bare notice
+     * @param forget false when the service only closes the room (it moves to another domain) and storage keeps it
+     */
+    void destroy(Room room, Element destroy, boolean forget) {
+        Element notice = destroy == null ? Element.empty("destroy", Muc.USER) : destroy;
+        for (Occupant o : List.copyOf(room.occupants())) {
+            o.role(Role.NONE);
+            out.accept(room.presence(o, o, true, null, List.of(), List.of(), List.of(notice)));
+            room.remove(o);
+        }
+        rooms.remove(room.jid());
+        if (forget && room.config().persistent()) {
+            store.delete(room.jid());
+        }
+    }
+
+    /** Rooms that exist now, for the handoff. */
+    Collection<Room> allRooms() {
+        return rooms.values();
+    }
+
+    Instant now() {
+        return clock.instant();
+    }
+}

@@ -1,0 +1,251 @@
+package org.parley.muc.internal;
+
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Base64;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jxmpp.jid.BareJid;
+import org.jxmpp.jid.EntityBareJid;
+import org.jxmpp.jid.EntityFullJid;
+import org.jxmpp.jid.Jid;
+import org.parley.api.stanza.Element;
+import org.parley.api.stanza.Namespaces;
+import org.parley.api.stanza.Stanza;
+
+/**
+ * One room: its configuration, occupants by nickname and by session, affiliations, subject and
+ * history, and the presence it sends about its occupants. Touched only on the component's thread.
+ */
+final class Room {
+    private final EntityBareJid jid;
+    private RoomConfig config;
+    private boolean locked;
+    private final Map<String, Occupant> byNick = new LinkedHashMap<>();
+    private final Map<EntityFullJid, Occupant> bySession = new HashMap<>();
+    private final Map<BareJid, Affiliation> affiliations = new HashMap<>();
+    private final History history;
+    /** The subject message as the room sent it (from room/nick or the room), or null before any. */
+    private Element subject;
+
+    /** The secret occupant ids are derived with (XEP-0421): kept with the room, never shown. */
+    private final byte[] idSecret;
+
+    Room(EntityBareJid jid, RoomConfig config, boolean locked) {
+        this(jid, config, locked, newSecret());
+    }
+
+    Room(EntityBareJid jid, RoomConfig config, boolean locked, byte[] idSecret) {
+        this.idSecret = idSecret.clone();
+        this.jid = jid;
+        this.config = config;
+        this.locked = locked;
+        this.history = new History(config.historyLength());
+    }
+
+    EntityBareJid jid() {
+        return jid;
+    }
+
+    private static byte[] newSecret() {
+        byte[] secret = new byte[32];
+        new SecureRandom().nextBytes(secret);
+        return secret;
+    }
+
+    byte[] idSecret() {
+        return idSecret.clone();
+    }
+
+    /**
+     * The occupant's XEP-0421 id: the same for a user (bare JID) in this room whatever their
+     * nickname or session, unlinkable across rooms and not reversible to the JID (an HMAC keyed
+     * with the room's secret).
+     */
+    String occupantId(Occupant o) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(idSecret, "HmacSHA256"));
+            byte[] digest = mac.doFinal(o.jid().asBareJid().toString().getBytes(StandardCharsets.UTF_8));
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(digest, 18));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is part of every Java runtime", e);
+        }
+    }
+
+    /** The occupant-id element the room adds to what it sends on the occupant's behalf. */
+    Element occupantIdElement(Occupant o) {
+        return Element.builder("occupant-id", Muc.OCCUPANT_ID).attribute("id", occupantId(o)).build();
+    }
+
+    RoomConfig config() {
+        return config;
+    }
+
+    void config(RoomConfig newConfig) {
+        config = newConfig;
+        history.limit(newConfig.historyLength());
+    }
+
+    boolean locked() {
+        return locked;
+    }
+
+    void unlock() {
+        locked = false;
+    }
+
+    History history() {
+        return history;
+    }
+
+    Element subject() {
+        return subject;
+    }
+
+    void subject(Element message) {
+        subject = message;
+    }
+
+    boolean isEmpty() {
+        return byNick.isEmpty();
+    }
+
+    int size() {
+        return byNick.size();
+    }
+
+    Collection<Occupant> occupants() {
+        return byNick.values();
+    }
+
+    Occupant byNick(String nick) {
+        return byNick.get(nick);
+    }
+
+    Occupant bySession(Jid session) {
+        return session instanceof EntityFullJid full ? bySession.get(full) : null;
+    }
+
+    void add(Occupant o) {
+        byNick.put(o.nick(), o);
+        bySession.put(o.jid(), o);
+    }
+
+    void remove(Occupant o) {
+        byNick.remove(o.nick());
+        bySession.remove(o.jid());
+    }
+
+    void rename(Occupant o, String newNick) {
+        byNick.remove(o.nick());
+        o.nick(newNick);
+        byNick.put(newNick, o);
+    }
+
+    Affiliation affiliation(BareJid user) {
+        return affiliations.getOrDefault(user, Affiliation.NONE);
+    }
+
+    void affiliation(BareJid user, Affiliation a) {
+        if (a == Affiliation.NONE) {
+            affiliations.remove(user);
+        } else {
+            affiliations.put(user, a);
+        }
+    }
+
+    Map<BareJid, Affiliation> affiliations() {
+        return Map.copyOf(affiliations);
+    }
+
+    /** The room JID of an occupant: room@service/nick. */
+    String occupantJid(Occupant o) {
+        return jid + "/" + o.nick();
+    }
+
+    /**
+     * The presence the room sends to {@code to} about {@code about} (XEP-0045 section 7.2.3): the
+     * occupant's own presence content and a muc#user item with affiliation and role, and the real
+     * JID where the room shows it to this recipient.
+     *
+     * @param unavailable true when the occupant is leaving (or leaving a nickname)
+     * @param newNick the nickname they are changing to (status 303), or null
+     */
+    Stanza presence(Occupant about, Occupant to, boolean unavailable, String newNick, List<Integer> statuses) {
+        return presence(about, to, unavailable, newNick, statuses, List.of(), List.of());
+    }
+
+    /**
+     * The same, with children of the item (the actor and reason of a kick or ban) and of the
+     * muc#user element (a destroy notice).
+     */
+    Stanza presence(Occupant about, Occupant to, boolean unavailable, String newNick, List<Integer> statuses,
+            List<Element> itemChildren, List<Element> xChildren) {
+        Element.Builder p = Element.builder("presence", Namespaces.CLIENT).attribute("from", occupantJid(about))
+                .attribute("to", to.jid().toString());
+        if (unavailable) {
+            p.attribute("type", "unavailable");
+        }
+        for (Element e : about.presence()) {
+            p.child(e);
+        }
+        p.child(occupantIdElement(about));
+        Element.Builder item = Element.builder("item", Muc.USER)
+                .attribute("affiliation", affiliation(about.jid().asBareJid()).xmlName())
+                .attribute("role", unavailable && newNick == null ? Role.NONE.xmlName() : about.role().xmlName());
+        if (config.nonAnonymous() || to.role() == Role.MODERATOR || to == about) {
+            item.attribute("jid", about.jid().toString());
+        }
+        if (newNick != null) {
+            item.attribute("nick", newNick);
+        }
+        itemChildren.forEach(item::child);
+        Element.Builder x = Element.builder("x", Muc.USER).child(item.build());
+        xChildren.forEach(x::child);
+        for (int code : statuses) {
+            x.child(Muc.status(code));
+        }
+        p.child(x.build());
+        return Stanza.create(p.build());
+    }
+
+    /** A message from the room (or an occupant's room JID) to one occupant, with the given children. */
+    static Stanza message(String from, EntityFullJid to, String type, String id, List<? extends org.parley.api.stanza.Node> children) {
+        Element.Builder m = Element.builder("message", Namespaces.CLIENT).attribute("from", from).attribute("to", to.toString());
+        if (type != null) {
+            m.attribute("type", type);
+        }
+        if (id != null) {
+            m.attribute("id", id);
+        }
+        m.children(children);
+        return Stanza.create(m.build());
+    }
+
+    /** The discussion history and subject a joining occupant gets, in the order XEP-0045 section 7.2.15 gives. */
+    List<Stanza> historyFor(Occupant joiner, History.Request request, Instant now) {
+        List<Stanza> out = new ArrayList<>();
+        for (History.Entry e : history.select(request, now)) {
+            Element m = e.message();
+            List<org.parley.api.stanza.Node> children = new ArrayList<>(m.children());
+            children.add(Muc.delay(jid.toString(), e.at()));
+            out.add(message(m.attribute("from"), joiner.jid(), "groupchat", m.attribute("id"), children));
+        }
+        if (subject != null) {
+            out.add(message(subject.attribute("from"), joiner.jid(), "groupchat", null, subject.children()));
+        } else {
+            out.add(message(jid.toString(), joiner.jid(), "groupchat", null, List.of(Element.empty("subject", Namespaces.CLIENT))));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,30 @@
+package org.parley.muc.internal;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.parley.storage.jdbc.internal.PostgresServer;
+
+/**
+ * The room store's tests on a real PostgreSQL server (Debian's postgresql binaries; fails, never
+ * skips, without them): the schema and every query hold on the production database too.
+ */
+class PostgresJdbcRoomStoreTest extends JdbcRoomStoreTest {
+    private static PostgresServer server;
+
+    @BeforeAll
+    static void startServer() throws Exception {
+        server = PostgresServer.start();
+    }
+
+    @AfterAll
+    static void stopServer() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @Override
+    TestDatabase newDatabase() throws Exception {
+        return new TestDatabase(server.createDatabase(), PostgresServer.SUPERUSER, PostgresServer.PASSWORD);
+    }
+}
