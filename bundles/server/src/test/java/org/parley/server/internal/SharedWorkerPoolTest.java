@@ -70,4 +70,22 @@ class SharedWorkerPoolTest {
                 () -> pool.submit(() -> "late").toCompletableFuture().get(1, TimeUnit.SECONDS));
         assertInstanceOf(WorkRejectedException.class, afterStop.getCause());
     }
+
+    @Test
+    void stoppingLetsRunningWorkFinishUninterruptedAndFailsWhatWaits() throws Exception {
+        // An interrupt inside the embedded H2 database closes its file for every bundle.
+        SharedWorkerPool pool = new SharedWorkerPool(config(1, 10));
+        CountDownLatch started = new CountDownLatch(1);
+        CompletableFuture<Boolean> running = pool.submit(() -> {
+            started.countDown();
+            Thread.sleep(300); // an InterruptedException here would fail the stage
+            return Thread.currentThread().isInterrupted();
+        }).toCompletableFuture();
+        started.await(5, TimeUnit.SECONDS);
+        CompletableFuture<String> waiting = pool.submit(() -> "waiting").toCompletableFuture();
+        pool.deactivate();
+        assertEquals(false, running.get(5, TimeUnit.SECONDS), "finished, never interrupted");
+        ExecutionException failed = assertThrows(ExecutionException.class, () -> waiting.get(1, TimeUnit.SECONDS));
+        assertInstanceOf(WorkRejectedException.class, failed.getCause());
+    }
 }
