@@ -6,20 +6,21 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.parley.mailhook.internal.Configs.config;
 
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
-import java.io.IOException;
-import java.nio.file.Path;
-import java.net.ServerSocket;
-import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.parley.storage.jdbc.internal.TestSqlDatabase;
 
 /** The notifier against a real SMTP server (GreenMail) on a loopback port. */
 class MailNotifierTest {
@@ -27,14 +28,14 @@ class MailNotifierTest {
 
     @TempDir
     Path dir;
-    private TestDatabase database;
+    private TestSqlDatabase database;
     private GreenMail smtp;
     private int port;
     private MailNotifier notifier;
 
     @BeforeEach
     void start() throws IOException {
-        database = new TestDatabase(dir);
+        database = TestSqlDatabase.h2(dir);
         database.migrate(Outbox.MODULE, Outbox.MIGRATIONS);
         port = freePort();
         smtp = new GreenMail(new ServerSetup(port, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));

@@ -20,6 +20,7 @@ import org.parley.api.stanza.Namespaces;
 import org.parley.api.stanza.Stanza;
 import org.parley.api.stanza.StanzaErrorCondition;
 import org.parley.mailhook.internal.adhoc.NotificationCommand;
+import org.parley.storage.jdbc.internal.TestSqlDatabase;
 
 /** The XEP-0050 command against a real (H2) store, with every error path of section 4.6. */
 class NotificationCommandTest {
@@ -37,7 +38,7 @@ class NotificationCommandTest {
 
     @BeforeEach
     void setUp() {
-        TestDatabase database = new TestDatabase(dir);
+        TestSqlDatabase database = TestSqlDatabase.h2(dir);
         database.migrate(Outbox.MODULE, Outbox.MIGRATIONS);
         workers = new Workers();
         preferences = new Preferences(database.dataSource(), Clock.systemUTC());

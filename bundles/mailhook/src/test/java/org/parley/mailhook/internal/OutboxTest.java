@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.parley.mailhook.internal.Configs.config;
 
-import com.icegreen.greenmail.util.GreenMail;
-import com.icegreen.greenmail.util.ServerSetup;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -17,16 +15,19 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicReference;
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.parley.storage.jdbc.internal.TestSqlDatabase;
 
 /** The durable queue: mail the SMTP server does not take is kept, retried with backoff, sent once, across a restart. */
 class OutboxTest {
     @TempDir
     Path dir;
-    private TestDatabase database;
+    private TestSqlDatabase database;
     private int port;
     private GreenMail smtp; // started by the tests that want it up
     private MailNotifier notifier;
@@ -34,7 +35,7 @@ class OutboxTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        database = new TestDatabase(dir);
+        database = TestSqlDatabase.h2(dir);
         database.migrate(Outbox.MODULE, Outbox.MIGRATIONS);
         port = MailNotifierTest.freePort();
     }
@@ -103,6 +104,7 @@ class OutboxTest {
         awaitAttempts(1);
         notifier.close();
         notifier = null;
+        database.shutdown();
         database = database.reopened();
         assertEquals(1, queued(), "kept on disk");
 

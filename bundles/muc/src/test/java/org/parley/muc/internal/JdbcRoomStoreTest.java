@@ -3,25 +3,26 @@ package org.parley.muc.internal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.jxmpp.jid.impl.JidCreate;
+import org.parley.storage.jdbc.internal.TestSqlDatabase;
 
 /** Persistent rooms in a real embedded H2 database, as the server opens it (and, by the subclass, on PostgreSQL). */
 class JdbcRoomStoreTest {
     @TempDir
     Path directory;
-    private TestDatabase database;
+    private TestSqlDatabase database;
     private final Workers workers = new Workers();
 
-    TestDatabase newDatabase() throws Exception {
-        return new TestDatabase(directory);
+    TestSqlDatabase newDatabase() throws Exception {
+        return TestSqlDatabase.h2(directory);
     }
 
     @BeforeEach

@@ -3,6 +3,7 @@ package org.parley.muc.internal;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.parley.storage.jdbc.internal.PostgresServer;
+import org.parley.storage.jdbc.internal.TestSqlDatabase;
 
 /**
  * The room store's tests on a real PostgreSQL server (Debian's postgresql binaries; fails, never
@@ -24,7 +25,7 @@ class PostgresJdbcRoomStoreTest extends JdbcRoomStoreTest {
     }
 
     @Override
-    TestDatabase newDatabase() throws Exception {
-        return new TestDatabase(server.createDatabase(), PostgresServer.SUPERUSER, PostgresServer.PASSWORD);
+    TestSqlDatabase newDatabase() throws Exception {
+        return TestSqlDatabase.postgres(server);
     }
 }

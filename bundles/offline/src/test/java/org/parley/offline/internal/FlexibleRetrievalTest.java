@@ -12,17 +12,18 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
-import org.jxmpp.jid.EntityBareJid;
-import org.jxmpp.jid.impl.JidCreate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.jxmpp.jid.EntityBareJid;
+import org.jxmpp.jid.impl.JidCreate;
 import org.parley.api.routing.InterceptResult;
 import org.parley.api.stanza.Element;
 import org.parley.api.stanza.Namespaces;
 import org.parley.api.stanza.Stanza;
 import org.parley.api.stanza.StanzaErrorCondition;
+import org.parley.storage.jdbc.internal.TestSqlDatabase;
 
 /** XEP-0013 against a real H2 database: count, headers, view and remove by node, fetch and purge, and no flood after it. */
 class FlexibleRetrievalTest {
@@ -31,7 +32,7 @@ class FlexibleRetrievalTest {
     @TempDir
     Path data;
 
-    private TestDatabase database;
+    private TestSqlDatabase database;
     private Workers workers;
     private FakeRegistry registry;
     private OfflineMessages offline;
@@ -40,7 +41,7 @@ class FlexibleRetrievalTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        database = new TestDatabase(data);
+        database = TestSqlDatabase.h2(data);
         database.migrate(OfflineStore.MODULE, OfflineStore.MIGRATIONS);
         workers = new Workers();
         registry = new FakeRegistry();

@@ -17,17 +17,18 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import org.jxmpp.jid.EntityBareJid;
-import org.jxmpp.jid.impl.JidCreate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.jxmpp.jid.EntityBareJid;
+import org.jxmpp.jid.impl.JidCreate;
 import org.parley.api.offline.OfflineMessageListener;
 import org.parley.api.offline.OfflineMessageStored;
 import org.parley.api.stanza.Element;
 import org.parley.api.stanza.Namespaces;
 import org.parley.api.stanza.Stanza;
+import org.parley.storage.jdbc.internal.TestSqlDatabase;
 
 /** Offline storage on a real embedded H2 database; {@link PostgresOfflineMessagesTest} runs the same on PostgreSQL. */
 class OfflineMessagesTest {
@@ -37,7 +38,7 @@ class OfflineMessagesTest {
     @TempDir
     Path data;
 
-    private TestDatabase database;
+    private TestSqlDatabase database;
     private Workers workers;
     private FakeRegistry registry;
     private final List<OfflineMessageStored> events = new CopyOnWriteArrayList<>();
@@ -45,8 +46,8 @@ class OfflineMessagesTest {
     private int sessions;
 
     /** A new empty database for one test: embedded H2 here. */
-    TestDatabase newDatabase() throws Exception {
-        return new TestDatabase(data);
+    TestSqlDatabase newDatabase() throws Exception {
+        return TestSqlDatabase.h2(data);
     }
 
     @BeforeEach

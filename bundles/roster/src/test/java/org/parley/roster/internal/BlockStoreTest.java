@@ -5,14 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.jxmpp.jid.Jid;
 import org.jxmpp.jid.impl.JidCreate;
-import org.junit.jupiter.api.Test;
+import org.parley.storage.jdbc.internal.TestSqlDatabase;
 
 /** Block lists in the database: kept per user, changed in one transaction, forgotten at once. {@link PostgresBlockStoreTest} runs it on PostgreSQL. */
 class BlockStoreTest {
-    TestDatabase newDatabase() {
-        return new TestDatabase();
+    TestSqlDatabase newDatabase() {
+        return TestSqlDatabase.h2InMemory();
     }
 
     private static Jid jid(String s) {
@@ -21,7 +22,7 @@ class BlockStoreTest {
 
     @Test
     void blockUnblockAndForget() throws Exception {
-        TestDatabase database = newDatabase();
+        TestSqlDatabase database = newDatabase();
         try {
             BlockStore store = new BlockStore(database);
             store.migrate();

@@ -3,6 +3,7 @@ package org.parley.roster.internal;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.parley.storage.jdbc.internal.PostgresServer;
+import org.parley.storage.jdbc.internal.TestSqlDatabase;
 
 /** {@link BlockStoreTest} on a real PostgreSQL server. */
 class PostgresBlockStoreTest extends BlockStoreTest {
@@ -21,11 +22,7 @@ class PostgresBlockStoreTest extends BlockStoreTest {
     }
 
     @Override
-    TestDatabase newDatabase() {
-        try {
-            return new TestDatabase(server.createDatabase(), PostgresServer.SUPERUSER, PostgresServer.PASSWORD);
-        } catch (java.sql.SQLException e) {
-            throw new IllegalStateException(e);
-        }
+    TestSqlDatabase newDatabase() {
+        return TestSqlDatabase.postgres(server);
     }
 }

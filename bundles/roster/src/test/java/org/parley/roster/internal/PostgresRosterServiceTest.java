@@ -3,6 +3,7 @@ package org.parley.roster.internal;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.parley.storage.jdbc.internal.PostgresServer;
+import org.parley.storage.jdbc.internal.TestSqlDatabase;
 
 /**
  * The roster service's tests on a real PostgreSQL server (Debian's postgresql binaries; fails,
@@ -15,18 +16,12 @@ class PostgresRosterServiceTest extends RosterServiceTest {
     @BeforeAll
     static void startServer() throws Exception {
         server = PostgresServer.start();
-        World.databases = () -> {
-            try {
-                return new TestDatabase(server.createDatabase(), PostgresServer.SUPERUSER, PostgresServer.PASSWORD);
-            } catch (java.sql.SQLException e) {
-                throw new IllegalStateException(e);
-            }
-        };
+        World.databases = () -> TestSqlDatabase.postgres(server);
     }
 
     @AfterAll
     static void stopServer() {
-        World.databases = TestDatabase::new;
+        World.databases = TestSqlDatabase::h2InMemory;
         if (server != null) {
             server.close();
         }

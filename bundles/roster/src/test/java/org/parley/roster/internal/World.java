@@ -31,6 +31,7 @@ import org.parley.api.session.SessionRegistry;
 import org.parley.api.stanza.Element;
 import org.parley.api.stanza.Namespaces;
 import org.parley.api.stanza.Stanza;
+import org.parley.storage.jdbc.internal.TestSqlDatabase;
 
 /**
  * The roster's components on a real H2 database, with the routing they rely on reduced to its
@@ -70,9 +71,9 @@ final class World implements StanzaRouter, SessionRegistry, AutoCloseable {
     }
 
     /** Where a new world keeps its rosters: a private H2 database, unless a test class chose PostgreSQL. */
-    static volatile Supplier<TestDatabase> databases = TestDatabase::new;
+    static volatile Supplier<TestSqlDatabase> databases = TestSqlDatabase::h2InMemory;
 
-    final TestDatabase database = databases.get();
+    final TestSqlDatabase database = databases.get();
     final RosterStore store = new RosterStore(database);
     final MapHandoff handoff = new MapHandoff();
     final Set<String> accounts = ConcurrentHashMap.newKeySet();
