@@ -190,6 +190,34 @@ public final class Standby<K, V> {
         return gaps.containsKey(key);
     }
 
+    /** True while any key is within its grace period with no successor yet. */
+    public boolean isAnyWaiting() {
+        for (Gap<V> gap : gaps.values()) {
+            if (gap.successor == null) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Completes once every key now within its grace period has its successor or has run out of
+     * grace (at once when none is): for work that needs all of a kind of service, whichever of
+     * them is being replaced (every password authenticator, every user directory).
+     */
+    public CompletionStage<Void> awaitAll() {
+        List<CompletableFuture<V>> waits = new ArrayList<>();
+        gaps.forEach((key, gap) -> {
+            if (gap.successor == null) { // one being handed over is there already
+                waits.add(await(key).toCompletableFuture());
+            }
+        });
+        if (waits.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return CompletableFuture.allOf(waits.toArray(CompletableFuture[]::new)).handle((v, e) -> null);
+    }
+
     private void endGrace(K key, Gap<V> gap) {
         close(key, gap);
     }

@@ -85,4 +85,22 @@ class StandbyTest {
         standby.arrived("k", "v2");
         assertEquals("v2", standby.await("k").toCompletableFuture().getNow(null));
     }
+
+    /** What needs every service of a kind waits for all that are being replaced: back, or out of grace. */
+    @Test
+    void awaitAllWaitsForEveryKeyWithinItsGracePeriod() throws Exception {
+        Standby<String, String> standby = new Standby<>(timer, () -> 300);
+        assertEquals(false, standby.isAnyWaiting());
+        assertEquals(true, standby.awaitAll().toCompletableFuture().isDone(), "nothing replaced: at once");
+        standby.arrived("ldap", "ldap v1");
+        standby.arrived("files", "files v1");
+        standby.departed("ldap", "ldap v1");
+        standby.departed("files", "files v1");
+        assertEquals(true, standby.isAnyWaiting());
+        CompletableFuture<Void> all = standby.awaitAll().toCompletableFuture();
+        standby.arrived("ldap", "ldap v2");
+        assertEquals(false, all.isDone(), "files is still away");
+        all.get(5, TimeUnit.SECONDS); // files never comes back: its grace period ends it
+        assertEquals(false, standby.isAnyWaiting());
+    }
 }

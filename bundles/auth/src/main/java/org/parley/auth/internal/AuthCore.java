@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.osgi.framework.BundleContext;
@@ -72,8 +71,6 @@ public final class AuthCore implements ScramCredentials {
      */
     static final long REPLACEMENT_GRACE_MILLIS = 5000;
     private final Standby<String, RankedAuthenticator> byName;
-    /** Authenticators gone within their grace period, by component name. */
-    private final Map<String, RankedAuthenticator> departed = new ConcurrentHashMap<>();
 
     /** @param name the DS component name, by which a successor is recognised; null for a service registered otherwise */
     private record RankedAuthenticator(PasswordAuthenticator authenticator, int ranking, long serviceId, String name) {
@@ -138,7 +135,6 @@ public final class AuthCore implements ScramCredentials {
             next.sort(CHAIN_ORDER);
             authenticators = List.copyOf(next);
             if (added.name() != null) {
-                departed.remove(added.name());
                 byName.arrived(added.name(), added);
             }
         }
@@ -158,8 +154,8 @@ public final class AuthCore implements ScramCredentials {
             for (RankedAuthenticator r : authenticators) {
                 if (r.authenticator() == authenticator) {
                     next.remove(r);
-                    if (r.name() != null && byName.departed(r.name(), r) && byName.isWaiting(r.name())) {
-                        departed.put(r.name(), r);
+                    if (r.name() != null) {
+                        byName.departed(r.name(), r);
                     }
                 }
             }
@@ -182,19 +178,8 @@ public final class AuthCore implements ScramCredentials {
 
     /** The PLAIN chain once no authenticator is being replaced (or its grace period is over). */
     CompletionStage<List<PasswordAuthenticator>> completeChain() {
-        if (!departed.isEmpty()) {
-            List<CompletableFuture<RankedAuthenticator>> awaited = new ArrayList<>(1);
-            for (RankedAuthenticator r : departed.values()) {
-                if (byName.isWaiting(r.name())) {
-                    awaited.add(byName.await(r.name()).toCompletableFuture());
-                } else {
-                    departed.remove(r.name(), r); // gone for good: the others answer alone
-                }
-            }
-            if (!awaited.isEmpty()) {
-                return CompletableFuture.allOf(awaited.toArray(CompletableFuture[]::new)).handle((v, e) -> null)
-                        .thenCompose(v -> completeChain());
-            }
+        if (byName.isAnyWaiting()) {
+            return byName.awaitAll().thenCompose(v -> completeChain()); // one gone for good: the others answer alone
         }
         return CompletableFuture.completedFuture(chain());
     }

@@ -1,11 +1,8 @@
 package org.parley.routing.internal;
 
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.LongSupplier;
 import org.parley.api.auth.UserDirectory;
@@ -31,8 +28,6 @@ final class Accounts {
 
     private final RankedList<Entry> directories = new RankedList<>();
     private final Standby<String, Entry> byName;
-    /** Directories gone within their grace period, by component name. */
-    private final Map<String, Entry> departed = new ConcurrentHashMap<>();
 
     Accounts(ScheduledExecutorService timer, LongSupplier graceMillis) {
         this.byName = new Standby<>(timer, graceMillis);
@@ -41,7 +36,6 @@ final class Accounts {
     void add(UserDirectory directory, Registration registration) {
         Entry entry = new Entry(directory, registration);
         directories.add(entry, registration.ranking(), registration.serviceId());
-        departed.remove(registration.name());
         byName.arrived(registration.name(), entry);
     }
 
@@ -49,9 +43,7 @@ final class Accounts {
         for (Entry e : directories.values()) {
             if (e.directory() == directory) {
                 directories.removeIf(x -> x == e);
-                if (byName.departed(e.registration().name(), e) && byName.isWaiting(e.registration().name())) {
-                    departed.put(e.registration().name(), e);
-                }
+                byName.departed(e.registration().name(), e);
             }
         }
     }
@@ -61,19 +53,8 @@ final class Accounts {
     }
 
     CompletionStage<Boolean> exists(String username) {
-        if (!departed.isEmpty()) {
-            List<CompletableFuture<Entry>> awaited = new ArrayList<>(1);
-            for (Entry e : departed.values()) {
-                if (byName.isWaiting(e.registration().name())) {
-                    awaited.add(byName.await(e.registration().name()).toCompletableFuture());
-                } else {
-                    departed.remove(e.registration().name(), e); // gone for good: the others answer alone
-                }
-            }
-            if (!awaited.isEmpty()) {
-                return CompletableFuture.allOf(awaited.toArray(CompletableFuture[]::new)).handle((r, e) -> null)
-                        .thenCompose(v -> exists(username));
-            }
+        if (byName.isAnyWaiting()) {
+            return byName.awaitAll().thenCompose(v -> exists(username)); // a directory gone for good: the others answer alone
         }
         List<Entry> list = directories.values();
         if (list.isEmpty()) {
