@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -65,6 +66,20 @@ public final class Bundles {
                 }
             }
         }
+    }
+
+    /**
+     * Upgrades a shipped Parley bundle live as an operator does: a copy with a higher version
+     * dropped into deploy/ (moved there whole, so the deployer never sees half a jar).
+     *
+     * @return the log line that says the upgrade is done, for {@link ParleyServer#awaitLog}
+     */
+    public static String deployNewerVersion(ParleyServer server, String module, String version) throws IOException {
+        Path shipped = parleyJar(server.dist(), module);
+        Path upgrade = server.base().resolve(module + "-" + version + ".jar");
+        copyWithVersion(shipped, upgrade, version);
+        Files.move(upgrade, server.base().resolve("deploy").resolve(upgrade.getFileName()), StandardCopyOption.ATOMIC_MOVE);
+        return "Upgraded " + symbolicName(shipped) + " from";
     }
 
     /** The names of the files (not directories) in a jar, with a digest of each one's content. */

@@ -19,7 +19,6 @@ import org.jivesoftware.smack.packet.StanzaError;
 import org.jivesoftware.smack.sasl.SASLErrorException;
 import org.jivesoftware.smack.tcp.XMPPTCPConnection;
 import org.jivesoftware.smack.tcp.XMPPTCPConnectionConfiguration;
-import org.jivesoftware.smack.XMPPException;
 import org.jivesoftware.smackx.disco.ServiceDiscoveryManager;
 import org.jivesoftware.smackx.vcardtemp.VCardManager;
 import org.jivesoftware.smackx.vcardtemp.packet.VCard;
@@ -266,7 +265,7 @@ class LdapSignInTest {
     }
 
     @Test
-    void directoryUsersHaveReadOnlyVCardsFromTheirEntries() throws Exception {
+    void directoryUsersVCardsShowTheirEntries_readOnlyForTheDirectorysFields() throws Exception {
         XMPPTCPConnection alice = server.login(plain(server, "alice", "alice directory pw", "vcard"));
         assertTrue(ServiceDiscoveryManager.getInstanceFor(alice).serverSupportsFeature("vcard-temp"));
         VCardManager vcards = VCardManager.getInstanceFor(alice);
@@ -283,16 +282,22 @@ class LdapSignInTest {
 
         // bob never signed in: his vCard is there all the same.
         assertEquals("bob", vcards.loadVCard(JidCreate.entityBareFrom("bob@localhost")).getField("FN"));
-        // A local account has none here.
+        // A local account beside the directory keeps a vCard of its own.
         Account local = server.newAccount("novcard");
-        XMPPException.XMPPErrorException none = assertThrows(XMPPException.XMPPErrorException.class,
-                () -> vcards.loadVCard(local.bareJid()));
-        assertEquals(StanzaError.Condition.item_not_found, none.getStanzaError().getCondition());
-        // Read-only: the directory keeps it.
+        VCard localCard = new VCard();
+        localCard.setNickName("local");
+        VCardManager.getInstanceFor(server.login(local, "r")).saveVCard(localCard);
+        assertEquals("local", vcards.loadVCard(local.bareJid()).getNickName());
+        // She may add a nickname, but the directory's fields stay the directory's.
         own.setNickName("Ally");
-        XMPPException.XMPPErrorException refused = assertThrows(XMPPException.XMPPErrorException.class, () -> vcards.saveVCard(own));
-        assertEquals(StanzaError.Condition.not_allowed, refused.getStanzaError().getCondition());
-        assertEquals("Alice Liddell", vcards.loadVCard().getField("FN"));
+        own.setField("FN", "Queen of Hearts");
+        own.setOrganization("Wonderland");
+        vcards.saveVCard(own);
+        VCard shown = vcards.loadVCard();
+        assertEquals("Alice Liddell", shown.getField("FN"));
+        assertEquals("Example University", shown.getOrganization());
+        assertEquals("Ally", shown.getNickName());
+        assertTrue(java.util.Arrays.equals(PHOTO, shown.getAvatar()), "still the directory's photo");
     }
 
     /**

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.parley.api.server.WorkerPool;
+import org.parley.api.session.TestSession;
 import org.parley.api.stanza.Element;
 import org.parley.api.stanza.Namespaces;
 import org.parley.api.stanza.Stanza;
@@ -61,7 +62,7 @@ class PrivateXmlHandlerTest {
         }
         Stanza iq = Stanza.create(Element.builder("iq", Namespaces.CLIENT).attribute("type", type).attribute("id", "q")
                 .attribute("from", user + "@example.org/r").child(query.build()).build());
-        return handler.handle(iq, new OwnSession(JidCreate.entityFullFromOrThrowUnchecked(user + "@example.org/r")))
+        return handler.handle(iq, new TestSession(user + "@example.org/r"))
                 .toCompletableFuture().get();
     }
 
