@@ -23,6 +23,21 @@ public interface IqHandler {
     String NAMESPACE = "parley.iq.namespace";
 
     /**
+     * Service property: whom the handler answers for, {@link #TO_SERVER} (requests addressed to
+     * the server's domain) or {@link #TO_ACCOUNT} (to no one, that is the sender's own account, or
+     * to an account's bare JID); absent, both. Two handlers of one namespace can then split it:
+     * XEP-0012 asked of the server is its uptime, asked of an account the time since its user
+     * was last seen. For each namespace and target the highest-ranked handler answers.
+     *
+     * @since 2.1
+     */
+    String TO = "parley.iq.to";
+    /** @since 2.1 */
+    String TO_SERVER = "server";
+    /** @since 2.1 */
+    String TO_ACCOUNT = "account";
+
+    /**
      * Answers one request of type get or set.
      *
      * @param iq the request, with {@code from} set to the sender's full JID

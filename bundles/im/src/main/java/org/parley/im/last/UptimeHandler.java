@@ -16,10 +16,10 @@ import org.parley.api.stanza.StanzaErrorCondition;
 
 /**
  * Answers {@code jabber:iq:last} to the server with the seconds since it started (XEP-0012
- * section 5). A query to a user's account is not answered here: the time since a contact was last
- * seen needs the presence subscription that shows it, which is the roster's to check.
+ * section 5). A query to a user's account is the roster bundle's: the time since a contact was
+ * last seen needs the presence subscription that shows it.
  */
-@Component(property = IqHandler.NAMESPACE + "=" + UptimeHandler.NAMESPACE)
+@Component(property = {IqHandler.NAMESPACE + "=" + UptimeHandler.NAMESPACE, IqHandler.TO + "=" + IqHandler.TO_SERVER})
 public final class UptimeHandler implements IqHandler {
     public static final String NAMESPACE = "jabber:iq:last";
 

@@ -1,5 +1,6 @@
 package org.parley.routing.internal;
 
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -20,8 +21,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends iq requests to the handler registered for their payload namespace (the highest-ranked
- * one). When the last handler of a namespace leaves (its bundle is being upgraded), requests for
+ * Sends iq requests to the handler registered for their payload namespace and for whom they are
+ * addressed to, the server or an account (the highest-ranked one). When the last handler of a namespace leaves (its bundle is being upgraded), requests for
  * that namespace wait for the grace period and go to the successor when it arrives, instead of
  * being refused.
  */
@@ -31,45 +32,91 @@ final class IqDispatcher {
     record Handler(IqHandler handler, Registration registration) {
     }
 
-    private final Map<String, RankedList<Handler>> byNamespace = new ConcurrentHashMap<>();
+    /** Handlers by target and namespace ({@link Target#key}). */
+    private final Map<String, RankedList<Handler>> byTarget = new ConcurrentHashMap<>();
     private final Standby<String, Handler> best;
 
     IqDispatcher(ScheduledExecutorService timer, LongSupplier graceMillis) {
         this.best = new Standby<>(timer, graceMillis);
     }
 
+    /** Whom a handler answers for (its {@link IqHandler#TO} service property). */
+    enum Target {
+        SERVER, ACCOUNT;
+
+        /** The targets a handler registered for: both when the property is absent. */
+        static Set<Target> of(List<String> property) {
+            if (property.isEmpty()) {
+                return EnumSet.allOf(Target.class);
+            }
+            Set<Target> targets = EnumSet.noneOf(Target.class);
+            for (String value : property) {
+                switch (value) {
+                    case IqHandler.TO_SERVER -> targets.add(SERVER);
+                    case IqHandler.TO_ACCOUNT -> targets.add(ACCOUNT);
+                    default -> throw new IllegalArgumentException(IqHandler.TO + " is '" + value + "', not '"
+                            + IqHandler.TO_SERVER + "' or '" + IqHandler.TO_ACCOUNT + "'");
+                }
+            }
+            return targets;
+        }
+
+        /** A request to no one or to an account's bare JID is the account's; one to the domain the server's. */
+        static Target of(Stanza iq) {
+            return iq.to() == null || iq.to().hasLocalpart() ? ACCOUNT : SERVER;
+        }
+
+        String key(String namespace) {
+            return this == SERVER ? "server " + namespace : "account " + namespace;
+        }
+    }
+
     synchronized void add(IqHandler handler, Registration registration, List<String> namespaces) {
+        add(handler, registration, namespaces, EnumSet.allOf(Target.class));
+    }
+
+    synchronized void add(IqHandler handler, Registration registration, List<String> namespaces, Set<Target> targets) {
         for (String ns : namespaces) {
-            RankedList<Handler> list = byNamespace.computeIfAbsent(ns, k -> new RankedList<>());
-            list.add(new Handler(handler, registration), registration.ranking(), registration.serviceId());
-            boolean returning = best.isWaiting(ns);
-            best.arrived(ns, list.first());
-            if (returning) {
-                LOG.info("A handler for {} arrived; requests held for it go to it now", ns);
+            for (Target target : targets) {
+                String key = target.key(ns);
+                RankedList<Handler> list = byTarget.computeIfAbsent(key, k -> new RankedList<>());
+                list.add(new Handler(handler, registration), registration.ranking(), registration.serviceId());
+                boolean returning = best.isWaiting(key);
+                best.arrived(key, list.first());
+                if (returning) {
+                    LOG.info("A handler for {} arrived; requests held for it go to it now", key);
+                }
             }
         }
     }
 
     synchronized void remove(IqHandler handler, List<String> namespaces) {
         for (String ns : namespaces) {
-            RankedList<Handler> list = byNamespace.get(ns);
-            if (list == null) {
-                continue;
-            }
-            Handler previous = list.first();
-            list.removeIf(h -> h.handler() == handler);
-            if (list.isEmpty()) {
-                byNamespace.remove(ns);
-                best.departed(ns, previous);
-            } else if (list.first() != previous) {
-                best.arrived(ns, list.first());
+            for (Target target : Target.values()) {
+                String key = target.key(ns);
+                RankedList<Handler> list = byTarget.get(key);
+                if (list == null) {
+                    continue;
+                }
+                Handler previous = list.first();
+                list.removeIf(h -> h.handler() == handler);
+                if (list.isEmpty()) {
+                    byTarget.remove(key);
+                    best.departed(key, previous);
+                } else if (list.first() != previous) {
+                    best.arrived(key, list.first());
+                }
             }
         }
     }
 
     /** The namespaces handled now, sorted. */
     Set<String> namespaces() {
-        return new TreeSet<>(byNamespace.keySet());
+        Set<String> namespaces = new TreeSet<>();
+        for (String key : byTarget.keySet()) {
+            namespaces.add(key.substring(key.indexOf(' ') + 1));
+        }
+        return namespaces;
     }
 
     /**
@@ -83,16 +130,16 @@ final class IqDispatcher {
             return CompletableFuture.completedFuture(iq.errorReply(StanzaErrorCondition.BAD_REQUEST,
                     "an iq request carries exactly one payload"));
         }
-        String ns = payload.namespace();
-        Handler now = best.current(ns);
+        String key = Target.of(iq).key(payload.namespace());
+        Handler now = best.current(key);
         if (now != null) {
             return invoke(now, iq, origin, true);
         }
-        return awaitHandler(ns, iq, origin, true);
+        return awaitHandler(key, iq, origin, true);
     }
 
-    private CompletionStage<Stanza> awaitHandler(String ns, Stanza iq, Session origin, boolean retry) {
-        return best.await(ns).thenCompose(h -> h == null
+    private CompletionStage<Stanza> awaitHandler(String key, Stanza iq, Session origin, boolean retry) {
+        return best.await(key).thenCompose(h -> h == null
                 ? CompletableFuture.completedFuture(iq.errorReply(StanzaErrorCondition.SERVICE_UNAVAILABLE, null))
                 : invoke(h, iq, origin, retry));
     }
@@ -107,7 +154,7 @@ final class IqDispatcher {
             stage = h.handler().handle(iq, origin);
         } catch (LazyService.GoneException gone) {
             // It left as we called it (its bundle is being replaced): its successor answers.
-            return retry ? awaitHandler(iq.payload().namespace(), iq, origin, false)
+            return retry ? awaitHandler(Target.of(iq).key(iq.payload().namespace()), iq, origin, false)
                     : CompletableFuture.completedFuture(failed(h, iq, gone));
         } catch (RuntimeException e) {
             return CompletableFuture.completedFuture(failed(h, iq, e));

@@ -1,6 +1,7 @@
 package org.parley.routing.internal;
 
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ForkJoinPool;
@@ -210,9 +211,16 @@ public final class Router implements StanzaRouter {
             LOG.error("iq handler {} of {} has no {} service property and handles nothing", registration.name(), registration.bundle(),
                     IqHandler.NAMESPACE);
         }
+        Set<IqDispatcher.Target> targets;
+        try {
+            targets = IqDispatcher.Target.of(Registration.strings(reference.getProperty(IqHandler.TO)));
+        } catch (IllegalArgumentException e) {
+            LOG.error("iq handler {} of {} handles nothing: {}", registration.name(), registration.bundle(), e.getMessage());
+            return;
+        }
         LazyService<IqHandler> lazy = lazy(reference, IqHandler.class);
         iqs.add(bound(reference, IqHandler.class, (IqHandler) (iq, origin) -> lazy.get().handle(iq, origin)), registration,
-                namespaces);
+                namespaces, targets);
     }
 
     void removeIqHandler(ServiceReference<IqHandler> reference) {

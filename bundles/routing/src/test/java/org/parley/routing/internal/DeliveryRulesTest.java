@@ -3,9 +3,11 @@ package org.parley.routing.internal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -201,6 +203,21 @@ class DeliveryRulesTest {
         iqs.add(answering(), registration("high", 10), List.of("urn:example:q"));
         rules.routeFrom(alice, iq("alice@example.org/laptop", "example.org", "urn:example:q"));
         assertEquals("result", alice.received.get(0).type());
+    }
+
+    @Test
+    void handlersOfOneNamespaceSplitItBetweenTheServerAndAccounts() {
+        iqs.add((r, o) -> CompletableFuture.completedFuture(r.resultReply(Element.empty("server", "urn:example:q"))),
+                registration("uptime", 0), List.of("urn:example:q"), EnumSet.of(IqDispatcher.Target.SERVER));
+        iqs.add((r, o) -> CompletableFuture.completedFuture(r.resultReply(Element.empty("account", "urn:example:q"))),
+                registration("last seen", 0), List.of("urn:example:q"), EnumSet.of(IqDispatcher.Target.ACCOUNT));
+        rules.routeFrom(alice, iq("alice@example.org/laptop", "example.org", "urn:example:q"));
+        rules.routeFrom(alice, iq("alice@example.org/laptop", null, "urn:example:q"));
+        rules.routeFrom(alice, iq("alice@example.org/laptop", "alice@example.org", "urn:example:q"));
+        assertEquals(List.of("server", "account", "account"), alice.received.stream().map(s -> s.payload().name()).toList());
+        assertEquals(java.util.Set.of("urn:example:q"), iqs.namespaces(), "listed once in disco");
+        assertThrows(IllegalArgumentException.class, () -> IqDispatcher.Target.of(List.of("everyone")));
+        assertEquals(EnumSet.allOf(IqDispatcher.Target.class), IqDispatcher.Target.of(List.of()));
     }
 
     @Test
