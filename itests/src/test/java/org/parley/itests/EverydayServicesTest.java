@@ -1,14 +1,21 @@
 package org.parley.itests;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import org.jivesoftware.smack.XMPPException.XMPPErrorException;
+import org.jivesoftware.smack.packet.Presence;
+import org.jivesoftware.smack.packet.StanzaError;
+import org.jivesoftware.smack.roster.Roster;
 import org.jivesoftware.smack.tcp.XMPPTCPConnection;
 import org.jivesoftware.smackx.disco.ServiceDiscoveryManager;
 import org.jivesoftware.smackx.disco.packet.DiscoverInfo;
 import org.jivesoftware.smackx.iqlast.LastActivityManager;
+import org.jivesoftware.smackx.iqlast.packet.LastActivity;
 import org.jivesoftware.smackx.time.EntityTimeManager;
 import org.jivesoftware.smackx.time.packet.Time;
 import org.junit.jupiter.api.Test;
@@ -38,5 +45,32 @@ class EverydayServicesTest {
         assertTrue(!serverTime.isBefore(before) && serverTime.isBefore(Instant.now().plusSeconds(2)), "server time " + serverTime);
         long uptime = LastActivityManager.getInstanceFor(c).getLastActivity(Xmpp.SERVER).getIdleTime();
         assertTrue(uptime >= 0 && uptime < Duration.ofHours(1).toSeconds(), "uptime " + uptime);
+    }
+
+    /**
+     * XEP-0012 asked of an account: 0 while the contact is online, then how long since they left
+     * and their parting status; refused to someone who may not see their presence. The server's
+     * own uptime is answered by another bundle under the same namespace.
+     */
+    @Test
+    void aContactsLastActivityIsForThoseWhoSeeTheirPresence() throws Exception {
+        BlockingTest.Pair p = BlockingTest.friends(server, "last");
+        LastActivityManager aliceAsks = LastActivityManager.getInstanceFor(p.alice());
+        assertEquals(0, aliceAsks.getLastActivity(p.bobAccount().bareJid()).getIdleTime(), "bob is online");
+
+        // Smack's disconnect sends this unavailable presence as its last word.
+        p.bob().disconnect(p.bob().getStanzaFactory().buildPresenceStanza().ofType(Presence.Type.unavailable)
+                .setStatus("gone to the library").build());
+        RosterTest.await("alice sees bob leave", () -> !Roster.getInstanceFor(p.alice()).getPresence(p.bobAccount().bareJid()).isAvailable());
+        LastActivity last = aliceAsks.getLastActivity(p.bobAccount().bareJid());
+        assertTrue(last.getIdleTime() >= 0 && last.getIdleTime() < 60, "seconds " + last.getIdleTime());
+        assertEquals("gone to the library", last.getStatusMessage());
+
+        XMPPTCPConnection stranger = server.login(server.newAccount("last-stranger"));
+        XMPPErrorException refused = assertThrows(XMPPErrorException.class,
+                () -> LastActivityManager.getInstanceFor(stranger).getLastActivity(p.bobAccount().bareJid()));
+        assertEquals(StanzaError.Condition.forbidden, refused.getStanzaError().getCondition());
+        long uptime = LastActivityManager.getInstanceFor(stranger).getLastActivity(Xmpp.SERVER).getIdleTime();
+        assertTrue(uptime >= last.getIdleTime(), "the server's uptime, not a user's: " + uptime);
     }
 }

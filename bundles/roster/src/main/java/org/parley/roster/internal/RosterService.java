@@ -1,6 +1,7 @@
 package org.parley.roster.internal;
 
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -48,6 +49,8 @@ import org.parley.api.stanza.StanzaErrorCondition;
 import org.parley.api.storage.SqlDatabase;
 import org.parley.roster.internal.SubscriptionRules.Op;
 import org.parley.roster.internal.SubscriptionRules.Transition;
+import org.parley.xml.XmlSerializer;
+import org.parley.xml.XmppStreamParser;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -75,6 +78,7 @@ public final class RosterService implements SessionListener, AccountListener {
     static final String HANDOFF_KEY = "org.parley.roster.RosterService";
     static final int HANDOFF_FORMAT = 1;
     static final String DELAY = "urn:xmpp:delay";
+    static final String LAST_ACTIVITY = "jabber:iq:last";
 
     /** What the server remembers of a user who went offline: the unavailable presence, and when. */
     record LastUnavailable(Stanza presence, Instant at) {
@@ -111,7 +115,9 @@ public final class RosterService implements SessionListener, AccountListener {
     private final Set<String> announced = ConcurrentHashMap.newKeySet();
     /** Set when state was taken over: ids of sessions that ended meanwhile are dropped once the registry is known. */
     private volatile boolean pruneOnRegistry;
+    /** Users' last unavailable presence: what this instance saw or read back from {@link #lastSeen}. */
     private final Map<EntityBareJid, LastUnavailable> lastUnavailable = new ConcurrentHashMap<>();
+    private final LastSeenStore lastSeen;
     private final List<UserDirectory> directories = new CopyOnWriteArrayList<>();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicLong pushes = new AtomicLong();
@@ -127,6 +133,7 @@ public final class RosterService implements SessionListener, AccountListener {
         this(new RosterStore(database), workers, handoff, server::domain, Limits.of(config, Limits.DEFAULTS));
         store.migrate();
         blocking.migrate();
+        lastSeen.migrate();
         takeOver();
     }
 
@@ -140,6 +147,7 @@ public final class RosterService implements SessionListener, AccountListener {
             locks[i] = new ReentrantLock();
         }
         this.blocking = new Blocking(new BlockStore(store.database()), workers, this);
+        this.lastSeen = new LastSeenStore(store.database());
     }
 
     @Modified
@@ -663,7 +671,73 @@ public final class RosterService implements SessionListener, AccountListener {
                 return;
             }
         }
-        lastUnavailable.put(user, new LastUnavailable(presence.withTo(null).withFrom(origin.jid()), Instant.now()));
+        LastUnavailable last = new LastUnavailable(presence.withTo(null).withFrom(origin.jid()), Instant.now());
+        lastUnavailable.put(user, last);
+        String xml = XmlSerializer.toXml(last.presence().element());
+        tracked(workers.submit(() -> {
+            lastSeen.put(user.getLocalpart().toString(), new LastSeenStore.Seen(xml, last.at().toEpochMilli()));
+            return null;
+        })).exceptionally(e -> {
+            // The probe answers of this run still have it; after a restart they will not.
+            LOG.warn("Could not store when {} was last seen: {}", user, e.toString());
+            return null;
+        });
+    }
+
+    /** The user's last unavailable presence, or null when the server never saw one (stored ones included). */
+    CompletionStage<LastUnavailable> lastUnavailable(EntityBareJid user) {
+        LastUnavailable known = lastUnavailable.get(user);
+        if (known != null) {
+            return CompletableFuture.completedFuture(known);
+        }
+        return tracked(workers.submit(() -> {
+            LastSeenStore.Seen seen = lastSeen.get(user.getLocalpart().toString());
+            if (seen == null) {
+                return null;
+            }
+            LastUnavailable read = new LastUnavailable(Stanza.create(XmppStreamParser.parseElement(seen.presenceXml(), Namespaces.CLIENT)),
+                    Instant.ofEpochMilli(seen.atMillis()));
+            // A newer one seen meanwhile wins.
+            LastUnavailable raced = lastUnavailable.putIfAbsent(user, read);
+            return raced != null ? raced : read;
+        }));
+    }
+
+    /**
+     * XEP-0012 asked of an account: 0 seconds while the user has an available resource, else the
+     * seconds since their last resource went offline with its status; only for the user and the
+     * contacts allowed to see their presence (subscription from), forbidden for anyone else.
+     */
+    CompletionStage<Stanza> lastActivity(Stanza iq, EntityBareJid owner) {
+        Jid asker = iq.from();
+        CompletionStage<Boolean> allowed = asker != null && asker.asBareJid().equals(owner) ? CompletableFuture.completedFuture(true)
+                : asker == null ? CompletableFuture.completedFuture(false)
+                : roster(owner).thenApply(roster -> {
+                    RosterItem item = RosterItem.visibleOrNull(roster.item(asker.asBareJid().toString()));
+                    return item != null && item.subscription().hasFrom();
+                });
+        return allowed.thenCompose(yes -> {
+            if (!yes) {
+                return CompletableFuture.completedFuture(iq.errorReply(StanzaErrorCondition.FORBIDDEN,
+                        "only contacts who see the user's presence may ask when they were last seen"));
+            }
+            if (!available(owner).isEmpty()) {
+                return CompletableFuture.completedFuture(iq.resultReply(Element.builder("query", LAST_ACTIVITY)
+                        .attribute("seconds", "0").build()));
+            }
+            return lastUnavailable(owner).thenApply(last -> {
+                if (last == null) {
+                    return iq.errorReply(StanzaErrorCondition.ITEM_NOT_FOUND, "the server has not seen this user sign out");
+                }
+                long seconds = Math.max(0, Duration.between(last.at(), Instant.now()).toSeconds());
+                Element.Builder query = Element.builder("query", LAST_ACTIVITY).attribute("seconds", Long.toString(seconds));
+                String status = last.presence().element().childText("status");
+                if (status != null) {
+                    query.text(status);
+                }
+                return iq.resultReply(query.build());
+            });
+        });
     }
 
     /**
@@ -673,12 +747,15 @@ public final class RosterService implements SessionListener, AccountListener {
      */
     CompletionStage<InterceptResult> probe(Stanza probe, EntityBareJid owner) {
         Jid prober = probe.from();
-        List<Session> online = available(owner);
-        LastUnavailable last = lastUnavailable.get(owner);
-        if (prober == null || online.isEmpty() && last == null) {
+        if (prober == null) {
             return CompletableFuture.completedFuture(InterceptResult.consumed());
         }
-        return roster(owner).thenApply(roster -> {
+        List<Session> online = available(owner);
+        CompletionStage<LastUnavailable> offline = online.isEmpty() ? lastUnavailable(owner) : CompletableFuture.completedFuture(null);
+        return offline.thenCombine(roster(owner), (last, roster) -> {
+            if (online.isEmpty() && last == null) {
+                return InterceptResult.consumed();
+            }
             RosterItem item = RosterItem.visibleOrNull(roster.item(prober.asBareJid().toString()));
             if (item == null || !item.subscription().hasFrom()) {
                 return InterceptResult.consumed();
@@ -833,6 +910,7 @@ public final class RosterService implements SessionListener, AccountListener {
             blocking.forget(account);
             cache.remove(account);
             lastUnavailable.remove(account);
+            lastSeen.delete(username);
             LOG.info("Forgot the roster and block list of the deleted account {}", account);
         } catch (SQLException e) {
             LOG.error("The roster of the deleted account {} was not deleted", account, e);

@@ -94,6 +94,60 @@ class PresenceTest {
     }
 
     @Test
+    void whenAContactLeftIsKept_soAProbeAfterARestartStillSaysIt() {
+        TestSession a = world.bind("alice", "phone");
+        TestSession b = world.bind("bob", "desk");
+        world.broadcast(a, null);
+        world.broadcast(b, null);
+        subscribeBothWays(a, b);
+        world.unavailableWithStatus(b, "gone home");
+        world.end(b);
+        world.end(a);
+
+        world.start(Limits.DEFAULTS); // a new instance with nothing handed over: only the database remembers
+        TestSession again = world.bind("alice", "tablet");
+        world.broadcast(again, null);
+        List<Stanza> last = presenceFrom(again, "bob@example.org/desk", "unavailable");
+        assertEquals(1, last.size(), "answered from storage: " + again.received);
+        assertEquals("gone home", last.get(0).element().childText("status"));
+        assertNotNull(last.get(0).element().child("delay", RosterService.DELAY));
+    }
+
+    private Stanza lastActivity(String askerFullJid, String of) {
+        Element.Builder iq = Element.builder("iq", org.parley.api.stanza.Namespaces.CLIENT).attribute("type", "get").attribute("id", "l")
+                .attribute("from", askerFullJid).attribute("to", of).child(Element.empty("query", RosterService.LAST_ACTIVITY));
+        return world.service.lastActivity(Stanza.create(iq.build()), World.user(of.substring(0, of.indexOf('@'))))
+                .toCompletableFuture().join();
+    }
+
+    @Test
+    void lastActivityOfAnAccountIsForItsUserAndTheContactsWhoSeeItsPresence() {
+        TestSession a = world.bind("alice", "phone");
+        TestSession b = world.bind("bob", "desk");
+        world.broadcast(a, null);
+        world.broadcast(b, null);
+        subscribeBothWays(a, b);
+
+        Stanza online = lastActivity("alice@example.org/phone", "bob@example.org");
+        assertEquals("0", online.payload().attribute("seconds"), "online now: " + online);
+        assertEquals(org.parley.api.stanza.StanzaErrorCondition.FORBIDDEN, lastActivity("carol@example.org/x", "bob@example.org").errorCondition(),
+                "carol does not see bob's presence");
+
+        world.unavailableWithStatus(b, "at the library");
+        world.end(b);
+        Stanza offline = lastActivity("alice@example.org/phone", "bob@example.org");
+        assertEquals("result", offline.type());
+        assertTrue(Long.parseLong(offline.payload().attribute("seconds")) >= 0);
+        assertEquals("at the library", offline.payload().text());
+        assertEquals("result", lastActivity("bob@example.org/other", "bob@example.org").type(), "bob may ask about himself");
+        assertEquals(org.parley.api.stanza.StanzaErrorCondition.FORBIDDEN, lastActivity("carol@example.org/x", "bob@example.org").errorCondition());
+
+        // Carol never signed out while the server watched: there is nothing to tell, even to her.
+        assertEquals(org.parley.api.stanza.StanzaErrorCondition.ITEM_NOT_FOUND,
+                lastActivity("carol@example.org/x", "carol@example.org").errorCondition());
+    }
+
+    @Test
     void aRequestToAnOfflineUserWaitsForTheirNextSignInAndComesAgainUntilAnswered() {
         TestSession a = world.bind("alice", "phone");
         world.broadcast(a, null);

@@ -90,6 +90,7 @@ final class World implements StanzaRouter, SessionRegistry, AutoCloseable {
     World(Limits limits, String... users) {
         store.migrate();
         new BlockStore(database).migrate();
+        new LastSeenStore(database).migrate();
         accounts.addAll(List.of(users));
         start(limits);
     }
@@ -136,6 +137,13 @@ final class World implements StanzaRouter, SessionRegistry, AutoCloseable {
 
     void unavailable(TestSession s) {
         Stanza p = Stanza.create(Element.builder("presence", Namespaces.CLIENT).attribute("type", "unavailable").build()).withFrom(s.jid());
+        s.presence = null;
+        routeFrom(s, p);
+    }
+
+    void unavailableWithStatus(TestSession s, String status) {
+        Stanza p = Stanza.create(Element.builder("presence", Namespaces.CLIENT).attribute("type", "unavailable").textChild("status", status)
+                .build()).withFrom(s.jid());
         s.presence = null;
         routeFrom(s, p);
     }
