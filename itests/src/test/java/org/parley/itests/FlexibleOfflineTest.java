@@ -63,4 +63,29 @@ class FlexibleOfflineTest {
         offline.deleteMessages();
         assertEquals(0, offline.getMessageCount(), "purged");
     }
+
+    /** An upgrade of the offline bundle keeps the mark: its successor does not flood the client either. */
+    @Test
+    void aClientThatRetrievesItselfIsNotFloodedAfterAnUpgradeEither() throws Exception {
+        XMPPTCPConnection romeo = server.login(server.newAccount("flex-up-romeo"));
+        Account juliet = server.newAccount("flex-up-juliet");
+        romeo.sendStanza(Xmpp.chat(romeo, juliet.bareJid(), "kept for her"));
+        Xmpp.pingServer(romeo);
+
+        XMPPTCPConnection j = server.login(server.smackConfig(juliet, "phone").setSendPresence(false).build());
+        OfflineMessageManager offline = OfflineMessageManager.getInstanceFor(j);
+        assertEquals(1, offline.getMessageCount());
+        Inbox inbox = Inbox.of(j);
+        j.sendStanza(Xmpp.available(j, 0));
+        Xmpp.pingServer(j);
+
+        long logBefore = server.logSize();
+        String upgraded = Bundles.deployNewerVersion(server, "offline", "99.0.0");
+        server.awaitLog(logBefore, upgraded, WAIT);
+        server.awaitLog(logBefore, "Took over the offline state: 1 session", WAIT);
+        // The successor delivers what waits to users who are online: not to her, who asks for it herself.
+        romeo.sendStanza(Xmpp.chat(romeo, juliet.bareJid(), "live after the upgrade"));
+        assertEquals("live after the upgrade", inbox.next(WAIT, "the live message").getBody(), "no flood after the upgrade");
+        assertEquals(List.of("kept for her"), offline.getMessages().stream().map(Message::getBody).toList());
+    }
 }

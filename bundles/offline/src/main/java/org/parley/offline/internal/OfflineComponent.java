@@ -1,12 +1,15 @@
 package org.parley.offline.internal;
 
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.jxmpp.jid.EntityBareJid;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
@@ -20,6 +23,7 @@ import org.parley.api.routing.IqHandler;
 import org.parley.api.routing.ServerInfo;
 import org.parley.api.routing.StanzaInterceptor;
 import org.parley.api.routing.UndeliverableMessageHandler;
+import org.parley.api.server.StateHandoff;
 import org.parley.api.server.WorkerPool;
 import org.parley.api.session.Session;
 import org.parley.api.session.SessionListener;
@@ -32,8 +36,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Offline storage as the server sees it: the undeliverable-message hook, a session listener, and
  * XEP-0013 retrieval (an iq handler, and an interceptor for its disco node).
- * It keeps nothing in memory that a user would miss: messages are in the database from the moment
- * the sender's stage completes, so an upgrade of this bundle needs no handoff. While it is being
+ * Messages are in the database from the moment the sender's stage completes; the only state in
+ * memory, which sessions retrieve their messages themselves (XEP-0013) and so must not be
+ * flooded at their next presence, goes to the successor through the state handoff. While it is being
  * replaced, routing holds messages for offline users for the grace period and gives them to the
  * successor, which on activation delivers to users who came online meanwhile.
  */
@@ -51,14 +56,45 @@ public final class OfflineComponent implements UndeliverableMessageHandler, Sess
     private final FlexibleRetrieval flexible;
     private final List<OfflineMessageListener> listeners = new CopyOnWriteArrayList<>();
     private volatile SessionRegistry registry;
+    private final StateHandoff handoff;
+    /** Set when state was taken over: marks of sessions that ended meanwhile are dropped once the registry is known. */
+    private volatile boolean pruneOnRegistry;
+    static final String HANDOFF_KEY = "org.parley.offline";
+    private static final int HANDOFF_FORMAT = 1;
 
     @Activate
     public OfflineComponent(OfflineConfig config, @Reference SqlDatabase database, @Reference WorkerPool workers,
-            @Reference ServerInfo server) {
+            @Reference ServerInfo server, @Reference StateHandoff handoff) {
         database.migrate(OfflineStore.MODULE, OfflineStore.MIGRATIONS); // blocks: fine in activation, never on a session thread
         this.offline = new OfflineMessages(new OfflineStore(database.dataSource()), workers, server::domain, () -> registry,
                 () -> listeners, Clock.systemUTC(), quotaOrDefaults(config));
         this.flexible = new FlexibleRetrieval(offline);
+        this.handoff = handoff;
+        // Before the registry is bound, whose arrival delivers to the users online: not to these.
+        handoff.take(HANDOFF_KEY).ifPresent(this::takeOver);
+    }
+
+    private void takeOver(Map<String, Object> snapshot) {
+        if (!(snapshot.get("format") instanceof Integer format) || format != HANDOFF_FORMAT) {
+            LOG.warn("The offline state handed over has format {}, not {}; starting without it", snapshot.get("format"), HANDOFF_FORMAT);
+            return;
+        }
+        List<String> keys = new ArrayList<>();
+        if (snapshot.get("flexible") instanceof List<?> list) {
+            for (Object key : list) {
+                if (key instanceof String s) {
+                    keys.add(s);
+                }
+            }
+        }
+        offline.restoreFlexible(keys);
+        pruneOnRegistry = true;
+        LOG.info("Took over the offline state: {} session(s) retrieving their messages themselves (XEP-0013)", keys.size());
+    }
+
+    @Deactivate
+    void deactivate() {
+        handoff.deposit(HANDOFF_KEY, Map.of("format", HANDOFF_FORMAT, "flexible", offline.flexibleSessions()));
     }
 
     private static Quota quotaOrDefaults(OfflineConfig config) {
@@ -85,6 +121,10 @@ public final class OfflineComponent implements UndeliverableMessageHandler, Sess
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     void setSessionRegistry(SessionRegistry r) {
         boolean first = registry == null;
+        if (pruneOnRegistry) {
+            pruneOnRegistry = false;
+            offline.retainFlexible(r.all());
+        }
         registry = r;
         if (first) {
             // Users who became available while this bundle was away (an upgrade) get what waits for them now.

@@ -416,6 +416,25 @@ final class OfflineMessages {
         flexible.add(key(session));
     }
 
+    /** The sessions (by {@link #key}) that retrieve their messages themselves, for the successor of an upgrade. */
+    List<String> flexibleSessions() {
+        return List.copyOf(flexible);
+    }
+
+    /** Marks handed over by the predecessor: those sessions keep retrieving for themselves. */
+    void restoreFlexible(Collection<String> keys) {
+        flexible.addAll(keys);
+    }
+
+    /** Forgets the marks of sessions that ended while no instance was listening (an upgrade). */
+    void retainFlexible(Collection<Session> bound) {
+        Set<String> live = new java.util.HashSet<>();
+        for (Session s : bound) {
+            live.add(key(s));
+        }
+        flexible.retainAll(live);
+    }
+
     OfflineStore store() {
         return store;
     }
