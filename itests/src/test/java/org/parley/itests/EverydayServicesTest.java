@@ -12,6 +12,7 @@ import org.jivesoftware.smack.packet.Presence;
 import org.jivesoftware.smack.packet.StanzaError;
 import org.jivesoftware.smack.roster.Roster;
 import org.jivesoftware.smack.tcp.XMPPTCPConnection;
+import org.jivesoftware.smackx.caps.EntityCapsManager;
 import org.jivesoftware.smackx.disco.ServiceDiscoveryManager;
 import org.jivesoftware.smackx.disco.packet.DiscoverInfo;
 import org.jivesoftware.smackx.iqlast.LastActivityManager;
@@ -34,6 +35,19 @@ class EverydayServicesTest {
                 "jabber:iq:private", "urn:xmpp:time", "jabber:iq:last", "http://jabber.org/protocol/offline")) {
             assertTrue(info.containsFeature(feature), feature + " in " + info.toXML());
         }
+    }
+
+    /** XEP-0115: the stream features carry the server's capabilities, and their node answers what they hash. */
+    @Test
+    void theServerOffersItsCapabilitiesAndTheyVerify() throws Exception {
+        XMPPTCPConnection c = server.login(server.newAccount("everyday-caps"));
+        EntityCapsManager.NodeVerHash caps = EntityCapsManager.getNodeVerHashByJid(Xmpp.SERVER);
+        assertTrue(caps != null, "Smack read the caps element of the stream features");
+        assertEquals("sha-1", caps.getHash());
+        DiscoverInfo byNode = ServiceDiscoveryManager.getInstanceFor(c).discoverInfo(Xmpp.SERVER, caps.getNodeVer());
+        assertTrue(EntityCapsManager.verifyDiscoverInfoVersion(caps.getVer(), caps.getHash(), byNode),
+                "Smack's own check of the verification string against " + byNode.toXML());
+        assertTrue(byNode.containsFeature("urn:xmpp:ping"), byNode.toXML().toString());
     }
 
     @Test

@@ -1,6 +1,12 @@
 package org.parley.im.disco;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -19,21 +25,34 @@ import org.parley.api.session.Session;
 import org.parley.api.stanza.Element;
 import org.parley.api.stanza.Stanza;
 import org.parley.api.stanza.StanzaErrorCondition;
+import org.parley.api.stanza.StreamErrorCondition;
+import org.parley.api.stream.StreamContext;
+import org.parley.api.stream.StreamFeature;
 
 /**
  * Answers disco#info and disco#items. The server's features are disco's own two namespaces and
- * those of the other iq handlers that are registered right now, so a bundle that adds a service
- * shows up in discovery as it arrives and disappears as it leaves, with no list to keep in step.
+ * those of the other iq handlers that answer for the server right now, so a bundle that adds a
+ * service shows up in discovery as it arrives and disappears as it leaves, with no list to keep
+ * in step. The same information, hashed, is the server's entity capabilities (XEP-0115), offered
+ * in the stream features so that a client that saw this server's version before need not ask.
  */
-@Component(property = {IqHandler.NAMESPACE + "=" + DiscoHandler.INFO, IqHandler.NAMESPACE + "=" + DiscoHandler.ITEMS})
-public final class DiscoHandler implements IqHandler {
+@Component(service = {IqHandler.class, StreamFeature.class},
+        property = {IqHandler.NAMESPACE + "=" + DiscoHandler.INFO, IqHandler.NAMESPACE + "=" + DiscoHandler.ITEMS,
+            StreamFeature.NAMESPACE + "=" + DiscoHandler.CAPS})
+public final class DiscoHandler implements IqHandler, StreamFeature {
     public static final String INFO = "http://jabber.org/protocol/disco#info";
     public static final String ITEMS = "http://jabber.org/protocol/disco#items";
+    public static final String CAPS = "http://jabber.org/protocol/caps";
+    /** XEP-0115's node: a URI naming the software; the verification string tells the version of the features. */
+    public static final String CAPS_NODE = "urn:parley:caps";
     /** The filter for every service but this component's (its name is the class name, the DS default). */
     static final String NOT_THIS_COMPONENT = "(!(component.name=org.parley.im.disco.DiscoHandler))";
 
     private final ServerInfo server;
+    /** The namespaces each handler answers for the server (handlers for accounts only are left out). */
     private final Map<IqHandler, Collection<String>> handlers = new ConcurrentHashMap<>();
+    /** The verification string of the features now, computed when first asked after a change. */
+    private volatile String capsVer;
     /** The domains of the components registered now (multi-user chat), by service id. */
     private final Map<Object, String> componentDomains = new ConcurrentHashMap<>();
 
@@ -50,11 +69,14 @@ public final class DiscoHandler implements IqHandler {
      */
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, target = NOT_THIS_COMPONENT)
     void addHandler(IqHandler handler, Map<String, Object> properties) {
-        handlers.put(handler, namespaces(properties.get(IqHandler.NAMESPACE)));
+        Collection<String> to = namespaces(properties.get(IqHandler.TO));
+        handlers.put(handler, to.isEmpty() || to.contains(IqHandler.TO_SERVER) ? namespaces(properties.get(IqHandler.NAMESPACE)) : List.of());
+        capsVer = null;
     }
 
     void removeHandler(IqHandler handler) {
         handlers.remove(handler);
+        capsVer = null;
     }
 
     /**
@@ -91,10 +113,15 @@ public final class DiscoHandler implements IqHandler {
         if (!"get".equals(iq.type()) || !query.name().equals("query")) {
             return CompletableFuture.completedFuture(iq.errorReply(StanzaErrorCondition.BAD_REQUEST, null));
         }
-        if (query.attribute("node") != null) {
+        boolean toServer = iq.to() != null && iq.to().equals(server.domain());
+        String node = query.attribute("node");
+        if (node != null) {
+            // XEP-0115 section 6.2: a client that does not know our verification string asks for it by node.
+            if (toServer && query.namespace().equals(INFO) && node.equals(CAPS_NODE + "#" + capsVer())) {
+                return CompletableFuture.completedFuture(iq.resultReply(serverInfo().withAttribute("node", node)));
+            }
             return CompletableFuture.completedFuture(iq.errorReply(StanzaErrorCondition.ITEM_NOT_FOUND, null));
         }
-        boolean toServer = iq.to() != null && iq.to().equals(server.domain());
         if (query.namespace().equals(ITEMS)) {
             Element.Builder items = Element.builder("query", ITEMS);
             if (toServer) {
@@ -119,6 +146,60 @@ public final class DiscoHandler implements IqHandler {
             query.child(Element.builder("feature", INFO).attribute("var", feature).build());
         }
         return query.build();
+    }
+
+    /** The server's entity capabilities, before and after sign-in alike (XEP-0115 section 6.3). */
+    @Override
+    public Element advertise(StreamContext stream) {
+        return Element.builder("c", CAPS).attribute("hash", "sha-1").attribute("node", CAPS_NODE).attribute("ver", capsVer()).build();
+    }
+
+    /** Nothing is negotiated with capabilities: an element of theirs on its own is not a thing a client sends. */
+    @Override
+    public CompletionStage<Void> handle(Element element, StreamContext stream) {
+        stream.close(StreamErrorCondition.UNSUPPORTED_STANZA_TYPE, "entity capabilities are announced, not negotiated");
+        return CompletableFuture.completedFuture(null);
+    }
+
+    String capsVer() {
+        String ver = capsVer;
+        if (ver == null) {
+            ver = verification(serverInfo());
+            capsVer = ver;
+        }
+        return ver;
+    }
+
+    /**
+     * XEP-0115 section 5.1: identities as category/type/lang/name, then features, each sorted and
+     * followed by '<', hashed with SHA-1, in base64. (No extended forms: the server offers none.)
+     */
+    static String verification(Element info) {
+        List<String> identities = new ArrayList<>();
+        List<String> features = new ArrayList<>();
+        for (Element e : info.elements()) {
+            if (e.name().equals("identity")) {
+                identities.add(nonNull(e.attribute("category")) + "/" + nonNull(e.attribute("type")) + "/"
+                        + nonNull(e.attribute("xml:lang")) + "/" + nonNull(e.attribute("name")));
+            } else if (e.name().equals("feature")) {
+                features.add(nonNull(e.attribute("var")));
+            }
+        }
+        Collections.sort(identities);
+        Collections.sort(features);
+        StringBuilder s = new StringBuilder();
+        identities.forEach(i -> s.append(i).append('<'));
+        features.forEach(f -> s.append(f).append('<'));
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-1").digest(s.toString().getBytes(StandardCharsets.UTF_8));
+            return Base64.getEncoder().encodeToString(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java has SHA-1", e);
+        }
+    }
+
+    private static String nonNull(String s) {
+        return s == null ? "" : s;
     }
 
     /** XEP-0030 section 3.1 lets the server answer for an account: it is a registered account. */

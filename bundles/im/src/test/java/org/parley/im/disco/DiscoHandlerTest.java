@@ -42,6 +42,56 @@ class DiscoHandlerTest {
         assertEquals(List.of(DiscoHandler.INFO, DiscoHandler.ITEMS), features(reply), "a departed handler's feature is no longer announced");
     }
 
+    @Test
+    void handlersForAccountsOnlyAreNotServerFeatures() throws Exception {
+        DiscoHandler disco = new DiscoHandler(SERVER);
+        disco.addHandler((iq, origin) -> null, Map.of(IqHandler.NAMESPACE, "jabber:iq:last", IqHandler.TO, IqHandler.TO_ACCOUNT));
+        disco.addHandler((iq, origin) -> null, Map.of(IqHandler.NAMESPACE, "urn:xmpp:time", IqHandler.TO, IqHandler.TO_SERVER));
+        Stanza reply = disco.handle(query("example.org", DiscoHandler.INFO), null).toCompletableFuture().get();
+        assertEquals(List.of(DiscoHandler.INFO, DiscoHandler.ITEMS, "urn:xmpp:time"), features(reply));
+    }
+
+    /** XEP-0115 section 5.2's own example. */
+    @Test
+    void theVerificationStringIsXep0115s() {
+        Element info = Element.builder("query", DiscoHandler.INFO)
+                .child(Element.builder("identity", DiscoHandler.INFO).attribute("category", "client").attribute("type", "pc")
+                        .attribute("name", "Exodus 0.9.1").build())
+                .child(Element.builder("feature", DiscoHandler.INFO).attribute("var", "http://jabber.org/protocol/caps").build())
+                .child(Element.builder("feature", DiscoHandler.INFO).attribute("var", "http://jabber.org/protocol/disco#info").build())
+                .child(Element.builder("feature", DiscoHandler.INFO).attribute("var", "http://jabber.org/protocol/disco#items").build())
+                .child(Element.builder("feature", DiscoHandler.INFO).attribute("var", "http://jabber.org/protocol/muc").build())
+                .build();
+        assertEquals("QgayPKawpkPSDYmwT/WM94uAlu0=", DiscoHandler.verification(info));
+    }
+
+    @Test
+    void theCapabilitiesFollowTheFeatures_andTheirNodeAnswersDiscoInfo() throws Exception {
+        DiscoHandler disco = new DiscoHandler(SERVER);
+        String before = disco.advertise(null).attribute("ver");
+        IqHandler ping = (iq, origin) -> null;
+        disco.addHandler(ping, Map.of(IqHandler.NAMESPACE, "urn:xmpp:ping"));
+        Element c = disco.advertise(null);
+        assertEquals(DiscoHandler.CAPS, c.namespace());
+        assertEquals("sha-1", c.attribute("hash"));
+        String ver = c.attribute("ver");
+        assertTrue(!ver.equals(before), "a new feature, a new verification string");
+
+        String node = DiscoHandler.CAPS_NODE + "#" + ver;
+        Stanza iq = Stanza.create(Element.builder("iq", Namespaces.CLIENT).attribute("type", "get").attribute("id", "c1")
+                .attribute("from", "alice@example.org/a").attribute("to", "example.org")
+                .child(Element.builder("query", DiscoHandler.INFO).attribute("node", node).build()).build());
+        Stanza reply = disco.handle(iq, null).toCompletableFuture().get();
+        assertEquals(node, reply.payload().attribute("node"));
+        assertEquals(ver, DiscoHandler.verification(reply.payload()), "what the node answers hashes to the string offered");
+        assertTrue(features(reply).contains("urn:xmpp:ping"));
+
+        disco.removeHandler(ping);
+        assertEquals(before, disco.advertise(null).attribute("ver"));
+        assertEquals(StanzaErrorCondition.ITEM_NOT_FOUND, disco.handle(iq, null).toCompletableFuture().get().errorCondition(),
+                "an outdated verification string is no node any more");
+    }
+
     /** The component must not bind its own registration: that is the cycle the framework reported at every start. */
     @Test
     void theHandlerReferenceLeavesThisComponentOut() throws Exception {
