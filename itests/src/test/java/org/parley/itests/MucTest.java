@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jivesoftware.smack.XMPPException.XMPPErrorException;
 import org.jivesoftware.smack.packet.Message;
@@ -306,5 +307,66 @@ class MucTest {
                 + "<x xmlns='jabber:x:data' type='submit'><field var='muc#roomconfig_nosuchthing'><value>1</value></field></x></query></iq>");
         c.await(Pattern.compile("id=['\"]cfg3['\"].*bad-request", Pattern.DOTALL), RawXmppClient.TIMEOUT);
         assertFalse(c.received().contains("internal-server-error"), c.transcript());
+    }
+
+    /**
+     * XEP-0359 and XEP-0425: every groupchat message carries the room's stanza id; a moderator
+     * (here a raw client, as Smack has no moderation API) retracts a message by it; Smack
+     * occupants get the retraction, and someone joining later gets a tombstone, not the text.
+     */
+    @Test
+    void aModeratorRetractsAMessageByItsStanzaId() throws Exception {
+        RawXmppClient moderator = server.rawLoggedIn();
+        String jid = room("moderated").toString();
+        moderator.send("<presence to='" + jid + "/mod'><x xmlns='http://jabber.org/protocol/muc'/></presence>");
+        moderator.await(Pattern.compile("<status code=['\"]201['\"]"), RawXmppClient.TIMEOUT);
+        moderator.send("<iq type='set' id='inst' to='" + jid + "'><query xmlns='http://jabber.org/protocol/muc#owner'>"
+                + "<x xmlns='jabber:x:data' type='submit'/></query></iq>");
+        moderator.await(Pattern.compile("<iq[^>]*(id=['\"]inst['\"][^>]*type=['\"]result|type=['\"]result['\"][^>]*id=['\"]inst)"),
+                RawXmppClient.TIMEOUT);
+
+        List<Account> accounts = server.newAccounts("moderated", 2);
+        XMPPTCPConnection bob = server.login(accounts.get(0));
+        MultiUserChat bobRoom = MultiUserChatManager.getInstanceFor(bob).getMultiUserChat(JidCreate.entityBareFrom(jid));
+        List<Message> bobGets = new CopyOnWriteArrayList<>();
+        bobRoom.addMessageListener(bobGets::add);
+        bobRoom.join(nick("Bob"));
+        bobRoom.sendMessage("DM me for free potions");
+
+        java.util.regex.MatchResult said = moderator.await(Pattern.compile("<message[^>]*>(?:(?!</message>).)*free potions(?:(?!</message>).)*</message>", Pattern.DOTALL),
+                RawXmppClient.TIMEOUT);
+        Matcher sid = Pattern.compile("<stanza-id\\b[^>]*\\bid=['\"]([^'\"]+)['\"]").matcher(said.group());
+        assertTrue(sid.find(), "the room's stanza id: " + said.group());
+        String id = sid.group(1);
+        await("bob got his own message with the same id", () -> bobGets.stream().anyMatch(m -> id.equals(stanzaId(m, jid))));
+
+        moderator.send("<iq type='set' id='mod1' to='" + jid + "'><moderate id='" + id + "' xmlns='urn:xmpp:message-moderate:1'>"
+                + "<retract xmlns='urn:xmpp:message-retract:1'/><reason>spam</reason></moderate></iq>");
+        moderator.await(Pattern.compile("<iq[^>]*(id=['\"]mod1['\"][^>]*type=['\"]result|type=['\"]result['\"][^>]*id=['\"]mod1)"),
+                RawXmppClient.TIMEOUT);
+        await("bob is told", () -> bobGets.stream().anyMatch(m -> m.getExtensionElement("retract", "urn:xmpp:message-retract:1") != null));
+
+        XMPPTCPConnection carol = server.login(accounts.get(1));
+        MultiUserChat carolRoom = MultiUserChatManager.getInstanceFor(carol).getMultiUserChat(JidCreate.entityBareFrom(jid));
+        List<Message> carolGets = new CopyOnWriteArrayList<>();
+        carolRoom.addMessageListener(carolGets::add);
+        carolRoom.join(nick("Carol"));
+        await("carol gets the history", () -> carolGets.stream().anyMatch(m -> id.equals(stanzaId(m, jid))));
+        Message stone = carolGets.stream().filter(m -> id.equals(stanzaId(m, jid))).findFirst().orElseThrow();
+        assertTrue(stone.getBody() == null && stone.getExtensionElement("retracted", "urn:xmpp:message-retract:1") != null,
+                "a tombstone, not the text: " + stone.toXML());
+    }
+
+    private static String stanzaId(Message m, String by) {
+        for (org.jivesoftware.smack.packet.XmlElement e : m.getExtensions()) {
+            if ("stanza-id".equals(e.getElementName()) && "urn:xmpp:sid:0".equals(e.getNamespace())) {
+                String xml = e.toXML().toString();
+                if (xml.contains("by='" + by + "'") || xml.contains("by=\"" + by + "\"")) {
+                    Matcher id = Pattern.compile("\\bid=['\"]([^'\"]+)['\"]").matcher(xml);
+                    return id.find() ? id.group(1) : null;
+                }
+            }
+        }
+        return null;
     }
 }

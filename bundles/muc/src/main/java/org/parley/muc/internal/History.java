@@ -96,6 +96,37 @@ final class History {
         return List.copyOf(entries);
     }
 
+    /** The entry whose message carries this XEP-0359 stanza id given by {@code by}, or null. */
+    Entry byStanzaId(String by, String id) {
+        for (Entry e : entries) {
+            if (id.equals(stanzaId(e.message(), by))) {
+                return e;
+            }
+        }
+        return null;
+    }
+
+    /** Puts {@code replacement} where {@code entry} is (a moderated message's tombstone). */
+    void replace(Entry entry, Entry replacement) {
+        List<Entry> all = new ArrayList<>(entries);
+        int i = all.indexOf(entry);
+        if (i >= 0) {
+            all.set(i, replacement);
+            entries.clear();
+            entries.addAll(all);
+        }
+    }
+
+    /** The id a message's stanza-id element given by {@code by} carries, or null. */
+    static String stanzaId(Element message, String by) {
+        for (Element e : message.elements()) {
+            if (e.is("stanza-id", Muc.STANZA_ID) && by.equals(e.attribute("by"))) {
+                return e.attribute("id");
+            }
+        }
+        return null;
+    }
+
     /** The newest entries that fit every limit of the request, oldest first. */
     List<Entry> select(Request request, Instant now) {
         List<Entry> chosen = new ArrayList<>();

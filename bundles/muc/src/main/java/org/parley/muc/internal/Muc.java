@@ -18,6 +18,11 @@ final class Muc {
     static final String DELAY = "urn:xmpp:delay";
     static final String PING = "urn:xmpp:ping";
     static final String OCCUPANT_ID = "urn:xmpp:occupant-id:0";
+    /** XEP-0359: the id the room gives each groupchat message, by which clients refer to it. */
+    static final String STANZA_ID = "urn:xmpp:sid:0";
+    /** XEP-0425 0.3 and the XEP-0424 retraction it sends. */
+    static final String MODERATE = "urn:xmpp:message-moderate:1";
+    static final String RETRACT = "urn:xmpp:message-retract:1";
 
     /** XEP-0045 section 15.6 status codes this service sends. */
     static final int NON_ANONYMOUS = 100;

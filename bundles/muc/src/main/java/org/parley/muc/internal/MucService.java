@@ -7,6 +7,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
@@ -405,14 +406,17 @@ final class MucService {
             return;
         }
         String from = room.occupantJid(o);
+        String roomJid = room.jid().toString();
         List<Node> children = new ArrayList<>();
         for (Node n : el.children()) {
+            // XEP-0359 section 5: a stanza id in the room's name comes from the room, never from a sender.
             if (!(n instanceof Element e && (e.namespace().equals(Muc.USER) || e.is("delay", Muc.DELAY)
-                    || e.namespace().equals(Muc.OCCUPANT_ID)))) {
+                    || e.namespace().equals(Muc.OCCUPANT_ID) || e.is("stanza-id", Muc.STANZA_ID) && roomJid.equals(e.attribute("by"))))) {
                 children.add(n);
             }
         }
         children.add(room.occupantIdElement(o));
+        children.add(Element.builder("stanza-id", Muc.STANZA_ID).attribute("id", UUID.randomUUID().toString()).attribute("by", roomJid).build());
         Element reflected = Element.builder("message", Namespaces.CLIENT).attribute("from", from).attribute("type", "groupchat")
                 .attribute("id", s.id()).children(children).build();
         if (hasSubject && !hasBody) {
@@ -515,9 +519,71 @@ final class MucService {
             administration.handle(s, room, q);
         } else if (q.is("ping", Muc.PING) && "get".equals(s.type())) {
             out.accept(s.resultReply(null));
+        } else if (q.is("moderate", Muc.MODERATE) && "set".equals(s.type())) {
+            moderate(s, room, q);
         } else {
             out.accept(s.errorReply(StanzaErrorCondition.SERVICE_UNAVAILABLE, null));
         }
+    }
+
+    /**
+     * XEP-0425: a moderator retracts a groupchat message by the stanza id the room gave it. Every
+     * occupant is told (a XEP-0424 retraction naming the moderator), and the history keeps a
+     * tombstone in its place, so that those who join later do not get the message.
+     */
+    private void moderate(Stanza s, Room room, Element q) {
+        Occupant moderator = room.bySession(s.from());
+        String id = q.attribute("id");
+        if (moderator == null || moderator.role() != Role.MODERATOR) {
+            out.accept(s.errorReply(StanzaErrorCondition.FORBIDDEN, "only moderators may retract others' messages"));
+            return;
+        }
+        if (id == null || id.isBlank() || q.child("retract", Muc.RETRACT) == null) {
+            out.accept(s.errorReply(StanzaErrorCondition.BAD_REQUEST, "say which message (its stanza id) and retract"));
+            return;
+        }
+        String roomJid = room.jid().toString();
+        History.Entry entry = room.history().byStanzaId(roomJid, id);
+        if (entry == null) {
+            out.accept(s.errorReply(StanzaErrorCondition.ITEM_NOT_FOUND, "no message of the room's history has this stanza id"));
+            return;
+        }
+        Element moderated = Element.builder("moderated", Muc.MODERATE).attribute("by", room.occupantJid(moderator))
+                .child(room.occupantIdElement(moderator)).build();
+        String reason = q.childText("reason");
+        Element.Builder retract = Element.builder("retract", Muc.RETRACT).attribute("id", id).child(moderated);
+        Element.Builder retracted = Element.builder("retracted", Muc.RETRACT).attribute("stamp", clock.instant().toString()).child(moderated);
+        if (reason != null) {
+            retract.child(Element.builder("reason", Muc.RETRACT).text(reason).build());
+            retracted.child(Element.builder("reason", Muc.RETRACT).text(reason).build());
+        }
+        // The tombstone: who said it and its ids stay, what was said goes.
+        List<Node> kept = new ArrayList<>();
+        for (Element e : entry.message().elements()) {
+            if (e.namespace().equals(Muc.OCCUPANT_ID) || e.namespace().equals(Muc.STANZA_ID)) {
+                kept.add(e);
+            }
+        }
+        kept.add(retracted.build());
+        Element said = entry.message();
+        Element.Builder tombstone = Element.builder("message", Namespaces.CLIENT);
+        for (int i = 0; i < said.attributeCount(); i++) {
+            tombstone.attribute(said.attributeName(i), said.attributeValue(i));
+        }
+        Element stone = tombstone.children(kept).build();
+        room.history().replace(entry, new History.Entry(stone, entry.at(), stone.toString().length()));
+        if (room.config().persistent()) {
+            persist(room, true);
+        }
+        List<Node> announcement = List.of(retract.build(),
+                Element.builder("body", Namespaces.CLIENT).text("This message was retracted by a moderator.").build(),
+                Element.empty("fallback", "urn:xmpp:fallback:0").withAttribute("for", Muc.RETRACT),
+                Element.empty("store", "urn:xmpp:hints"));
+        String announcementId = UUID.randomUUID().toString();
+        for (Occupant other : room.occupants()) {
+            out.accept(Room.message(roomJid, other.jid(), "groupchat", announcementId, announcement));
+        }
+        out.accept(s.resultReply(null));
     }
 
     /** XEP-0045 section 6.4: the room's identity, its features and the muc#roominfo form. */
@@ -527,7 +593,7 @@ final class MucService {
                 .child(Element.builder("identity", Muc.DISCO_INFO).attribute("category", "conference").attribute("type", "text")
                         .attribute("name", displayName(room)).build())
                 .child(feature(Muc.MUC)).child(feature(Muc.DISCO_INFO)).child(feature(Muc.DISCO_ITEMS))
-                .child(feature(Muc.OCCUPANT_ID))
+                .child(feature(Muc.OCCUPANT_ID)).child(feature(Muc.STANZA_ID)).child(feature(Muc.MODERATE))
                 .child(feature(c.publicRoom() ? "muc_public" : "muc_hidden"))
                 .child(feature(c.membersOnly() ? "muc_membersonly" : "muc_open"))
                 .child(feature(c.moderated() ? "muc_moderated" : "muc_unmoderated"))

@@ -134,6 +134,60 @@ class MucServiceTest {
     }
 
     @Test
+    void eachGroupchatMessageGetsTheRoomsStanzaId_andASendersForgeryIsDropped() {
+        service.instantRoom(ALICE, "lounge", "Alice");
+        service.send(join(BOB, ROOM + "/Bob"));
+        Element forged = message(BOB, ROOM, "groupchat", "hello").toBuilder()
+                .child(Element.builder("stanza-id", Muc.STANZA_ID).attribute("by", ROOM).attribute("id", "forged").build())
+                .child(Element.builder("stanza-id", Muc.STANZA_ID).attribute("by", "elsewhere.example").attribute("id", "theirs").build())
+                .build();
+        List<Stanza> r = service.send(forged);
+        String id = History.stanzaId(r.get(0).element(), ROOM);
+        assertNotNull(id);
+        assertTrue(!id.equals("forged"), "the room's own id, not the sender's");
+        assertEquals(id, History.stanzaId(r.get(1).element(), ROOM), "the same id for every occupant");
+        assertEquals("theirs", History.stanzaId(r.get(0).element(), "elsewhere.example"), "another entity's id passes");
+        String next = History.stanzaId(service.send(message(BOB, ROOM, "groupchat", "again")).get(0).element(), ROOM);
+        assertTrue(!next.equals(id), "each message its own");
+        assertTrue(features(service.send(iq(BOB, ROOM, "get", Element.empty("query", Muc.DISCO_INFO))).get(0).payload())
+                .containsAll(List.of(Muc.STANZA_ID, Muc.MODERATE)));
+    }
+
+    @Test
+    void aModeratorRetractsAMessage_everyoneIsTold_andLaterJoinersGetATombstone() {
+        service.instantRoom(ALICE, "lounge", "Alice");
+        service.send(join(BOB, ROOM + "/Bob"));
+        String id = History.stanzaId(service.send(message(BOB, ROOM, "groupchat", "DM me for free potions")).get(0).element(), ROOM);
+        Element moderate = Element.builder("moderate", Muc.MODERATE).attribute("id", id).child(Element.empty("retract", Muc.RETRACT))
+                .textChild("reason", "spam").build();
+
+        Stanza refused = service.send(iq(BOB, ROOM, "set", moderate)).get(0);
+        assertEquals(StanzaErrorCondition.FORBIDDEN, refused.errorCondition(), "bob is no moderator");
+        Element unknown = Element.builder("moderate", Muc.MODERATE).attribute("id", "no-such-id").child(Element.empty("retract", Muc.RETRACT)).build();
+        assertEquals(StanzaErrorCondition.ITEM_NOT_FOUND, service.send(iq(ALICE, ROOM, "set", unknown)).get(0).errorCondition());
+
+        List<Stanza> r = service.send(iq(ALICE, ROOM, "set", moderate));
+        assertEquals("result", where(r, Stanza::isIq).get(0).type());
+        List<Stanza> told = where(r, s -> !s.isIq());
+        assertEquals(2, told.size(), "both occupants: " + told);
+        for (Stanza t : told) {
+            Element retract = t.element().child("retract", Muc.RETRACT);
+            assertEquals(id, retract.attribute("id"));
+            assertEquals(ROOM + "/Alice", retract.child("moderated", Muc.MODERATE).attribute("by"));
+            assertEquals("spam", retract.childText("reason"));
+            assertEquals(ROOM, t.from().toString());
+        }
+
+        List<Stanza> history = where(joinWith(CAROL, null), s -> s.element().child("delay", Muc.DELAY) != null);
+        assertEquals(1, history.size(), history.toString());
+        Element stone = history.get(0).element();
+        assertNull(stone.childText("body"), "what was said is gone: " + stone);
+        assertNotNull(stone.child("retracted", Muc.RETRACT), "a tombstone in its place");
+        assertEquals(id, History.stanzaId(stone, ROOM), "under the same id");
+        assertEquals(ROOM + "/Bob", stone.attribute("from"));
+    }
+
+    @Test
     void aNonOccupantMayNotSpeakOrWhisper() {
         service.instantRoom(ALICE, "lounge", "Alice");
         assertEquals(StanzaErrorCondition.NOT_ACCEPTABLE, service.send(message(BOB, ROOM, "groupchat", "hi")).get(0).errorCondition());
