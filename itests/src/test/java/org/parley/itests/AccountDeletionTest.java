@@ -50,6 +50,13 @@ class AccountDeletionTest {
                     + "<conference jid='x@conference.localhost' name='Secret room'/></storage></query></iq>");
             wire.await(Pattern.compile("<iq\\b[^>]*\\bid=['\"]p1['\"]"), WAIT);
         }
+        org.jivesoftware.smackx.vcardtemp.packet.VCard card = new org.jivesoftware.smackx.vcardtemp.packet.VCard();
+        card.setNickName("the old alice");
+        org.jivesoftware.smackx.vcardtemp.VCardManager.getInstanceFor(p.alice()).saveVCard(card);
+        // A room she owns, kept open by bob.
+        org.jxmpp.jid.EntityBareJid room = MucTest.room("gone");
+        MucTest.instantRoom(p.alice(), room, "alice");
+        org.jivesoftware.smackx.muc.MultiUserChatManager.getInstanceFor(p.bob()).getMultiUserChat(room).join(MucTest.nick("bob"));
         List<String> closed = new CopyOnWriteArrayList<>();
         p.alice().addConnectionListener(new ConnectionListener() {
             @Override
@@ -88,6 +95,12 @@ class AccountDeletionTest {
             String got = wire.await(Pattern.compile("<iq\\b[^>]*\\bid=['\"]p2['\"][\\s\\S]*?</iq>"), WAIT).group();
             assertTrue(!got.contains("Secret room"), "no stored data: " + got);
         }
+        assertNull(org.jivesoftware.smackx.vcardtemp.VCardManager.getInstanceFor(again).loadVCard().getNickName(), "no vCard");
+        org.jivesoftware.smackx.muc.MultiUserChat roomAgain = org.jivesoftware.smackx.muc.MultiUserChatManager.getInstanceFor(again)
+                .getMultiUserChat(room);
+        roomAgain.join(MucTest.nick("alice-again"));
+        assertEquals(org.jivesoftware.smack.packet.StanzaError.Condition.forbidden, MucTest.condition(roomAgain::getConfigurationForm),
+                "she no longer owns the room");
         Xmpp.pingServer(again);
         Thread.sleep(300);
         assertTrue(bodies.isEmpty(), "no offline messages of the old account: " + bodies);

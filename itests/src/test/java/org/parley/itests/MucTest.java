@@ -309,6 +309,29 @@ class MucTest {
         assertFalse(c.received().contains("internal-server-error"), c.transcript());
     }
 
+    /** Flood control with the shipped defaults: past a burst of 30 the sender is told to slow down and nobody gets the rest. */
+    @Test
+    void aFloodingOccupantIsSlowedDown() throws Exception {
+        List<Account> accounts = server.newAccounts("flood", 2);
+        XMPPTCPConnection alice = server.login(accounts.get(0));
+        XMPPTCPConnection bob = server.login(accounts.get(1));
+        EntityBareJid jid = room("flood");
+        MultiUserChat aliceRoom = instantRoom(alice, jid, "Alice");
+        List<Message> aliceGets = messages(aliceRoom);
+        MultiUserChat bobRoom = MultiUserChatManager.getInstanceFor(bob).getMultiUserChat(jid);
+        bobRoom.join(nick("Bob"));
+        List<StanzaError> bobErrors = new CopyOnWriteArrayList<>();
+        bob.addSyncStanzaListener(s -> bobErrors.add(s.getError()), s -> s instanceof Message m && m.getType() == Message.Type.error);
+        for (int i = 0; i < 40; i++) {
+            bobRoom.sendMessage("flood " + i);
+        }
+        await("bob is told to slow down", () -> !bobErrors.isEmpty());
+        assertEquals(StanzaError.Condition.resource_constraint, bobErrors.get(0).getCondition());
+        Xmpp.pingServer(bob);
+        Thread.sleep(300);
+        assertTrue(aliceGets.size() >= 30 && aliceGets.size() < 40, "the burst and what the refill allowed: " + aliceGets.size());
+    }
+
     /**
      * XEP-0359 and XEP-0425: every groupchat message carries the room's stanza id; a moderator
      * (here a raw client, as Smack has no moderation API) retracts a message by it; Smack

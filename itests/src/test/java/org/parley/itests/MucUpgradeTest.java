@@ -41,7 +41,9 @@ class MucUpgradeTest {
     private static final int USERS = 3;
 
     @RegisterExtension
-    static final ParleyServer server = ParleyServer.builder().build();
+    // Each user sends 50 messages a second to each room: far past the flood limit an operator ships with.
+    static final ParleyServer server = ParleyServer.builder().set("org.parley.muc.cfg", "messageBurst", 1000)
+            .set("org.parley.muc.cfg", "messagesPerSecond", 1000).build();
 
     @Test
     void replacingTheMucBundleUnderTalkingOccupantsLosesNothingAndKeepsEveryoneIn() throws Exception {

@@ -5,6 +5,7 @@ import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.List;
 import org.jxmpp.jid.DomainBareJid;
+import org.jxmpp.jid.EntityBareJid;
 import org.jxmpp.jid.impl.JidCreate;
 import org.jxmpp.stringprep.XmppStringprepException;
 import org.osgi.framework.BundleContext;
@@ -18,12 +19,13 @@ import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.Designate;
+import org.parley.api.auth.AccountListener;
 import org.parley.api.routing.ServerInfo;
 import org.parley.api.routing.StanzaRouter;
 import org.parley.api.server.StateHandoff;
 import org.parley.api.server.WorkerPool;
-import org.parley.api.storage.SqlDatabase;
 import org.parley.api.stanza.Stanza;
+import org.parley.api.storage.SqlDatabase;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,9 +35,9 @@ import org.slf4j.LoggerFactory;
  * DS component registers the {@link org.parley.api.routing.Component} itself, and registers it
  * again under the new domain when the operator changes the subdomain.
  */
-@Component(service = {}, configurationPid = MucConfig.PID, immediate = true)
+@Component(service = AccountListener.class, configurationPid = MucConfig.PID, immediate = true)
 @Designate(ocd = MucConfig.class)
-public final class MucComponent {
+public final class MucComponent implements AccountListener {
     private static final Logger LOG = LoggerFactory.getLogger(MucComponent.class);
     private static final String HANDOFF_KEY = MucComponent.class.getName();
 
@@ -178,6 +180,18 @@ public final class MucComponent {
     }
 
     /** Routing calls this on the component's ordered executor, one stanza at a time. */
+    /** A deleted account keeps no affiliation: created again, it owns and belongs to no room. */
+    @Override
+    public synchronized void deleted(EntityBareJid account) {
+        if (handedOver || service == null) {
+            return;
+        }
+        int rooms = service.accountDeleted(account);
+        if (rooms > 0) {
+            LOG.info("The deleted account {} lost its affiliation with {} room(s)", account, rooms);
+        }
+    }
+
     private synchronized void receive(Stanza stanza) {
         if (handedOver) {
             // Routing lets no call in after the component left, and waits for calls in progress; past

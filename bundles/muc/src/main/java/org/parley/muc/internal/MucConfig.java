@@ -34,4 +34,15 @@ public @interface MucConfig {
     @AttributeDefinition(description = "Who may make a room persistent: * for everyone, or a comma-separated list of "
             + "accounts' bare JIDs; others get not-allowed when they submit the configuration")
     String persistentRoomCreators() default "*";
+
+    @AttributeDefinition(description = "Rooms one user may own at once; creating one more is refused with "
+            + "resource-constraint (persistent rooms count until destroyed, temporary ones while they exist)")
+    int maxRoomsPerUser() default MucSettings.DEFAULT_MAX_ROOMS_PER_USER;
+
+    @AttributeDefinition(description = "Messages an occupant may send to a room (groupchat and private) in a burst; "
+            + "after it, messagesPerSecond. Past that the sender gets resource-constraint and the message goes nowhere")
+    int messageBurst() default MucSettings.DEFAULT_MESSAGE_BURST;
+
+    @AttributeDefinition(description = "Messages per second an occupant may send on average, after a burst")
+    int messagesPerSecond() default MucSettings.DEFAULT_MESSAGES_PER_SECOND;
 }

@@ -89,6 +89,27 @@ final class MucService {
         return wasPersistent ? store.delete(room.jid()) : CompletableFuture.completedFuture(null);
     }
 
+    /**
+     * A deleted account loses its affiliations everywhere (stored for persistent rooms), so an
+     * account created again under the name owns and belongs to nothing. Its occupants leave as
+     * its sessions end.
+     *
+     * @return how many rooms it was affiliated with
+     */
+    int accountDeleted(org.jxmpp.jid.BareJid account) {
+        int changed = 0;
+        for (Room room : rooms.values()) {
+            if (room.affiliation(account) != Affiliation.NONE) {
+                room.affiliation(account, Affiliation.NONE);
+                if (room.config().persistent()) {
+                    persist(room, true);
+                }
+                changed++;
+            }
+        }
+        return changed;
+    }
+
     /** Answers a request once the change it made is durable; if storing failed, says so (the change is in force until a restart). */
     void answerWhenStored(Stanza request, CompletionStage<Void> stored) {
         stored.whenComplete((v, e) -> out.accept(e == null ? request.resultReply(null)
@@ -244,6 +265,17 @@ final class MucService {
         }
     }
 
+    /** How many rooms the user owns now. */
+    private int ownedBy(org.jxmpp.jid.BareJid user) {
+        int owned = 0;
+        for (Room r : rooms.values()) {
+            if (r.affiliation(user) == Affiliation.OWNER) {
+                owned++;
+            }
+        }
+        return owned;
+    }
+
     private void enter(Stanza s, EntityBareJid roomJid, Room existing, EntityFullJid user, String nick) {
         Element x = s.element().child("x", Muc.MUC);
         History.Request request;
@@ -258,6 +290,11 @@ final class MucService {
         if (created && !current.roomCreators().allows(user.asBareJid())) {
             // XEP-0045 section 10.1.1: a service that does not let this user create the room says not-allowed.
             out.accept(s.errorReply(StanzaErrorCondition.NOT_ALLOWED, "the room does not exist, and creating rooms is restricted"));
+            return;
+        }
+        if (created && ownedBy(user.asBareJid()) >= current.maxRoomsPerUser()) {
+            out.accept(s.errorReply(StanzaErrorCondition.RESOURCE_CONSTRAINT, "you own " + current.maxRoomsPerUser()
+                    + " rooms, as many as one user may: destroy one first"));
             return;
         }
         Room room = created ? new Room(roomJid, RoomConfig.defaults(current), true) : existing;
@@ -401,6 +438,9 @@ final class MucService {
             out.accept(s.errorReply(StanzaErrorCondition.FORBIDDEN, "visitors may not speak in this moderated room"));
             return;
         }
+        if (tooFast(s, o)) {
+            return;
+        }
         if (hasSubject && !hasBody && o.role() != Role.MODERATOR && !room.config().changeSubject()) {
             out.accept(s.errorReply(StanzaErrorCondition.FORBIDDEN, "only moderators may change the subject of this room"));
             return;
@@ -438,6 +478,17 @@ final class MucService {
         }
     }
 
+    /** An occupant past their message allowance gets resource-constraint (type wait) and the message goes nowhere. */
+    private boolean tooFast(Stanza s, Occupant o) {
+        MucSettings current = settings;
+        if (o.takeMessage(clock.millis(), current.messageBurst(), current.messagesPerSecond())) {
+            return false;
+        }
+        out.accept(s.errorReply(StanzaErrorCondition.RESOURCE_CONSTRAINT, "you are sending messages too fast: at most "
+                + current.messagesPerSecond() + " a second after a burst of " + current.messageBurst()));
+        return true;
+    }
+
     private void privateMessage(Stanza s, Room room, String nick) {
         Occupant o = room == null ? null : room.bySession(s.from());
         Occupant target = room == null ? null : room.byNick(nick);
@@ -455,6 +506,8 @@ final class MucService {
             out.accept(s.errorReply(StanzaErrorCondition.BAD_REQUEST, "a private message is not of type groupchat"));
         } else if (target == null) {
             out.accept(s.errorReply(StanzaErrorCondition.ITEM_NOT_FOUND, "no occupant is named " + nick));
+        } else if (tooFast(s, o)) {
+            return;
         } else {
             List<Node> children = new ArrayList<>();
             for (Node n : s.element().children()) {

@@ -42,6 +42,28 @@ final class Occupant {
         role = newRole;
     }
 
+    /** Token bucket of the messages this occupant may still send now, and when it was last filled. */
+    private double messageTokens = -1;
+    private long tokensAt;
+
+    /**
+     * Takes one message from the occupant's allowance: {@code burst} at first, refilled at
+     * {@code perSecond}. False when there is none left (the message is refused).
+     */
+    boolean takeMessage(long nowMillis, int burst, int perSecond) {
+        if (messageTokens < 0) {
+            messageTokens = burst;
+        } else {
+            messageTokens = Math.min(burst, messageTokens + (nowMillis - tokensAt) * perSecond / 1000.0);
+        }
+        tokensAt = nowMillis;
+        if (messageTokens < 1) {
+            return false;
+        }
+        messageTokens -= 1;
+        return true;
+    }
+
     List<Element> presence() {
         return presence;
     }
