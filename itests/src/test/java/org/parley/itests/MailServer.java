@@ -35,7 +35,9 @@ final class MailServer {
     }
 
     synchronized void start() {
-        greenMail = new GreenMail(new ServerSetup(port, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+        ServerSetup setup = new ServerSetup(port, "127.0.0.1", ServerSetup.PROTOCOL_SMTP);
+        setup.setServerStartupTimeout(30_000); // GreenMail's 2 s default fails on a busy machine
+        greenMail = new GreenMail(setup);
         greenMail.start();
     }
 

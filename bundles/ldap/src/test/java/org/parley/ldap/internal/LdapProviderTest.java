@@ -15,6 +15,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.parley.api.auth.PasswordAuthenticator.Result;
+import org.parley.api.server.TestWorkers;
 
 /** The provider as the auth core and routing use it, against a real directory. */
 class LdapProviderTest {

@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.parley.api.server.TestWorkers;
 
 /** The cache of username lookups: how long answers last, and that failures are not kept. */
 class UserLookupTest {

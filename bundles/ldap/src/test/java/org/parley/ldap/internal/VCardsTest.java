@@ -13,6 +13,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.parley.api.server.TestWorkers;
 import org.parley.api.stanza.Element;
 
 class VCardsTest {

@@ -38,7 +38,7 @@ class MailNotifierTest {
         database = TestSqlDatabase.h2(dir);
         database.migrate(Outbox.MODULE, Outbox.MIGRATIONS);
         port = freePort();
-        smtp = new GreenMail(new ServerSetup(port, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+        smtp = new GreenMail(serverSetup(port, ServerSetup.PROTOCOL_SMTP));
         smtp.start();
     }
 
@@ -142,6 +142,16 @@ class MailNotifierTest {
         n.stored(Events.stored("bob@example.edu", "alice@example.edu", "hi", 1, AT));
         assertTrue(smtp.waitForIncomingEmail(5000, 1));
         assertEquals("bob+xmpp@other.example", ((InternetAddress) smtp.getReceivedMessages()[0].getAllRecipients()[0]).getAddress());
+    }
+
+    /**
+     * A GreenMail server setup on loopback that may take 30 s to start: its default of 2 s fails
+     * on a busy machine (SMTPS makes its TLS server socket then), which is not what is tested.
+     */
+    static ServerSetup serverSetup(int port, String protocol) {
+        ServerSetup setup = new ServerSetup(port, "127.0.0.1", protocol);
+        setup.setServerStartupTimeout(30_000);
+        return setup;
     }
 
     static int freePort() throws IOException {

@@ -15,6 +15,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.jxmpp.jid.impl.JidCreate;
 import org.parley.api.routing.InterceptResult;
+import org.parley.api.server.TestWorkers;
+import org.parley.api.session.TestSession;
 import org.parley.api.stanza.Element;
 import org.parley.api.stanza.Namespaces;
 import org.parley.api.stanza.Stanza;
@@ -29,18 +31,18 @@ class NotificationCommandTest {
 
     @TempDir
     Path dir;
-    private Workers workers;
+    private TestWorkers workers;
     private Preferences preferences;
     private NotificationCommand command;
-    private final FakeSession alice = new FakeSession("s1", "alice@example.edu/phone", Instant.now());
-    private final FakeSession bob = new FakeSession("s2", "bob@example.edu/laptop", Instant.now());
+    private final TestSession alice = new TestSession("s1", "alice@example.edu/phone", Instant.now());
+    private final TestSession bob = new TestSession("s2", "bob@example.edu/laptop", Instant.now());
     private int ids;
 
     @BeforeEach
     void setUp() {
         TestSqlDatabase database = TestSqlDatabase.h2(dir);
         database.migrate(Outbox.MODULE, Outbox.MIGRATIONS);
-        workers = new Workers();
+        workers = new TestWorkers();
         preferences = new Preferences(database.dataSource(), Clock.systemUTC());
         command = new NotificationCommand(preferences, workers, () -> JidCreate.domainBareFromOrThrowUnchecked("example.edu"),
                 Clock.systemUTC());
@@ -51,7 +53,7 @@ class NotificationCommandTest {
         workers.close();
     }
 
-    private Stanza iq(FakeSession from, String type, String to, Element payload) {
+    private Stanza iq(TestSession from, String type, String to, Element payload) {
         Element.Builder b = Element.builder("iq", Namespaces.CLIENT).attribute("type", type).attribute("id", "c" + (++ids))
                 .attribute("from", from.jid().toString());
         if (to != null) {
@@ -77,11 +79,11 @@ class NotificationCommandTest {
                 .build();
     }
 
-    private Stanza send(FakeSession from, Element payload) throws Exception {
+    private Stanza send(TestSession from, Element payload) throws Exception {
         return command.handle(iq(from, "set", "example.edu", payload), from).toCompletableFuture().get(5, TimeUnit.SECONDS);
     }
 
-    private Element start(FakeSession who) throws Exception {
+    private Element start(TestSession who) throws Exception {
         Stanza reply = send(who, cmd(NotificationCommand.NODE, "execute", null).build());
         assertEquals("result", reply.type(), reply.toString());
         return reply.payload();

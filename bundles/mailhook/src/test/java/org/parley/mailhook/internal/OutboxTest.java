@@ -51,7 +51,7 @@ class OutboxTest {
     }
 
     private void startSmtp() {
-        smtp = new GreenMail(new ServerSetup(port, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+        smtp = new GreenMail(MailNotifierTest.serverSetup(port, ServerSetup.PROTOCOL_SMTP));
         smtp.start();
     }
 

@@ -49,7 +49,7 @@ class SmtpsTest {
         System.setProperty("greenmail.tls.keystore.password", "changeit");
         System.setProperty("greenmail.tls.key.password", "changeit");
         port = MailNotifierTest.freePort();
-        smtp = new GreenMail(new ServerSetup(port, "127.0.0.1", ServerSetup.PROTOCOL_SMTPS))
+        smtp = new GreenMail(MailNotifierTest.serverSetup(port, ServerSetup.PROTOCOL_SMTPS))
                 .withConfiguration(GreenMailConfiguration.aConfig().withUser("relay@example.edu", "relay", "s3cret"));
         smtp.start();
     }

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.jxmpp.jid.impl.JidCreate;
+import org.parley.api.server.TestWorkers;
 import org.parley.storage.jdbc.internal.TestSqlDatabase;
 
 /** Persistent rooms in a real embedded H2 database, as the server opens it (and, by the subclass, on PostgreSQL). */
@@ -19,7 +20,7 @@ class JdbcRoomStoreTest {
     @TempDir
     Path directory;
     private TestSqlDatabase database;
-    private final Workers workers = new Workers();
+    private final TestWorkers workers = new TestWorkers();
 
     TestSqlDatabase newDatabase() throws Exception {
         return TestSqlDatabase.h2(directory);

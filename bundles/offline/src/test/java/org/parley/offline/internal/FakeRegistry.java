@@ -7,12 +7,13 @@ import org.jxmpp.jid.EntityBareJid;
 import org.jxmpp.jid.EntityFullJid;
 import org.parley.api.session.Session;
 import org.parley.api.session.SessionRegistry;
+import org.parley.api.session.TestSession;
 
 /** The sessions bound now, as the session core's registry reports them. */
 final class FakeRegistry implements SessionRegistry {
     final List<Session> sessions = new CopyOnWriteArrayList<>();
 
-    FakeSession bind(FakeSession s) {
+    TestSession bind(TestSession s) {
         sessions.add(s);
         return s;
     }

@@ -19,6 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.jxmpp.jid.EntityBareJid;
 import org.jxmpp.jid.impl.JidCreate;
 import org.parley.api.routing.InterceptResult;
+import org.parley.api.server.TestWorkers;
+import org.parley.api.session.TestSession;
 import org.parley.api.stanza.Element;
 import org.parley.api.stanza.Namespaces;
 import org.parley.api.stanza.Stanza;
@@ -33,17 +35,17 @@ class FlexibleRetrievalTest {
     Path data;
 
     private TestSqlDatabase database;
-    private Workers workers;
+    private TestWorkers workers;
     private FakeRegistry registry;
     private OfflineMessages offline;
     private FlexibleRetrieval flexible;
-    private FakeSession phone;
+    private TestSession phone;
 
     @BeforeEach
     void setUp() throws Exception {
         database = TestSqlDatabase.h2(data);
         database.migrate(OfflineStore.MODULE, OfflineStore.MIGRATIONS);
-        workers = new Workers();
+        workers = new TestWorkers();
         registry = new FakeRegistry();
         offline = new OfflineMessages(new OfflineStore(database.dataSource()), workers,
                 () -> JidCreate.domainBareFromOrThrowUnchecked("example.org"), () -> registry, List::of,
@@ -54,7 +56,7 @@ class FlexibleRetrievalTest {
                     .attribute("to", "juliet@example.org").attribute("type", "chat").textChild("body", body).build());
             assertTrue(get(offline.undeliverable(m, JULIET)));
         }
-        phone = registry.bind(new FakeSession("p1", "juliet@example.org/phone", Instant.parse("2026-11-29T12:01:00Z")));
+        phone = registry.bind(new TestSession("p1", "juliet@example.org/phone", Instant.parse("2026-11-29T12:01:00Z")));
     }
 
     @AfterEach
@@ -154,7 +156,7 @@ class FlexibleRetrievalTest {
     @Test
     void anotherUsersMessagesCannotBeRead() throws Exception {
         List<String> nodes = headerNodes();
-        FakeSession romeo = registry.bind(new FakeSession("r1", "romeo@example.org/orchard", Instant.now()));
+        TestSession romeo = registry.bind(new TestSession("r1", "romeo@example.org/orchard", Instant.now()));
         Stanza asRomeo = Stanza.create(Element.builder("iq", Namespaces.CLIENT).attribute("from", "romeo@example.org/orchard")
                 .attribute("type", "get").attribute("id", "q2").child(offlineItems("view", nodes.get(0))).build());
         assertEquals(StanzaErrorCondition.ITEM_NOT_FOUND, get(flexible.handle(asRomeo, romeo)).errorCondition(), "his own store has no such node");
@@ -183,7 +185,7 @@ class FlexibleRetrievalTest {
         offline.presence(phone);
         Thread.sleep(300);
         assertTrue(phone.received.isEmpty(), "no flood: " + phone.bodies());
-        FakeSession laptop = registry.bind(new FakeSession("l1", "juliet@example.org/laptop", Instant.now()));
+        TestSession laptop = registry.bind(new TestSession("l1", "juliet@example.org/laptop", Instant.now()));
         laptop.available(0);
         offline.presence(laptop);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);

@@ -25,6 +25,8 @@ import org.jxmpp.jid.EntityBareJid;
 import org.jxmpp.jid.impl.JidCreate;
 import org.parley.api.offline.OfflineMessageListener;
 import org.parley.api.offline.OfflineMessageStored;
+import org.parley.api.server.TestWorkers;
+import org.parley.api.session.TestSession;
 import org.parley.api.stanza.Element;
 import org.parley.api.stanza.Namespaces;
 import org.parley.api.stanza.Stanza;
@@ -39,7 +41,7 @@ class OfflineMessagesTest {
     Path data;
 
     private TestSqlDatabase database;
-    private Workers workers;
+    private TestWorkers workers;
     private FakeRegistry registry;
     private final List<OfflineMessageStored> events = new CopyOnWriteArrayList<>();
     private OfflineMessages offline;
@@ -53,7 +55,7 @@ class OfflineMessagesTest {
     @BeforeEach
     void setUp() throws Exception {
         database = newDatabase();
-        workers = new Workers();
+        workers = new TestWorkers();
         registry = new FakeRegistry();
         offline = start(new Quota(1000, 1_000_000));
     }
@@ -95,9 +97,9 @@ class OfflineMessagesTest {
         return stage.toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 
-    private FakeSession session(String resource) {
+    private TestSession session(String resource) {
         sessions++;
-        return registry.bind(new FakeSession("s" + sessions, "juliet@example.org/" + resource, NOW.plusSeconds(sessions)));
+        return registry.bind(new TestSession("s" + sessions, "juliet@example.org/" + resource, NOW.plusSeconds(sessions)));
     }
 
     private int rows() throws Exception {
@@ -118,7 +120,7 @@ class OfflineMessagesTest {
     }
 
     /** Ends a session as the core does: it leaves the registry, then listeners hear of it. */
-    private void end(FakeSession s) {
+    private void end(TestSession s) {
         registry.unbind(s);
         offline.ended(s);
     }
@@ -179,7 +181,7 @@ class OfflineMessagesTest {
         assertTrue(store(message("chat", "2")));
         assertFalse(store(message("chat", "3")), "refused: routing answers service-unavailable");
         assertEquals(2, rows());
-        FakeSession phone = session("phone").available(0);
+        TestSession phone = session("phone").available(0);
         get(offline.deliverPending(JULIET));
         assertEquals(List.of("1", "2"), phone.bodies());
     }
@@ -221,7 +223,7 @@ class OfflineMessagesTest {
         for (int i = 0; i < 5; i++) {
             store(message("chat", "m" + i));
         }
-        FakeSession phone = session("phone").available(0);
+        TestSession phone = session("phone").available(0);
         offline.presence(phone);
         await(() -> phone.received.size() == 5, "five delivered");
         assertEquals(List.of("m0", "m1", "m2", "m3", "m4"), phone.bodies());
@@ -236,7 +238,7 @@ class OfflineMessagesTest {
     @Test
     void aNegativePriorityGetsNothingUntilItIsRaised() throws Exception {
         store(message("chat", "later"));
-        FakeSession phone = session("phone").available(-1);
+        TestSession phone = session("phone").available(-1);
         offline.presence(phone);
         Thread.sleep(200);
         assertTrue(phone.received.isEmpty());
@@ -248,8 +250,8 @@ class OfflineMessagesTest {
     @Test
     void theResourceThatSentPresenceGetsThemOnce() throws Exception {
         store(message("chat", "once"));
-        FakeSession high = session("high").available(5);
-        FakeSession low = session("low").available(1);
+        TestSession high = session("high").available(5);
+        TestSession low = session("low").available(1);
         offline.presence(low);
         await(() -> low.received.size() == 1, "delivered to the resource that sent presence (XEP-0160 section 2)");
         offline.presence(high);
@@ -261,8 +263,8 @@ class OfflineMessagesTest {
     @Test
     void withoutAPresenceToFollowTheHighestPriorityResourceGetsThem() throws Exception {
         store(message("chat", "raced"));
-        FakeSession low = session("low").available(1);
-        FakeSession high = session("high").available(5);
+        TestSession low = session("low").available(1);
+        TestSession high = session("high").available(5);
         assertEquals(1, get(offline.deliverPending(JULIET)));
         assertEquals(1, high.received.size());
         assertTrue(low.received.isEmpty());
@@ -270,7 +272,7 @@ class OfflineMessagesTest {
 
     @Test
     void aMessageStoredWhileTheUserBecomesAvailableIsDeliveredAtOnce() throws Exception {
-        FakeSession phone = session("phone").available(0);
+        TestSession phone = session("phone").available(0);
         store(message("chat", "raced"));
         await(() -> phone.received.size() == 1, "no wait for the next presence");
     }
@@ -279,7 +281,7 @@ class OfflineMessagesTest {
     void rowsAreDeletedWhenTheSessionThatGotThemEnds() throws Exception {
         store(message("chat", "a"));
         store(message("chat", "b"));
-        FakeSession phone = session("phone").available(0);
+        TestSession phone = session("phone").available(0);
         get(offline.deliverPending(JULIET));
         assertEquals(2, rows());
         end(phone);
@@ -290,7 +292,7 @@ class OfflineMessagesTest {
                 return false;
             }
         }, "deleted once the session ended");
-        FakeSession laptop = session("laptop").available(0);
+        TestSession laptop = session("laptop").available(0);
         get(offline.deliverPending(JULIET));
         assertTrue(laptop.received.isEmpty(), "nothing twice");
     }
@@ -307,15 +309,15 @@ class OfflineMessagesTest {
     void aReceivedMessageIsDeletedAtItsReceiptWhileTheSessionGoesOn() throws Exception {
         store(message("chat", "a"));
         store(message("chat", "b"));
-        FakeSession phone = session("phone").givingReceipts().available(0);
+        TestSession phone = session("phone").givingReceipts().available(0);
         get(offline.deliverPending(JULIET));
-        assertEquals(2, phone.receipts.size());
-        phone.receipts.get(0).complete(true);
+        assertEquals(2, phone.receipts().size());
+        phone.receipts().get(0).complete(true);
         await(() -> rowsNow() == 1, "the first deleted at its receipt, before the session ends");
-        phone.receipts.get(1).complete(true);
+        phone.receipts().get(1).complete(true);
         await(() -> rowsNow() == 0, "the second too");
         end(phone);
-        FakeSession laptop = session("laptop").available(0);
+        TestSession laptop = session("laptop").available(0);
         get(offline.deliverPending(JULIET));
         assertTrue(laptop.received.isEmpty(), "nothing twice");
     }
@@ -323,31 +325,31 @@ class OfflineMessagesTest {
     @Test
     void aMessageWithoutAReceiptWaitsAgainAndGoesAtOnceToAnotherResource() throws Exception {
         store(message("chat", "a"));
-        FakeSession phone = session("phone").givingReceipts().available(5);
+        TestSession phone = session("phone").givingReceipts().available(5);
         get(offline.deliverPending(JULIET));
-        FakeSession laptop = session("laptop").givingReceipts().available(0);
+        TestSession laptop = session("laptop").givingReceipts().available(0);
         // The phone's connection is lost without stream management: its client may never have read it.
         registry.unbind(phone);
-        phone.receipts.get(0).complete(false);
+        phone.receipts().get(0).complete(false);
         offline.ended(phone);
         await(() -> laptop.received.size() == 1, "delivered again, to the resource still there");
         assertEquals(List.of("a"), laptop.bodies());
         assertEquals(1, rowsNow(), "kept until the laptop's receipt");
-        laptop.receipts.get(0).complete(true);
+        laptop.receipts().get(0).complete(true);
         await(() -> rowsNow() == 0, "then deleted");
     }
 
     @Test
     void aMessageWhoseReceiptFailsWhenTheLastSessionEndsWaitsForTheNextSignIn() throws Exception {
         store(message("chat", "kept"));
-        FakeSession phone = session("phone").givingReceipts().available(0);
+        TestSession phone = session("phone").givingReceipts().available(0);
         get(offline.deliverPending(JULIET));
         end(phone); // the end is heard before the receipt fails: the row must survive both
         Thread.sleep(100);
-        phone.receipts.get(0).complete(false);
+        phone.receipts().get(0).complete(false);
         Thread.sleep(100);
         assertEquals(1, rowsNow(), "an end of session does not take a row still awaiting its receipt");
-        FakeSession again = session("phone").available(0);
+        TestSession again = session("phone").available(0);
         offline.presence(again);
         await(() -> again.received.size() == 1, "delivered at the next sign-in");
         assertEquals(List.of("kept"), again.bodies());
@@ -356,12 +358,12 @@ class OfflineMessagesTest {
     @Test
     void aSessionThatCannotTellKeepsTheRowUntilItEnds() throws Exception {
         store(message("chat", "a"));
-        FakeSession phone = session("phone").givingReceipts().available(0);
+        TestSession phone = session("phone").givingReceipts().available(0);
         get(offline.deliverPending(JULIET));
-        phone.receipts.get(0).completeExceptionally(new IllegalStateException("the session core was upgraded"));
+        phone.receipts().get(0).completeExceptionally(new IllegalStateException("the session core was upgraded"));
         Thread.sleep(100);
         assertEquals(1, rowsNow());
-        FakeSession laptop = session("laptop").available(0);
+        TestSession laptop = session("laptop").available(0);
         get(offline.deliverPending(JULIET));
         assertTrue(laptop.received.isEmpty(), "still held by the phone's live session");
         end(phone);
@@ -372,7 +374,7 @@ class OfflineMessagesTest {
     void aMessageHandedBackUnacknowledgedBeforeTheEndKeepsItsRowAndPlace() throws Exception {
         store(message("chat", "first"));
         store(message("chat", "second"));
-        FakeSession phone = session("phone").available(0);
+        TestSession phone = session("phone").available(0);
         get(offline.deliverPending(JULIET));
         // The session ends; the core hands back the second, never acknowledged (XEP-0198), before listeners hear of the end.
         registry.unbind(phone);
@@ -385,7 +387,7 @@ class OfflineMessagesTest {
                 return false;
             }
         }, "the acknowledged one deleted");
-        FakeSession laptop = session("laptop").available(0);
+        TestSession laptop = session("laptop").available(0);
         get(offline.deliverPending(JULIET));
         assertEquals(List.of("second"), laptop.bodies());
         assertEquals(1, laptop.received.get(0).element().elements().stream().filter(e -> e.is("delay", OfflineMessages.DELAY)).count(),
@@ -399,7 +401,7 @@ class OfflineMessagesTest {
     void aMessageHandedBackAfterTheEndIsStoredAgainNotLost() throws Exception {
         store(message("chat", "first"));
         store(message("chat", "second"));
-        FakeSession phone = session("phone").available(0);
+        TestSession phone = session("phone").available(0);
         get(offline.deliverPending(JULIET));
         end(phone);
         await(() -> {
@@ -410,7 +412,7 @@ class OfflineMessagesTest {
             }
         }, "deleted at the end");
         assertTrue(store(phone.received.get(1)));
-        FakeSession laptop = session("laptop").available(0);
+        TestSession laptop = session("laptop").available(0);
         get(offline.deliverPending(JULIET));
         assertEquals(List.of("second"), laptop.bodies());
         assertEquals("2026-11-29T12:00:00.250Z", laptop.received.get(0).element().child("delay", OfflineMessages.DELAY)
@@ -420,7 +422,7 @@ class OfflineMessagesTest {
     @Test
     void afterACrashMessagesDeliveredToASessionThatNeverEndedAreDeliveredAgain() throws Exception {
         store(message("chat", "survives"));
-        FakeSession phone = session("phone").available(0);
+        TestSession phone = session("phone").available(0);
         get(offline.deliverPending(JULIET));
         assertEquals(1, phone.received.size());
 
@@ -428,10 +430,10 @@ class OfflineMessagesTest {
         workers.close();
         database.shutdown();
         registry = new FakeRegistry();
-        workers = new Workers();
+        workers = new TestWorkers();
         database = database.reopened();
         offline = start(new Quota(1000, 1_000_000));
-        FakeSession again = session("phone").available(0);
+        TestSession again = session("phone").available(0);
         get(offline.deliverPending(JULIET));
         assertEquals(List.of("survives"), again.bodies());
     }
@@ -439,8 +441,8 @@ class OfflineMessagesTest {
     @Test
     void atStartUsersAlreadyOnlineGetWhatWaits() throws Exception {
         store(message("chat", "during the upgrade"));
-        FakeSession phone = session("phone").available(0);
-        FakeSession other = registry.bind(new FakeSession("o1", "romeo@example.org/x", NOW));
+        TestSession phone = session("phone").available(0);
+        TestSession other = registry.bind(new TestSession("o1", "romeo@example.org/x", NOW));
         other.available(0);
         assertEquals(1, get(offline.deliverToOnlineUsers()));
         assertEquals(List.of("during the upgrade"), phone.bodies());

@@ -15,6 +15,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.parley.api.server.WorkerPool;
+import org.parley.api.session.TestSession;
 
 /**
  * Two resources of alice and one of bob send subscription stanzas and roster changes at the same

@@ -28,6 +28,7 @@ import org.parley.api.server.StateHandoff;
 import org.parley.api.server.WorkerPool;
 import org.parley.api.session.Session;
 import org.parley.api.session.SessionRegistry;
+import org.parley.api.session.TestSession;
 import org.parley.api.stanza.Element;
 import org.parley.api.stanza.Namespaces;
 import org.parley.api.stanza.Stanza;
@@ -131,27 +132,27 @@ final class World implements StanzaRouter, SessionRegistry, AutoCloseable {
             b.textChild("show", show);
         }
         Stanza p = Stanza.create(b.build()).withFrom(s.jid());
-        s.presence = p;
+        s.presence(p);
         routeFrom(s, p);
     }
 
     void unavailable(TestSession s) {
         Stanza p = Stanza.create(Element.builder("presence", Namespaces.CLIENT).attribute("type", "unavailable").build()).withFrom(s.jid());
-        s.presence = null;
+        s.presence(null);
         routeFrom(s, p);
     }
 
     void unavailableWithStatus(TestSession s, String status) {
         Stanza p = Stanza.create(Element.builder("presence", Namespaces.CLIENT).attribute("type", "unavailable").textChild("status", status)
                 .build()).withFrom(s.jid());
-        s.presence = null;
+        s.presence(null);
         routeFrom(s, p);
     }
 
     /** The session ends, as the core ends one: unbound, unavailable presence on its behalf, then told. */
     void end(TestSession s) {
         sessions.remove(s.jid());
-        if (s.presence != null) {
+        if (s.presence() != null) {
             unavailable(s);
         }
         service.ended(s);
