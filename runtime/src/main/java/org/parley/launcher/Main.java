@@ -121,7 +121,8 @@ public final class Main {
             throw new LauncherException("a server is already running on " + instance.base);
         }
         configureLogging(instance, "INFO");
-        FelixServer server = new FelixServer(instance, features(instance, false), instance.data.resolve("felix-cache"), Map.of());
+        FelixServer server = new FelixServer(instance, features(instance, false), instance.data.resolve("felix-cache"),
+                new Features(instance.home).frameworkProperties(featureNames(instance)));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.stop();
             // A SIGTERM that stopped everything cleanly is a normal end: exit 0, not 143.
@@ -186,6 +187,15 @@ public final class Main {
     }
 
     private static List<Features.BundleEntry> features(Instance instance, boolean offline) {
+        List<Features.BundleEntry> bundles = new Features(instance.home).bundles(featureNames(instance));
+        if (offline) {
+            bundles.removeIf(Features.BundleEntry::onlineOnly);
+        }
+        return bundles;
+    }
+
+    /** The features parley.properties names, core first. */
+    private static List<String> featureNames(Instance instance) {
         Properties settings = instance.settings();
         List<String> names = new ArrayList<>();
         for (String name : settings.getProperty("features", "core, im").split(",")) {
@@ -196,11 +206,7 @@ public final class Main {
         if (!names.contains("core")) {
             names.add(0, "core");
         }
-        List<Features.BundleEntry> bundles = new Features(instance.home).bundles(names);
-        if (offline) {
-            bundles.removeIf(Features.BundleEntry::onlineOnly);
-        }
-        return bundles;
+        return names;
     }
 
     static Path controlSocket(Instance instance) {
