@@ -366,6 +366,48 @@ class AdminApiTest {
         assertEquals(404, admin.call("POST", "/api/bundles/org.example.none/stop").status());
     }
 
+    // ---- rooms ----
+
+    @Test
+    void roomsAreListedWithTheirOccupantsAndDestroyedWithANotice() throws Exception {
+        Account owner = server.newAccount("adm-owner");
+        Account guest = server.newAccount("adm-guest");
+        XMPPTCPConnection o = server.login(owner);
+        XMPPTCPConnection g = server.login(guest);
+        org.jxmpp.jid.EntityBareJid roomJid = org.jxmpp.jid.impl.JidCreate.entityBareFrom("ops-room@conference.localhost");
+        org.jivesoftware.smackx.muc.MultiUserChat ownerView = MucTest.instantRoom(o, roomJid, "boss");
+        org.jivesoftware.smackx.muc.MultiUserChat guestView = org.jivesoftware.smackx.muc.MultiUserChatManager.getInstanceFor(g)
+                .getMultiUserChat(roomJid);
+        guestView.join(MucTest.nick("visitor"));
+        java.util.concurrent.CountDownLatch destroyed = new java.util.concurrent.CountDownLatch(1);
+        String[] reason = new String[1];
+        guestView.addUserStatusListener(new org.jivesoftware.smackx.muc.UserStatusListener() {
+            @Override
+            public void roomDestroyed(org.jivesoftware.smackx.muc.MultiUserChat alternate, String password, String why) {
+                reason[0] = why;
+                destroyed.countDown();
+            }
+        });
+
+        JsonNode list = admin.call("GET", "/api/rooms").json();
+        assertEquals("conference.localhost", list.get("domain").asText());
+        assertTrue(list.get("rooms").toString().contains("ops-room@conference.localhost"), list::toString);
+        JsonNode room = admin.call("GET", "/api/rooms/ops-room").json();
+        assertEquals(2, room.get("occupants").asInt(), room::toString);
+        List<String> occupants = new ArrayList<>();
+        room.get("occupantList").forEach(x -> occupants.add(x.get("nick").asText() + " " + x.get("affiliation").asText()
+                + " " + x.get("jid").asText().startsWith(x.get("nick").asText().equals("boss") ? owner.jid() : guest.jid())));
+        occupants.sort(null);
+        assertEquals(List.of("boss owner true", "visitor none true"), occupants);
+
+        assertEquals(204, admin.call("DELETE", "/api/rooms/ops-room@conference.localhost?reason=closed%20by%20ops").status());
+        assertTrue(destroyed.await(10, java.util.concurrent.TimeUnit.SECONDS), "the occupants are told the room is destroyed");
+        assertEquals("closed by ops", reason[0]);
+        assertEquals(404, admin.call("GET", "/api/rooms/ops-room").status());
+        assertEquals(404, admin.call("DELETE", "/api/rooms/ops-room").status());
+        assertTrue(ownerView != null);
+    }
+
     // ---- the audit log ----
 
     @Test

@@ -79,6 +79,7 @@ public final class AdminServlet extends HttpServlet {
     private final transient List<Ranked> authenticators = new CopyOnWriteArrayList<>();
     private volatile transient UserManager userManager;
     private volatile transient SessionRegistry registry;
+    private volatile transient RoomsApi rooms;
 
     private record Ranked(PasswordAuthenticator authenticator, int ranking, long id) {
     }
@@ -159,6 +160,19 @@ public final class AdminServlet extends HttpServlet {
     void unsetRegistry(SessionRegistry r) {
         if (registry == r) {
             registry = null;
+        }
+    }
+
+    // The multi-user chat is optional (the im feature): the rooms answer 503 while it is not running.
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY,
+            unbind = "unsetRooms")
+    void setRooms(RoomsApi r) {
+        rooms = r;
+    }
+
+    void unsetRooms(RoomsApi r) {
+        if (rooms == r) {
+            rooms = null;
         }
     }
 
@@ -286,6 +300,8 @@ public final class AdminServlet extends HttpServlet {
                     return Map.of("pid", p.get(1), "applied", applied);
                 }
                 break;
+            case "rooms":
+                return rooms(req, method, p);
             case "audit":
                 if (n == 1 && method.equals("GET")) {
                     long before = longParam(req, "before", 0);
@@ -394,6 +410,32 @@ public final class AdminServlet extends HttpServlet {
             }
         }
         throw ApiException.notFound("no such operation: " + method + " /api/" + String.join("/", p));
+    }
+
+    private Object rooms(HttpServletRequest req, String method, List<String> p) throws ApiException {
+        RoomsApi api = rooms;
+        if (api == null) {
+            throw new ApiException(503, "multi-user chat is not running on this server (the muc bundle of the im feature)");
+        }
+        int n = p.size();
+        if (n == 1 && method.equals("GET")) {
+            return Map.of("domain", api.domain(), "rooms", api.rooms());
+        }
+        if (n == 2 && method.equals("GET")) {
+            return api.room(roomJid(api, p.get(1))).orElseThrow(() -> ApiException.notFound("no room " + p.get(1)));
+        }
+        if (n == 2 && method.equals("DELETE")) {
+            if (!api.destroy(roomJid(api, p.get(1)), req.getParameter("reason"))) {
+                throw ApiException.notFound("no room " + p.get(1));
+            }
+            return null;
+        }
+        throw ApiException.notFound("no such operation: " + method + " /api/" + String.join("/", p));
+    }
+
+    /** A room named by its JID, or by its local part on the service's domain. */
+    private static String roomJid(RoomsApi api, String name) {
+        return name.indexOf('@') >= 0 ? name : name + "@" + api.domain();
     }
 
     private int sessionCount() {
