@@ -29,6 +29,7 @@ import org.osgi.framework.Constants;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
@@ -38,6 +39,7 @@ import org.osgi.service.metatype.MetaTypeService;
 import org.parley.api.auth.PasswordAuthenticator;
 import org.parley.api.auth.UserManager;
 import org.parley.api.routing.ServerInfo;
+import org.parley.api.server.StateHandoff;
 import org.parley.api.session.SessionRegistry;
 import org.parley.api.storage.SqlDatabase;
 import org.parley.api.storage.StorageException;
@@ -74,6 +76,8 @@ public final class AdminServlet extends HttpServlet {
     private final transient ConfigurationAdmin configAdmin;
     private final transient MetaTypeService metatype;
     private final String domain;
+    private final transient StateHandoff handoff;
+    private static final String HANDOFF_KEY = AdminServlet.class.getName();
     private volatile transient AdminSettings settings;
 
     private final transient List<Ranked> authenticators = new CopyOnWriteArrayList<>();
@@ -90,7 +94,8 @@ public final class AdminServlet extends HttpServlet {
 
     @Activate
     public AdminServlet(AdminConfig config, BundleContext context, @Reference SqlDatabase database, @Reference ServerInfo server,
-            @Reference ConfigurationAdmin configAdmin, @Reference MetaTypeService metatype) throws AdminSettings.InvalidSettingException {
+            @Reference ConfigurationAdmin configAdmin, @Reference MetaTypeService metatype, @Reference StateHandoff handoff)
+            throws AdminSettings.InvalidSettingException {
         this.domain = server.domain().toString();
         try {
             this.settings = AdminSettings.of(config, domain);
@@ -107,7 +112,20 @@ public final class AdminServlet extends HttpServlet {
         this.bundles = new BundleManager(context, Path.of(property(context, "parley.deploy")),
                 context.getDataFile("bundles").toPath());
         this.configs = new ConfigManager(context, Path.of(property(context, "parley.etc")));
+        this.handoff = handoff;
+        handoff.take(HANDOFF_KEY).ifPresent(state -> {
+            // Read tolerantly: a predecessor of another version may have written another format.
+            int restored = webSessions.restore(state.get("sessions"));
+            throttle.restore(state.get("failures"));
+            LOG.info("Took {} console session(s) from the previous admin bundle", restored);
+        });
         LOG.info("Admin REST API at /api/ (administrators: {})", String.join(", ", settings.admins()));
+    }
+
+    /** Signed-in administrators and counted failures go to the successor: an upgrade signs nobody out. */
+    @Deactivate
+    void deactivate() {
+        handoff.deposit(HANDOFF_KEY, Map.of("format", 1, "sessions", webSessions.snapshot(), "failures", throttle.snapshot()));
     }
 
     @Modified

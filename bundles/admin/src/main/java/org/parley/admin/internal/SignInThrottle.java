@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -48,6 +49,35 @@ final class SignInThrottle {
         failures.remove("a:" + address);
         if (account != null) {
             failures.remove("u:" + account);
+        }
+    }
+
+    /** The counted failures as JDK values (key to epoch millis), for this bundle's successor. */
+    Map<String, Object> snapshot() {
+        Map<String, Object> result = new java.util.HashMap<>();
+        for (String key : failures.keySet()) {
+            // Read inside compute: the deques are only ever touched under the map's lock for their key.
+            failures.computeIfPresent(key, (k, times) -> {
+                result.put(k, times.stream().map(Instant::toEpochMilli).toList());
+                return times;
+            });
+        }
+        return result;
+    }
+
+    void restore(Object snapshot) {
+        if (snapshot instanceof Map<?, ?> map) {
+            map.forEach((key, times) -> {
+                if (key instanceof String k && times instanceof List<?> list) {
+                    Deque<Instant> d = new ArrayDeque<>();
+                    list.forEach(t -> {
+                        if (t instanceof Long millis) {
+                            d.addLast(Instant.ofEpochMilli(millis));
+                        }
+                    });
+                    failures.put(k, d);
+                }
+            });
         }
     }
 

@@ -4,7 +4,9 @@ import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -77,6 +79,37 @@ final class WebSessions {
     /** Ends every session of an admin (no longer an admin, or deleted). */
     void endAll(String admin) {
         sessions.values().removeIf(s -> s.admin().equals(admin));
+    }
+
+    /**
+     * The active sessions as JDK values, for this bundle's successor (an upgrade of the console
+     * does not sign its administrators out).
+     */
+    List<Map<String, Object>> snapshot() {
+        List<Map<String, Object>> result = new ArrayList<>();
+        for (WebSession s : sessions.values()) {
+            result.add(Map.of("id", s.id(), "admin", s.admin(), "csrf", s.csrfToken(), "address", s.address(),
+                    "created", s.createdAt().toEpochMilli(), "expires", s.expiresAt().toEpochMilli(), "seen", s.lastSeen().toEpochMilli()));
+        }
+        return result;
+    }
+
+    /** Takes the sessions a predecessor deposited; entries it cannot read are skipped. */
+    int restore(Object snapshot) {
+        int restored = 0;
+        if (snapshot instanceof List<?> list) {
+            for (Object o : list) {
+                if (o instanceof Map<?, ?> m && m.get("id") instanceof String id && m.get("admin") instanceof String admin
+                        && m.get("csrf") instanceof String csrf && m.get("address") instanceof String address
+                        && m.get("created") instanceof Long created && m.get("expires") instanceof Long expires
+                        && m.get("seen") instanceof Long seen) {
+                    sessions.put(id, new WebSession(id, admin, csrf, address, Instant.ofEpochMilli(created),
+                            Instant.ofEpochMilli(expires), Instant.ofEpochMilli(seen)));
+                    restored++;
+                }
+            }
+        }
+        return restored;
     }
 
     static boolean sameToken(String expected, String presented) {

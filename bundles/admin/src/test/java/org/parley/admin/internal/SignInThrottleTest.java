@@ -33,6 +33,16 @@ class SignInThrottleTest {
     }
 
     @Test
+    void theSuccessorKeepsCounting() {
+        throttle.failed("10.0.0.1", "admin");
+        throttle.failed("10.0.0.2", "admin");
+        SignInThrottle successor = new SignInThrottle(clock);
+        successor.restore(throttle.snapshot());
+
+        assertEquals(Duration.ofSeconds(100), successor.waitFor("10.0.0.3", "admin", settings));
+    }
+
+    @Test
     void aSuccessClearsTheCounts() {
         throttle.failed("10.0.0.1", "admin");
         throttle.succeeded("10.0.0.1", "admin");

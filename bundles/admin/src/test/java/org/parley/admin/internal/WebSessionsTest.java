@@ -47,6 +47,20 @@ class WebSessionsTest {
     }
 
     @Test
+    void theSuccessorTakesTheActiveSessionsWithTheirTimes() {
+        WebSessions.WebSession s = sessions.create("admin", "127.0.0.1", settings);
+        clock.advance(Duration.ofSeconds(30));
+
+        WebSessions successor = new WebSessions(clock);
+        assertEquals(1, successor.restore(sessions.snapshot()));
+        WebSessions.Lookup found = successor.find(s.id(), settings);
+        assertEquals(WebSessions.State.ACTIVE, found.state());
+        assertEquals(s.csrfToken(), found.session().csrfToken());
+        assertEquals(s.expiresAt(), found.session().expiresAt());
+        assertEquals(0, new WebSessions(clock).restore(java.util.List.of("garbage", java.util.Map.of("id", 1))), "read tolerantly");
+    }
+
+    @Test
     void csrfTokensCompareExactly() {
         assertTrue(WebSessions.sameToken("abc", "abc"));
         assertFalse(WebSessions.sameToken("abc", "abd"));
