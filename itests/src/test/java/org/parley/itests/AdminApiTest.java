@@ -294,6 +294,19 @@ class AdminApiTest {
         assertTrue(pids.toString().contains("\"org.parley.roster\""), "every metatype-described component is listed");
     }
 
+    @Test
+    void secretsAreNeverShown() throws Exception {
+        JsonNode storage = admin.call("GET", "/api/config/org.parley.storage.jdbc").json();
+        for (JsonNode a : storage.get("attributes")) {
+            if (a.get("key").asText().equals("password")) {
+                assertTrue(a.get("secret").asBoolean());
+                assertTrue(a.get("value").isNull() || a.get("value").asText().equals("********"), a::toString);
+                return;
+            }
+        }
+        throw new AssertionError("no password attribute in " + storage);
+    }
+
     private static String value(JsonNode configuration, String key) {
         for (JsonNode a : configuration.get("attributes")) {
             if (a.get("key").asText().equals(key)) {
@@ -440,6 +453,12 @@ class AdminApiTest {
             signInLogged |= e.get("target").asText().equals("/api/session") && e.get("outcome").asText().equals("ok");
         }
         assertTrue(signInLogged, "sign-ins are audited");
+        boolean configLogged = false;
+        for (JsonNode e : entries) {
+            configLogged |= e.get("target").asText().equals("/api/config/org.parley.admin") && e.get("outcome").asText().equals("ok")
+                    && e.get("detail").asText().contains("failuresPerAddress=60");
+        }
+        assertTrue(configLogged, "a configuration change is audited with what it set: " + entries);
     }
 
     // ---- last: throttling blocks the admin account for a while, and expiry changes the console's settings ----

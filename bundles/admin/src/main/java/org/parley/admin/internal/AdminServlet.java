@@ -67,6 +67,8 @@ public final class AdminServlet extends HttpServlet {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_JSON_BYTES = 1 << 20;
     static final String CSRF_HEADER = "X-CSRF-Token";
+    /** Request attribute: what the audit entry of a successful change says beyond its method and path. */
+    private static final String AUDIT_DETAIL = "org.parley.admin.audit.detail";
 
     private final transient AdminStore store;
     private final transient WebSessions webSessions;
@@ -225,7 +227,7 @@ public final class AdminServlet extends HttpServlet {
             caller = authenticate(req, method);
             Object result = dispatch(req, resp, method, p, caller);
             if (isChange(method)) {
-                audit(caller.admin(), req, route, "ok", null);
+                audit(caller.admin(), req, route, "ok", (String) req.getAttribute(AUDIT_DETAIL));
             }
             if (result == null) {
                 resp.setStatus(204);
@@ -277,6 +279,7 @@ public final class AdminServlet extends HttpServlet {
                         throw ApiException.badRequest("'name' is longer than 200 characters");
                     }
                     AdminStore.NewToken created = store.createToken(caller.admin(), name);
+                    req.setAttribute(AUDIT_DETAIL, "token " + created.token().id() + " '" + name + "'");
                     Map<String, Object> view = tokenView(created.token());
                     view.put("token", created.secret());
                     resp.setStatus(201);
@@ -315,7 +318,9 @@ public final class AdminServlet extends HttpServlet {
                         }
                     }
                     Map<String, String> applied = configs.change(metatype, configAdmin, p.get(1), changes);
-                    return Map.of("pid", p.get(1), "applied", applied);
+                    Map<String, String> shown = configs.forAudit(metatype, p.get(1), applied);
+                    req.setAttribute(AUDIT_DETAIL, "set " + shown);
+                    return Map.of("pid", p.get(1), "applied", shown);
                 }
                 break;
             case "rooms":
@@ -370,8 +375,7 @@ public final class AdminServlet extends HttpServlet {
             return api.get(p.get(1));
         }
         if (n == 2 && method.equals("DELETE")) {
-            api.delete(p.get(1));
-            webSessions.endAll(p.get(1));
+            webSessions.endAll(api.delete(p.get(1)));
             return null;
         }
         if (n == 3 && p.get(2).equals("password") && method.equals("PUT")) {
@@ -404,6 +408,8 @@ public final class AdminServlet extends HttpServlet {
                 throw ApiException.badRequest("send the bundle jar as the request body (Content-Type: application/java-archive)");
             }
             BundleManager.Outcome outcome = bundles.upload(jar, settings.allowThirdPartyBundles(), this::sessionCount);
+            req.setAttribute(AUDIT_DETAIL, outcome.symbolicName() + " " + (outcome.from() == null ? "installed" : "from " + outcome.from())
+                    + " to " + outcome.to() + ", " + outcome.state());
             resp.setStatus(outcome.from() == null ? 201 : 200);
             return outcome;
         }
@@ -421,7 +427,9 @@ public final class AdminServlet extends HttpServlet {
                     return bundles.describe(bundles.bundle(p.get(1)));
                 }
                 case "rollback" -> {
-                    return bundles.rollback(p.get(1), this::sessionCount);
+                    BundleManager.Outcome outcome = bundles.rollback(p.get(1), this::sessionCount);
+                    req.setAttribute(AUDIT_DETAIL, outcome.symbolicName() + " from " + outcome.from() + " to " + outcome.to());
+                    return outcome;
                 }
                 default -> {
                 }

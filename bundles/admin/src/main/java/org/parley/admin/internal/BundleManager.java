@@ -43,6 +43,7 @@ final class BundleManager {
     static final String PARLEY_PREFIX = "org.parley.";
     private static final String PROBE_LOCATION = "parley-admin-probe:";
     private static final long DEPLOY_WAIT_MILLIS = 60_000;
+    private static final long SETTLE_MILLIS = 1000;
 
     /** What an upload or a roll-back did. */
     record Outcome(String symbolicName, String from, String to, String state, long millis, int sessionsBefore, int sessionsAfter) {
@@ -115,7 +116,7 @@ final class BundleManager {
      *
      * @param sessions how many sessions are bound (before and after are reported)
      */
-    Outcome upload(byte[] jar, boolean allowThirdParty, java.util.function.IntSupplier sessions) throws ApiException {
+    synchronized Outcome upload(byte[] jar, boolean allowThirdParty, java.util.function.IntSupplier sessions) throws ApiException {
         Manifest manifest = manifest(jar);
         String name = symbolicName(manifest);
         if (name == null) {
@@ -157,7 +158,7 @@ final class BundleManager {
     }
 
     /** Gives the deployer back the jar that ran before the last upgrade through the console. */
-    Outcome rollback(String name, java.util.function.IntSupplier sessions) throws ApiException {
+    synchronized Outcome rollback(String name, java.util.function.IntSupplier sessions) throws ApiException {
         Bundle installed = bundle(name);
         Path kept = previousJar(name);
         if (kept == null || !Files.isRegularFile(kept)) {
@@ -323,11 +324,25 @@ final class BundleManager {
         }
     }
 
-    private static boolean await(BooleanSupplier condition) {
+    /**
+     * Waits until the condition has held for {@link #SETTLE_MILLIS} without a break and no old
+     * revision awaits removal: the deployer refreshes after some updates (always after a revert),
+     * which stops and starts the bundle once more just after its new version shows.
+     */
+    private boolean await(BooleanSupplier condition) {
+        FrameworkWiring wiring = context.getBundle(Constants.SYSTEM_BUNDLE_LOCATION).adapt(FrameworkWiring.class);
         long deadline = System.currentTimeMillis() + DEPLOY_WAIT_MILLIS;
+        long heldSince = -1;
         while (System.currentTimeMillis() < deadline) {
-            if (condition.getAsBoolean()) {
-                return true;
+            if (condition.getAsBoolean() && wiring.getRemovalPendingBundles().isEmpty()) {
+                long now = System.currentTimeMillis();
+                if (heldSince < 0) {
+                    heldSince = now;
+                } else if (now - heldSince >= SETTLE_MILLIS) {
+                    return true;
+                }
+            } else {
+                heldSince = -1;
             }
             try {
                 Thread.sleep(100);

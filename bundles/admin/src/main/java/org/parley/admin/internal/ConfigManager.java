@@ -75,7 +75,12 @@ final class ConfigManager {
                 a.put("options", List.of(ad.getOptionValues()));
             }
             Object value = current == null ? null : current.get(ad.getID());
-            a.put("value", value == null ? null : value.getClass().isArray() ? arrayToList(value) : value.toString());
+            if (value != null && isSecret(ad)) {
+                a.put("value", MASK); // set, but never shown: a console is no place to read a bind password back
+            } else {
+                a.put("value", value == null ? null : value.getClass().isArray() ? arrayToList(value) : value.toString());
+            }
+            a.put("secret", isSecret(ad));
             attributes.add(a);
         }
         Map<String, Object> result = new LinkedHashMap<>();
@@ -119,6 +124,11 @@ final class ConfigManager {
                 if (ad.getCardinality() == 0) {
                     throw ApiException.unprocessable(pid + ": key '" + key + "' takes one value, not a list");
                 }
+                if (list.size() != 1) {
+                    // A .cfg file holds one string per key: several values would reach the component as one.
+                    throw ApiException.unprocessable(pid + ": key '" + key + "' has several values; change it in etc/" + pid
+                            + ".cfg (the API sets one value)");
+                }
                 list.forEach(v -> values.add(String.valueOf(v)));
             } else {
                 values.add(String.valueOf(value));
@@ -143,6 +153,29 @@ final class ConfigManager {
         }
         awaitApplied(configAdmin, pid, lines);
         return lines;
+    }
+
+    static final String MASK = "********";
+
+    /** Password-typed, or named like a secret (the components' metatypes do not all use the password type). */
+    static boolean isSecret(AttributeDefinition ad) {
+        String id = ad.getID().toLowerCase(java.util.Locale.ROOT);
+        return ad.getType() == AttributeDefinition.PASSWORD || id.contains("password") || id.contains("secret");
+    }
+
+    /** What the audit log may say about a change: secrets masked. */
+    Map<String, String> forAudit(MetaTypeService metatype, String pid, Map<String, String> applied) {
+        Map<String, String> result = new LinkedHashMap<>(applied);
+        try {
+            for (AttributeDefinition ad : definition(metatype, pid).getAttributeDefinitions(ObjectClassDefinition.ALL)) {
+                if (result.containsKey(ad.getID()) && isSecret(ad)) {
+                    result.put(ad.getID(), MASK);
+                }
+            }
+        } catch (ApiException e) {
+            result.replaceAll((k, v) -> MASK);
+        }
+        return result;
     }
 
     private ObjectClassDefinition definition(MetaTypeService metatype, String pid) throws ApiException {

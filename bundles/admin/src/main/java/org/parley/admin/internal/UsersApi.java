@@ -78,13 +78,15 @@ final class UsersApi {
         return summary(name);
     }
 
-    void delete(String raw) throws ApiException {
+    /** @return the account's prepared name */
+    String delete(String raw) throws ApiException {
         String name = existing(raw);
         try {
             users.delete(name);
         } catch (UserException e) {
             throw ApiException.unprocessable(e.getMessage());
         }
+        return name;
     }
 
     void setPassword(String raw, String password) throws ApiException {
