@@ -59,7 +59,10 @@ import org.slf4j.LoggerFactory;
  */
 @Component(service = Servlet.class, configurationPid = AdminConfig.PID, property = {
     "osgi.http.whiteboard.servlet.pattern=/*",
-    "osgi.http.whiteboard.servlet.name=parley-admin"
+    "osgi.http.whiteboard.servlet.name=parley-admin",
+    // The console's bundle upload form; the size the operator allows is checked against the upload itself.
+    "osgi.http.whiteboard.servlet.multipart.enabled=true",
+    "osgi.http.whiteboard.servlet.multipart.maxFileSize:Long=1073741824"
 })
 public final class AdminServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
@@ -79,6 +82,7 @@ public final class AdminServlet extends HttpServlet {
     private final transient MetaTypeService metatype;
     private final String domain;
     private final transient StateHandoff handoff;
+    private final transient ConsolePages pages;
     private static final String HANDOFF_KEY = AdminServlet.class.getName();
     private volatile transient AdminSettings settings;
 
@@ -115,6 +119,7 @@ public final class AdminServlet extends HttpServlet {
                 context.getDataFile("bundles").toPath());
         this.configs = new ConfigManager(context, Path.of(property(context, "parley.etc")));
         this.handoff = handoff;
+        this.pages = new ConsolePages(this);
         handoff.take(HANDOFF_KEY).ifPresent(state -> {
             // Read tolerantly: a predecessor of another version may have written another format.
             int restored = webSessions.restore(state.get("sessions"));
@@ -212,7 +217,11 @@ public final class AdminServlet extends HttpServlet {
         String route = method + " /" + String.join("/", path);
         Caller caller = null;
         try {
-            if (path.isEmpty() || !path.get(0).equals("api")) {
+            if (path.isEmpty() || path.get(0).equals("console")) {
+                pages.handle(req, resp, method, path.isEmpty() ? List.of() : path.subList(1, path.size()));
+                return;
+            }
+            if (!path.get(0).equals("api")) {
                 throw ApiException.notFound("nothing here: the REST API is under /api/ (described at /api/openapi.json)");
             }
             List<String> p = path.subList(1, path.size());
@@ -472,18 +481,29 @@ public final class AdminServlet extends HttpServlet {
     // ---- sign-in and authentication ----
 
     private void signIn(HttpServletRequest req, HttpServletResponse resp) throws ApiException, IOException {
+        JsonNode body = jsonBody(req);
+        String username = verifySignIn(req, resp, text(body, "username", true), text(body, "password", true));
+        WebSessions.WebSession session = openSession(username, req, resp);
+        writeJson(resp, 201, sessionView(new Caller(username, session)));
+    }
+
+    /**
+     * Checks a sign-in (throttled, audited) the way SASL PLAIN checks a client's password, and
+     * that the account is an administrator.
+     *
+     * @return the administrator's prepared name
+     */
+    String verifySignIn(HttpServletRequest req, HttpServletResponse resp, String rawUser, String rawPassword) throws ApiException {
         AdminSettings current = settings;
         String address = req.getRemoteAddr();
-        JsonNode body = jsonBody(req);
-        String rawUser = text(body, "username", true);
-        String rawPassword = text(body, "password", true);
+        String action = req.getMethod() + " " + req.getRequestURI();
         String username = Passwords.username(rawUser.endsWith("@" + domain)
                 ? rawUser.substring(0, rawUser.length() - domain.length() - 1) : rawUser);
         Duration wait = throttle.waitFor(address, username, current);
         if (!wait.isZero()) {
             long seconds = Math.max(1, (wait.toMillis() + 999) / 1000);
             resp.setHeader("Retry-After", Long.toString(seconds));
-            audit(rawUser, req, "POST /api/session", "refused", "429 throttled");
+            audit(rawUser, req, action, "refused", "429 throttled");
             throw new ApiException(429, "too many failed sign-ins; try again in " + seconds + " s");
         }
         String password = Passwords.password(rawPassword);
@@ -500,20 +520,81 @@ public final class AdminServlet extends HttpServlet {
         }
         if (result != PasswordAuthenticator.Result.ACCEPTED) {
             throttle.failed(address, username);
-            audit(rawUser, req, "POST /api/session", "refused", "401 wrong username or password");
+            audit(rawUser, req, action, "refused", "401 wrong username or password");
             throw new ApiException(401, "wrong username or password");
         }
         if (!current.isAdmin(username)) {
             throttle.failed(address, username);
-            audit(username, req, "POST /api/session", "refused", "403 not an administrator");
+            audit(username, req, action, "refused", "403 not an administrator");
             throw new ApiException(403, username + " is not an administrator of this server (org.parley.admin: admins)");
         }
         throttle.succeeded(address, username);
-        WebSessions.WebSession session = webSessions.create(username, address, current);
+        audit(username, req, action, "ok", null);
+        return username;
+    }
+
+    /** A new console session for a verified administrator, its cookie set on the response. */
+    WebSessions.WebSession openSession(String username, HttpServletRequest req, HttpServletResponse resp) {
+        AdminSettings current = settings;
+        WebSessions.WebSession session = webSessions.create(username, req.getRemoteAddr(), current);
         resp.addHeader("Set-Cookie", WebSessions.COOKIE + "=" + session.id() + "; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age="
                 + current.sessionMax().toSeconds());
-        audit(username, req, "POST /api/session", "ok", null);
-        writeJson(resp, 201, sessionView(new Caller(username, session)));
+        return session;
+    }
+
+    /** The console session of a page request, or null when there is none (expired, unknown, not an admin any more). */
+    WebSessions.WebSession pageSession(HttpServletRequest req) {
+        WebSessions.Lookup lookup = webSessions.find(cookie(req), settings);
+        if (lookup.state() != WebSessions.State.ACTIVE || !settings.isAdmin(lookup.session().admin())) {
+            return null;
+        }
+        return lookup.session();
+    }
+
+    void endSession(WebSessions.WebSession session, HttpServletResponse resp) {
+        webSessions.end(session.id());
+        resp.addHeader("Set-Cookie", WebSessions.COOKIE + "=; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age=0");
+    }
+
+    // What the pages use: the same services as the API.
+    AdminSettings settings() {
+        return settings;
+    }
+
+    AdminStore store() {
+        return store;
+    }
+
+    BundleManager bundleManager() {
+        return bundles;
+    }
+
+    ConfigManager configManager() {
+        return configs;
+    }
+
+    MetaTypeService metatype() {
+        return metatype;
+    }
+
+    ConfigurationAdmin configAdmin() {
+        return configAdmin;
+    }
+
+    UsersApi usersApi() throws ApiException {
+        UserManager manager = userManager;
+        if (manager == null) {
+            throw new ApiException(503, "the account service is not running (auth is being replaced?); try again");
+        }
+        return new UsersApi(manager, registry, domain);
+    }
+
+    int sessions() {
+        return sessionCount();
+    }
+
+    void auditChange(String admin, HttpServletRequest req, String outcome, String detail) {
+        audit(admin, req, req.getMethod() + " " + req.getRequestURI(), outcome, detail);
     }
 
     private Caller authenticate(HttpServletRequest req, String method) throws ApiException {
@@ -560,7 +641,7 @@ public final class AdminServlet extends HttpServlet {
         return new Caller(session.admin(), session);
     }
 
-    private static String cookie(HttpServletRequest req) {
+    static String cookie(HttpServletRequest req) {
         Cookie[] cookies = req.getCookies();
         if (cookies == null) {
             return null;
@@ -596,7 +677,7 @@ public final class AdminServlet extends HttpServlet {
         return m;
     }
 
-    private void audit(String actor, HttpServletRequest req, String action, String outcome, String detail) {
+    void audit(String actor, HttpServletRequest req, String action, String outcome, String detail) {
         try {
             String target = req.getRequestURI();
             store.audit(actor == null ? "?" : actor, req.getRemoteAddr(), action.substring(0, action.indexOf(' ')), target, outcome, detail);
@@ -612,7 +693,7 @@ public final class AdminServlet extends HttpServlet {
         return !method.equals("GET") && !method.equals("HEAD") && !method.equals("OPTIONS");
     }
 
-    private static void securityHeaders(HttpServletResponse resp) {
+    static void securityHeaders(HttpServletResponse resp) {
         resp.setHeader("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
                 + "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'");
         resp.setHeader("X-Frame-Options", "DENY");
