@@ -20,6 +20,8 @@ import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The console's pages in a real browser: Debian's chromium, headless, driven through its
@@ -47,6 +49,9 @@ class ConsoleBrowserTest {
                 .usingAnyFreePort().build();
         browser = new ChromeDriver(service, options);
         browser.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(120));
+        // A click that submits a form can return before the next page is in: every element the
+        // tests look for after a submit exists only on the answer page, and is waited for.
+        browser.manage().timeouts().implicitlyWait(Duration.ofSeconds(30));
         Files.createDirectories(SCREENSHOTS);
     }
 
@@ -75,7 +80,7 @@ class ConsoleBrowserTest {
         browser.findElement(By.id("password")).sendKeys(AdminClient.initialAdminPassword(server));
         screenshot("1-sign-in");
         browser.findElement(By.id("sign-in-button")).click();
-        assertEquals("Users - Parley", browser.getTitle());
+        new WebDriverWait(browser, Duration.ofSeconds(30)).until(ExpectedConditions.titleIs("Users - Parley"));
         assertEquals("admin", browser.findElement(By.id("admin")).getText());
     }
 

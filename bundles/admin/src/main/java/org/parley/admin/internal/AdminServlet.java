@@ -247,13 +247,13 @@ public final class AdminServlet extends HttpServlet {
             if (caller != null && isChange(method)) {
                 audit(caller.admin(), req, route, "refused", e.status() + " " + e.getMessage());
             }
-            error(resp, e.status(), e.getMessage());
+            error(req, resp, e.status(), e.getMessage());
         } catch (StorageException e) {
             LOG.error("Admin API {}: storage failed", route, e);
-            error(resp, 503, "the database is not available: " + e.getMessage());
+            error(req, resp, 503, "the database is not available: " + e.getMessage());
         } catch (RuntimeException e) {
             LOG.error("Admin API {} failed", route, e);
-            error(resp, 500, "internal error: " + e);
+            error(req, resp, 500, "internal error: " + e);
         }
     }
 
@@ -791,11 +791,43 @@ public final class AdminServlet extends HttpServlet {
         JSON.writeValue(resp.getOutputStream(), value);
     }
 
-    private static void error(HttpServletResponse resp, int status, String message) throws IOException {
+    private static void error(HttpServletRequest req, HttpServletResponse resp, int status, String message) throws IOException {
         if (resp.isCommitted()) {
             return;
         }
         resp.resetBuffer();
+        drainOrClose(req, resp);
         writeJson(resp, status, Map.of("error", message, "status", status));
+    }
+
+    /**
+     * A refusal often comes before the body was read (no session, no CSRF token). The body is
+     * read and dropped so the connection can carry the client's next request; a large one is not
+     * read, and the connection is closed with the answer instead. Left unread, Jetty closed the
+     * connection after the answer without saying so, and a client that reused it for its next
+     * POST got no answer at all.
+     */
+    private static void drainOrClose(HttpServletRequest req, HttpServletResponse resp) {
+        long declared = req.getContentLengthLong();
+        if (declared > MAX_JSON_BYTES) {
+            resp.setHeader("Connection", "close");
+            return;
+        }
+        try {
+            InputStream in = req.getInputStream();
+            byte[] buffer = new byte[8192];
+            long total = 0;
+            int read;
+            while ((read = in.read(buffer)) > 0) {
+                total += read;
+                if (total > MAX_JSON_BYTES) {
+                    resp.setHeader("Connection", "close");
+                    return;
+                }
+            }
+        } catch (IOException | IllegalStateException e) {
+            // Already read (or being read as parts): nothing left to drop, or the connection is gone anyway.
+            resp.setHeader("Connection", "close");
+        }
     }
 }
