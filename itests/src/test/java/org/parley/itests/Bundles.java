@@ -53,9 +53,22 @@ public final class Bundles {
      * Bundle-Version, which becomes {@code version}.
      */
     public static void copyWithVersion(Path source, Path target, String version) throws IOException {
+        copyWithManifest(source, target, version, null);
+    }
+
+    /**
+     * As {@link #copyWithVersion}, and when {@code extraImport} is not null, with that package
+     * added to Import-Package: a bundle that cannot resolve where nothing exports it.
+     */
+    public static void copyWithManifest(Path source, Path target, String version, String extraImport) throws IOException {
         try (JarInputStream in = new JarInputStream(Files.newInputStream(source))) {
             Manifest manifest = new Manifest(in.getManifest());
             manifest.getMainAttributes().put(new Attributes.Name("Bundle-Version"), version);
+            if (extraImport != null) {
+                String imports = manifest.getMainAttributes().getValue("Import-Package");
+                manifest.getMainAttributes().put(new Attributes.Name("Import-Package"),
+                        imports == null ? extraImport : extraImport + "," + imports);
+            }
             try (OutputStream file = Files.newOutputStream(target); JarOutputStream out = new JarOutputStream(file, manifest)) {
                 for (JarEntry entry = in.getNextJarEntry(); entry != null; entry = in.getNextJarEntry()) {
                     JarEntry copy = new JarEntry(entry.getName());

@@ -59,6 +59,7 @@ public final class ParleyServer implements BeforeAllCallback, AfterAllCallback, 
     public static final String DOMAIN = "localhost";
     public static final String SERVER_CFG = "org.parley.server.cfg";
     public static final String TRANSPORT_CFG = "org.parley.transport.cfg";
+    public static final String HTTP_CFG = "org.parley.http.cfg";
 
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration CLI_TIMEOUT = Duration.ofSeconds(150);
@@ -88,6 +89,7 @@ public final class ParleyServer implements BeforeAllCallback, AfterAllCallback, 
     private boolean baseInTmp;
     private int c2sPort;
     private int c2sTlsPort;
+    private int httpsPort;
     private Process process;
     private Path console;
     private X509Certificate certificate;
@@ -137,9 +139,10 @@ public final class ParleyServer implements BeforeAllCallback, AfterAllCallback, 
     public void beforeAll(ExtensionContext context) throws Exception {
         dist = distribution();
         base = newBase();
-        int[] ports = freePorts(2);
+        int[] ports = freePorts(3);
         c2sPort = ports[0];
         c2sTlsPort = ports[1];
+        httpsPort = ports[2];
         writeConfiguration();
         if (startBeforeAll) {
             start();
@@ -231,6 +234,11 @@ public final class ParleyServer implements BeforeAllCallback, AfterAllCallback, 
         return c2sTlsPort;
     }
 
+    /** The http feature's HTTPS port (listening only when a feature that needs it is enabled). */
+    public int httpsPort() {
+        return httpsPort;
+    }
+
     public X509Certificate certificate() {
         return certificate;
     }
@@ -260,6 +268,9 @@ public final class ParleyServer implements BeforeAllCallback, AfterAllCallback, 
         transport.put("bindAddress", "127.0.0.1");
         transport.put("c2sPort", Integer.toString(c2sPort));
         transport.put("c2sTlsPort", Integer.toString(c2sTlsPort));
+        Map<String, String> http = all.computeIfAbsent(HTTP_CFG, f -> new LinkedHashMap<>());
+        http.put("bindAddress", "127.0.0.1");
+        http.put("port", Integer.toString(httpsPort));
         overrides.forEach((file, values) -> all.computeIfAbsent(file, f -> new LinkedHashMap<>()).putAll(values));
         for (Map.Entry<String, Map<String, String>> e : all.entrySet()) {
             writeProperties(etc.resolve(e.getKey()), e.getValue());

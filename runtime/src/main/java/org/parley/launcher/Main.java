@@ -23,6 +23,9 @@ public final class Main {
             "       parley user add <jid> <password>    create an account",
             "       parley user passwd <jid> <password> change an account's password",
             "       parley user delete <jid>            delete an account",
+            "       parley user disable <jid>           refuse the account's sign-ins and end its sessions",
+            "       parley user enable <jid>            let a disabled account sign in again",
+            "       parley user disabled                list the disabled accounts",
             "       parley user list                    list the accounts",
             "       parley user count                   count the accounts",
             "       parley user import <file>           create accounts from lines of '<jid> <password>'",
@@ -87,8 +90,8 @@ public final class Main {
         int expected = switch (sub) {
             case "add", "passwd" -> 4;
             case "import" -> hashed ? 4 : 3;
-            case "delete" -> 3;
-            case "list", "count" -> 2;
+            case "delete", "disable", "enable" -> 3;
+            case "list", "count", "disabled" -> 2;
             default -> throw usage("unknown user command '" + sub + "'");
         };
         if (words.size() != expected) {
@@ -121,7 +124,8 @@ public final class Main {
             throw new LauncherException("a server is already running on " + instance.base);
         }
         configureLogging(instance, "INFO");
-        FelixServer server = new FelixServer(instance, features(instance, false), instance.data.resolve("felix-cache"), Map.of());
+        FelixServer server = new FelixServer(instance, features(instance, false), instance.data.resolve("felix-cache"),
+                new Features(instance.home).frameworkProperties(featureNames(instance)));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.stop();
             // A SIGTERM that stopped everything cleanly is a normal end: exit 0, not 143.
@@ -186,6 +190,15 @@ public final class Main {
     }
 
     private static List<Features.BundleEntry> features(Instance instance, boolean offline) {
+        List<Features.BundleEntry> bundles = new Features(instance.home).bundles(featureNames(instance));
+        if (offline) {
+            bundles.removeIf(Features.BundleEntry::onlineOnly);
+        }
+        return bundles;
+    }
+
+    /** The features parley.properties names, core first. */
+    private static List<String> featureNames(Instance instance) {
         Properties settings = instance.settings();
         List<String> names = new ArrayList<>();
         for (String name : settings.getProperty("features", "core, im").split(",")) {
@@ -196,11 +209,7 @@ public final class Main {
         if (!names.contains("core")) {
             names.add(0, "core");
         }
-        List<Features.BundleEntry> bundles = new Features(instance.home).bundles(names);
-        if (offline) {
-            bundles.removeIf(Features.BundleEntry::onlineOnly);
-        }
-        return bundles;
+        return names;
     }
 
     static Path controlSocket(Instance instance) {

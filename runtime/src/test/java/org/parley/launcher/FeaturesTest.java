@@ -28,6 +28,58 @@ class FeaturesTest {
         Files.writeString(dir.resolve(artifact + "-" + version + ".jar"), "not really a jar");
     }
 
+    private void featureWith(String name, String bundlesJson, String extensionsJson) throws IOException {
+        Files.createDirectories(home.resolve("features"));
+        Files.writeString(home.resolve("features").resolve(name + ".json"),
+                "{ \"feature-resource-version\": \"1.0\", \"id\": \"org.example:f:osgifeature:" + name + ":1.0\", \"name\": \"" + name
+                        + "\", \"bundles\": [" + bundlesJson + "], \"extensions\": {" + extensionsJson + "} }");
+    }
+
+    private static String text(String extension, String... lines) {
+        return "\"" + extension + "\": { \"type\": \"text\", \"kind\": \"mandatory\", \"text\": [\""
+                + String.join("\", \"", lines) + "\"] }";
+    }
+
+    @Test
+    void aRequiredFeatureIsStartedWithTheOneThatNamesIt() throws IOException {
+        jar("org.example", "jetty", "1.0");
+        jar("org.example", "console", "1.0");
+        featureWith("http", "{\"id\": \"org.example:jetty:1.0\", \"start-order\": 4}", "");
+        featureWith("admin", "{\"id\": \"org.example:console:1.0\", \"start-order\": 8}", text(Features.REQUIRES, "http"));
+
+        List<Features.BundleEntry> bundles = new Features(home).bundles(List.of("admin"));
+
+        assertEquals(List.of("org.example:jetty:1.0", "org.example:console:1.0"), bundles.stream().map(Features.BundleEntry::id).toList());
+    }
+
+    @Test
+    void frameworkPropertiesOfRequiredFeaturesAreCollected() throws IOException {
+        featureWith("http", "", text(Features.FRAMEWORK_PROPERTIES, "org.example.require.config = true"));
+        featureWith("admin", "", text(Features.REQUIRES, "http"));
+        featureWith("im", "", "");
+
+        assertEquals(java.util.Map.of("org.example.require.config", "true"), new Features(home).frameworkProperties(List.of("im", "admin")));
+        assertEquals(java.util.Map.of(), new Features(home).frameworkProperties(List.of("im")));
+    }
+
+    @Test
+    void twoFeaturesDisagreeingOnAFrameworkPropertyIsAnError() throws IOException {
+        featureWith("a", "", text(Features.FRAMEWORK_PROPERTIES, "x=1"));
+        featureWith("b", "", text(Features.FRAMEWORK_PROPERTIES, "x=2"));
+
+        LauncherException e = assertThrows(LauncherException.class, () -> new Features(home).frameworkProperties(List.of("a", "b")));
+        assertTrue(e.getMessage().contains("'a' and 'b'") && e.getMessage().contains("x"), e.getMessage());
+    }
+
+    @Test
+    void featuresRequiringEachOtherAreNamedInTheError() throws IOException {
+        featureWith("a", "", text(Features.REQUIRES, "b"));
+        featureWith("b", "", text(Features.REQUIRES, "a"));
+
+        LauncherException e = assertThrows(LauncherException.class, () -> new Features(home).bundles(List.of("a")));
+        assertTrue(e.getMessage().contains("a -> b -> a"), e.getMessage());
+    }
+
     @Test
     void onlineOnlyFlagAndStartOrderAreRead() throws IOException {
         jar("org.example", "a", "1.0");

@@ -101,4 +101,23 @@ public interface Session {
 
     /** The SASL mechanism the user authenticated with. */
     String authMechanism();
+
+    /**
+     * The TLS protocol version of the session's connection (e.g. {@code TLSv1.3}); null without
+     * TLS, while detached, or from a provider that does not tell (an operator's view of sessions).
+     *
+     * @since 1.3
+     */
+    default String tlsProtocol() {
+        return null;
+    }
+
+    /**
+     * The TLS cipher suite of the session's connection; null as for {@link #tlsProtocol()}.
+     *
+     * @since 1.3
+     */
+    default String tlsCipherSuite() {
+        return null;
+    }
 }

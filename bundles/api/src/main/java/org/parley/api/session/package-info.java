@@ -3,7 +3,7 @@
  * outbound queue; the registry that locates them; and the lifecycle listener contract.
  */
 @Export
-@Version("1.2.0")
+@Version("1.3.0")
 package org.parley.api.session;
 
 import org.osgi.annotation.bundle.Export;

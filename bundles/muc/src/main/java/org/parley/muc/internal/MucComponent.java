@@ -1,9 +1,12 @@
 package org.parley.muc.internal;
 
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.List;
+import java.util.Optional;
 import org.jxmpp.jid.DomainBareJid;
 import org.jxmpp.jid.EntityBareJid;
 import org.jxmpp.jid.impl.JidCreate;
@@ -24,8 +27,10 @@ import org.parley.api.routing.ServerInfo;
 import org.parley.api.routing.StanzaRouter;
 import org.parley.api.server.StateHandoff;
 import org.parley.api.server.WorkerPool;
+import org.parley.api.stanza.Element;
 import org.parley.api.stanza.Stanza;
 import org.parley.api.storage.SqlDatabase;
+import org.parley.muc.RoomAdministration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,9 +40,9 @@ import org.slf4j.LoggerFactory;
  * DS component registers the {@link org.parley.api.routing.Component} itself, and registers it
  * again under the new domain when the operator changes the subdomain.
  */
-@Component(service = AccountListener.class, configurationPid = MucConfig.PID, immediate = true)
+@Component(service = {RoomAdministration.class, AccountListener.class}, configurationPid = MucConfig.PID, immediate = true)
 @Designate(ocd = MucConfig.class)
-public final class MucComponent implements AccountListener {
+public final class MucComponent implements RoomAdministration, AccountListener {
     private static final Logger LOG = LoggerFactory.getLogger(MucComponent.class);
     private static final String HANDOFF_KEY = MucComponent.class.getName();
 
@@ -177,6 +182,75 @@ public final class MucComponent implements AccountListener {
                 router = null;
             }
         }
+    }
+
+    // ---- the operator's view (RoomAdministration), under the same lock as the stanzas rooms receive ----
+
+    @Override
+    public synchronized String domain() {
+        return service.domain().toString();
+    }
+
+    @Override
+    public synchronized List<RoomSummary> rooms() {
+        if (handedOver) {
+            return List.of();
+        }
+        List<RoomSummary> result = new ArrayList<>();
+        for (Room room : service.allRooms()) {
+            result.add(summary(room));
+        }
+        result.sort(Comparator.comparing(RoomSummary::jid));
+        return result;
+    }
+
+    @Override
+    public synchronized Optional<RoomSummary> room(String roomJid) {
+        return find(roomJid).map(MucComponent::summary);
+    }
+
+    @Override
+    public synchronized Optional<List<OccupantSummary>> occupants(String roomJid) {
+        return find(roomJid).map(room -> {
+            List<OccupantSummary> result = new ArrayList<>();
+            for (Occupant o : room.occupants()) {
+                result.add(new OccupantSummary(o.nick(), o.jid().toString(), o.role().xmlName(),
+                        room.affiliation(o.jid().asBareJid()).xmlName()));
+            }
+            return result;
+        });
+    }
+
+    @Override
+    public synchronized boolean destroy(String roomJid, String reason) {
+        Optional<Room> room = find(roomJid);
+        if (room.isEmpty()) {
+            return false;
+        }
+        Element.Builder notice = Element.builder("destroy", Muc.USER);
+        if (reason != null && !reason.isBlank()) {
+            notice.textChild("reason", reason);
+        }
+        service.destroy(room.get(), notice.build());
+        LOG.info("Room {} destroyed by an operator{}", roomJid, reason == null || reason.isBlank() ? "" : ": " + reason);
+        return true;
+    }
+
+    private Optional<Room> find(String roomJid) {
+        if (handedOver || roomJid == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.ofNullable(service.rooms().get(JidCreate.entityBareFrom(roomJid)));
+        } catch (XmppStringprepException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static RoomSummary summary(Room room) {
+        RoomConfig c = room.config();
+        return new RoomSummary(room.jid().toString(), c.name(), c.description(), c.persistent(), c.publicRoom(), c.membersOnly(),
+                c.moderated(), c.passwordProtected(), room.locked(), room.occupants().size());
     }
 
     /** Routing calls this on the component's ordered executor, one stanza at a time. */

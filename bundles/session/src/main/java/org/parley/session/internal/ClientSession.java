@@ -508,6 +508,18 @@ final class ClientSession implements Session {
     }
 
     @Override
+    public String tlsProtocol() {
+        ClientConnection c = detached ? null : stream.connection();
+        return c == null ? null : c.tlsProtocol();
+    }
+
+    @Override
+    public String tlsCipherSuite() {
+        ClientConnection c = detached ? null : stream.connection();
+        return c == null ? null : c.tlsCipherSuite();
+    }
+
+    @Override
     public String toString() {
         return "session " + jid + (detached ? " (detached)" : "");
     }

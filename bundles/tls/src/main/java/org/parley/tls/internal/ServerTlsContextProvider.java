@@ -174,6 +174,16 @@ public final class ServerTlsContextProvider implements TlsContextProvider {
         return active.fingerprint();
     }
 
+    @Override
+    public KeyStore keyStore(char[] password) {
+        try {
+            return pkcs12(active.material(), password);
+        } catch (GeneralSecurityException | IOException e) {
+            // The same material already made the served context, so this is a JDK fault, not the operator's.
+            throw new IllegalStateException("cannot put the served key into a PKCS#12 key store: " + e.getMessage(), e);
+        }
+    }
+
     /** Starts checking the files every {@code reloadIntervalSeconds}; {@link #deactivate()} stops it. */
     void startPolling() {
         synchronized (lock) {
@@ -339,9 +349,7 @@ public final class ServerTlsContextProvider implements TlsContextProvider {
             for (int i = 0; i < password.length; i++) {
                 password[i] = (char) ('a' + random.nextInt(26));
             }
-            KeyStore store = KeyStore.getInstance("PKCS12");
-            store.load(null, null);
-            store.setKeyEntry("server", material.key(), password, material.chain().toArray(new X509Certificate[0]));
+            KeyStore store = pkcs12(material, password);
             KeyManagerFactory keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
             keyManagers.init(store, password);
             SSLContext context = SSLContext.getInstance("TLS", "SunJSSE");
@@ -350,6 +358,13 @@ public final class ServerTlsContextProvider implements TlsContextProvider {
         } catch (GeneralSecurityException | IOException e) {
             throw new KeyMaterialException(material.keyFile(), "cannot be used for TLS: " + e.getMessage(), e);
         }
+    }
+
+    private static KeyStore pkcs12(KeyMaterial material, char[] password) throws GeneralSecurityException, IOException {
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        store.load(null, null);
+        store.setKeyEntry("server", material.key(), password, material.chain().toArray(new X509Certificate[0]));
+        return store;
     }
 
     private static Path frameworkDirectory(BundleContext context, String property) {

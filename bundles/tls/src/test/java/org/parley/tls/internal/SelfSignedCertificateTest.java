@@ -3,6 +3,7 @@ package org.parley.tls.internal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -10,7 +11,10 @@ import ch.qos.logback.classic.Level;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.KeyStore;
 import java.security.MessageDigest;
+import java.security.PrivateKey;
+import java.security.Signature;
 import java.security.cert.X509Certificate;
 import java.security.interfaces.ECPublicKey;
 import java.time.Clock;
@@ -45,6 +49,28 @@ class SelfSignedCertificateTest {
         assertTrue(Files.exists(instance.selfSignedCertificate()));
         assertTrue(Files.exists(instance.selfSignedKey()));
         assertFalse(Files.exists(instance.operatorCertificate()));
+    }
+
+    @Test
+    void theKeyStoreHoldsTheServedChainAndItsKeyUnderTheGivenPassword() throws Exception {
+        ServerTlsContextProvider provider = Instance.in(root).start(TestConfig.defaults());
+        char[] password = "s3cret-for-jetty".toCharArray();
+
+        KeyStore store = provider.keyStore(password);
+
+        assertEquals("PKCS12", store.getType());
+        assertEquals(List.of("server"), java.util.Collections.list(store.aliases()));
+        assertEquals(provider.certificate(), store.getCertificate("server"));
+        PrivateKey key = (PrivateKey) store.getKey("server", password);
+        Signature signer = Signature.getInstance("SHA256withECDSA");
+        signer.initSign(key);
+        signer.update(new byte[] {1, 2, 3});
+        byte[] signature = signer.sign();
+        Signature verifier = Signature.getInstance("SHA256withECDSA");
+        verifier.initVerify(provider.certificate().getPublicKey());
+        verifier.update(new byte[] {1, 2, 3});
+        assertTrue(verifier.verify(signature), "the stored key is the served certificate's");
+        assertThrows(java.security.UnrecoverableKeyException.class, () -> store.getKey("server", "wrong".toCharArray()));
     }
 
     @Test

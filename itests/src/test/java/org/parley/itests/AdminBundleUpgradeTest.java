@@ -1,0 +1,136 @@
+package org.parley.itests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jivesoftware.smack.ConnectionListener;
+import org.jivesoftware.smack.XMPPConnection;
+import org.jivesoftware.smack.packet.Message;
+import org.jivesoftware.smack.tcp.XMPPTCPConnection;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * A bundle upgraded through the REST API, and rolled back, while two Smack clients stay connected
+ * and keep writing to each other: nobody is disconnected, and every message sent before, during
+ * and after arrives exactly once, in order.
+ */
+class AdminBundleUpgradeTest {
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    @RegisterExtension
+    static final ParleyServer server = ParleyServer.builder().set("parley.properties", "features", "core, im, admin").build();
+
+    @Test
+    void upgradingAndRollingBackThroughTheApiKeepsClientsConnectedAndLosesNoMessage() throws Exception {
+        AdminClient admin = new AdminClient(server).awaitUp(WAIT);
+        assertEquals(201, admin.signIn("admin", AdminClient.initialAdminPassword(server)).status());
+        Account alice = server.newAccount("upg-alice");
+        Account bob = server.newAccount("upg-bob");
+        XMPPTCPConnection a = server.login(alice);
+        XMPPTCPConnection b = server.login(bob);
+        List<String> problems = new CopyOnWriteArrayList<>();
+        for (XMPPTCPConnection c : List.of(a, b)) {
+            c.addConnectionListener(new ConnectionListener() {
+                @Override
+                public void connectionClosed() {
+                    problems.add(c.getUser() + " was disconnected");
+                }
+
+                @Override
+                public void connectionClosedOnError(Exception e) {
+                    problems.add(c.getUser() + " lost its connection: " + e);
+                }
+            });
+            c.addSyncStanzaListener(s -> problems.add(c.getUser() + " got " + s.toXML()),
+                    s -> s instanceof Message m && m.getType() == Message.Type.error);
+        }
+        Inbox inbox = Inbox.of(b);
+        String shipped = Bundles.version(Bundles.imJar(server.dist()));
+        String streamA = a.getStreamId();
+        String streamB = b.getStreamId();
+
+        AtomicInteger sent = new AtomicInteger();
+        for (int i = 0; i < 20; i++) {
+            a.sendStanza(Xmpp.chat(a, bob.bareJid(), "m " + sent.getAndIncrement()));
+        }
+        AtomicBoolean sending = new AtomicBoolean(true);
+        Thread sender = new Thread(() -> {
+            try {
+                while (sending.get()) {
+                    a.sendStanza(Xmpp.chat(a, bob.bareJid(), "m " + sent.getAndIncrement()));
+                    Thread.sleep(10);
+                }
+            } catch (Exception e) {
+                problems.add("sending failed: " + e);
+            }
+        });
+        sender.start();
+
+        Path upgrade = server.base().resolve("im-99.jar");
+        Bundles.copyWithVersion(Bundles.imJar(server.dist()), upgrade, "99.0.0");
+        AdminClient.Answer upgraded = admin.upload(upgrade);
+        assertEquals(200, upgraded.status(), upgraded::toString);
+        assertEquals(shipped, upgraded.json().get("from").asText());
+        assertEquals("99.0.0", upgraded.json().get("to").asText());
+        assertEquals("ACTIVE", upgraded.json().get("state").asText());
+        assertEquals("99.0.0", admin.call("GET", "/api/bundles/org.parley.im").json().get("version").asText());
+        Xmpp.pingServer(a); // im's successor answers
+
+        AdminClient.Answer rolledBack = admin.call("POST", "/api/bundles/org.parley.im/rollback");
+        assertEquals(200, rolledBack.status(), rolledBack::toString);
+        assertEquals(shipped, rolledBack.json().get("to").asText());
+        JsonNode im = admin.call("GET", "/api/bundles/org.parley.im").json();
+        assertEquals(shipped, im.get("version").asText());
+        assertEquals("ACTIVE", im.get("state").asText());
+
+        Thread.sleep(500);
+        sending.set(false);
+        sender.join(5000);
+        for (int i = 0; i < 20; i++) {
+            a.sendStanza(Xmpp.chat(a, bob.bareJid(), "m " + sent.getAndIncrement()));
+        }
+        Xmpp.pingServer(a);
+
+        int total = sent.get();
+        Map<Integer, Integer> seen = new TreeMap<>();
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < total; i++) {
+            int n = Integer.parseInt(inbox.next(WAIT, "message " + (i + 1) + " of " + total).getBody().substring(2));
+            seen.merge(n, 1, Integer::sum);
+            order.add(n);
+        }
+        Xmpp.pingServer(b);
+        List<Integer> missing = new ArrayList<>();
+        for (int i = 0; i < total; i++) {
+            if (!seen.containsKey(i)) {
+                missing.add(i);
+            }
+        }
+        List<Integer> twice = seen.entrySet().stream().filter(e -> e.getValue() > 1).map(Map.Entry::getKey).toList();
+        assertTrue(missing.isEmpty() && twice.isEmpty(), "missing " + missing + ", twice " + twice);
+        List<Integer> sorted = new ArrayList<>(order);
+        sorted.sort(null);
+        assertEquals(sorted, order, "in the order sent");
+        assertTrue(problems.isEmpty(), problems::toString);
+        assertTrue(a.isConnected() && b.isConnected());
+        assertEquals(streamA, a.getStreamId(), "the same stream: no reconnection");
+        assertEquals(streamB, b.getStreamId());
+        System.out.println("admin upgrade: " + total + " messages across an upgrade (" + upgraded.json() + ") and a roll-back ("
+                + rolledBack.json() + "), each delivered once");
+    }
+
+    static String user(XMPPConnection c) {
+        return String.valueOf(c.getUser());
+    }
+}
