@@ -48,4 +48,45 @@ public interface UserManager {
     default int importScramCredentials(BufferedReader lines) throws UserException {
         throw new UserException("this user manager cannot import SCRAM credentials");
     }
+
+    /**
+     * Disables an account: it can no longer sign in (SASL answers {@code account-disabled}, RFC 6120
+     * section 6.5.1) and its sessions end, but nothing stored for it is deleted. Disabling an
+     * account that is disabled already changes nothing. An account whose credentials live in a
+     * directory can be disabled too: the directory keeps accepting its password, the server refuses
+     * the sign-in.
+     *
+     * <p>A default method because a manager that has nowhere to keep the state refuses it.
+     *
+     * @throws UserException when there is no such account, or this manager cannot disable accounts
+     * @since 2.2
+     */
+    default void disable(String username) throws UserException {
+        throw new UserException("this user manager cannot disable accounts");
+    }
+
+    /**
+     * Lets a disabled account sign in again. Enabling an account that is not disabled changes
+     * nothing.
+     *
+     * @throws UserException when there is no such account and none is disabled by that name
+     * @since 2.2
+     */
+    default void enable(String username) throws UserException {
+        throw new UserException("this user manager cannot enable accounts");
+    }
+
+    /** @since 2.2 */
+    default boolean isDisabled(String username) throws UserException {
+        return false;
+    }
+
+    /**
+     * The disabled accounts' localparts in order, from offset, at most limit of them.
+     *
+     * @since 2.2
+     */
+    default List<String> listDisabled(int offset, int limit) throws UserException {
+        return List.of();
+    }
 }
