@@ -13,7 +13,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A deleted account's sessions end at once, with {@code not-authorized}: it may not go on
- * sending as someone who no longer exists. Its detached sessions end too, so nothing is resumed.
+ * sending as someone who no longer exists. A disabled account's end with {@code policy-violation}
+ * (RFC 6120 section 4.9.3.14: the operator's policy, not the client's fault), and its next sign-in
+ * is refused by the auth bundle. Detached sessions end too, so nothing is resumed.
  */
 @Component
 public final class DeletedAccounts implements AccountListener {
@@ -30,6 +32,14 @@ public final class DeletedAccounts implements AccountListener {
         for (Session s : sessions.sessions(account)) {
             LOG.info("Ending {}: its account was deleted", s.jid());
             s.close(StreamErrorCondition.NOT_AUTHORIZED, "your account was deleted");
+        }
+    }
+
+    @Override
+    public void disabled(EntityBareJid account) {
+        for (Session s : sessions.sessions(account)) {
+            LOG.info("Ending {}: its account was disabled", s.jid());
+            s.close(StreamErrorCondition.POLICY_VIOLATION, "your account was disabled");
         }
     }
 }
