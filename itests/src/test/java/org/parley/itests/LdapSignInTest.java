@@ -134,6 +134,24 @@ class LdapSignInTest {
     }
 
     @Test
+    void aDirectoryAccountDisabledHereIsRefusedWithTheRightDirectoryPasswordUntilEnabled() throws Exception {
+        XMPPTCPConnection bob = server.login(plain(server, "bob", "bob directory pw", "desk"));
+        ParleyServer.CliResult r = server.cli("user", "disable", "bob");
+        assertEquals(0, r.exitCode(), r.toString());
+        RosterTest.await("bob's session ends", () -> !bob.isConnected());
+        try {
+            assertEquals("account-disabled", failure("bob", "bob directory pw"));
+            assertEquals("not-authorized", failure("bob", "a wrong password"), "only the password's owner learns it is disabled");
+            assertFalse(server.cli("user", "list").stdout().contains("bob@"), "still no local account");
+            assertTrue(server.cli("user", "disabled").stdout().contains("bob@localhost"));
+        } finally {
+            assertEquals(0, server.cli("user", "enable", "bob").exitCode());
+        }
+        Xmpp.pingServer(server.login(plain(server, "bob", "bob directory pw", "again")));
+        assertEquals(1, server.cli("user", "disable", "carol").exitCode(), "outside the filter: not an account here");
+    }
+
+    @Test
     void aWrongPasswordAnAccountOutsideTheFilterAndAnInjectedNameAreNotAuthorized() {
         assertEquals("not-authorized", failure("alice", "bob directory pw"));
         assertEquals("not-authorized", failure("carol", "carol directory pw"), "carol has no mail: outside the filter");

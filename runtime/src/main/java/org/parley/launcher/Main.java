@@ -23,6 +23,9 @@ public final class Main {
             "       parley user add <jid> <password>    create an account",
             "       parley user passwd <jid> <password> change an account's password",
             "       parley user delete <jid>            delete an account",
+            "       parley user disable <jid>           refuse the account's sign-ins and end its sessions",
+            "       parley user enable <jid>            let a disabled account sign in again",
+            "       parley user disabled                list the disabled accounts",
             "       parley user list                    list the accounts",
             "       parley user count                   count the accounts",
             "       parley user import <file>           create accounts from lines of '<jid> <password>'",
@@ -87,8 +90,8 @@ public final class Main {
         int expected = switch (sub) {
             case "add", "passwd" -> 4;
             case "import" -> hashed ? 4 : 3;
-            case "delete" -> 3;
-            case "list", "count" -> 2;
+            case "delete", "disable", "enable" -> 3;
+            case "list", "count", "disabled" -> 2;
             default -> throw usage("unknown user command '" + sub + "'");
         };
         if (words.size() != expected) {

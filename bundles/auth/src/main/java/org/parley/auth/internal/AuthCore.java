@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
@@ -27,7 +28,9 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.Designate;
 import org.parley.api.auth.PasswordAuthenticator;
 import org.parley.api.auth.SaslContext;
+import org.parley.api.auth.SaslFailure;
 import org.parley.api.auth.SaslNegotiation;
+import org.parley.api.auth.SaslStep;
 import org.parley.api.storage.ScramCredential;
 import org.parley.api.storage.ScramHash;
 import org.parley.api.storage.UserStore;
@@ -61,6 +64,8 @@ public final class AuthCore implements ScramCredentials {
     private final Supplier<String> serverNonces;
     private final SecureRandom random = new SecureRandom();
     private final FailureThrottle throttle;
+    /** Whether an authenticated username is disabled; blocks on the database. */
+    private final Predicate<String> disabled;
     private volatile AuthSettings settings;
     /** Sorted by CHAIN_ORDER; replaced as a whole on every change. */
     private volatile List<RankedAuthenticator> authenticators = List.of();
@@ -77,15 +82,17 @@ public final class AuthCore implements ScramCredentials {
     }
 
     @Activate
-    public AuthCore(@Reference UserStore store, @Reference AuthWorkers workers, BundleContext context,
-            AuthConfig config, Map<String, Object> properties) {
-        this(store, workers, initialSettings(config, properties), secret(context), randomNonces(), System::nanoTime);
+    public AuthCore(@Reference UserStore store, @Reference AuthWorkers workers, @Reference DisabledAccounts disabled,
+            BundleContext context, AuthConfig config, Map<String, Object> properties) {
+        this(store, workers, initialSettings(config, properties), secret(context), randomNonces(), System::nanoTime,
+                disabled::isDisabled);
     }
 
-    /** The constructor tests use: fixed settings, secret, nonces and clock. */
+    /** The constructor tests use: fixed settings, secret, nonces and clock, and which accounts are disabled. */
     AuthCore(UserStore store, AuthWorkers workers, AuthSettings settings, byte[] secret,
-            Supplier<String> serverNonces, LongSupplier nanoClock) {
+            Supplier<String> serverNonces, LongSupplier nanoClock, Predicate<String> disabled) {
         this.store = store;
+        this.disabled = disabled;
         this.workers = workers;
         this.settings = settings;
         this.secret = secret.clone();
@@ -182,6 +189,32 @@ public final class AuthCore implements ScramCredentials {
             return byName.awaitAll().thenCompose(v -> completeChain()); // one gone for good: the others answer alone
         }
         return CompletableFuture.completedFuture(chain());
+    }
+
+    // --- disabled accounts
+
+    /**
+     * The negotiation with its success for a disabled account turned into {@code account-disabled}
+     * (RFC 6120 section 6.5.1). Checked after the credentials, whichever mechanism or password
+     * authenticator (a directory too) proved them, so the answer tells nothing to someone who does
+     * not know the password. The database is read on the workers; when it cannot answer, the
+     * client is told to try later rather than let in.
+     */
+    SaslNegotiation checked(SaslNegotiation negotiation) {
+        return response -> negotiation.evaluate(response).thenCompose(step -> step instanceof SaslStep.Success success
+                ? enabledOnly(success)
+                : CompletableFuture.completedFuture(step));
+    }
+
+    private CompletionStage<SaslStep> enabledOnly(SaslStep.Success success) {
+        return workers.supply(() -> disabled.test(success.username())).handle((isDisabled, error) -> {
+            if (error != null) {
+                LOG.warn("Cannot tell whether {} is disabled, the sign-in is refused for now: {}", success.username(),
+                        error.toString());
+                return new SaslStep.Failure(SaslFailure.TEMPORARY_AUTH_FAILURE, "try again later");
+            }
+            return isDisabled ? new SaslStep.Failure(SaslFailure.ACCOUNT_DISABLED, "this account is disabled") : success;
+        });
     }
 
     // --- throttling

@@ -10,6 +10,7 @@ import org.parley.api.auth.SaslStep;
  * The part every mechanism component of this bundle has in common: its name, when it is offered,
  * and that its exchanges are throttled by the shared {@link AuthCore}. A subclass per mechanism
  * is the DS component, so each is a service of its own with its own {@code service.ranking}.
+ * Every exchange refuses a disabled account.
  */
 abstract class RegisteredMechanism implements SaslMechanism {
     private final Mechanism mechanism;
@@ -45,7 +46,7 @@ abstract class RegisteredMechanism implements SaslMechanism {
             SaslStep refused = new SaslStep.Failure(mechanism.refusal(), name() + " is not offered on this connection");
             return response -> CompletableFuture.completedFuture(refused);
         }
-        return core.throttled(negotiation(context), context);
+        return core.throttled(core.checked(negotiation(context)), context);
     }
 
     /** A new, unthrottled exchange on a connection where the mechanism is offered. */

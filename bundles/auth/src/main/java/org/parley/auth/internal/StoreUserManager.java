@@ -15,6 +15,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -29,6 +31,7 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.parley.api.auth.AccountListener;
+import org.parley.api.auth.UserDirectory;
 import org.parley.api.auth.UserException;
 import org.parley.api.auth.UserManager;
 import org.parley.api.server.Domain;
@@ -44,6 +47,9 @@ import org.slf4j.LoggerFactory;
  * SCRAM-SHA-1 and a SCRAM-SHA-256 credential (each with its own random salt) per account. Every
  * account it creates or deletes is invalidated in the {@link AccountCache}, so the
  * {@code UserDirectory} sees the change at once.
+ *
+ * <p>Disabling is kept in {@link DisabledAccounts}, apart from the credentials, so that an account
+ * of a directory (LDAP) can be disabled here too: it exists when any {@link UserDirectory} says so.
  */
 @Component(service = UserManager.class, configurationPid = {ServerConfig.PID, AuthConfig.PID})
 public final class StoreUserManager implements UserManager {
@@ -53,8 +59,13 @@ public final class StoreUserManager implements UserManager {
     private static final Logger LOG = LoggerFactory.getLogger(StoreUserManager.class);
     private static final List<ScramHash> HASHES = List.of(ScramHash.SHA_1, ScramHash.SHA_256);
 
+    /** How long disable waits for the directories to say whether an account exists. */
+    static final long DIRECTORY_WAIT_SECONDS = 10;
+
     private final UserStore store;
     private final AccountCache cache;
+    private final DisabledAccounts disabled;
+    private final List<UserDirectory> directories = new CopyOnWriteArrayList<>();
     private final SecureRandom random;
     private final int importBatch;
     private volatile DomainBareJid domain;
@@ -64,16 +75,17 @@ public final class StoreUserManager implements UserManager {
     private final Set<ForkJoinPool> imports = ConcurrentHashMap.newKeySet();
 
     @Activate
-    public StoreUserManager(@Reference UserStore store, @Reference AccountCache cache, ServerConfig server,
-            AuthConfig auth, Map<String, Object> properties) {
-        this(store, cache, domainOrDefault(server.domain()), AuthSettings.from(auth, properties,
+    public StoreUserManager(@Reference UserStore store, @Reference AccountCache cache,
+            @Reference DisabledAccounts disabled, ServerConfig server, AuthConfig auth, Map<String, Object> properties) {
+        this(store, cache, disabled, domainOrDefault(server.domain()), AuthSettings.from(auth, properties,
                 AuthSettings.DEFAULTS, new ArrayList<>()), new SecureRandom(), IMPORT_BATCH);
     }
 
-    StoreUserManager(UserStore store, AccountCache cache, DomainBareJid domain, AuthSettings settings,
-            SecureRandom random, int importBatch) {
+    StoreUserManager(UserStore store, AccountCache cache, DisabledAccounts disabled, DomainBareJid domain,
+            AuthSettings settings, SecureRandom random, int importBatch) {
         this.store = store;
         this.cache = cache;
+        this.disabled = disabled;
         this.domain = domain;
         this.settings = settings;
         this.random = random;
@@ -98,6 +110,16 @@ public final class StoreUserManager implements UserManager {
 
     void removeAccountListener(AccountListener listener) {
         accountListeners.remove(listener);
+    }
+
+    /** Directories other than the store (LDAP) whose accounts may be disabled too. */
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, unbind = "removeDirectory")
+    void addDirectory(UserDirectory directory) {
+        directories.add(directory);
+    }
+
+    void removeDirectory(UserDirectory directory) {
+        directories.remove(directory);
     }
 
     @Deactivate
@@ -166,6 +188,12 @@ public final class StoreUserManager implements UserManager {
         if (!deleted) {
             throw new UserException("no such user: " + jid(local));
         }
+        // A name created again later is a new account, not the disabled one.
+        try {
+            disabled.enable(local);
+        } catch (StorageException e) {
+            LOG.error("{} is deleted, but its disabled mark could not be removed: {}", jid(local), e.getMessage());
+        }
         EntityBareJid account = JidCreate.entityBareFromOrThrowUnchecked(jid(local));
         for (AccountListener listener : accountListeners) {
             try {
@@ -175,6 +203,81 @@ public final class StoreUserManager implements UserManager {
                         listener.getClass().getName(), e);
             }
         }
+    }
+
+    /**
+     * Marks the account disabled first, then tells the listeners (the session core ends its
+     * sessions): a sign-in that starts after the mark is refused, one that ends after the sessions
+     * were ended is refused by the same mark.
+     */
+    @Override
+    public void disable(String username) throws UserException {
+        String local = localpart(username);
+        if (!accountExists(local)) {
+            throw new UserException("no such user: " + jid(local));
+        }
+        storage(() -> disabled.disable(local));
+        EntityBareJid account = JidCreate.entityBareFromOrThrowUnchecked(jid(local));
+        // Also when it was disabled already: a session that slipped in between is ended now.
+        for (AccountListener listener : accountListeners) {
+            try {
+                listener.disabled(account);
+            } catch (RuntimeException e) {
+                LOG.error("A bundle failed to act on the disabling of {} ({}); the account is disabled", account,
+                        listener.getClass().getName(), e);
+            }
+        }
+    }
+
+    @Override
+    public void enable(String username) throws UserException {
+        String local = localpart(username);
+        boolean wasDisabled = storage(() -> disabled.enable(local));
+        if (!wasDisabled && !accountExists(local)) {
+            throw new UserException("no such user: " + jid(local));
+        }
+    }
+
+    @Override
+    public boolean isDisabled(String username) throws UserException {
+        String local = localpart(username);
+        return storage(() -> disabled.isDisabled(local));
+    }
+
+    @Override
+    public List<String> listDisabled(int offset, int limit) throws UserException {
+        if (offset < 0 || limit < 0) {
+            throw new UserException("offset and limit must not be negative");
+        }
+        return storage(() -> disabled.list(offset, limit));
+    }
+
+    /**
+     * In the store, or in any other directory. A directory that cannot answer (down, timed out)
+     * counts as "no": disabling a name nobody vouches for would keep a row for nothing.
+     */
+    private boolean accountExists(String local) throws UserException {
+        if (storage(() -> store.exists(local))) {
+            return true;
+        }
+        for (UserDirectory directory : directories) {
+            if (directory instanceof StoreUserDirectory) {
+                continue; // the store answered already
+            }
+            try {
+                if (Boolean.TRUE.equals(directory.exists(local).toCompletableFuture()
+                        .get(DIRECTORY_WAIT_SECONDS, TimeUnit.SECONDS))) {
+                    return true;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new UserException("interrupted while asking the directories about " + jid(local));
+            } catch (ExecutionException | TimeoutException e) {
+                LOG.warn("A directory ({}) could not say whether {} exists: {}", directory.getClass().getName(),
+                        jid(local), e.toString());
+            }
+        }
+        return false;
     }
 
     @Override

@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
 @Component(service = Object.class, configurationPid = ServerConfig.PID,
         property = {"osgi.command.scope=user",
             "osgi.command.function=add", "osgi.command.function=passwd", "osgi.command.function=delete",
-            "osgi.command.function=list", "osgi.command.function=import", "osgi.command.function=count"})
+            "osgi.command.function=list", "osgi.command.function=import", "osgi.command.function=count",
+            "osgi.command.function=disable", "osgi.command.function=enable", "osgi.command.function=disabled"})
 public final class UserCommands {
     private static final int PAGE = 1000;
     static final String HASHED = "--hashed";
@@ -75,6 +76,29 @@ public final class UserCommands {
     public String delete(String jid) throws UserException {
         users.delete(jid);
         return "deleted " + bare(jid);
+    }
+
+    /** Refuses sign-in to the account and ends its sessions; what is stored for it stays. */
+    public String disable(String jid) throws UserException {
+        users.disable(jid);
+        return "disabled " + bare(jid) + "; its sessions were ended";
+    }
+
+    public String enable(String jid) throws UserException {
+        users.enable(jid);
+        return "enabled " + bare(jid);
+    }
+
+    /** Every disabled account's JID, one per line, in order. */
+    public String disabled() throws UserException {
+        StringJoiner out = new StringJoiner("\n");
+        for (int offset = 0; ; offset += PAGE) {
+            List<String> page = users.listDisabled(offset, PAGE);
+            page.forEach(localpart -> out.add(localpart + "@" + domain));
+            if (page.size() < PAGE) {
+                return out.toString();
+            }
+        }
     }
 
     /** Every account's JID, one per line, in order. */

@@ -23,7 +23,7 @@ import org.parley.api.server.Domain;
  */
 class DomainRulesTest {
     private final InMemoryUserStore store = new InMemoryUserStore();
-    private final StoreUserManager users = new StoreUserManager(store, new AccountCache(),
+    private final StoreUserManager users = new StoreUserManager(store, new AccountCache(), Databases.disabledAccounts(),
             JidCreate.domainBareFromOrThrowUnchecked("example.org"), AuthSettings.DEFAULTS, new SecureRandom(),
             StoreUserManager.IMPORT_BATCH);
     private final UserCommands commands = new UserCommands(users, new ServerConfigValue("example.org"));

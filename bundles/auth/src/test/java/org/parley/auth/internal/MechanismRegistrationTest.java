@@ -32,7 +32,7 @@ class MechanismRegistrationTest {
         mechanisms.sort(Comparator.comparingInt(Registered::ranking).reversed());
 
         AuthCore core = new AuthCore(new InMemoryUserStore(), null, AuthSettings.DEFAULTS, SaslFixture.SECRET,
-                () -> "n", System::nanoTime);
+                () -> "n", System::nanoTime, name -> false);
         List<String> names = new ArrayList<>();
         for (Registered r : mechanisms) {
             RegisteredMechanism m = (RegisteredMechanism) Class.forName(r.implementation())

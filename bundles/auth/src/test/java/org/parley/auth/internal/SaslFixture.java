@@ -25,6 +25,8 @@ final class SaslFixture implements AutoCloseable {
     final InMemoryUserStore store;
     final AuthWorkers workers;
     final AuthCore core;
+    /** The accounts the fixture's mechanisms treat as disabled. */
+    final java.util.Set<String> disabled = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** In the order of their registered service ranking, highest first, as the session core sorts them. */
     final List<RegisteredMechanism> mechanisms;
 
@@ -35,7 +37,7 @@ final class SaslFixture implements AutoCloseable {
     SaslFixture(InMemoryUserStore store, AuthSettings settings, Supplier<String> serverNonces, AuthWorkers workers) {
         this.store = store;
         this.workers = workers;
-        this.core = new AuthCore(store, workers, settings, SECRET, serverNonces, System::nanoTime);
+        this.core = new AuthCore(store, workers, settings, SECRET, serverNonces, System::nanoTime, disabled::contains);
         core.addAuthenticator(new StoredPasswordAuthenticator(store, workers, settings),
                 Map.of("service.ranking", StoredPasswordAuthenticator.RANKING, "service.id", 1L));
         this.mechanisms = allMechanisms(core).stream()

@@ -138,6 +138,36 @@ class SaslMechanismsTest {
     }
 
     @Test
+    void aDisabledAccountWithTheRightPasswordIsAccountDisabledOverScram() throws Exception {
+        f.disabled.add("juliet");
+        ScramClient client = new ScramClient(true, "n,,", null, "juliet", "clientNonceD");
+        SaslNegotiation n = f.start("SCRAM-SHA-256", TestSaslContext.plain("192.0.2.21"));
+        byte[] serverFirst = challenge(step(n, client.clientFirst()));
+        assertEquals(SaslFailure.ACCOUNT_DISABLED, failure(step(n, client.clientFinal(serverFirst, "r0meo"))).condition());
+    }
+
+    @Test
+    void aDisabledAccountWithTheRightPasswordIsAccountDisabledOverPlain() throws Exception {
+        f.disabled.add("juliet");
+        SaslStep.Failure refused = failure(step(f.start("PLAIN", TestSaslContext.tls("192.0.2.22")), "\0juliet\0r0meo"));
+        assertEquals(SaslFailure.ACCOUNT_DISABLED, refused.condition());
+    }
+
+    @Test
+    void aDisabledAccountWithAWrongPasswordIsNotAuthorizedAsAnyOther() throws Exception {
+        // account-disabled is told only to whoever proved the password: it says the account exists.
+        f.disabled.add("juliet");
+        SaslStep.Failure refused = failure(step(f.start("PLAIN", TestSaslContext.tls("192.0.2.23")), "\0juliet\0tybalt"));
+        assertEquals(SaslFailure.NOT_AUTHORIZED, refused.condition());
+    }
+
+    @Test
+    void anEnabledAccountNextToADisabledOneSignsIn() throws Exception {
+        f.disabled.add("romeo");
+        assertEquals("juliet", success(step(f.start("PLAIN", TestSaslContext.tls("192.0.2.24")), "\0juliet\0r0meo")).username());
+    }
+
+    @Test
     void usernameIsPreparedBeforeLookup() throws Exception {
         ScramClient client = new ScramClient(false, "n,,", null, "JULIET", "clientNonceB");
         SaslNegotiation n = f.start("SCRAM-SHA-1", TestSaslContext.plain("192.0.2.12"));

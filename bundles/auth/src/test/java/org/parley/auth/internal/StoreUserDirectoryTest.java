@@ -53,7 +53,7 @@ class StoreUserDirectoryTest {
     private final ExecutorWorkerPool workers = new ExecutorWorkerPool();
     private final AccountCache cache = new AccountCache(now::get);
     private final StoreUserDirectory directory = new StoreUserDirectory(store, workers, cache);
-    private final StoreUserManager users = new StoreUserManager(store, cache,
+    private final StoreUserManager users = new StoreUserManager(store, cache, Databases.disabledAccounts(),
             JidCreate.domainBareFromOrThrowUnchecked("example.org"), AuthSettings.DEFAULTS, new SecureRandom(),
             StoreUserManager.IMPORT_BATCH);
 

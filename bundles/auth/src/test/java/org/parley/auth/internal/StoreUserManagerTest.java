@@ -15,6 +15,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 import org.jxmpp.jid.impl.JidCreate;
+import java.util.ArrayList;
+import java.util.concurrent.CompletableFuture;
+import org.jxmpp.jid.EntityBareJid;
+import org.parley.api.auth.AccountListener;
 import org.parley.api.auth.PasswordAuthenticator.Result;
 import org.parley.api.auth.UserException;
 import org.parley.api.storage.ScramCredential;
@@ -23,7 +27,7 @@ import org.parley.api.storage.ScramHash;
 class StoreUserManagerTest {
     private final InMemoryUserStore store = new InMemoryUserStore();
     private final AuthWorkers workers = new AuthWorkers();
-    private final StoreUserManager users = new StoreUserManager(store, new AccountCache(),
+    private final StoreUserManager users = new StoreUserManager(store, new AccountCache(), Databases.disabledAccounts(),
             JidCreate.domainBareFromOrThrowUnchecked("example.org"), AuthSettings.DEFAULTS, new SecureRandom(),
             StoreUserManager.IMPORT_BATCH);
     private final StoredPasswordAuthenticator internal = new StoredPasswordAuthenticator(store, workers, AuthSettings.DEFAULTS);
@@ -149,7 +153,7 @@ class StoreUserManagerTest {
         }
         // The default 4096 iterations; batches of 800 instead of 10,000 so that a small file
         // still shows the batching (800 + 800 + 400).
-        StoreUserManager manager = new StoreUserManager(store, new AccountCache(), JidCreate.domainBareFromOrThrowUnchecked("example.org"),
+        StoreUserManager manager = new StoreUserManager(store, new AccountCache(), Databases.disabledAccounts(), JidCreate.domainBareFromOrThrowUnchecked("example.org"),
                 AuthSettings.DEFAULTS, new SecureRandom(), 800);
         long start = System.nanoTime();
         assertEquals(n, manager.importUsers(new BufferedReader(new StringReader(file.toString()))));
@@ -236,7 +240,7 @@ class StoreUserManagerTest {
         for (int i = 0; i < n; i++) {
             file.append("user").append(i).append("@example.org ").append(sha1).append(' ').append(sha256).append('\n');
         }
-        StoreUserManager manager = new StoreUserManager(store, new AccountCache(), JidCreate.domainBareFromOrThrowUnchecked("example.org"),
+        StoreUserManager manager = new StoreUserManager(store, new AccountCache(), Databases.disabledAccounts(), JidCreate.domainBareFromOrThrowUnchecked("example.org"),
                 AuthSettings.DEFAULTS, new SecureRandom(), 8_000);
         long start = System.nanoTime();
         assertEquals(n, manager.importScramCredentials(new BufferedReader(new StringReader(file.toString()))));
@@ -261,5 +265,89 @@ class StoreUserManagerTest {
         UserException e = assertThrows(UserException.class, call);
         assertFalse(e.getMessage().contains("\n"), "one line: " + e.getMessage());
         return e.getMessage();
+    }
+
+    /** What the manager told its listeners, in order. */
+    private static final class Recorder implements AccountListener {
+        final List<String> events = new ArrayList<>();
+
+        @Override
+        public void deleted(EntityBareJid account) {
+            events.add("deleted " + account);
+        }
+
+        @Override
+        public void disabled(EntityBareJid account) {
+            events.add("disabled " + account);
+        }
+    }
+
+    @Test
+    void aDisabledAccountIsListedAndToldToListenersAndEnabledAgain() throws Exception {
+        Recorder recorder = new Recorder();
+        users.addAccountListener(recorder);
+        users.create("alice", "s3cret");
+        users.create("bob", "s3cret");
+        assertFalse(users.isDisabled("alice"));
+        users.disable("Alice@example.org");
+        assertTrue(users.isDisabled("alice"));
+        assertFalse(users.isDisabled("bob"));
+        assertEquals(List.of("alice"), users.listDisabled(0, 10));
+        assertEquals(List.of("disabled alice@example.org"), recorder.events);
+        // Its data stays: the password still checks, the sign-in is refused by the SASL layer.
+        assertEquals(Result.ACCEPTED, check("alice", "s3cret"));
+        users.enable("alice");
+        assertFalse(users.isDisabled("alice"));
+        assertEquals(List.of(), users.listDisabled(0, 10));
+    }
+
+    @Test
+    void disablingTwiceKeepsOneMarkAndEndsSessionsAgain() throws Exception {
+        Recorder recorder = new Recorder();
+        users.addAccountListener(recorder);
+        users.create("alice", "s3cret");
+        users.disable("alice");
+        users.disable("alice");
+        assertEquals(List.of("alice"), users.listDisabled(0, 10));
+        assertEquals(List.of("disabled alice@example.org", "disabled alice@example.org"), recorder.events);
+        users.enable("alice");
+        users.enable("alice"); // not disabled, but the account exists: nothing to say
+        assertFalse(users.isDisabled("alice"));
+    }
+
+    @Test
+    void anUnknownAccountCannotBeDisabledOrEnabled() {
+        UserException disable = assertThrows(UserException.class, () -> users.disable("nobody"));
+        assertEquals("no such user: nobody@example.org", disable.getMessage());
+        UserException enable = assertThrows(UserException.class, () -> users.enable("nobody"));
+        assertEquals("no such user: nobody@example.org", enable.getMessage());
+        assertThrows(UserException.class, () -> users.disable("someone@elsewhere.org"));
+    }
+
+    @Test
+    void aDeletedAccountCreatedAgainIsNotDisabled() throws Exception {
+        users.create("alice", "s3cret");
+        users.disable("alice");
+        users.delete("alice");
+        assertFalse(users.isDisabled("alice"));
+        users.create("alice", "other");
+        assertFalse(users.isDisabled("alice"));
+    }
+
+    @Test
+    void aDirectoryAccountCanBeDisabledThoughTheStoreDoesNotHaveIt() throws Exception {
+        users.addDirectory(name -> CompletableFuture.completedFuture(name.equals("carol")));
+        users.disable("carol");
+        assertTrue(users.isDisabled("carol"));
+        assertFalse(users.exists("carol"), "the store still has no such account");
+        users.enable("carol");
+        assertFalse(users.isDisabled("carol"));
+    }
+
+    @Test
+    void aDirectoryThatCannotAnswerDisablesNothing() {
+        users.addDirectory(name -> CompletableFuture.failedFuture(new IllegalStateException("directory down")));
+        assertThrows(UserException.class, () -> users.disable("carol"));
+        assertThrows(UserException.class, () -> users.isDisabled("carol@"));
     }
 }

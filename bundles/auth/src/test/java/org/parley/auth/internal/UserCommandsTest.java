@@ -19,7 +19,7 @@ import org.parley.api.storage.ScramHash;
 /** The shell commands, called the way Gogo calls them: by function name through its Reflective. */
 class UserCommandsTest {
     private final InMemoryUserStore store = new InMemoryUserStore();
-    private final UserCommands commands = new UserCommands(new StoreUserManager(store, new AccountCache(),
+    private final UserCommands commands = new UserCommands(new StoreUserManager(store, new AccountCache(), Databases.disabledAccounts(),
             JidCreate.domainBareFromOrThrowUnchecked("example.org"), AuthSettings.DEFAULTS, new SecureRandom(),
             StoreUserManager.IMPORT_BATCH),
             new ServerConfigValue("example.org"));
