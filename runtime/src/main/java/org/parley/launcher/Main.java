@@ -31,6 +31,9 @@ public final class Main {
             "       parley user import <file>           create accounts from lines of '<jid> <password>'",
             "       parley user import --hashed <file>  the same from lines of '<jid> <credential> [<credential>]'",
             "                                           with SCRAM credentials as in RFC 5803 (SCRAM-SHA-256$...)",
+            "       parley usage now                    the usage figures now (online users, stanzas/s, logins, ...)",
+            "       parley usage weeks [<n>]            distinct users of this week and the weeks before it (12)",
+            "       parley usage history                the samples of the last hours",
             "The instance lives in $PARLEY_BASE (default: the distribution directory).");
     private static final long OFFLINE_COMMAND_WAIT_MILLIS = 120_000;
     /** Held so java.util.logging keeps the level (it references loggers weakly). */
@@ -70,6 +73,9 @@ public final class Main {
             case "user" -> {
                 return command(userCommand(words));
             }
+            case "usage" -> {
+                return command(usageCommand(words));
+            }
             default -> {
                 System.err.println("parley: unknown command '" + words.get(0) + "'\n" + USAGE);
                 return ControlProtocol.USAGE;
@@ -107,6 +113,23 @@ public final class Main {
             result.set(at, file.toString());
         }
         return result;
+    }
+
+    /** Checks the sub-command and its arity before anything starts. */
+    static List<String> usageCommand(List<String> words) {
+        if (words.size() < 2) {
+            throw usage("usage needs a sub-command");
+        }
+        String sub = words.get(1);
+        boolean fits = switch (sub) {
+            case "now", "history" -> words.size() == 2;
+            case "weeks" -> words.size() == 2 || words.size() == 3 && words.get(2).matches("[1-9][0-9]{0,3}");
+            default -> throw usage("unknown usage command '" + sub + "'");
+        };
+        if (!fits) {
+            throw usage("wrong arguments for 'usage " + sub + "'");
+        }
+        return words;
     }
 
     private static LauncherException usage(String problem) {
