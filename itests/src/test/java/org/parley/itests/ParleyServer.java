@@ -88,6 +88,8 @@ public final class ParleyServer implements BeforeAllCallback, AfterAllCallback, 
     private boolean baseInTmp;
     private int c2sPort;
     private int c2sTlsPort;
+    /** Each server's own metrics port, so servers of tests that overlap do not fight over the default. */
+    private int metricsPort;
     private Process process;
     private Path console;
     private X509Certificate certificate;
@@ -137,9 +139,10 @@ public final class ParleyServer implements BeforeAllCallback, AfterAllCallback, 
     public void beforeAll(ExtensionContext context) throws Exception {
         dist = distribution();
         base = newBase();
-        int[] ports = freePorts(2);
+        int[] ports = freePorts(3);
         c2sPort = ports[0];
         c2sTlsPort = ports[1];
+        metricsPort = ports[2];
         writeConfiguration();
         if (startBeforeAll) {
             start();
@@ -227,6 +230,10 @@ public final class ParleyServer implements BeforeAllCallback, AfterAllCallback, 
         return c2sPort;
     }
 
+    public int metricsPort() {
+        return metricsPort;
+    }
+
     public int c2sTlsPort() {
         return c2sTlsPort;
     }
@@ -260,6 +267,7 @@ public final class ParleyServer implements BeforeAllCallback, AfterAllCallback, 
         transport.put("bindAddress", "127.0.0.1");
         transport.put("c2sPort", Integer.toString(c2sPort));
         transport.put("c2sTlsPort", Integer.toString(c2sTlsPort));
+        all.computeIfAbsent("org.parley.metrics.cfg", f -> new LinkedHashMap<>()).put("port", Integer.toString(metricsPort));
         overrides.forEach((file, values) -> all.computeIfAbsent(file, f -> new LinkedHashMap<>()).putAll(values));
         for (Map.Entry<String, Map<String, String>> e : all.entrySet()) {
             writeProperties(etc.resolve(e.getKey()), e.getValue());
