@@ -105,4 +105,17 @@ class MainTest {
                     words.toString());
         }
     }
+
+    @Test
+    void adminCommandsJoinTheirTextAndRefuseWhatTheyDoNotKnow() {
+        assertEquals(List.of("admin", "announce", "back at noon"), Main.adminCommand(List.of("admin", "announce", "back", "at", "noon")));
+        assertEquals(List.of("admin", "motd"), Main.adminCommand(List.of("admin", "motd")));
+        assertEquals(List.of("admin", "motd", "hello all"), Main.adminCommand(List.of("admin", "motd", "hello", "all")));
+        assertEquals(List.of("admin", "sessions", "a@b"), Main.adminCommand(List.of("admin", "sessions", "a@b")));
+        for (List<String> words : List.of(List.of("admin"), List.of("admin", "reboot"), List.of("admin", "announce"),
+                List.of("admin", "end"), List.of("admin", "online", "x"), List.of("admin", "sessions", "a", "b"))) {
+            assertEquals(ControlProtocol.USAGE, assertThrows(LauncherException.class, () -> Main.adminCommand(words)).exitCode(),
+                    words.toString());
+        }
+    }
 }
