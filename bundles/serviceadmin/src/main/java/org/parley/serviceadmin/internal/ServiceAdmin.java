@@ -6,7 +6,6 @@ import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
 import java.util.StringJoiner;
-import org.jxmpp.jid.EntityBareJid;
 import org.jxmpp.jid.Jid;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
@@ -19,7 +18,6 @@ import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.parley.api.adhoc.AdHocCommand;
-import org.parley.api.adhoc.AdHocRequest;
 import org.parley.api.adhoc.AdHocStage;
 import org.parley.api.auth.UserException;
 import org.parley.api.auth.UserManager;
@@ -132,14 +130,6 @@ public final class ServiceAdmin implements SessionListener {
         return operations;
     }
 
-    List<AdminCommand> registeredCommands() {
-        return commands;
-    }
-
-    boolean isAdmin(EntityBareJid account) {
-        return admins.contains(account);
-    }
-
     /** The message of the day, to each session once, when it first sends available presence. */
     @Override
     public void available(Session session, Stanza presence) {
@@ -242,7 +232,11 @@ public final class ServiceAdmin implements SessionListener {
         void apply(String jid) throws UserException;
     }
 
-    /** A command on the accounts listed in {@code accountjids}: all of them, or none when one is not an account here. */
+    /**
+     * A command on the accounts listed in {@code accountjids}. Every JID is checked first (a JID of
+     * another domain changes nothing); then the accounts are acted on in order, and the first that
+     * fails (an unknown account) stops the rest with its error.
+     */
     private AdminCommand accounts(String node, String name, String title, String done, AccountAction action) {
         return command(node, name, () -> Forms.form(title, "Fill out this form to " + name.toLowerCase(java.util.Locale.ROOT) + ".")
                 .field("accountjids", "jid-multi", "The Jabber ID(s) of the account(s)", true).build(), r -> {
@@ -257,15 +251,5 @@ public final class ServiceAdmin implements SessionListener {
                     }
                     return AdHocStage.completed(Character.toUpperCase(done.charAt(0)) + done.substring(1) + " " + names + ".");
                 });
-    }
-
-    /** For tests: run a command as if through the dispatcher. */
-    java.util.concurrent.CompletionStage<AdHocStage> run(String node, AdHocRequest request) {
-        for (AdminCommand c : commands) {
-            if (c.node().equals(AdminCommand.PREFIX + node)) {
-                return c.execute(request);
-            }
-        }
-        throw new IllegalArgumentException(node);
     }
 }
