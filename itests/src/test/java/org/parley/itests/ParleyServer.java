@@ -90,6 +90,8 @@ public final class ParleyServer implements BeforeAllCallback, AfterAllCallback, 
     private int c2sPort;
     private int c2sTlsPort;
     private int httpsPort;
+    /** Each server's own metrics port, so servers of tests that overlap do not fight over the default. */
+    private int metricsPort;
     private Process process;
     private Path console;
     private X509Certificate certificate;
@@ -139,10 +141,11 @@ public final class ParleyServer implements BeforeAllCallback, AfterAllCallback, 
     public void beforeAll(ExtensionContext context) throws Exception {
         dist = distribution();
         base = newBase();
-        int[] ports = freePorts(3);
+        int[] ports = freePorts(4);
         c2sPort = ports[0];
         c2sTlsPort = ports[1];
         httpsPort = ports[2];
+        metricsPort = ports[3];
         writeConfiguration();
         if (startBeforeAll) {
             start();
@@ -230,6 +233,10 @@ public final class ParleyServer implements BeforeAllCallback, AfterAllCallback, 
         return c2sPort;
     }
 
+    public int metricsPort() {
+        return metricsPort;
+    }
+
     public int c2sTlsPort() {
         return c2sTlsPort;
     }
@@ -271,6 +278,7 @@ public final class ParleyServer implements BeforeAllCallback, AfterAllCallback, 
         Map<String, String> http = all.computeIfAbsent(HTTP_CFG, f -> new LinkedHashMap<>());
         http.put("bindAddress", "127.0.0.1");
         http.put("port", Integer.toString(httpsPort));
+        all.computeIfAbsent("org.parley.metrics.cfg", f -> new LinkedHashMap<>()).put("port", Integer.toString(metricsPort));
         overrides.forEach((file, values) -> all.computeIfAbsent(file, f -> new LinkedHashMap<>()).putAll(values));
         for (Map.Entry<String, Map<String, String>> e : all.entrySet()) {
             writeProperties(etc.resolve(e.getKey()), e.getValue());

@@ -31,6 +31,15 @@ public final class Main {
             "       parley user import <file>           create accounts from lines of '<jid> <password>'",
             "       parley user import --hashed <file>  the same from lines of '<jid> <credential> [<credential>]'",
             "                                           with SCRAM credentials as in RFC 5803 (SCRAM-SHA-256$...)",
+            "       parley admin online                 the users and sessions online",
+            "       parley admin sessions [<jid>]       every session, or an account's: address, TLS, mechanism, since",
+            "       parley admin end <jid>              end an account's sessions (or one, by full JID)",
+            "       parley admin announce <text>        send a message to every online user",
+            "       parley admin motd [<text>]          show or set the message of the day (sent at sign-in)",
+            "       parley admin deletemotd             delete the message of the day",
+            "       parley usage now                    the usage figures now (online users, stanzas/s, logins, ...)",
+            "       parley usage weeks [<n>]            distinct users of this week and the weeks before it (12)",
+            "       parley usage history                the samples of the last hours",
             "The instance lives in $PARLEY_BASE (default: the distribution directory).");
     private static final long OFFLINE_COMMAND_WAIT_MILLIS = 120_000;
     /** Held so java.util.logging keeps the level (it references loggers weakly). */
@@ -70,6 +79,12 @@ public final class Main {
             case "user" -> {
                 return command(userCommand(words));
             }
+            case "usage" -> {
+                return command(usageCommand(words));
+            }
+            case "admin" -> {
+                return command(adminCommand(words));
+            }
             default -> {
                 System.err.println("parley: unknown command '" + words.get(0) + "'\n" + USAGE);
                 return ControlProtocol.USAGE;
@@ -107,6 +122,46 @@ public final class Main {
             result.set(at, file.toString());
         }
         return result;
+    }
+
+    /** Checks the sub-command; a text (announce, motd) may be given as several words and is joined. */
+    static List<String> adminCommand(List<String> words) {
+        if (words.size() < 2) {
+            throw usage("admin needs a sub-command");
+        }
+        String sub = words.get(1);
+        boolean fits = switch (sub) {
+            case "online", "deletemotd" -> words.size() == 2;
+            case "sessions" -> words.size() <= 3;
+            case "end" -> words.size() == 3;
+            case "announce" -> words.size() >= 3;
+            case "motd" -> true;
+            default -> throw usage("unknown admin command '" + sub + "'");
+        };
+        if (!fits) {
+            throw usage("wrong arguments for 'admin " + sub + "'");
+        }
+        if ((sub.equals("announce") || sub.equals("motd")) && words.size() > 3) {
+            return List.of("admin", sub, String.join(" ", words.subList(2, words.size())));
+        }
+        return words;
+    }
+
+    /** Checks the sub-command and its arity before anything starts. */
+    static List<String> usageCommand(List<String> words) {
+        if (words.size() < 2) {
+            throw usage("usage needs a sub-command");
+        }
+        String sub = words.get(1);
+        boolean fits = switch (sub) {
+            case "now", "history" -> words.size() == 2;
+            case "weeks" -> words.size() == 2 || words.size() == 3 && words.get(2).matches("[1-9][0-9]{0,3}");
+            default -> throw usage("unknown usage command '" + sub + "'");
+        };
+        if (!fits) {
+            throw usage("wrong arguments for 'usage " + sub + "'");
+        }
+        return words;
     }
 
     private static LauncherException usage(String problem) {

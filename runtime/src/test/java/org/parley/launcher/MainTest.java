@@ -82,4 +82,40 @@ class MainTest {
         Files.writeString(partial.etc.resolve("logback.xml"), "<configuration/>\n");
         assertEquals(partial.etc.resolve("logback.xml"), Main.logbackConfiguration(partial), "the operator's own file wins");
     }
+
+    @Test
+    void disableEnableAndDisabledTakeTheirArguments() {
+        assertEquals(List.of("user", "disable", "alice"), Main.userCommand(List.of("user", "disable", "alice")));
+        assertEquals(List.of("user", "enable", "alice"), Main.userCommand(List.of("user", "enable", "alice")));
+        assertEquals(List.of("user", "disabled"), Main.userCommand(List.of("user", "disabled")));
+        for (List<String> words : List.of(List.of("user", "disable"), List.of("user", "enable", "a", "b"),
+                List.of("user", "disabled", "x"))) {
+            assertEquals(ControlProtocol.USAGE, assertThrows(LauncherException.class, () -> Main.userCommand(words)).exitCode());
+        }
+    }
+
+    @Test
+    void usageCommandsAreCheckedBeforeAnythingStarts() {
+        assertEquals(List.of("usage", "now"), Main.usageCommand(List.of("usage", "now")));
+        assertEquals(List.of("usage", "weeks", "52"), Main.usageCommand(List.of("usage", "weeks", "52")));
+        assertEquals(List.of("usage", "weeks"), Main.usageCommand(List.of("usage", "weeks")));
+        for (List<String> words : List.of(List.of("usage"), List.of("usage", "later"), List.of("usage", "weeks", "0"),
+                List.of("usage", "weeks", "-3"), List.of("usage", "now", "please"), List.of("usage", "weeks", "99999"))) {
+            assertEquals(ControlProtocol.USAGE, assertThrows(LauncherException.class, () -> Main.usageCommand(words)).exitCode(),
+                    words.toString());
+        }
+    }
+
+    @Test
+    void adminCommandsJoinTheirTextAndRefuseWhatTheyDoNotKnow() {
+        assertEquals(List.of("admin", "announce", "back at noon"), Main.adminCommand(List.of("admin", "announce", "back", "at", "noon")));
+        assertEquals(List.of("admin", "motd"), Main.adminCommand(List.of("admin", "motd")));
+        assertEquals(List.of("admin", "motd", "hello all"), Main.adminCommand(List.of("admin", "motd", "hello", "all")));
+        assertEquals(List.of("admin", "sessions", "a@b"), Main.adminCommand(List.of("admin", "sessions", "a@b")));
+        for (List<String> words : List.of(List.of("admin"), List.of("admin", "reboot"), List.of("admin", "announce"),
+                List.of("admin", "end"), List.of("admin", "online", "x"), List.of("admin", "sessions", "a", "b"))) {
+            assertEquals(ControlProtocol.USAGE, assertThrows(LauncherException.class, () -> Main.adminCommand(words)).exitCode(),
+                    words.toString());
+        }
+    }
 }

@@ -25,4 +25,22 @@ public interface WorkerPool {
      *     run on the pool thread unless you give them an executor of your own.
      */
     <T> CompletionStage<T> submit(Callable<T> work);
+
+    /**
+     * Tasks waiting for a thread now, for monitoring; -1 when the pool does not say.
+     *
+     * @since 1.1
+     */
+    default int queuedTasks() {
+        return -1;
+    }
+
+    /**
+     * Threads running a task now, for monitoring; -1 when the pool does not say.
+     *
+     * @since 1.1
+     */
+    default int busyThreads() {
+        return -1;
+    }
 }

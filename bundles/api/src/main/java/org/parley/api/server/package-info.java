@@ -4,7 +4,7 @@
  * pool for blocking work.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.parley.api.server;
 
 import org.osgi.annotation.bundle.Export;

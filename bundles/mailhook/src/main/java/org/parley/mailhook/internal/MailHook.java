@@ -15,14 +15,12 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.parley.api.auth.AccountListener;
 import org.parley.api.offline.OfflineMessageListener;
 import org.parley.api.offline.OfflineMessageStored;
-import org.parley.api.routing.InterceptResult;
-import org.parley.api.routing.IqHandler;
+import org.parley.api.adhoc.AdHocCommand;
+import org.parley.api.adhoc.AdHocRequest;
+import org.parley.api.adhoc.AdHocStage;
 import org.parley.api.routing.ServerInfo;
-import org.parley.api.routing.StanzaInterceptor;
 import org.parley.api.server.StateHandoff;
 import org.parley.api.server.WorkerPool;
-import org.parley.api.session.Session;
-import org.parley.api.stanza.Stanza;
 import org.parley.api.storage.SqlDatabase;
 import org.parley.mailhook.internal.adhoc.NotificationCommand;
 import org.slf4j.Logger;
@@ -32,16 +30,15 @@ import org.slf4j.LoggerFactory;
  * The mail hook as the server sees it: a listener of the offline store. Its configuration applies
  * live; one that cannot work is refused naming the key, and the previous one stays. Mail not yet
  * sent is in the database (its own table), so a restart or an upgrade of this bundle picks it up;
- * only the rate limit and started commands are in memory, handed to the successor. Users turn
- * their notifications off and on with an ad-hoc command (XEP-0050) on the server's JID.
+ * only the rate limit is in memory, handed to the successor. Users turn their notifications off
+ * and on with an ad-hoc command (XEP-0050) on the server's JID, an {@link AdHocCommand} service
+ * that the adhoc bundle runs (and whose started sessions it keeps).
  */
-@Component(service = {OfflineMessageListener.class, IqHandler.class, StanzaInterceptor.class, AccountListener.class}, configurationPid = MailHookConfig.PID,
+@Component(service = {OfflineMessageListener.class, AdHocCommand.class, AccountListener.class}, configurationPid = MailHookConfig.PID,
         immediate = true, property = {
-            IqHandler.NAMESPACE + "=" + NotificationCommand.COMMANDS,
-            // Only the user's disco requests on the commands node and on the command's node are taken.
-            StanzaInterceptor.KINDS + "=iq", StanzaInterceptor.DIRECTION + "=outbound"})
+            AdHocCommand.NODE + "=" + NotificationCommand.NODE, AdHocCommand.NAME + "=" + NotificationCommand.NAME})
 @Designate(ocd = MailHookConfig.class)
-public final class MailHook implements OfflineMessageListener, IqHandler, StanzaInterceptor, AccountListener {
+public final class MailHook implements OfflineMessageListener, AdHocCommand, AccountListener {
     private static final Logger LOG = LoggerFactory.getLogger(MailHook.class);
     private static final String HANDOFF_KEY = "org.parley.mailhook";
 
@@ -70,14 +67,11 @@ public final class MailHook implements OfflineMessageListener, IqHandler, Stanza
         Preferences preferences = new Preferences(database.dataSource(), Clock.systemUTC());
         this.notifier = new MailNotifier(settings, new Outbox(database.dataSource()), preferences, MailNotifier.mailThread(), new SmtpMailer(),
                 Clock.systemUTC());
-        this.command = new NotificationCommand(preferences, workers, server::domain, Clock.systemUTC());
+        this.command = new NotificationCommand(preferences, workers);
         // Who was mailed recently: without it an upgrade would mail again about a burst still going on.
         handoff.take(HANDOFF_KEY).ifPresent(state -> {
             if (Integer.valueOf(1).equals(state.get("format")) && state.get("rateLimit") instanceof Map<?, ?> limits) {
-                notifier.rateLimit().restore(limits);
-                if (state.get("commands") instanceof Map<?, ?> commands) { // absent from a predecessor without the command
-                    command.restore(commands);
-                }
+                notifier.rateLimit().restore(limits); // a predecessor's started commands are the adhoc bundle's now
             } else {
                 LOG.warn("The mail hook's handed-over state has a format this version does not read; it starts afresh");
             }
@@ -101,7 +95,7 @@ public final class MailHook implements OfflineMessageListener, IqHandler, Stanza
     @Deactivate
     void deactivate() {
         notifier.close();
-        handoff.deposit(HANDOFF_KEY, Map.of("format", 1, "rateLimit", notifier.rateLimit().export(), "commands", command.export()));
+        handoff.deposit(HANDOFF_KEY, Map.of("format", 1, "rateLimit", notifier.rateLimit().export()));
     }
 
     /** A deleted account gets no more mail about messages it will never read, and its choice is forgotten. */
@@ -120,12 +114,7 @@ public final class MailHook implements OfflineMessageListener, IqHandler, Stanza
     }
 
     @Override
-    public CompletionStage<Stanza> handle(Stanza iq, Session origin) {
-        return command.handle(iq, origin);
-    }
-
-    @Override
-    public CompletionStage<InterceptResult> intercept(Stanza stanza, Interception interception) {
-        return command.intercept(stanza, interception.origin());
+    public CompletionStage<AdHocStage> execute(AdHocRequest request) {
+        return command.execute(request);
     }
 }

@@ -18,6 +18,7 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.Designate;
 import org.parley.api.auth.AccountListener;
 import org.parley.api.offline.OfflineMessageListener;
+import org.parley.api.offline.OfflineStatistics;
 import org.parley.api.routing.InterceptResult;
 import org.parley.api.routing.IqHandler;
 import org.parley.api.routing.ServerInfo;
@@ -43,13 +44,14 @@ import org.slf4j.LoggerFactory;
  * successor, which on activation delivers to users who came online meanwhile.
  */
 @Component(service = {UndeliverableMessageHandler.class, SessionListener.class, IqHandler.class, StanzaInterceptor.class,
-        AccountListener.class},
+        AccountListener.class, OfflineStatistics.class},
         configurationPid = OfflineConfig.PID, immediate = true, property = {
             IqHandler.NAMESPACE + "=" + FlexibleRetrieval.NAMESPACE,
             // XEP-0013's count and headers are disco requests on a node of its own, sent by the user: only those are taken.
             StanzaInterceptor.KINDS + "=iq", StanzaInterceptor.DIRECTION + "=outbound"})
 @Designate(ocd = OfflineConfig.class)
-public final class OfflineComponent implements UndeliverableMessageHandler, SessionListener, IqHandler, StanzaInterceptor, AccountListener {
+public final class OfflineComponent implements UndeliverableMessageHandler, SessionListener, IqHandler, StanzaInterceptor, AccountListener,
+        OfflineStatistics {
     private static final Logger LOG = LoggerFactory.getLogger(OfflineComponent.class);
 
     private final OfflineMessages offline;
@@ -191,6 +193,11 @@ public final class OfflineComponent implements UndeliverableMessageHandler, Sess
     }
 
     /** A deleted account's messages are nobody's: they go (on the operator's thread, a short delete). */
+    @Override
+    public CompletionStage<Size> size() {
+        return offline.size();
+    }
+
     @Override
     public void deleted(EntityBareJid account) {
         try {

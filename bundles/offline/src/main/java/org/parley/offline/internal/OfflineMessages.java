@@ -18,6 +18,7 @@ import org.jxmpp.jid.EntityBareJid;
 import org.jxmpp.jid.impl.JidCreate;
 import org.parley.api.offline.OfflineMessageListener;
 import org.parley.api.offline.OfflineMessageStored;
+import org.parley.api.offline.OfflineStatistics;
 import org.parley.api.server.WorkerPool;
 import org.parley.api.session.Session;
 import org.parley.api.session.SessionRegistry;
@@ -78,6 +79,14 @@ final class OfflineMessages {
     }
 
     // ---- storing ----
+
+    /** What the store holds, read on the worker pool. */
+    CompletionStage<OfflineStatistics.Size> size() {
+        return workers.submit(() -> {
+            long[] size = store.size();
+            return new OfflineStatistics.Size(size[0], size[1]);
+        });
+    }
 
     /**
      * Stores a message for an account without an available resource; completes with true once it

@@ -232,6 +232,16 @@ final class OfflineStore {
 
     // ---- XEP-0013 ----
 
+    /** Every stored message and its bytes, for monitoring. */
+    long[] size() throws SQLException {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT COUNT(*), COALESCE(SUM(bytes), 0) FROM offline_message");
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return new long[] {rs.getLong(1), rs.getLong(2)};
+        }
+    }
+
     int count(String username) throws SQLException {
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM offline_message WHERE username = ?")) {

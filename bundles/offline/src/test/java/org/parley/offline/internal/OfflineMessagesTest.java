@@ -135,6 +135,16 @@ class OfflineMessagesTest {
     }
 
     @Test
+    void theSizeForMonitoringCountsEveryUsersMessagesAndBytes() throws Exception {
+        assertEquals(new org.parley.api.offline.OfflineStatistics.Size(0, 0), get(offline.size()));
+        assertTrue(store(message("chat", "one")));
+        assertTrue(get(offline.undeliverable(message("chat", "two"), JidCreate.entityBareFrom("romeo@example.org"))));
+        org.parley.api.offline.OfflineStatistics.Size size = get(offline.size());
+        assertEquals(2, size.messages());
+        assertTrue(size.bytes() > 2 * "<message/>".length(), size.toString());
+    }
+
+    @Test
     void typesThatMustNotBeStoredAreLeftToRouting() throws Exception {
         assertFalse(store(message("groupchat", "room")));
         assertFalse(store(message("headline", "news")));

@@ -97,6 +97,16 @@ public final class SharedWorkerPool implements WorkerPool {
         }
     }
 
+    @Override
+    public int queuedTasks() {
+        return pool.getQueue().size();
+    }
+
+    @Override
+    public int busyThreads() {
+        return pool.getActiveCount();
+    }
+
     private static final class Task<T> implements Runnable {
         final CompletableFuture<T> result = new CompletableFuture<>();
         private final Callable<T> work;

@@ -54,6 +54,8 @@ class SharedWorkerPoolTest {
         });
         started.await(5, TimeUnit.SECONDS);
         CompletableFuture<String> queued = pool.submit(() -> "queued").toCompletableFuture();
+        assertEquals(1, pool.busyThreads(), "monitoring sees the running task");
+        assertEquals(1, pool.queuedTasks(), "and the one waiting");
         CompletableFuture<String> refused = pool.submit(() -> "refused").toCompletableFuture();
         ExecutionException full = assertThrows(ExecutionException.class, () -> refused.get(1, TimeUnit.SECONDS));
         assertInstanceOf(WorkRejectedException.class, full.getCause());

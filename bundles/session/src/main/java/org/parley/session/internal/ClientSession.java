@@ -104,6 +104,7 @@ final class ClientSession implements Session {
             return null;
         }
         Stanza s = stanza.withFrom(jid);
+        services.traffic().received(s.kind());
         if (Outbound.isReceiptPingAnswer(s) && (s.to() == null || s.to().equals(jid.asDomainBareJid()))) {
             outbound.receiptPingAnswered(s.id());
             return counted(null);

@@ -504,6 +504,7 @@ final class ClientStream implements StreamHandler {
             connection.send(Element.builder("challenge", Namespaces.SASL)
                     .text(c.data() == null || c.data().length == 0 ? "=" : base64(c.data())).build());
         } else if (step instanceof SaslStep.Success s) {
+            services.traffic().login();
             authenticated = true;
             username = s.username();
             mechanism = sasl.mechanism();
@@ -524,6 +525,9 @@ final class ClientStream implements StreamHandler {
             failure.child(Element.builder("text", Namespaces.SASL).attribute("xml:lang", "en").text(text).build());
         }
         connection.send(failure.build());
+        if (condition != SaslFailure.ABORTED) {
+            services.traffic().failed(condition);
+        }
         if (condition != SaslFailure.ABORTED && ++failedAuthAttempts >= services.settings().get().maxAuthAttempts()) {
             fail(StreamErrorCondition.POLICY_VIOLATION, "too many failed authentication attempts");
         }

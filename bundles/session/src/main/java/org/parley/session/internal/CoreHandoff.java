@@ -106,6 +106,7 @@ final class CoreHandoff {
         }
         snapshot.put("streams", streamEntries);
         snapshot.put("sessions", sessionEntries);
+        snapshot.put("traffic", services.traffic().snapshot()); // added within format 1: an older core ignores it
         try {
             handoff.deposit(KEY, snapshot);
             LOG.info("Handed over {} stream(s) and {} session(s) to the next session core ({} ms)", streamEntries.size(), sessions.size(),
@@ -161,6 +162,9 @@ final class CoreHandoff {
             LOG.error("The state handed over by the previous session core has format {}, this core reads {}: it is ignored, "
                     + "and its connections are closed for their clients to reconnect", format, FORMAT);
             return;
+        }
+        if (snapshot.get("traffic") instanceof Map<?, ?> counted) {
+            services.traffic().restore(counted);
         }
         Map<String, ClientSession> byId = new HashMap<>();
         int sessionCount = 0;

@@ -25,6 +25,7 @@ import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.parley.api.auth.IdentityMapper;
+import org.parley.api.auth.SaslFailure;
 import org.parley.api.auth.SaslMechanism;
 import org.parley.api.connection.ClientConnection;
 import org.parley.api.connection.ConnectionHandler;
@@ -35,8 +36,10 @@ import org.parley.api.server.StateHandoff;
 import org.parley.api.session.Session;
 import org.parley.api.session.SessionListener;
 import org.parley.api.session.SessionRegistry;
+import org.parley.api.stanza.Stanza;
 import org.parley.api.stanza.StreamErrorCondition;
 import org.parley.api.stream.StreamFeature;
+import org.parley.api.usage.TrafficCounters;
 import org.parley.concurrent.Standby;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,8 +52,9 @@ import org.slf4j.LoggerFactory;
  * upgraded, its state crosses to the successor through the {@link StateHandoff} while the
  * transport keeps the connections open ({@link CoreHandoff}).
  */
-@Component(service = {ConnectionHandler.class, SessionRegistry.class}, configurationPid = SessionConfig.PID, immediate = true)
-public final class SessionCore implements ConnectionHandler, SessionRegistry {
+@Component(service = {ConnectionHandler.class, SessionRegistry.class, TrafficCounters.class},
+        configurationPid = SessionConfig.PID, immediate = true)
+public final class SessionCore implements ConnectionHandler, SessionRegistry, TrafficCounters {
     private static final Logger LOG = LoggerFactory.getLogger(SessionCore.class);
 
     private final SessionTable sessions = new SessionTable();
@@ -58,6 +62,7 @@ public final class SessionCore implements ConnectionHandler, SessionRegistry {
     private final Mechanisms mechanisms = new Mechanisms();
     private final IdentityMappers identityMappers = new IdentityMappers();
     private final Lifecycle lifecycle = new Lifecycle();
+    private final Traffic traffic = new Traffic();
     private final ScheduledThreadPoolExecutor timer;
     private final ExecutorService pool;
     private final boolean ownPool;
@@ -94,7 +99,7 @@ public final class SessionCore implements ConnectionHandler, SessionRegistry {
         this.router = new Standby<>(timer, () -> settings.graceMillis());
         router.expect(StreamServices.ROUTER); // routing may start after the core
         this.services = new StreamServices(() -> settings, server::domain, sessions, resumptions, mechanisms, identityMappers,
-                features, lifecycle, router, this.pool, timer, ConcurrentHashMap.newKeySet());
+                features, lifecycle, router, this.pool, timer, ConcurrentHashMap.newKeySet(), traffic);
         this.handoff = new CoreHandoff(services, stateHandoff);
         handoff.restore();
     }
@@ -298,6 +303,23 @@ public final class SessionCore implements ConnectionHandler, SessionRegistry {
 
     StreamServices services() {
         return services;
+    }
+
+    // ---- TrafficCounters ----
+
+    @Override
+    public long stanzasReceived(Stanza.Kind kind) {
+        return traffic.stanzasReceived(kind);
+    }
+
+    @Override
+    public long logins() {
+        return traffic.logins();
+    }
+
+    @Override
+    public long failedLogins(SaslFailure condition) {
+        return traffic.failedLogins(condition);
     }
 
     /** Named daemon threads for the streams' and sessions' ordered executors. */

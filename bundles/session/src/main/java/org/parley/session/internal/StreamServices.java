@@ -18,11 +18,12 @@ import org.parley.concurrent.Standby;
  * @param pool the threads that run the streams' and sessions' ordered executors
  * @param timer deadlines: authentication, resumption, ack requests, grace periods
  * @param streams the streams with a connection, for the state handoff
+ * @param traffic the counters of stanzas and sign-ins
  */
 record StreamServices(Supplier<SessionSettings> settings, Supplier<DomainBareJid> domain, SessionTable sessions,
         Resumptions resumptions, Mechanisms mechanisms, IdentityMappers identityMappers, StreamFeatures features,
         Lifecycle lifecycle, Standby<String, StanzaRouter> router, Executor pool, ScheduledExecutorService timer,
-        Set<ClientStream> streams) {
+        Set<ClientStream> streams, Traffic traffic) {
 
     /** The key of the one router in {@link #router}. */
     static final String ROUTER = "router";
