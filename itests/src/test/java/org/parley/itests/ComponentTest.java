@@ -37,6 +37,7 @@ class ComponentTest {
     static final String DOMAIN = "relay." + ParleyServer.DOMAIN;
     static final String SECRET = "relay-secret-" + ParleyServer.randomPassword();
     static final int PORT = freePort();
+    static final int TLS_PORT = freePort();
     static final int HOLD_SECONDS = 6;
     static final Duration WAIT = Duration.ofSeconds(20);
     static final String CFG = "org.parley.components.cfg";
@@ -44,6 +45,7 @@ class ComponentTest {
     @RegisterExtension
     static final ParleyServer SERVER = ParleyServer.builder()
             .set(CFG, "port", PORT)
+            .set(CFG, "tlsPort", TLS_PORT)
             .set(CFG, "holdSeconds", HOLD_SECONDS)
             .set(CFG, "maxStanzaBytes", 4096)
             .set(CFG, "secret." + DOMAIN, SECRET)
@@ -68,12 +70,81 @@ class ComponentTest {
 
     /** A raw component connection that completed the handshake. */
     static RawXmppClient rawComponent() throws Exception {
-        RawXmppClient raw = RawXmppClient.connect(PORT);
-        raw.send(header(DOMAIN));
+        return handshaken(RawXmppClient.connect(PORT), DOMAIN, SECRET);
+    }
+
+    static RawXmppClient handshaken(RawXmppClient raw, String domain, String secret) throws Exception {
+        raw.send(header(domain));
         MatchResult id = raw.await(Pattern.compile("<stream:stream [^>]*id='([^']+)'"), WAIT);
-        raw.send("<handshake>" + handshake(id.group(1), SECRET) + "</handshake>");
+        raw.send("<handshake>" + handshake(id.group(1), secret) + "</handshake>");
         raw.await(Pattern.compile("<handshake/>"), WAIT);
         return raw;
+    }
+
+    /** Sets (or with null removes) a key in the live configuration file; FileInstall applies it within a second or two. */
+    static void setLive(String key, String value) throws IOException {
+        java.nio.file.Path file = SERVER.base().resolve("etc").resolve(CFG);
+        java.util.List<String> out = new java.util.ArrayList<>();
+        boolean found = false;
+        for (String line : Files.readAllLines(file)) {
+            if (line.startsWith(key + " ") || line.startsWith(key + "=")) {
+                found = true;
+                if (value != null) {
+                    out.add(key + " = " + value);
+                }
+            } else {
+                out.add(line);
+            }
+        }
+        if (!found && value != null) {
+            out.add(key + " = " + value);
+        }
+        Files.write(file, out);
+    }
+
+    @Test
+    void directTlsPortServesComponentsWithTheServersCertificate() throws Exception {
+        try (RawXmppClient raw = handshaken(RawXmppClient.connectDirectTls(TLS_PORT, SERVER.sslContext()), DOMAIN, SECRET)) {
+            raw.send("<message from='" + DOMAIN + "' to='nobody@" + ParleyServer.DOMAIN + "' id='t1'><body>x</body></message>");
+            // a message to an account that does not exist is answered (RFC 6121 8.5.2.2.1): the stream works both ways over TLS
+            raw.await(Pattern.compile("<message [^>]*type='error'"), WAIT);
+        }
+    }
+
+    @Test
+    void liveConfigurationAddsAndRemovesComponentsAndRefusesBadValuesNamingTheKey() throws Exception {
+        long logStart = SERVER.logSize();
+        setLive("maxStanzasPerSecond", "0");
+        SERVER.awaitLog(logStart, "key 'maxStanzasPerSecond'", WAIT);
+        try (RawXmppClient raw = rawComponent()) {
+            // the previous configuration stays in force: the listener still serves the component
+            raw.send("<message from='" + DOMAIN + "' to='nobody@" + ParleyServer.DOMAIN + "' id='c1'><body>x</body></message>");
+            raw.await(Pattern.compile("<message [^>]*type='error'"), WAIT);
+        }
+        setLive("maxStanzasPerSecond", "1000");
+        SERVER.awaitLog(logStart, "External component settings applied", WAIT);
+
+        String second = "second." + ParleyServer.DOMAIN;
+        long addStart = SERVER.logSize();
+        setLive("secret." + second, "second-secret");
+        SERVER.awaitLog(addStart, "External component " + second + " configured", WAIT);
+        RawXmppClient raw = handshaken(RawXmppClient.connect(PORT), second, "second-secret");
+        try (raw) {
+            long sealed = System.nanoTime() + WAIT.toNanos();
+            while (Files.readString(SERVER.base().resolve("etc").resolve(CFG)).contains("second-secret") && System.nanoTime() < sealed) {
+                Thread.sleep(100);
+            }
+            assertFalse(Files.readString(SERVER.base().resolve("etc").resolve(CFG)).contains("second-secret"), "sealed in place");
+            long removeStart = SERVER.logSize();
+            setLive("secret." + second, null);
+            SERVER.awaitLog(removeStart, "External component " + second + " removed", WAIT);
+            raw.await(Pattern.compile("<host-gone xmlns='urn:ietf:params:xml:ns:xmpp-streams'/>"), WAIT);
+            assertTrue(raw.awaitClose(WAIT));
+        }
+        try (RawXmppClient again = RawXmppClient.connect(PORT)) {
+            again.send(header(second));
+            again.await(Pattern.compile("<host-unknown "), WAIT);
+        }
     }
 
     @Test

@@ -13,8 +13,8 @@ interface ComponentHost {
     /** Hands a stanza the component sent to routing; never blocks. */
     void route(Stanza stanza);
 
-    /** True when a refused handshake from this address is to be logged now. */
-    boolean shouldLogRefusal(InetAddress address);
+    /** True when a refusal of this kind (unknown domain, wrong secret) from this address is to be logged now. */
+    boolean shouldLogRefusal(InetAddress address, String reason);
 
     ComponentSettings settings();
 

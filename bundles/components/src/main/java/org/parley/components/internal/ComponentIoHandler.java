@@ -110,6 +110,11 @@ final class ComponentIoHandler extends IoHandlerAdapter {
         }
 
         @Override
+        public long pendingWriteBytes() {
+            return session.getScheduledWriteBytes();
+        }
+
+        @Override
         public InetSocketAddress remote() {
             return (InetSocketAddress) session.getRemoteAddress();
         }

@@ -238,8 +238,8 @@ public final class ComponentListener implements ComponentHost {
     }
 
     @Override
-    public boolean shouldLogRefusal(InetAddress address) {
-        return refusals.shouldLog(address);
+    public boolean shouldLogRefusal(InetAddress address, String reason) {
+        return refusals.shouldLog(address, reason);
     }
 
     @Override

@@ -33,6 +33,9 @@ final class ComponentStream implements XmppStreamParser.Listener {
     private static final Logger LOG = LoggerFactory.getLogger(ComponentStream.class);
 
     /** CLOSING: the server closed its side and still reads (and routes) until the component closes its own. */
+    /** Unread bytes past which the component counts as not reading (its connection is closed, its stanzas held). */
+    static final long MAX_UNREAD_BYTES = 16L * 1024 * 1024;
+
     private enum State { HEADER, HANDSHAKE, READY, CLOSING, CLOSED }
 
     private final Wire wire;
@@ -88,7 +91,7 @@ final class ComponentStream implements XmppStreamParser.Listener {
         }
         ExternalComponent configured = domain == null ? null : host.component(domain);
         if (configured == null) {
-            if (host.shouldLogRefusal(wire.remote().getAddress())) {
+            if (host.shouldLogRefusal(wire.remote().getAddress(), "host-unknown")) {
                 LOG.warn("Refused a component stream from {}: '{}' is not a configured component domain (logged once per "
                         + "address and interval)", wire.remote(), header.to());
             }
@@ -124,7 +127,7 @@ final class ComponentStream implements XmppStreamParser.Listener {
 
     private void handshake(Element element) {
         if (!Handshake.matches(streamId, component.secret(), element.text())) {
-            if (host.shouldLogRefusal(wire.remote().getAddress())) {
+            if (host.shouldLogRefusal(wire.remote().getAddress(), "not-authorized")) {
                 LOG.warn("Refused component {} from {}: wrong handshake (wrong secret; logged once per address and interval)",
                         component.domain(), wire.remote());
             }
@@ -231,8 +234,22 @@ final class ComponentStream implements XmppStreamParser.Listener {
         detach();
     }
 
-    /** A stanza routing gives the component. */
-    void send(Stanza stanza) {
+    /**
+     * A stanza routing gives the component.
+     *
+     * @return false, writing nothing, when the component has left more than {@link #MAX_UNREAD_BYTES}
+     *     unread: a component that stopped reading must not fill the server's memory
+     */
+    boolean send(Stanza stanza) {
+        if (wire.pendingWriteBytes() > MAX_UNREAD_BYTES) {
+            return false;
+        }
+        sendAnyway(stanza);
+        return true;
+    }
+
+    /** Writes whatever the component has left unread (what was held for it, when it connects). */
+    void sendAnyway(Stanza stanza) {
         wire.write(XmlSerializer.toBytes(stanza.element(), Namespaces.COMPONENT_ACCEPT));
     }
 

@@ -81,9 +81,9 @@ final class ExternalComponent implements Component {
     /** Routing calls this on the domain's ordered executor, one stanza at a time. */
     @Override
     public void receive(Stanza stanza) {
-        ComponentStream to;
+        ComponentStream stalled;
         synchronized (this) {
-            to = connection;
+            ComponentStream to = connection;
             if (to == null) {
                 if (closed || holdExpired || held.size() >= maxHeld.getAsInt()) {
                     bounce(stanza);
@@ -93,8 +93,18 @@ final class ExternalComponent implements Component {
                 return;
             }
             // written under the lock, so a replacement connection cannot get later stanzas before these
-            to.send(stanza);
+            if (to.send(stanza)) {
+                return;
+            }
+            // It stopped reading: it is treated as away, and this stanza waits for its reconnect.
+            connection = null;
+            startHold();
+            held.add(stanza);
+            stalled = to;
         }
+        LOG.warn("Component {} left more than {} bytes unread: its connection is closed, its stanzas held for {} s", domain,
+                ComponentStream.MAX_UNREAD_BYTES, holdSeconds.getAsInt());
+        stalled.closeWithError(StreamErrorCondition.RESOURCE_CONSTRAINT, "the component does not read what the server sends");
     }
 
     /**
@@ -116,7 +126,7 @@ final class ExternalComponent implements Component {
             }
             int flushed = held.size();
             while (!held.isEmpty()) {
-                stream.send(held.poll());
+                stream.sendAnyway(held.poll());
             }
             if (flushed > 0) {
                 LOG.info("Component {} connected: {} stanza(s) held for it delivered", domain, flushed);

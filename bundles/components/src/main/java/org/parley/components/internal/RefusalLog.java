@@ -7,14 +7,14 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
 /**
- * Says whether a refused handshake from an address should be logged: once per address and
- * interval, so a component retrying with a wrong secret every second, or someone guessing, does
- * not fill the log. The table is bounded: past its size, entries older than the interval go.
+ * Says whether a refused handshake from an address should be logged: once per address, reason
+ * and interval, so a component retrying with a wrong secret every second, or someone guessing,
+ * does not fill the log, while a second kind of mistake from the same host is still seen. The table is bounded: past its size, entries older than the interval go.
  */
 final class RefusalLog {
     private static final int MAX_ADDRESSES = 10_000;
 
-    private final Map<InetAddress, Long> lastLogged = new ConcurrentHashMap<>();
+    private final Map<String, Long> lastLogged = new ConcurrentHashMap<>();
     private final LongSupplier nanoTime;
     private volatile long intervalNanos;
 
@@ -27,8 +27,8 @@ final class RefusalLog {
         intervalNanos = seconds * 1_000_000_000L;
     }
 
-    /** True when a refusal from this address is to be logged now (and then not again within the interval). */
-    boolean shouldLog(InetAddress address) {
+    /** True when a refusal of this kind from this address is to be logged now (and then not again within the interval). */
+    boolean shouldLog(InetAddress address, String reason) {
         long now = nanoTime.getAsLong();
         long interval = intervalNanos;
         if (lastLogged.size() >= MAX_ADDRESSES) {
@@ -39,7 +39,7 @@ final class RefusalLog {
             }
         }
         boolean[] log = {false};
-        lastLogged.compute(address, (a, last) -> {
+        lastLogged.compute(address.getHostAddress() + ' ' + reason, (a, last) -> {
             if (last == null || now - last >= interval) {
                 log[0] = true;
                 return now;

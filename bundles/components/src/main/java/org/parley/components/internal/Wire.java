@@ -15,4 +15,7 @@ interface Wire {
     void resumeReading();
 
     InetSocketAddress remote();
+
+    /** Bytes written and not yet taken by the peer's TCP stack. */
+    long pendingWriteBytes();
 }

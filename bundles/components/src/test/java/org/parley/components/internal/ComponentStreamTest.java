@@ -65,7 +65,8 @@ class ComponentStreamTest {
         assertTrue(wire.closed);
         assertFalse(host.component.isConnected());
         // the refusal above used the address's one log entry for the interval
-        assertFalse(host.refusals.shouldLog(wire.remote().getAddress()));
+        assertFalse(host.refusals.shouldLog(wire.remote().getAddress(), "not-authorized"));
+        assertTrue(host.refusals.shouldLog(wire.remote().getAddress(), "host-unknown"), "another kind of refusal is still logged");
     }
 
     @Test

@@ -72,6 +72,22 @@ class ExternalComponentTest {
     }
 
     @Test
+    void aComponentThatStopsReadingIsClosedAndItsStanzasHeldForItsReconnect() {
+        FakeWire stalled = new FakeWire("127.0.0.1", 40000);
+        connect(stalled, "id1");
+        stalled.take();
+        stalled.pending = ComponentStream.MAX_UNREAD_BYTES + 1;
+        host.component.receive(ComponentStreamTest.message("not-read"));
+        String out = stalled.take();
+        assertTrue(out.contains("<resource-constraint ") && !out.contains("not-read"), out);
+        assertTrue(stalled.closed);
+        FakeWire fresh = new FakeWire("127.0.0.1", 40001);
+        connect(fresh, "id2");
+        assertTrue(fresh.take().contains("not-read"));
+        assertTrue(host.routed.isEmpty(), "nothing bounced");
+    }
+
+    @Test
     void errorsAndResultsAreNeverBounced() throws Exception {
         host.timer.shutdownNow();
         host = new TestHost(4096, 100, 0);

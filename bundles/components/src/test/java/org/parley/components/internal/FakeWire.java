@@ -35,6 +35,14 @@ final class FakeWire implements Wire {
         resumes++;
     }
 
+    /** What the peer has not read yet, as the test says. */
+    volatile long pending;
+
+    @Override
+    public long pendingWriteBytes() {
+        return pending;
+    }
+
     @Override
     public InetSocketAddress remote() {
         return remote;

@@ -44,8 +44,8 @@ final class TestHost implements ComponentHost {
     }
 
     @Override
-    public boolean shouldLogRefusal(InetAddress address) {
-        return refusals.shouldLog(address);
+    public boolean shouldLogRefusal(InetAddress address, String reason) {
+        return refusals.shouldLog(address, reason);
     }
 
     @Override
