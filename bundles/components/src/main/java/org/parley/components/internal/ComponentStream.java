@@ -48,7 +48,7 @@ final class ComponentStream implements XmppStreamParser.Listener {
     /** Stanzas the component may still send now (a token bucket holding up to one second's worth). */
     private double tokens;
     private long refilledAt;
-    private boolean readingSuspended;
+    private volatile boolean readingSuspended;
 
     ComponentStream(Wire wire, ComponentHost host, String streamId) {
         this.wire = wire;
@@ -203,10 +203,7 @@ final class ComponentStream implements XmppStreamParser.Listener {
     }
 
     private void resume() {
-        // on the timer thread; the I/O thread does not read meanwhile, so nothing else touches these
-        synchronized (this) {
-            readingSuspended = false;
-        }
+        readingSuspended = false; // on the timer thread; the I/O thread reads nothing meanwhile
         if (state != State.CLOSED) {
             wire.resumeReading();
         }
