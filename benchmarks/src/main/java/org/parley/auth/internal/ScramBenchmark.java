@@ -79,7 +79,7 @@ public class ScramBenchmark {
         store.create("olduser", List.of(Scram.credential(ScramHash.SHA_1, PASSWORD, SALT, iterations)));
         workers = new AuthWorkers();
         core = new AuthCore(store, workers, AuthSettings.DEFAULTS,
-                utf8("an installation secret for benchmarks"), () -> SERVER_NONCE, System::nanoTime);
+                utf8("an installation secret for benchmarks"), () -> SERVER_NONCE, System::nanoTime, name -> false);
         plain = new PlainMechanism(core);
         scramSha256 = new ScramSha256Mechanism(core);
         core.addAuthenticator(new StoredPasswordAuthenticator(store, workers, AuthSettings.DEFAULTS),
