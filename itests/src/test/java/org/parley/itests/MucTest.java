@@ -164,6 +164,9 @@ class MucTest {
 
         assertEquals(StanzaError.Condition.conflict, condition(() -> bobRoom.join(nick("Alice"))));
         bobRoom.join(nick("Bob"));
+        // Bob's join returns when he has his own presence; alice learns of him a moment later.
+        await("alice sees bob", () -> aliceRoom.getOccupantsCount() >= 2);
+        Thread.sleep(200);
         assertEquals(2, aliceRoom.getOccupantsCount(), "the refused attempt left nothing behind");
 
         List<Message> errors = new CopyOnWriteArrayList<>();

@@ -2,11 +2,13 @@ package org.parley.routing.internal;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.LongSupplier;
 import org.jxmpp.jid.EntityBareJid;
 import org.parley.api.routing.UndeliverableMessageHandler;
+import org.parley.api.server.WorkRejectedException;
 import org.parley.api.stanza.Stanza;
 import org.parley.concurrent.RankedList;
 import org.parley.concurrent.Standby;
@@ -90,7 +92,12 @@ final class Undeliverables {
             return ask(list, i + 1, message, account, retry);
         }
         return taken.handle((yes, ex) -> {
-            if (ex != null) {
+            Throwable cause = ex instanceof CompletionException && ex.getCause() != null ? ex.getCause() : ex;
+            if (cause instanceof WorkRejectedException) {
+                // Overload, not a fault: the server is busier than its worker pool; no stack trace per message.
+                LOG.warn("Undeliverable-message handler {} of bundle {} could not take a message for {} now: {}", e.registration().name(),
+                        e.registration().bundle(), account, cause.getMessage());
+            } else if (ex != null) {
                 LOG.error("Undeliverable-message handler {} of bundle {} failed on a message for {}", e.registration().name(),
                         e.registration().bundle(), account, ex);
             }
