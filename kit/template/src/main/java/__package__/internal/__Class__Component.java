@@ -1,5 +1,6 @@
 package @package@.internal;
 
+import java.util.ArrayDeque;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import org.osgi.framework.BundleContext;
@@ -34,10 +35,10 @@ public final class @Class@Component {
     private final ServerInfo server;
     private volatile @Class@Settings settings;
     private ServiceRegistration<org.parley.api.routing.Component> registration;
-
-    // Routing is upgraded live: a dynamic reference keeps this component running meanwhile.
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
-    private volatile StanzaRouter router;
+    /** What the component sent while no routing service was bound, oldest first (guarded by itself). */
+    private final ArrayDeque<Stanza> pending = new ArrayDeque<>();
+    private static final int MAX_PENDING = 10_000;
+    private StanzaRouter router;
 
     @Activate
     public @Class@Component(BundleContext context, @Reference ServerInfo server, @Class@Config config) {
@@ -100,11 +101,42 @@ public final class @Class@Component {
     /** Routing calls this on the component's own executor, one stanza at a time, never on an I/O thread. */
     private void receive(Stanza stanza) {
         Stanza answer = @Class@Replies.answer(stanza, settings.greeting());
-        StanzaRouter r = router;
-        if (answer != null && r != null) {
-            r.route(answer);
-        } else if (answer != null) {
-            LOG.warn("No routing service: the answer to {} is dropped", stanza.from());
+        if (answer != null) {
+            route(answer);
+        }
+    }
+
+    // Routing is upgraded live: a dynamic reference keeps this component running meanwhile. DS binds
+    // it only after the constructor, which has already registered the component and may be sent
+    // stanzas routing held for it (during an upgrade of this bundle): answers wait here until then.
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY,
+            unbind = "unsetRouter")
+    void setRouter(StanzaRouter r) {
+        synchronized (pending) {
+            router = r;
+            while (!pending.isEmpty()) {
+                r.route(pending.poll()); // never blocks; under the lock so that nothing overtakes what waited
+            }
+        }
+    }
+
+    void unsetRouter(StanzaRouter r) {
+        synchronized (pending) {
+            if (router == r) {
+                router = null;
+            }
+        }
+    }
+
+    private void route(Stanza stanza) {
+        synchronized (pending) {
+            if (router != null) {
+                router.route(stanza);
+            } else if (pending.size() < MAX_PENDING) {
+                pending.add(stanza);
+            } else {
+                LOG.warn("No routing service for long: a {} to {} is dropped", stanza.kind().xmlName(), stanza.to());
+            }
         }
     }
 }
