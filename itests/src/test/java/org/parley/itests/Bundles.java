@@ -11,6 +11,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
@@ -53,7 +54,7 @@ public final class Bundles {
      * Bundle-Version, which becomes {@code version}.
      */
     public static void copyWithVersion(Path source, Path target, String version) throws IOException {
-        copyWithManifest(source, target, version, null);
+        copyWithManifest(source, target, main -> main.put(new Attributes.Name("Bundle-Version"), version));
     }
 
     /**
@@ -61,14 +62,20 @@ public final class Bundles {
      * added to Import-Package: a bundle that cannot resolve where nothing exports it.
      */
     public static void copyWithManifest(Path source, Path target, String version, String extraImport) throws IOException {
+        copyWithManifest(source, target, main -> {
+            main.put(new Attributes.Name("Bundle-Version"), version);
+            if (extraImport != null) {
+                String imports = main.getValue("Import-Package");
+                main.put(new Attributes.Name("Import-Package"), imports == null ? extraImport : extraImport + "," + imports);
+            }
+        });
+    }
+
+    /** Copies {@code source} to {@code target} with every entry kept as it is, and the manifest's main attributes changed. */
+    public static void copyWithManifest(Path source, Path target, Consumer<Attributes> change) throws IOException {
         try (JarInputStream in = new JarInputStream(Files.newInputStream(source))) {
             Manifest manifest = new Manifest(in.getManifest());
-            manifest.getMainAttributes().put(new Attributes.Name("Bundle-Version"), version);
-            if (extraImport != null) {
-                String imports = manifest.getMainAttributes().getValue("Import-Package");
-                manifest.getMainAttributes().put(new Attributes.Name("Import-Package"),
-                        imports == null ? extraImport : extraImport + "," + imports);
-            }
+            change.accept(manifest.getMainAttributes());
             try (OutputStream file = Files.newOutputStream(target); JarOutputStream out = new JarOutputStream(file, manifest)) {
                 for (JarEntry entry = in.getNextJarEntry(); entry != null; entry = in.getNextJarEntry()) {
                     JarEntry copy = new JarEntry(entry.getName());

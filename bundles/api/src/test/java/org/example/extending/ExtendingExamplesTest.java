@@ -36,7 +36,7 @@ class ExtendingExamplesTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"HelloHandler", "LongMessagePolicy", "ClientStateIndication", "ParkingLot", "EchoBot", "OnlineCounter",
-        "ExternalMechanism", "RealmMapper", "KeptCounter", "MailOnOffline"})
+        "ExternalMechanism", "RealmMapper", "KeptCounter", "MailOnOffline", "GreetingHandler"})
     void eachExampleIsOnThePageAsItCompiles(String example) throws IOException {
         String source = Files.readString(HERE.resolve(example + ".java"));
         String lastImport = source.substring(source.lastIndexOf("\nimport "));
@@ -99,5 +99,36 @@ class ExtendingExamplesTest {
         assertNull(csi.filter(presence, session));
         Stanza m = message("hi");
         assertSame(m, csi.filter(m, session));
+    }
+
+    @Test
+    void theGreetingTakesAGoodValueLiveAndRefusesABadOne() {
+        GreetingHandler handler = new GreetingHandler();
+        handler.configure(greeting("good morning"));
+        assertEquals("good morning", greet(handler));
+        handler.configure(greeting("  "));
+        assertEquals("good morning", greet(handler), "the refused value changed nothing");
+        handler.configure(greeting("good evening"));
+        assertEquals("good evening", greet(handler));
+    }
+
+    private static String greet(GreetingHandler handler) {
+        Stanza iq = Stanza.create(Element.builder("iq", Namespaces.CLIENT).attribute("from", "a@example.org/r").attribute("type", "get")
+                .attribute("id", "g").child(Element.empty("greeting", "urn:example:greeting")).build());
+        return handler.handle(iq, null).toCompletableFuture().join().payload().text();
+    }
+
+    private static GreetingConfig greeting(String value) {
+        return new GreetingConfig() {
+            @Override
+            public Class<? extends java.lang.annotation.Annotation> annotationType() {
+                return GreetingConfig.class;
+            }
+
+            @Override
+            public String greeting() {
+                return value;
+            }
+        };
     }
 }

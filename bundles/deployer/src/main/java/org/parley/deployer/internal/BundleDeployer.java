@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.util.Dictionary;
+import java.util.ArrayList;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -20,6 +21,9 @@ import org.osgi.framework.Constants;
 import org.osgi.framework.FrameworkEvent;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.framework.Version;
+import org.osgi.framework.namespace.PackageNamespace;
+import org.osgi.framework.wiring.BundleCapability;
+import org.osgi.framework.wiring.BundleRevision;
 import org.osgi.framework.wiring.FrameworkWiring;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
@@ -193,6 +197,9 @@ public final class BundleDeployer implements ArtifactInstaller {
         String name = symbolicName(manifest);
         Version version = Version.parseVersion(manifest.getMainAttributes().getValue(Constants.BUNDLE_VERSION));
         Bundle installed = installedBundle(name);
+        if (refused(artifact, manifest, name, version, installed)) {
+            return;
+        }
         if (installed == null) {
             Bundle bundle;
             try (InputStream in = Files.newInputStream(artifact.toPath())) {
@@ -220,6 +227,9 @@ public final class BundleDeployer implements ArtifactInstaller {
         if (order == 0 && installed.getLastModified() >= artifact.lastModified()) {
             // a new watcher's first look at a jar installed from it before: nothing changed
             LOG.debug("{} {} from {} is installed already", name, version, artifact);
+            return;
+        }
+        if (refused(artifact, manifest, name, version, installed)) {
             return;
         }
         Version previous = installed.getVersion();
@@ -277,6 +287,52 @@ public final class BundleDeployer implements ArtifactInstaller {
         } catch (IOException e) {
             LOG.warn("Cannot read {}: {}", report, e.toString());
         }
+    }
+
+    /**
+     * Whether the jar imports a package in versions this server does not have (built against
+     * another major version of the api, say): then it is not installed, or the running version
+     * it would replace keeps running, and the log says which package and versions.
+     */
+    private boolean refused(File artifact, Manifest manifest, String name, Version version, Bundle installed) {
+        List<PackageImports.Unsatisfied> missing = PackageImports.unsatisfied(PackageImports.imports(manifest),
+                availableExports(installed, manifest, name + " " + version));
+        if (missing.isEmpty()) {
+            return false;
+        }
+        LOG.error("Refused {}: {} {} needs {}{}", artifact, name, version,
+                String.join("; ", missing.stream().map(PackageImports.Unsatisfied::describe).toList()),
+                installed == null ? "" : "; " + name + " " + installed.getVersion() + " keeps running");
+        return true;
+    }
+
+    /**
+     * The packages a jar can import: those the server's bundles export (the one it would replace
+     * aside), those of the other jars in deploy/ (dropped together, they are installed one after
+     * the other), and its own.
+     */
+    private List<PackageImports.Export> availableExports(Bundle replaced, Manifest manifest, String self) {
+        List<PackageImports.Export> exports = new ArrayList<>(PackageImports.exports(manifest, self));
+        for (Bundle bundle : context.getBundles()) {
+            BundleRevision revision = bundle.equals(replaced) ? null : bundle.adapt(BundleRevision.class);
+            if (revision == null) {
+                continue;
+            }
+            for (BundleCapability c : revision.getDeclaredCapabilities(PackageNamespace.PACKAGE_NAMESPACE)) {
+                Object version = c.getAttributes().get(PackageNamespace.CAPABILITY_VERSION_ATTRIBUTE);
+                exports.add(new PackageImports.Export((String) c.getAttributes().get(PackageNamespace.PACKAGE_NAMESPACE),
+                        version instanceof Version v ? v : Version.emptyVersion, bundle.getSymbolicName() + " " + bundle.getVersion()));
+            }
+        }
+        File[] jars = new File(deployDir).listFiles((dir, n) -> n.endsWith(".jar"));
+        for (File jar : jars == null ? new File[0] : jars) {
+            Manifest other = manifest(jar);
+            String otherName = symbolicName(other);
+            if (otherName != null && (replaced == null || !otherName.equals(replaced.getSymbolicName()))) {
+                exports.addAll(PackageImports.exports(other, jar.getName()));
+            }
+        }
+        return exports;
     }
 
     private Bundle installedBundle(String symbolicName) {

@@ -1,0 +1,48 @@
+package org.example.extending;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.parley.api.routing.IqHandler;
+import org.parley.api.session.Session;
+import org.parley.api.stanza.Element;
+import org.parley.api.stanza.Stanza;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+// Configured in etc/org.example.greeting.cfg (greeting = good morning), applied live; a value it
+// cannot use is refused with the key named, and the previous one stays in force.
+@ObjectClassDefinition(id = GreetingHandler.PID, name = "Example greeting", description = "What the greeting handler answers")
+@interface GreetingConfig {
+    @AttributeDefinition(description = "The answer, 1 to 100 characters")
+    String greeting() default "hello";
+}
+
+@Component(configurationPid = GreetingHandler.PID, property = IqHandler.NAMESPACE + "=urn:example:greeting")
+@Designate(ocd = GreetingConfig.class)
+public final class GreetingHandler implements IqHandler {
+    static final String PID = "org.example.greeting";
+    private static final Logger LOG = LoggerFactory.getLogger(GreetingHandler.class);
+    private volatile String greeting = "hello";
+
+    @Activate
+    @Modified
+    void configure(GreetingConfig config) {
+        String value = config.greeting() == null ? "" : config.greeting().strip();
+        if (value.isEmpty() || value.length() > 100) {
+            LOG.error("Refused the configuration ({}): key 'greeting' must have 1 to 100 characters; keeping '{}'", PID, greeting);
+            return;
+        }
+        greeting = value;
+    }
+
+    @Override
+    public CompletionStage<Stanza> handle(Stanza iq, Session origin) {
+        return CompletableFuture.completedFuture(iq.resultReply(Element.builder("greeting", "urn:example:greeting").text(greeting).build()));
+    }
+}
