@@ -33,9 +33,16 @@ class NotificationCommandTest {
     private Preferences preferences;
     private NotificationCommand command;
 
+    private TestSqlDatabase database;
+
+    /** Where preferences are kept: embedded H2 here, a real PostgreSQL in {@link PostgresNotificationCommandTest}. */
+    TestSqlDatabase newDatabase() {
+        return TestSqlDatabase.h2(dir);
+    }
+
     @BeforeEach
     void setUp() {
-        TestSqlDatabase database = TestSqlDatabase.h2(dir);
+        database = newDatabase();
         database.migrate(Outbox.MODULE, Outbox.MIGRATIONS);
         workers = new TestWorkers();
         preferences = new Preferences(database.dataSource(), Clock.systemUTC());
@@ -45,6 +52,7 @@ class NotificationCommandTest {
     @AfterEach
     void tearDown() {
         workers.close();
+        database.close();
     }
 
     private static Element submit(String value) {

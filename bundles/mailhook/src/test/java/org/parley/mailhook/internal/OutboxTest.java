@@ -33,9 +33,14 @@ class OutboxTest {
     private MailNotifier notifier;
     private final MutableClock clock = new MutableClock(Instant.parse("2026-11-29T12:00:00Z"));
 
+    /** Where the outbox is kept: embedded H2 here, a real PostgreSQL in {@link PostgresOutboxTest}. */
+    TestSqlDatabase newDatabase() {
+        return TestSqlDatabase.h2(dir);
+    }
+
     @BeforeEach
     void setUp() throws Exception {
-        database = TestSqlDatabase.h2(dir);
+        database = newDatabase();
         database.migrate(Outbox.MODULE, Outbox.MIGRATIONS);
         port = MailNotifierTest.freePort();
     }
@@ -48,6 +53,7 @@ class OutboxTest {
         if (smtp != null) {
             smtp.stop();
         }
+        database.close();
     }
 
     private void startSmtp() {
