@@ -2,8 +2,10 @@ package org.parley.mailhook.internal;
 
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.jxmpp.jid.EntityBareJid;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
@@ -11,17 +13,20 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.metatype.annotations.Designate;
-import org.parley.api.auth.AccountListener;
-import org.parley.api.offline.OfflineMessageListener;
-import org.parley.api.offline.OfflineMessageStored;
 import org.parley.api.adhoc.AdHocCommand;
 import org.parley.api.adhoc.AdHocRequest;
 import org.parley.api.adhoc.AdHocStage;
+import org.parley.api.auth.AccountListener;
+import org.parley.api.offline.OfflineMessageListener;
+import org.parley.api.offline.OfflineMessageStored;
 import org.parley.api.routing.ServerInfo;
 import org.parley.api.server.StateHandoff;
 import org.parley.api.server.WorkerPool;
 import org.parley.api.storage.SqlDatabase;
+import org.parley.api.vcard.VCardSource;
 import org.parley.mailhook.internal.adhoc.NotificationCommand;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,6 +52,17 @@ public final class MailHook implements OfflineMessageListener, AdHocCommand, Acc
     private final StateHandoff handoff;
     private final MailNotifier notifier;
     private final NotificationCommand command;
+    /** The directory's vCard sources (the ldap bundle): where a user's mail goes, before the template. */
+    private final List<VCardSource> directories = new CopyOnWriteArrayList<>();
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, unbind = "removeDirectory")
+    void addDirectory(VCardSource source) {
+        directories.add(source);
+    }
+
+    void removeDirectory(VCardSource source) {
+        directories.remove(source);
+    }
 
     @Activate
     public MailHook(MailHookConfig config, @Reference ServerInfo server, @Reference StateHandoff handoff,
@@ -66,7 +82,7 @@ public final class MailHook implements OfflineMessageListener, AdHocCommand, Acc
         database.migrate(Outbox.MODULE, Outbox.MIGRATIONS); // blocks: fine in activation, never on a session thread
         Preferences preferences = new Preferences(database.dataSource(), Clock.systemUTC());
         this.notifier = new MailNotifier(settings, new Outbox(database.dataSource()), preferences, MailNotifier.mailThread(), new SmtpMailer(),
-                Clock.systemUTC());
+                Clock.systemUTC(), new DirectoryAddresses(() -> List.copyOf(directories)));
         this.command = new NotificationCommand(preferences, workers);
         // Who was mailed recently: without it an upgrade would mail again about a burst still going on.
         handoff.take(HANDOFF_KEY).ifPresent(state -> {

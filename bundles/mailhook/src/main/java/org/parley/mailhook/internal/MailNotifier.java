@@ -38,12 +38,20 @@ final class MailNotifier {
     private final RateLimit rateLimit;
     private volatile MailSettings settings; // null while the configuration is refused: nothing is queued or sent
     private volatile boolean closed;
+    private final RecipientAddresses directory;
     // Mail thread only:
     private ScheduledFuture<?> wake;
     private Instant wakeAt;
 
     MailNotifier(MailSettings settings, Outbox outbox, NotificationSetting preferences, ScheduledExecutorService mailThread,
             SmtpMailer mailer, Clock clock) {
+        this(settings, outbox, preferences, mailThread, mailer, clock, account -> Optional.empty());
+    }
+
+    /** @param directory asked first for a user's address; the configured template when it knows none */
+    MailNotifier(MailSettings settings, Outbox outbox, NotificationSetting preferences, ScheduledExecutorService mailThread,
+            SmtpMailer mailer, Clock clock, RecipientAddresses directory) {
+        this.directory = directory;
         this.settings = settings;
         this.outbox = outbox;
         this.preferences = preferences;
@@ -124,7 +132,7 @@ final class MailNotifier {
             LOG.error("Whether {} wants mail could not be read; no mail about the message from {}", account, sender, e);
             return;
         }
-        Optional<String> address = current.recipients().address(event.recipient());
+        Optional<String> address = directory.address(event.recipient()).or(() -> current.recipients().address(event.recipient()));
         if (address.isEmpty()) {
             LOG.warn("No mail address is known for {} (template {}): no mail about the message from {}", account,
                     current.recipients(), sender);
