@@ -16,6 +16,7 @@ import javax.security.auth.Subject;
 import javax.security.sasl.Sasl;
 import javax.security.sasl.SaslClient;
 import org.jivesoftware.smack.SASLAuthentication;
+import org.jivesoftware.smack.SmackConfiguration;
 import org.jivesoftware.smack.sasl.javax.SASLGSSAPIMechanism;
 import org.jivesoftware.smack.tcp.XMPPTCPConnection;
 import org.jivesoftware.smack.tcp.XMPPTCPConnectionConfiguration;
@@ -37,6 +38,7 @@ class KerberosSignInTest {
     static final TestKdc KDC = TestKdc.shared();
 
     static {
+        SmackConfiguration.getVersion(); // Smack registers its own mechanisms first, so the replacement below sticks
         // Smack's GSSAPI asks for a ticket for xmpp/<the host it connected to> (127.0.0.1 here);
         // this one names the XMPP service by its domain, the host name in the service principal.
         SASLAuthentication.unregisterSASLMechanism(SASLGSSAPIMechanism.class.getName());

@@ -23,7 +23,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * DESIGN rule 6 for the kerberos bundle: two users signed in with GSSAPI write to each other every
  * 20 ms while the bundle is replaced through deploy/. Neither session ends, every message arrives
- * once and in order, and a third user signs in with GSSAPI right after the upgrade.
+ * once and in order, a third user signs in with GSSAPI right after the upgrade, and a fourth signing
+ * in again and again through it is never refused (the session core keeps offering the mechanism
+ * and waits for its successor).
  */
 class KerberosUpgradeTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
@@ -83,6 +85,27 @@ class KerberosUpgradeTest {
             senders.add(t);
             t.start();
         }
+        // Sign-ins with a ticket one after another through the upgrade: how many fall into the gap
+        // between the old mechanism service leaving and the new one arriving.
+        Account looper = KerberosSignInTest.kerberosUser(server, "kloop");
+        javax.security.auth.Subject looperTicket = KerberosSignInTest.ticket(looper);
+        AtomicInteger signIns = new AtomicInteger();
+        List<String> refused = new CopyOnWriteArrayList<>();
+        Thread loop = new Thread(() -> {
+            while (running.get()) {
+                try {
+                    XMPPTCPConnection c = KerberosSignInTest.loginWithTicket(server, looper, looperTicket, "loop");
+                    signIns.incrementAndGet();
+                    c.disconnect();
+                    server.forget(c);
+                } catch (Exception e) {
+                    Throwable cause = e instanceof java.security.PrivilegedActionException p ? p.getException() : e;
+                    refused.add(cause instanceof org.jivesoftware.smack.sasl.SASLErrorException s
+                            ? s.getSASLFailure().toXML(org.jivesoftware.smack.packet.XmlEnvironment.EMPTY).toString() : cause.toString());
+                }
+            }
+        });
+        loop.start();
         Thread.sleep(1000);
 
         long logBefore = server.logSize();
@@ -97,6 +120,7 @@ class KerberosUpgradeTest {
         for (Thread t : senders) {
             t.join(5000);
         }
+        loop.join(20_000);
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (System.nanoTime() < deadline
                 && (seen.getOrDefault(1, List.of()).size() < sent.get(0).get() || seen.getOrDefault(0, List.of()).size() < sent.get(1).get())) {
@@ -111,8 +135,11 @@ class KerberosUpgradeTest {
             List<Integer> expected = IntStream.range(0, sent.get(i).get()).boxed().toList();
             assertEquals(expected, seen.getOrDefault(1 - i, List.of()), "every message of client " + i + " arrived once, in order\n" + log);
         }
+        assertTrue(refused.isEmpty(), "GSSAPI sign-ins refused around the upgrade: " + refused);
+        assertTrue(signIns.get() > 3, "GSSAPI sign-ins went on: " + signIns.get());
         int total = sent.get(0).get() + sent.get(1).get();
         assertTrue(total > 100, "traffic went on through the upgrade: " + total);
-        System.out.println("kerberos upgrade: " + total + " messages between GSSAPI users, each received once");
+        System.out.println("kerberos upgrade: " + total + " messages between GSSAPI users, each received once; "
+                + signIns.get() + " GSSAPI sign-ins in a loop, " + refused.size() + " refused: " + refused);
     }
 }

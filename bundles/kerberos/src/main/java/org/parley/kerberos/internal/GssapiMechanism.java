@@ -12,7 +12,6 @@ import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
-import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
@@ -39,6 +38,10 @@ import org.slf4j.LoggerFactory;
  * missing, unreadable or lacks the principal's key is no configuration error (the operator may
  * install it after the configuration): the mechanism is then not offered, the log says why, and the
  * file is looked at again every {@value #RECHECK_MILLIS} ms while connections ask for the mechanisms.
+ *
+ * <p>Nothing is released on deactivation: while the bundle is replaced the session core keeps
+ * offering a mechanism that left until its successor arrives, asking it {@link #isOffered}, and
+ * exchanges it started finish with the configuration they started with.
  */
 @Component(service = SaslMechanism.class, configurationPid = KerberosConfig.PID,
         configurationPolicy = ConfigurationPolicy.OPTIONAL, property = "service.ranking:Integer=" + GssapiMechanism.RANKING)
@@ -103,11 +106,6 @@ public final class GssapiMechanism implements SaslMechanism {
         }
 
         @Override
-        public CompletionStage<Boolean> accountExists(String localpart) {
-            return exists(List.copyOf(directories), 0, localpart);
-        }
-
-        @Override
         public void keytabFailed(String reason) {
             if (usable) {
                 usable = false;
@@ -138,11 +136,6 @@ public final class GssapiMechanism implements SaslMechanism {
     @Modified
     void modified(KerberosConfig config) {
         apply(config, false);
-    }
-
-    @Deactivate
-    void deactivate() {
-        active = null;
     }
 
     /** Applies a configuration; returns whether it was taken. */
@@ -184,7 +177,7 @@ public final class GssapiMechanism implements SaslMechanism {
     }
 
     /** An account exists when any directory says so; one that cannot tell counts as yes (the UserDirectory contract). */
-    private static CompletionStage<Boolean> exists(List<UserDirectory> list, int i, String localpart) {
+    static CompletionStage<Boolean> exists(List<UserDirectory> list, int i, String localpart) {
         if (i >= list.size()) {
             return CompletableFuture.completedFuture(false);
         }
@@ -246,7 +239,10 @@ public final class GssapiMechanism implements SaslMechanism {
         if (a == null || !a.usable) {
             return refusing(SaslFailure.TEMPORARY_AUTH_FAILURE, "GSSAPI is not available now");
         }
-        return new GssapiNegotiation(a, context);
+        // The directories as they are now: DS empties the list when this component is deactivated
+        // (its bundle upgraded), and an exchange under way must still find its user's account.
+        List<UserDirectory> now = List.copyOf(directories);
+        return new GssapiNegotiation(a, context, localpart -> exists(now, 0, localpart));
     }
 
     private static SaslNegotiation refusing(SaslFailure condition, String text) {

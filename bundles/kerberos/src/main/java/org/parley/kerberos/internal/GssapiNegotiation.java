@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 import javax.security.auth.Subject;
 import javax.security.auth.callback.Callback;
 import javax.security.auth.callback.UnsupportedCallbackException;
@@ -52,15 +53,14 @@ final class GssapiNegotiation implements SaslNegotiation {
 
         WorkerPool workers();
 
-        /** Whether the account exists (any directory says so); completes on any thread. */
-        CompletionStage<Boolean> accountExists(String localpart);
-
         /** Called when accepting failed in a way that points at the keytab rather than the client. */
         void keytabFailed(String reason);
     }
 
     private final Acceptor acceptor;
     private final SaslContext context;
+    /** Whether an account exists (any directory says so); completes on any thread. */
+    private final Function<String, CompletionStage<Boolean>> accounts;
     private SaslServer server;
     private boolean emptyChallengeSent;
     private boolean done;
@@ -68,9 +68,10 @@ final class GssapiNegotiation implements SaslNegotiation {
     private volatile String principal;
     private volatile String authzid;
 
-    GssapiNegotiation(Acceptor acceptor, SaslContext context) {
+    GssapiNegotiation(Acceptor acceptor, SaslContext context, Function<String, CompletionStage<Boolean>> accounts) {
         this.acceptor = acceptor;
         this.context = context;
+        this.accounts = accounts;
     }
 
     @Override
@@ -194,7 +195,7 @@ final class GssapiNegotiation implements SaslNegotiation {
                     if (!settings.requireAccount()) {
                         return success(localpart);
                     }
-                    return acceptor.accountExists(localpart).thenCompose(exists -> {
+                    return accounts.apply(localpart).thenCompose(exists -> {
                         if (!exists) {
                             LOG.info("GSSAPI: {} refused: account {} does not exist ('requireAccount')", who, localpart);
                             return failure(SaslFailure.NOT_AUTHORIZED, "Kerberos principal " + who + " has no account here");
