@@ -429,21 +429,20 @@ final class ClientStream implements StreamHandler {
                 }
                 SaslExchange exchange = saslExchange();
                 String name = element.attribute("mechanism");
-                SaslMechanism mechanism = name == null ? null : services.mechanisms().find(name, exchange);
-                if (mechanism == null) {
+                if (name == null) {
                     saslFailure(services.mechanisms().isEmpty() ? SaslFailure.TEMPORARY_AUTH_FAILURE : SaslFailure.INVALID_MECHANISM, null);
                     return null;
                 }
-                SaslNegotiation negotiation;
-                try {
-                    negotiation = mechanism.start(exchange);
-                } catch (RuntimeException e) {
-                    LOG.error("SASL mechanism {} failed to start", name, e);
-                    saslFailure(SaslFailure.TEMPORARY_AUTH_FAILURE, null);
-                    return null;
+                CompletionStage<SaslMechanism> found = services.mechanisms().find(name, exchange);
+                CompletableFuture<SaslMechanism> now = found.toCompletableFuture();
+                if (now.isDone() && !now.isCompletedExceptionally()) {
+                    return startSasl(name, now.join(), exchange, element);
                 }
-                exchange.start(name, negotiation);
-                return evaluate(element.text());
+                // Its bundle is being replaced: the executor waits for the successor, as for a stream feature.
+                return found.thenCompose(m -> {
+                    CompletionStage<?> step = phase == Phase.CLOSED || stale ? null : startSasl(name, m, exchange, element);
+                    return step == null ? CompletableFuture.completedFuture(null) : step;
+                });
             }
             case "response" -> {
                 if (sasl == null || sasl.negotiation() == null) {
@@ -462,6 +461,24 @@ final class ClientStream implements StreamHandler {
                 return null;
             }
         }
+    }
+
+    /** Starts the mechanism the client picked (null: none of that name is offered) and runs its first step. */
+    private CompletionStage<?> startSasl(String name, SaslMechanism mechanism, SaslExchange exchange, Element element) {
+        if (mechanism == null) {
+            saslFailure(services.mechanisms().isEmpty() ? SaslFailure.TEMPORARY_AUTH_FAILURE : SaslFailure.INVALID_MECHANISM, null);
+            return null;
+        }
+        SaslNegotiation negotiation;
+        try {
+            negotiation = mechanism.start(exchange);
+        } catch (RuntimeException e) {
+            LOG.error("SASL mechanism {} failed to start", name, e);
+            saslFailure(SaslFailure.TEMPORARY_AUTH_FAILURE, null);
+            return null;
+        }
+        exchange.start(name, negotiation);
+        return evaluate(element.text());
     }
 
     /** Decodes the base64 payload ("=" is an empty response, RFC 6120 section 6.4.2) and runs one SASL step. */

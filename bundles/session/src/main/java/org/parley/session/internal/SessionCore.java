@@ -59,7 +59,7 @@ public final class SessionCore implements ConnectionHandler, SessionRegistry, Tr
 
     private final SessionTable sessions = new SessionTable();
     private final Resumptions resumptions = new Resumptions();
-    private final Mechanisms mechanisms = new Mechanisms();
+    private final Mechanisms mechanisms;
     private final IdentityMappers identityMappers = new IdentityMappers();
     private final Lifecycle lifecycle = new Lifecycle();
     private final Traffic traffic = new Traffic();
@@ -96,6 +96,7 @@ public final class SessionCore implements ConnectionHandler, SessionRegistry, Tr
         this.pool = pool != null ? pool
                 : new ForkJoinPool(Math.max(2, Runtime.getRuntime().availableProcessors()), new SessionThreads(), null, true);
         this.features = new StreamFeatures(timer, () -> settings.graceMillis());
+        this.mechanisms = new Mechanisms(timer, () -> settings.graceMillis());
         this.router = new Standby<>(timer, () -> settings.graceMillis());
         router.expect(StreamServices.ROUTER); // routing may start after the core
         this.services = new StreamServices(() -> settings, server::domain, sessions, resumptions, mechanisms, identityMappers,
@@ -143,6 +144,7 @@ public final class SessionCore implements ConnectionHandler, SessionRegistry, Tr
             handoff.handOver();
         }
         features.close();
+        mechanisms.close();
         router.closeAll();
         timer.shutdownNow();
         if (!ownPool) {

@@ -132,6 +132,42 @@ class ClientStreamTest {
     }
 
     @Test
+    void aMechanismBeingReplacedIsStillOfferedAndAClientPickingItGetsItsSuccessor() {
+        Answering old = new Answering("GSSAPI", "old");
+        fixture.core.addMechanism(old, Map.of(Constants.SERVICE_RANKING, 600, Constants.SERVICE_ID, 7L));
+        fixture.core.removeMechanism(old); // its bundle is being upgraded
+        FakeConnection c = FakeConnection.secured();
+        ClientStream s = fixture.connect(c);
+        s.streamOpened(CoreFixture.header());
+        List<String> offered = c.last().child("mechanisms", Namespaces.SASL).elements().stream().map(Element::text).toList();
+        assertEquals(List.of("GSSAPI", "PLAIN"), offered, "still offered within the grace period");
+        s.element(Element.builder("auth", Namespaces.SASL).attribute("mechanism", "GSSAPI").text("=").build());
+        assertNotNull(c.last().child("mechanisms", Namespaces.SASL), "no answer yet: the auth waits for the successor");
+        fixture.core.addMechanism(new Answering("GSSAPI", "successor"), Map.of(Constants.SERVICE_RANKING, 600, Constants.SERVICE_ID, 8L));
+        Element failure = c.last();
+        assertTrue(failure.is("failure", Namespaces.SASL), failure.toString());
+        assertEquals("successor", failure.childText("text"), "the successor ran the exchange");
+    }
+
+    @Test
+    void aMechanismThatLeftForGoodIsNoLongerOfferedAfterTheGracePeriod() throws Exception {
+        fixture.close();
+        SessionSettings d = SessionSettings.DEFAULTS;
+        fixture = new CoreFixture(new SessionSettings(true, 60, 3, 50, 300, d.maxUnackedStanzas(), d.maxPendingElements()));
+        Answering gone = new Answering("GSSAPI", "gone");
+        fixture.core.addMechanism(gone, Map.of(Constants.SERVICE_RANKING, 600, Constants.SERVICE_ID, 7L));
+        fixture.core.removeMechanism(gone);
+        Thread.sleep(300);
+        FakeConnection c = FakeConnection.secured();
+        ClientStream s = fixture.connect(c);
+        s.streamOpened(CoreFixture.header());
+        List<String> offered = c.last().child("mechanisms", Namespaces.SASL).elements().stream().map(Element::text).toList();
+        assertEquals(List.of("PLAIN"), offered);
+        s.element(Element.builder("auth", Namespaces.SASL).attribute("mechanism", "GSSAPI").text("=").build());
+        assertNotNull(c.last().child("invalid-mechanism", Namespaces.SASL));
+    }
+
+    @Test
     void aMechanismNobodyOffersIsInvalidMechanism() {
         FakeConnection c = FakeConnection.secured();
         ClientStream s = fixture.connect(c);
@@ -474,6 +510,32 @@ class ClientStreamTest {
                 return CompletableFuture.completedFuture(null);
             }
         };
+    }
+
+    /** A mechanism whose every exchange fails with a text that says which one it is. */
+    private static final class Answering implements org.parley.api.auth.SaslMechanism {
+        private final String name;
+        private final String text;
+
+        Answering(String name, String text) {
+            this.name = name;
+            this.text = text;
+        }
+
+        @Override
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public boolean isOffered(org.parley.api.auth.SaslContext context) {
+            return true;
+        }
+
+        @Override
+        public org.parley.api.auth.SaslNegotiation start(org.parley.api.auth.SaslContext context) {
+            return response -> CompletableFuture.completedFuture(new SaslStep.Failure(SaslFailure.NOT_AUTHORIZED, text));
+        }
     }
 
     /** A mechanism that only names itself and says whether it is offered. */

@@ -1,0 +1,18 @@
+package org.parley.passwordfile.internal;
+
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+/** Configuration PID {@code org.parley.passwordfile}: which file holds the replicated passwords. */
+@ObjectClassDefinition(id = PasswordFileConfig.PID, name = "Parley password file",
+        description = "Sign-in with passwords replicated from another system. Without 'file' the provider is off.")
+public @interface PasswordFileConfig {
+    String PID = "org.parley.passwordfile";
+
+    @AttributeDefinition(description = "The file of user:hash lines, relative to etc/ (or absolute). Hashes: bcrypt "
+            + "($2a$, $2b$, $2y$), SHA-512-crypt ($6$), SHA-256-crypt ($5$), Apache APR1 ($apr1$). Empty: off.")
+    String file() default "";
+
+    @AttributeDefinition(description = "Seconds between looks at the file; a changed file is read again.")
+    int pollSeconds() default 5;
+}

@@ -1,0 +1,143 @@
+package org.parley.itests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.SecureRandom;
+import java.time.Duration;
+import org.bouncycastle.crypto.generators.OpenBSDBCrypt;
+import org.jivesoftware.smack.packet.Message;
+import org.jivesoftware.smack.sasl.SASLErrorException;
+import org.jivesoftware.smack.tcp.XMPPTCPConnection;
+import org.jivesoftware.smack.tcp.XMPPTCPConnectionConfiguration;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The password file end to end: users whose hashes were made by other tools (OpenSSL's
+ * {@code passwd} for SHA-512-crypt, SHA-256-crypt and APR1; bcrypt) sign in with PLAIN over TLS;
+ * the file is read again when it changes, and a malformed line is named in the log and skipped
+ * while its user keeps the entry read before.
+ */
+class PasswordFileSignInTest {
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    static final String CFG = "org.parley.passwordfile.cfg";
+    /** openssl passwd -6 / -5 -salt saltsalt 'secret pw', openssl passwd -apr1 -salt abcdefgh 'secret pw' */
+    static final String SHA512 = "$6$saltsalt$zM85MwF7wzNFxhHekCkSASe1NaC/xUx1S2eoXlbcx1w6LkHRO4n1DK7q.d/HKoYFUjJ10GWDs5jLq2A53OAzU1";
+    static final String SHA256 = "$5$saltsalt$vCVzagwpKquSflhQxH0D10Fgy2Km11eLAozR93EkXT6";
+    static final String APR1 = "$apr1$abcdefgh$hI0fYJTl3mI2IQqENIv8//";
+    static final Path FILE;
+
+    static {
+        try {
+            FILE = Files.createTempDirectory("passwords").resolve("passwords");
+            write(FILE, "# replicated\nshaw:" + SHA512 + "\nsharon:" + SHA256 + "\napril:" + APR1 + "\nbea:" + bcrypt("bea pw") + "\n");
+        } catch (Exception e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    @RegisterExtension
+    static final ParleyServer server = passwordFileServer(ParleyServer.builder(), FILE).build();
+
+    static ParleyServer.Builder passwordFileServer(ParleyServer.Builder b, Path file) {
+        return b.set("parley.properties", "features", "core, im, passwordfile")
+                .set(CFG, "file", file.toString())
+                .set(CFG, "pollSeconds", 1)
+                .set("org.parley.auth.cfg", "failureThreshold", 1000);
+    }
+
+    @BeforeAll
+    static void fileRead() throws Exception {
+        server.awaitLog(0, "Password file " + FILE + ": ", Duration.ofSeconds(60));
+    }
+
+    static String bcrypt(String password) {
+        byte[] salt = new byte[16];
+        new SecureRandom().nextBytes(salt);
+        return OpenBSDBCrypt.generate("2b", password.getBytes(StandardCharsets.UTF_8), salt, 10);
+    }
+
+    /** Replaces the file whole, as the configuration file tells operators to. */
+    static void write(Path file, String content) throws Exception {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.writeString(tmp, content);
+        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    static XMPPTCPConnectionConfiguration plain(ParleyServer server, String user, String password, String resource) {
+        return server.smackConfig(new Account(user, password, ParleyServer.DOMAIN), resource).addEnabledSaslMechanism("PLAIN").build();
+    }
+
+    private static String failure(String user, String password) {
+        XMPPTCPConnection c = server.newConnection(plain(server, user, password, "x"));
+        SASLErrorException e = assertThrows(SASLErrorException.class, () -> {
+            c.connect();
+            c.login();
+        }, user + " must not sign in");
+        c.disconnect();
+        return e.getSASLFailure().getSASLErrorString();
+    }
+
+    @Test
+    void usersOfEachHashFormatSignInWithTheirPassword() throws Exception {
+        for (String user : new String[] {"shaw", "sharon", "april"}) {
+            XMPPTCPConnection c = server.login(plain(server, user, "secret pw", "r"));
+            assertEquals(user + "@localhost/r", c.getUser().toString());
+            Xmpp.pingServer(c);
+            c.disconnect();
+        }
+        assertTrue(server.login(plain(server, "bea", "bea pw", "r")).isAuthenticated(), "bcrypt");
+    }
+
+    @Test
+    void aWrongPasswordAndAnUnknownUserAreNotAuthorized() {
+        assertEquals("not-authorized", failure("shaw", "secret pW"));
+        assertEquals("not-authorized", failure("bea", "secret pw"));
+        assertEquals("not-authorized", failure("nobody", "secret pw"));
+    }
+
+    @Test
+    void aFileUserWhoIsOfflineExistsForMessages() throws Exception {
+        XMPPTCPConnection sender = server.login(server.newAccount("pfsender"));
+        Xmpp.pingServer(sender);
+        sender.sendStanza(Xmpp.chat(sender, org.jxmpp.jid.impl.JidCreate.entityBareFrom("april@localhost"), "kept for april"));
+        Xmpp.pingServer(sender);
+        XMPPTCPConnection april = server.newConnection(plain(server, "april", "secret pw", "later"));
+        Inbox inbox = Inbox.of(april);
+        april.connect();
+        april.login();
+        Message m = inbox.next(WAIT, "the message sent while april was offline");
+        assertEquals("kept for april", m.getBody(), "the message waited offline: the file says april exists");
+    }
+
+    @Test
+    void aChangedFileIsReadAgainAndAMalformedLineIsNamedAndSkippedWhileTheOldEntryStays() throws Exception {
+        String original = Files.readString(FILE);
+        try {
+            long at = server.logSize();
+            write(FILE, original + "newton:" + bcrypt("newton pw") + "\n");
+            server.awaitLog(at, ": 5 users", WAIT);
+            assertTrue(server.login(plain(server, "newton", "newton pw", "r")).isAuthenticated(), "a new line signs in");
+
+            at = server.logSize();
+            // shaw's line is broken while being edited; frank's is no user:hash at all.
+            write(FILE, original.replace("shaw:" + SHA512, "shaw:" + SHA512.substring(0, 30)) + "frank " + SHA256 + "\n");
+            server.awaitLog(at, "lines skipped", WAIT);
+            String log = server.logSince(at);
+            assertTrue(log.contains("line 2 skipped: user 'shaw'") && log.contains("previous entry stays"), log);
+            assertTrue(log.contains("line 6 skipped: no ':'"), log);
+            assertTrue(!log.contains(SHA512.substring(12, 40)), "no hash in the log");
+            assertTrue(server.login(plain(server, "shaw", "secret pw", "still")).isAuthenticated(), "shaw keeps the old entry");
+            assertEquals("not-authorized", failure("newton", "newton pw"), "a user no longer in the file is gone");
+        } finally {
+            write(FILE, original);
+        }
+    }
+}
