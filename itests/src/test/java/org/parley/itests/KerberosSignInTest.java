@@ -2,6 +2,8 @@ package org.parley.itests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -18,6 +20,7 @@ import javax.security.sasl.SaslClient;
 import org.jivesoftware.smack.SASLAuthentication;
 import org.jivesoftware.smack.SmackConfiguration;
 import org.jivesoftware.smack.sasl.javax.SASLGSSAPIMechanism;
+import org.jivesoftware.smack.sasl.SASLErrorException;
 import org.jivesoftware.smack.tcp.XMPPTCPConnection;
 import org.jivesoftware.smack.tcp.XMPPTCPConnectionConfiguration;
 import org.junit.jupiter.api.BeforeAll;
@@ -158,6 +161,19 @@ class KerberosSignInTest {
         assertTrue(scram.success(), "the same connection signs in with SCRAM: " + scram.element() + "\n" + raw.transcript());
         raw.openStream();
         assertEquals(account.jid() + "/fallback", raw.bind("fallback"));
+    }
+
+    /** An operator's disable holds for a Kerberos sign-in too: a good ticket is refused account-disabled, and enabling lets it in. */
+    @Test
+    void aDisabledAccountsTicketIsRefused() throws Exception {
+        Account grace = kerberosUser(server, "kgrace");
+        assertEquals(0, server.cli("user", "disable", grace.jid()).exitCode());
+        java.security.PrivilegedActionException thrown = assertThrows(java.security.PrivilegedActionException.class,
+                () -> loginWithTicket(server, grace.withPassword("not used"), ticket(grace), "desk"));
+        SASLErrorException refused = assertInstanceOf(SASLErrorException.class, thrown.getCause(), "a SASL failure inside Subject.doAs");
+        assertTrue(refused.getMessage().contains("account-disabled"), refused.getMessage());
+        assertEquals(0, server.cli("user", "enable", grace.jid()).exitCode());
+        assertTrue(loginWithTicket(server, grace.withPassword("not used"), ticket(grace), "desk").isAuthenticated());
     }
 
     @Test

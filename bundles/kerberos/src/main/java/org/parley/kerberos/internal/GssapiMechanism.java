@@ -16,6 +16,7 @@ import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.Designate;
 import org.parley.api.auth.SaslContext;
 import org.parley.api.auth.SaslFailure;
@@ -23,6 +24,7 @@ import org.parley.api.auth.SaslMechanism;
 import org.parley.api.auth.SaslNegotiation;
 import org.parley.api.auth.SaslStep;
 import org.parley.api.auth.UserDirectory;
+import org.parley.api.auth.UserManager;
 import org.parley.api.server.WorkerPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -166,6 +168,21 @@ public final class GssapiMechanism implements SaslMechanism {
         return true;
     }
 
+    /** Who is disabled (the auth bundle's store); absent while it is replaced. */
+    private volatile UserManager userManager;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY,
+            unbind = "unsetUserManager")
+    void setUserManager(UserManager users) {
+        userManager = users;
+    }
+
+    void unsetUserManager(UserManager users) {
+        if (userManager == users) {
+            userManager = null;
+        }
+    }
+
     @Reference(service = UserDirectory.class, cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             unbind = "removeDirectory")
     void addDirectory(UserDirectory directory) {
@@ -242,7 +259,10 @@ public final class GssapiMechanism implements SaslMechanism {
         // The directories as they are now: DS empties the list when this component is deactivated
         // (its bundle upgraded), and an exchange under way must still find its user's account.
         List<UserDirectory> now = List.copyOf(directories);
-        return new GssapiNegotiation(a, context, localpart -> exists(now, 0, localpart));
+        UserManager users = userManager;
+        return new GssapiNegotiation(a, context, localpart -> exists(now, 0, localpart), localpart -> users == null
+                ? CompletableFuture.failedFuture(new IllegalStateException("no user manager (the auth bundle) is bound"))
+                : workers.submit(() -> users.isDisabled(localpart)));
     }
 
     private static SaslNegotiation refusing(SaslFailure condition, String text) {

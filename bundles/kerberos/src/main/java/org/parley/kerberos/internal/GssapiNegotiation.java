@@ -61,6 +61,8 @@ final class GssapiNegotiation implements SaslNegotiation {
     private final SaslContext context;
     /** Whether an account exists (any directory says so); completes on any thread. */
     private final Function<String, CompletionStage<Boolean>> accounts;
+    /** Whether an account is disabled by the operator (api auth 2.2); completes on any thread. */
+    private final Function<String, CompletionStage<Boolean>> disabled;
     private SaslServer server;
     private boolean emptyChallengeSent;
     private boolean done;
@@ -69,9 +71,15 @@ final class GssapiNegotiation implements SaslNegotiation {
     private volatile String authzid;
 
     GssapiNegotiation(Acceptor acceptor, SaslContext context, Function<String, CompletionStage<Boolean>> accounts) {
+        this(acceptor, context, accounts, localpart -> CompletableFuture.completedFuture(false));
+    }
+
+    GssapiNegotiation(Acceptor acceptor, SaslContext context, Function<String, CompletionStage<Boolean>> accounts,
+            Function<String, CompletionStage<Boolean>> disabled) {
         this.acceptor = acceptor;
         this.context = context;
         this.accounts = accounts;
+        this.disabled = disabled;
     }
 
     @Override
@@ -219,9 +227,24 @@ final class GssapiNegotiation implements SaslNegotiation {
         return local.isPresent() && local.get().equals(localpart) && domain.equalsIgnoreCase(context.domain().toString());
     }
 
+    /**
+     * The ticket is good and names an account: unless the operator disabled it. The auth bundle
+     * checks its own mechanisms; a mechanism of another bundle must check for itself. When it
+     * cannot be told, nobody is let in.
+     */
     private CompletionStage<SaslStep> success(String localpart) {
-        LOG.debug("GSSAPI: {} signed in as {}", principal, localpart);
-        return CompletableFuture.completedFuture(new SaslStep.Success(null, localpart));
+        return disabled.apply(localpart).handle((isDisabled, error) -> {
+            if (error != null) {
+                LOG.warn("GSSAPI: whether {} is disabled could not be read ({}); refused for now", localpart, error.toString());
+                return new SaslStep.Failure(SaslFailure.TEMPORARY_AUTH_FAILURE, "the server cannot check your account now: try again later");
+            }
+            if (isDisabled) {
+                LOG.info("GSSAPI: {} refused: the account {} is disabled", principal, localpart);
+                return new SaslStep.Failure(SaslFailure.ACCOUNT_DISABLED, "your account is disabled");
+            }
+            LOG.debug("GSSAPI: {} signed in as {}", principal, localpart);
+            return new SaslStep.Success(null, localpart);
+        });
     }
 
     /** What went wrong, told to the client in words it can act on; the keytab is looked at when it may be the cause. */

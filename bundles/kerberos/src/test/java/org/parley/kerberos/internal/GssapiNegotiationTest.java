@@ -14,24 +14,27 @@ import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import javax.security.auth.Subject;
 import javax.security.sasl.Sasl;
 import javax.security.sasl.SaslClient;
-import org.jxmpp.jid.DomainBareJid;
-import org.jxmpp.jid.impl.JidCreate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.jxmpp.jid.DomainBareJid;
+import org.jxmpp.jid.impl.JidCreate;
 import org.parley.api.auth.AuthenticatedIdentity;
 import org.parley.api.auth.SaslContext;
 import org.parley.api.auth.SaslFailure;
 import org.parley.api.auth.SaslNegotiation;
 import org.parley.api.auth.SaslStep;
+import org.parley.api.auth.UserManager;
 import org.parley.api.server.WorkerPool;
 
 /**
@@ -107,9 +110,59 @@ class GssapiNegotiationTest {
         };
     }
 
+    /** The auth bundle's user manager as far as GSSAPI asks it: who is disabled. */
+    static final class Users implements UserManager {
+        final Set<String> disabled = ConcurrentHashMap.newKeySet();
+
+        @Override
+        public void create(String username, String password) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void setPassword(String username, String password) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void delete(String username) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public boolean exists(String username) {
+            return true;
+        }
+
+        @Override
+        public List<String> list(int offset, int limit) {
+            return List.of();
+        }
+
+        @Override
+        public int count() {
+            return 0;
+        }
+
+        @Override
+        public int importUsers(java.io.BufferedReader lines) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public boolean isDisabled(String username) {
+            return disabled.contains(username);
+        }
+    }
+
     private static GssapiMechanism mechanism(String... realms) {
+        return mechanism(new Users(), realms);
+    }
+
+    private static GssapiMechanism mechanism(Users users, String... realms) {
         GssapiMechanism m = new GssapiMechanism(WORKERS, kdc.serviceKeytab.getParent(), System::currentTimeMillis);
         assertTrue(m.apply(config(kdc.serviceKeytab.getFileName().toString(), TestKdc.SERVICE, realms), true));
+        m.setUserManager(users);
         return m;
     }
 
@@ -178,6 +231,19 @@ class GssapiNegotiationTest {
         SaslStep step = exchange(kdc.login("alice", "alice pw"), TestKdc.HOST, m.start(tls));
         SaslStep.Success success = assertInstanceOf(SaslStep.Success.class, step, "got " + step);
         assertEquals("alice", success.username());
+    }
+
+    @Test
+    void aDisabledAccountIsRefusedWhateverItsTicket_andNobodyIsLetInWhenItCannotBeTold() throws Exception {
+        Users users = new Users();
+        users.disabled.add("alice");
+        GssapiMechanism m = mechanism(users);
+        SaslStep.Failure disabled = refused(exchange(kdc.login("alice", "alice pw"), TestKdc.HOST, m.start(new Context(true))));
+        assertEquals(SaslFailure.ACCOUNT_DISABLED, disabled.condition());
+
+        m.unsetUserManager(users);
+        SaslStep.Failure unknown = refused(exchange(kdc.login("alice", "alice pw"), TestKdc.HOST, m.start(new Context(true))));
+        assertEquals(SaslFailure.TEMPORARY_AUTH_FAILURE, unknown.condition(), "the auth bundle away: not let in");
     }
 
     @Test
