@@ -19,13 +19,14 @@ import javax.security.sasl.Sasl;
 import javax.security.sasl.SaslClient;
 import org.jivesoftware.smack.SASLAuthentication;
 import org.jivesoftware.smack.SmackConfiguration;
-import org.jivesoftware.smack.sasl.javax.SASLGSSAPIMechanism;
 import org.jivesoftware.smack.sasl.SASLErrorException;
+import org.jivesoftware.smack.sasl.javax.SASLGSSAPIMechanism;
 import org.jivesoftware.smack.tcp.XMPPTCPConnection;
 import org.jivesoftware.smack.tcp.XMPPTCPConnectionConfiguration;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.parley.kerberos.internal.TestKdc;
 
 /**
  * Kerberos sign-on end to end: the server runs the kerberos feature with a keytab from a real KDC

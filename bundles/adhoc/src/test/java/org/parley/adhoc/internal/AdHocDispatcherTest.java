@@ -21,6 +21,7 @@ import org.parley.api.adhoc.AdHocCommand;
 import org.parley.api.adhoc.AdHocRequest;
 import org.parley.api.adhoc.AdHocStage;
 import org.parley.api.routing.InterceptResult;
+import org.parley.api.session.TestSession;
 import org.parley.api.stanza.Element;
 import org.parley.api.stanza.Namespaces;
 import org.parley.api.stanza.Stanza;
@@ -34,8 +35,8 @@ class AdHocDispatcherTest {
     private static final String SECRET = "urn:test:secret";
 
     private AdHocDispatcher dispatcher;
-    private final FakeSession alice = new FakeSession("s1", "alice@example.edu/phone", Instant.now());
-    private final FakeSession bob = new FakeSession("s2", "bob@example.edu/laptop", Instant.now());
+    private final TestSession alice = new TestSession("s1", "alice@example.edu/phone", Instant.now());
+    private final TestSession bob = new TestSession("s2", "bob@example.edu/laptop", Instant.now());
     /** What the echo command was asked to say, in order. */
     private final List<String> said = new CopyOnWriteArrayList<>();
     private int ids;
@@ -78,7 +79,7 @@ class AdHocDispatcherTest {
         dispatcher.add(SECRET, "Secret", new Secret());
     }
 
-    private Stanza iq(FakeSession from, String type, String to, Element payload) {
+    private Stanza iq(TestSession from, String type, String to, Element payload) {
         Element.Builder b = Element.builder("iq", Namespaces.CLIENT).attribute("type", type).attribute("id", "c" + (++ids))
                 .attribute("from", from.jid().toString());
         if (to != null) {
@@ -104,11 +105,11 @@ class AdHocDispatcherTest {
                 .build();
     }
 
-    private Stanza send(FakeSession from, Element payload) throws Exception {
+    private Stanza send(TestSession from, Element payload) throws Exception {
         return dispatcher.handle(iq(from, "set", "example.edu", payload), from).toCompletableFuture().get(5, TimeUnit.SECONDS);
     }
 
-    private Element start(FakeSession who) throws Exception {
+    private Element start(TestSession who) throws Exception {
         Stanza reply = send(who, cmd(ECHO, "execute", null).build());
         assertEquals("result", reply.type(), reply.toString());
         return reply.payload();

@@ -35,18 +35,18 @@ import org.apache.kerby.kerberos.kerb.type.ticket.Ticket;
  * A real KDC (Apache Kerby) on a free TCP port, one per JVM: the JDK reads its Kerberos
  * configuration ({@code java.security.krb5.conf}) once, so every test of the JVM shares this KDC
  * and the krb5.conf written for it. Users get their tickets from it through the JDK's own
- * Krb5LoginModule, as a real client would.
+ * Krb5LoginModule, as a real client would. In the kerberos bundle's test jar: its unit tests and the itests share it.
  */
-final class TestKdc {
-    static final String REALM = "EXAMPLE.TEST";
-    static final String HOST = "localhost";
-    static final String SERVICE = "xmpp/" + HOST + "@" + REALM;
+public final class TestKdc {
+    public static final String REALM = "EXAMPLE.TEST";
+    public static final String HOST = "localhost";
+    public static final String SERVICE = "xmpp/" + HOST + "@" + REALM;
 
     private static TestKdc shared;
 
     final SimpleKdcServer kdc;
     final Path dir;
-    final Path serviceKeytab;
+    public final Path serviceKeytab;
 
     private TestKdc() throws Exception {
         dir = Files.createTempDirectory("kdc");
@@ -74,7 +74,7 @@ final class TestKdc {
         kdc.exportPrincipal(SERVICE, serviceKeytab.toFile());
     }
 
-    static synchronized TestKdc shared() {
+    public static synchronized TestKdc shared() {
         if (shared == null) {
             try {
                 shared = new TestKdc();
@@ -85,17 +85,17 @@ final class TestKdc {
         return shared;
     }
 
-    void addUser(String name, String password) throws KrbException {
+    public void addUser(String name, String password) throws KrbException {
         kdc.createPrincipal(name + "@" + REALM, password);
     }
 
     /** Another service of the realm with a key of its own, e.g. {@code xmpp/otherhost}. */
-    void addService(String principal) throws KrbException {
+    public void addService(String principal) throws KrbException {
         kdc.createPrincipal(principal);
     }
 
     /** The user's TGT, got from the KDC with the password through the JDK's Krb5LoginModule. */
-    Subject login(String name, String password) throws LoginException {
+    public Subject login(String name, String password) throws LoginException {
         Subject subject = new Subject();
         Configuration conf = new Configuration() {
             @Override
@@ -127,7 +127,7 @@ final class TestKdc {
      * claims to be current, so the JDK client presents it instead of asking the KDC for a new one
      * (as a client with a wrong clock or a stale cache does).
      */
-    Subject withExpiredServiceTicket(String name, String password, String service, Path serviceKeytabFile) throws Exception {
+    public Subject withExpiredServiceTicket(String name, String password, String service, Path serviceKeytabFile) throws Exception {
         Subject subject = login(name, password);
         KrbClient client = kdc.getKrbClient();
         TgtTicket tgt = client.requestTgt(name + "@" + REALM, password);
