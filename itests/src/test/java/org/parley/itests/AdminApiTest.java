@@ -281,6 +281,10 @@ class AdminApiTest {
         assertTrue(unknownKey.error().contains("key 'noSuchKey' is not a setting"), unknownKey.error());
         assertEquals(404, admin.call("GET", "/api/config/org.example.nothing").status());
         assertEquals(400, admin.send("PATCH", "/api/config/org.parley.admin", "application/json", "{oops", true, true).status());
+        // The roster's limits carry their range in the metatype: refused here, not written for the roster to refuse.
+        AdminClient.Answer noItems = admin.call("PATCH", "/api/config/org.parley.roster", map("maxItems", "0"));
+        assertEquals(422, noItems.status(), noItems::toString);
+        assertTrue(noItems.error().contains("key 'maxItems'"), noItems.error());
     }
 
     @Test

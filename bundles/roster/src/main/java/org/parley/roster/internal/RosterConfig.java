@@ -9,16 +9,17 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 public @interface RosterConfig {
     String PID = "org.parley.roster";
 
-    @AttributeDefinition(description = "Items a user's roster may hold; adding one more is refused with resource-constraint")
+    // min and max as Limits checks them: the admin console validates a change against them before writing it.
+    @AttributeDefinition(min = "1", description = "Items a user's roster may hold; adding one more is refused with resource-constraint")
     int maxItems() default 1000;
 
-    @AttributeDefinition(description = "Characters of an item's name, at most 1023; a longer one is refused with not-acceptable")
+    @AttributeDefinition(min = "1", max = "1023", description = "Characters of an item's name, at most 1023; a longer one is refused with not-acceptable")
     int maxNameLength() default 1023;
 
-    @AttributeDefinition(description = "Characters of a group name, at most 1023; a longer one is refused with not-acceptable")
+    @AttributeDefinition(min = "1", max = "1023", description = "Characters of a group name, at most 1023; a longer one is refused with not-acceptable")
     int maxGroupLength() default 1023;
 
-    @AttributeDefinition(description = "Groups one item may be in; more are refused with not-acceptable")
+    @AttributeDefinition(min = "0", max = "10000", description = "Groups one item may be in; more are refused with not-acceptable")
     int maxGroupsPerItem() default 64;
 
     @AttributeDefinition(description = "Approve every subscription request on the user's behalf. Off by default: "
