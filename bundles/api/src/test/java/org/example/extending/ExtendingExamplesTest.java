@@ -20,6 +20,7 @@ import org.parley.api.auth.AuthenticatedIdentity;
 import org.parley.api.routing.InterceptResult;
 import org.parley.api.routing.StanzaInterceptor;
 import org.parley.api.server.StateHandoff;
+import org.parley.api.session.TestSession;
 import org.parley.api.stanza.Element;
 import org.parley.api.stanza.Namespaces;
 import org.parley.api.stanza.Stanza;
@@ -92,7 +93,7 @@ class ExtendingExamplesTest {
     @Test
     void anInactiveClientGetsNoPresenceButStillGetsMessages() {
         ClientStateIndication csi = new ClientStateIndication();
-        var session = new FakeSession("a@example.org/phone");
+        var session = new TestSession("a@example.org/phone").available(0);
         Stanza presence = Stanza.create(Element.builder("presence", Namespaces.CLIENT).attribute("from", "b@example.org/r").build());
         assertSame(presence, csi.filter(presence, session));
         csi.handle(Element.empty("inactive", ClientStateIndication.CSI), new FakeStream(session));

@@ -30,6 +30,8 @@ import org.parley.api.routing.IqHandler;
 import org.parley.api.routing.StanzaInterceptor.Direction;
 import org.parley.api.routing.StanzaInterceptor;
 import org.parley.api.routing.UndeliverableMessageHandler;
+import org.parley.api.session.TestSession;
+import org.parley.api.session.TestSessionRegistry;
 import org.parley.api.stanza.Element;
 import org.parley.api.stanza.Namespaces;
 import org.parley.api.stanza.Stanza;
@@ -39,7 +41,7 @@ class DeliveryRulesTest {
     private static final long GRACE = 300;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
     private final java.util.concurrent.ExecutorService pool = Executors.newFixedThreadPool(2);
-    private FakeRegistry registry;
+    private TestSessionRegistry registry;
     private LocalSessions sessions;
     private IqDispatcher iqs;
     private Interceptors interceptors;
@@ -48,13 +50,13 @@ class DeliveryRulesTest {
     private Accounts accounts;
     private Undeliverables undeliverables;
     private DeliveryRules rules;
-    private FakeSession alice;
+    private TestSession alice;
     private long serviceIds = 100;
     private final List<CompletionStage<Void>> background = new CopyOnWriteArrayList<>();
 
     @BeforeEach
     void setUp() {
-        registry = new FakeRegistry();
+        registry = new TestSessionRegistry();
         sessions = new LocalSessions(timer, () -> GRACE);
         sessions.arrived(registry);
         iqs = new IqDispatcher(timer, () -> GRACE);
@@ -67,7 +69,13 @@ class DeliveryRulesTest {
         rules = new DeliveryRules(() -> JidCreate.domainBareFromOrThrowUnchecked("example.org"), sessions, iqs, interceptors, filters,
                 components, accounts, undeliverables, background::add);
         self[0] = rules;
-        alice = registry.bind("alice@example.org/laptop", true, 0);
+        alice = bind("alice@example.org/laptop", true, 0);
+    }
+
+    /** A session bound now; one that is not available keeps its priority, so only availability keeps it out. */
+    private TestSession bind(String jid, boolean available, int priority) {
+        TestSession session = new TestSession(jid).available(priority);
+        return registry.bind(available ? session : session.presence(null));
     }
 
     @AfterEach
@@ -112,8 +120,8 @@ class DeliveryRulesTest {
 
     @Test
     void messageToBareJidGoesToHighestPriority() {
-        FakeSession low = registry.bind("bob@example.org/phone", true, 1);
-        FakeSession high = registry.bind("bob@example.org/desk", true, 5);
+        TestSession low = bind("bob@example.org/phone", true, 1);
+        TestSession high = bind("bob@example.org/desk", true, 5);
         rules.routeFrom(alice, message("alice@example.org/laptop", "bob@example.org", "chat"));
         assertEquals(1, high.received.size());
         assertEquals(0, low.received.size());
@@ -121,8 +129,8 @@ class DeliveryRulesTest {
 
     @Test
     void messageToBareJidWithEqualTopPrioritiesReachesEach() {
-        FakeSession a = registry.bind("bob@example.org/a", true, 3);
-        FakeSession b = registry.bind("bob@example.org/b", true, 3);
+        TestSession a = bind("bob@example.org/a", true, 3);
+        TestSession b = bind("bob@example.org/b", true, 3);
         rules.routeFrom(alice, message("alice@example.org/laptop", "bob@example.org", null));
         assertEquals(1, a.received.size());
         assertEquals(1, b.received.size());
@@ -130,8 +138,8 @@ class DeliveryRulesTest {
 
     @Test
     void negativePriorityAndUnavailableResourcesGetNoBareJidMessagesAndTheSenderLearnsIt() {
-        FakeSession negative = registry.bind("bob@example.org/bot", true, -1);
-        FakeSession away = registry.bind("bob@example.org/off", false, 10);
+        TestSession negative = bind("bob@example.org/bot", true, -1);
+        TestSession away = bind("bob@example.org/off", false, 10);
         rules.routeFrom(alice, message("alice@example.org/laptop", "bob@example.org", "chat"));
         assertEquals(0, negative.received.size());
         assertEquals(0, away.received.size());
@@ -141,8 +149,8 @@ class DeliveryRulesTest {
 
     @Test
     void headlineToBareJidReachesAllNonNegativeResources() {
-        FakeSession a = registry.bind("bob@example.org/a", true, 1);
-        FakeSession b = registry.bind("bob@example.org/b", true, 4);
+        TestSession a = bind("bob@example.org/a", true, 1);
+        TestSession b = bind("bob@example.org/b", true, 4);
         rules.routeFrom(alice, message("alice@example.org/laptop", "bob@example.org", "headline"));
         assertEquals(1, a.received.size());
         assertEquals(1, b.received.size());
@@ -150,8 +158,8 @@ class DeliveryRulesTest {
 
     @Test
     void messageToFullJidReachesOnlyThatResource() {
-        FakeSession a = registry.bind("bob@example.org/a", true, 1);
-        FakeSession b = registry.bind("bob@example.org/b", true, 4);
+        TestSession a = bind("bob@example.org/a", true, 1);
+        TestSession b = bind("bob@example.org/b", true, 4);
         rules.routeFrom(alice, message("alice@example.org/laptop", "bob@example.org/a", "chat"));
         assertEquals(1, a.received.size());
         assertEquals(0, b.received.size());
@@ -159,7 +167,7 @@ class DeliveryRulesTest {
 
     @Test
     void chatToAbsentFullJidFallsBackToBareJid() {
-        FakeSession b = registry.bind("bob@example.org/b", true, 0);
+        TestSession b = bind("bob@example.org/b", true, 0);
         rules.routeFrom(alice, message("alice@example.org/laptop", "bob@example.org/gone", "chat"));
         assertEquals(1, b.received.size());
     }
@@ -275,7 +283,7 @@ class DeliveryRulesTest {
 
     @Test
     void anInterceptorThatLeavesAsItIsCalledHoldsTheStanzaForItsSuccessor() {
-        FakeSession bob = registry.bind("bob@example.org/b", true, 0);
+        TestSession bob = bind("bob@example.org/b", true, 0);
         StanzaInterceptor[] gone = new StanzaInterceptor[1];
         gone[0] = (s, i) -> {
             interceptors.remove(gone[0]); // what SCR does before the service is gone
@@ -417,7 +425,7 @@ class DeliveryRulesTest {
 
     @Test
     void interceptorsSeeALocalMessageOutboundForTheSenderThenInboundForTheRecipient() {
-        FakeSession bob = registry.bind("bob@example.org/b", true, 0);
+        TestSession bob = bind("bob@example.org/b", true, 0);
         List<String> seen = new CopyOnWriteArrayList<>();
         intercept("log", (s, i) -> {
             seen.add(i.direction() + " " + i.account());
@@ -430,7 +438,7 @@ class DeliveryRulesTest {
 
     @Test
     void anInterceptorSeesOnlyTheKindsAndDirectionItAskedFor() {
-        registry.bind("bob@example.org/b", true, 0);
+        bind("bob@example.org/b", true, 0);
         List<String> seen = new CopyOnWriteArrayList<>();
         intercept("presence-in", (s, i) -> {
             seen.add(s.kind() + " " + i.direction());
@@ -444,7 +452,7 @@ class DeliveryRulesTest {
 
     @Test
     void anInterceptorCanRewriteConsumeOrRefuse() {
-        FakeSession bob = registry.bind("bob@example.org/b", true, 0);
+        TestSession bob = bind("bob@example.org/b", true, 0);
         intercept("rewrite", (s, i) -> CompletableFuture.completedFuture(InterceptResult.proceed(
                 Stanza.create(s.element().withAttribute("id", "rewritten")))), "message", "outbound", false);
         rules.routeFrom(alice, message("alice@example.org/laptop", "bob@example.org", "chat"));
@@ -459,7 +467,7 @@ class DeliveryRulesTest {
 
     @Test
     void anInterceptorThatThrowsRefusesTheStanzaWithInternalServerError() {
-        FakeSession bob = registry.bind("bob@example.org/b", true, 0);
+        TestSession bob = bind("bob@example.org/b", true, 0);
         intercept("bug", (s, i) -> {
             throw new IllegalStateException("bug");
         }, null, null, false);
@@ -470,7 +478,7 @@ class DeliveryRulesTest {
 
     @Test
     void aSlowAsynchronousInterceptorHoldsTheStanzaAndTheStageCompletesAfterIt() {
-        FakeSession bob = registry.bind("bob@example.org/b", true, 0);
+        TestSession bob = bind("bob@example.org/b", true, 0);
         CompletableFuture<InterceptResult> decision = new CompletableFuture<>();
         intercept("slow", (s, i) -> i.direction() == Direction.OUTBOUND ? decision : CompletableFuture.completedFuture(InterceptResult.proceed(s)),
                 null, null, false);
@@ -485,7 +493,7 @@ class DeliveryRulesTest {
 
     @Test
     void aPolicyInterceptorBeingReplacedHoldsStanzasForItsSuccessor() {
-        FakeSession bob = registry.bind("bob@example.org/b", true, 0);
+        TestSession bob = bind("bob@example.org/b", true, 0);
         List<String> checkedBy = new CopyOnWriteArrayList<>();
         StanzaInterceptor old = (s, i) -> CompletableFuture.completedFuture(InterceptResult.proceed(s));
         intercept("privacy", old, "message", "inbound", true);
@@ -505,7 +513,7 @@ class DeliveryRulesTest {
     void twoInterceptorsReplacedOneAfterTheOtherBothSeeAStanzaHeldForTheFirst() {
         // A bundle with two interceptors (the roster's blocking and presence) is stopped and started
         // one component at a time: a stanza held for the first must not run while the second is away.
-        FakeSession bob = registry.bind("bob@example.org/b", true, 0);
+        TestSession bob = bind("bob@example.org/b", true, 0);
         List<String> checkedBy = new CopyOnWriteArrayList<>();
         StanzaInterceptor oldBlocking = (s, i) -> CompletableFuture.completedFuture(InterceptResult.proceed(s));
         StanzaInterceptor oldPresence = (s, i) -> CompletableFuture.completedFuture(InterceptResult.proceed(s));
@@ -530,7 +538,7 @@ class DeliveryRulesTest {
 
     @Test
     void aPolicyInterceptorAbsentPastTheGracePeriodFailsClosedAndAPlainOneIsSkipped() throws Exception {
-        FakeSession bob = registry.bind("bob@example.org/b", true, 0);
+        TestSession bob = bind("bob@example.org/b", true, 0);
         StanzaInterceptor policy = (s, i) -> CompletableFuture.completedFuture(InterceptResult.proceed(s));
         intercept("privacy", policy, "message", "inbound", true);
         interceptors.remove(policy);
@@ -549,8 +557,8 @@ class DeliveryRulesTest {
 
     @Test
     void deliveryFiltersSeeEachRecipientAndMayWithholdOrRewrite() {
-        FakeSession a = registry.bind("bob@example.org/a", true, 1);
-        FakeSession b = registry.bind("bob@example.org/b", true, 1);
+        TestSession a = bind("bob@example.org/a", true, 1);
+        TestSession b = bind("bob@example.org/b", true, 1);
         List<String> seen = new CopyOnWriteArrayList<>();
         DeliveryFilter filter = (s, recipient) -> {
             seen.add(recipient.jid().getResourceOrEmpty().toString());
@@ -565,7 +573,7 @@ class DeliveryRulesTest {
 
     @Test
     void aPolicyFilterThatThrowsWithholdsTheStanzaAndAPlainOneIsSkipped() {
-        FakeSession bob = registry.bind("bob@example.org/b", true, 0);
+        TestSession bob = bind("bob@example.org/b", true, 0);
         DeliveryFilter broken = (s, r) -> {
             throw new IllegalStateException("bug");
         };
@@ -683,7 +691,7 @@ class DeliveryRulesTest {
 
     @Test
     void deliveriesAreHeldForTheSessionCoresSuccessorWithoutHoldingTheSender() {
-        FakeSession bob = registry.bind("bob@example.org/b", true, 0);
+        TestSession bob = bind("bob@example.org/b", true, 0);
         sessions.departed(registry);
         CompletionStage<Void> handled = rules.routeFrom(alice, message("alice@example.org/laptop", "bob@example.org/b", "chat"));
         CompletionStage<Void> toBare = rules.routeFrom(alice, message("alice@example.org/laptop", "bob@example.org", "chat"));
@@ -698,7 +706,7 @@ class DeliveryRulesTest {
 
     @Test
     void theUndeliverableHookTakesWhatASessionNeverAcknowledgedWithoutRedelivery() {
-        FakeSession other = registry.bind("bob@example.org/laptop", true, 0);
+        TestSession other = bind("bob@example.org/laptop", true, 0);
         List<Stanza> stored = new ArrayList<>();
         undeliverables.add((m, account) -> {
             stored.add(m);
@@ -708,6 +716,6 @@ class DeliveryRulesTest {
                 JidCreate.entityBareFromOrThrowUnchecked("bob@example.org"));
         assertEquals(1, stored.size());
         assertTrue(other.received.isEmpty(), "another resource may have had its own copy: not delivered again");
-        assertNull(other.closedWith);
+        assertNull(other.closedWith());
     }
 }
