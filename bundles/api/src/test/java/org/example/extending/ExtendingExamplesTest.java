@@ -9,9 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -19,7 +17,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.parley.api.auth.AuthenticatedIdentity;
 import org.parley.api.routing.InterceptResult;
 import org.parley.api.routing.StanzaInterceptor;
-import org.parley.api.server.StateHandoff;
+import org.parley.api.server.TestStateHandoff;
 import org.parley.api.session.TestSession;
 import org.parley.api.stanza.Element;
 import org.parley.api.stanza.Namespaces;
@@ -71,18 +69,7 @@ class ExtendingExamplesTest {
 
     @Test
     void keptStateCrossesToTheSuccessor() {
-        Map<String, Map<String, Object>> deposits = new HashMap<>();
-        StateHandoff handoff = new StateHandoff() {
-            @Override
-            public void deposit(String key, Map<String, Object> snapshot) {
-                deposits.put(key, snapshot);
-            }
-
-            @Override
-            public Optional<Map<String, Object>> take(String key) {
-                return Optional.ofNullable(deposits.remove(key));
-            }
-        };
+        TestStateHandoff handoff = new TestStateHandoff();
         KeptCounter old = new KeptCounter(handoff);
         old.increment();
         old.increment();

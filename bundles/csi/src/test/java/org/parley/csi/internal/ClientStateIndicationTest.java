@@ -7,19 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetSocketAddress;
-import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
-import org.jxmpp.jid.EntityFullJid;
-import org.jxmpp.jid.Jid;
-import org.jxmpp.jid.impl.JidCreate;
 import org.junit.jupiter.api.Test;
-import org.parley.api.server.StateHandoff;
+import org.parley.api.server.TestStateHandoff;
 import org.parley.api.session.Session;
+import org.parley.api.session.TestSession;
 import org.parley.api.stanza.Element;
 import org.parley.api.stanza.Namespaces;
 import org.parley.api.stanza.Stanza;
@@ -28,39 +20,9 @@ import org.parley.api.stream.StreamContext;
 
 /** XEP-0352: what an inactive client is spared, what still reaches it at once, and in which order. */
 class ClientStateIndicationTest {
-    private final Map<String, Map<String, Object>> deposited = new HashMap<>();
-    private final StateHandoff handoff = new StateHandoff() {
-        @Override
-        public void deposit(String key, Map<String, Object> snapshot) {
-            deposited.put(key, snapshot);
-        }
-
-        @Override
-        public Optional<Map<String, Object>> take(String key) {
-            return Optional.ofNullable(deposited.remove(key));
-        }
-    };
-    private final Phone phone = new Phone();
-
+    private final TestStateHandoff handoff = new TestStateHandoff();
     /** The recipient: a session that records what the filter delivers itself. */
-    private static final class Phone implements Session {
-        final List<Stanza> delivered = new CopyOnWriteArrayList<>();
-        private final EntityFullJid jid = JidCreate.entityFullFromOrThrowUnchecked("juliet@example.org/phone");
-
-        @Override public String id() { return "s1"; }
-        @Override public EntityFullJid jid() { return jid; }
-        @Override public boolean isAvailable() { return true; }
-        @Override public int priority() { return 0; }
-        @Override public Stanza presence() { return null; }
-        @Override public Set<Jid> directedPresence() { return Set.of(); }
-        @Override public boolean isDetached() { return false; }
-        @Override public Instant boundAt() { return Instant.EPOCH; }
-        @Override public void deliver(Stanza stanza) { delivered.add(stanza); }
-        @Override public void close(StreamErrorCondition condition, String text) { }
-        @Override public InetSocketAddress remoteAddress() { return null; }
-        @Override public boolean isSecure() { return true; }
-        @Override public String authMechanism() { return "PLAIN"; }
-    }
+    private final TestSession phone = new TestSession("juliet@example.org/phone").available(0);
 
     private StreamContext stream(Session session) {
         return new StreamContext() {
@@ -114,13 +76,13 @@ class ClientStateIndicationTest {
         assertNull(csi.filter(presence("benvolio@example.org/b", "b1"), phone));
         assertNull(csi.filter(presence("romeo@example.org/a", "2"), phone));
         assertNull(csi.filter(typing("romeo@example.org/a"), phone));
-        assertTrue(phone.delivered.isEmpty());
+        assertTrue(phone.received.isEmpty());
 
         Stanza urgent = chat("romeo@example.org/a", "wake up");
         assertSame(urgent, csi.filter(urgent, phone), "a message goes at once");
-        assertEquals(List.of("b1", "2"), phone.delivered.stream().filter(s -> s.kind() == Stanza.Kind.PRESENCE).map(ClientStateIndicationTest::status).toList(),
+        assertEquals(List.of("b1", "2"), phone.received.stream().filter(s -> s.kind() == Stanza.Kind.PRESENCE).map(ClientStateIndicationTest::status).toList(),
                 "what waited goes first: the latest presence of each sender, in the order of their latest");
-        assertEquals(3, phone.delivered.size(), "and the chat state");
+        assertEquals(3, phone.received.size(), "and the chat state");
         assertNull(csi.filter(presence("romeo@example.org/a", "3"), phone), "still inactive");
     }
 
@@ -130,7 +92,7 @@ class ClientStateIndicationTest {
         csi.handle(Element.empty("inactive", ClientStateIndication.NAMESPACE), stream(phone));
         assertNull(csi.filter(presence("romeo@example.org/a", "1"), phone));
         csi.handle(Element.empty("active", ClientStateIndication.NAMESPACE), stream(phone));
-        assertEquals(List.of("1"), phone.delivered.stream().map(ClientStateIndicationTest::status).toList());
+        assertEquals(List.of("1"), phone.received.stream().map(ClientStateIndicationTest::status).toList());
         Stanza after = presence("romeo@example.org/a", "2");
         assertSame(after, csi.filter(after, phone));
     }
@@ -141,7 +103,7 @@ class ClientStateIndicationTest {
         old.handle(Element.empty("inactive", ClientStateIndication.NAMESPACE), stream(phone));
         assertNull(old.filter(presence("romeo@example.org/a", "1"), phone));
         old.deactivate();
-        assertEquals(1, phone.delivered.size(), "nothing waits across the swap");
+        assertEquals(1, phone.received.size(), "nothing waits across the swap");
         ClientStateIndication successor = new ClientStateIndication(handoff);
         assertNull(successor.filter(presence("romeo@example.org/a", "2"), phone), "still inactive for the successor");
     }
@@ -153,6 +115,6 @@ class ClientStateIndicationTest {
         for (int i = 0; i < ClientStateIndication.MAX_HELD; i++) {
             csi.filter(presence("user" + i + "@example.org/a", "s"), phone);
         }
-        assertEquals(ClientStateIndication.MAX_HELD, phone.delivered.size());
+        assertEquals(ClientStateIndication.MAX_HELD, phone.received.size());
     }
 }

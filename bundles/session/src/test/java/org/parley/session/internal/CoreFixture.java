@@ -2,10 +2,8 @@ package org.parley.session.internal;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.AbstractExecutorService;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -20,7 +18,7 @@ import org.parley.api.auth.SaslNegotiation;
 import org.parley.api.auth.SaslStep;
 import org.parley.api.connection.StreamHeader;
 import org.parley.api.routing.ServerInfo;
-import org.parley.api.server.StateHandoff;
+import org.parley.api.server.TestStateHandoff;
 import org.parley.api.stanza.Element;
 import org.parley.api.stanza.Namespaces;
 
@@ -33,7 +31,7 @@ final class CoreFixture implements AutoCloseable {
     static final String DOMAIN = "example.org";
 
     final FakeRouter router = new FakeRouter();
-    final MemoryHandoff handoff;
+    final TestStateHandoff handoff;
     final SessionCore core;
     /** The next SASL step PLAIN answers with; null answers success for the user in the response. */
     volatile CompletionStage<SaslStep> nextStep;
@@ -43,10 +41,10 @@ final class CoreFixture implements AutoCloseable {
     }
 
     CoreFixture(SessionSettings settings) {
-        this(settings, new MemoryHandoff());
+        this(settings, new TestStateHandoff());
     }
 
-    CoreFixture(SessionSettings settings, MemoryHandoff handoff) {
+    CoreFixture(SessionSettings settings, TestStateHandoff handoff) {
         this.handoff = handoff;
         this.core = new SessionCore(null, settings, server(), handoff, new Direct());
         core.addMechanism(new ScriptedPlain(), Map.of(Constants.SERVICE_RANKING, 0, Constants.SERVICE_ID, 1L));
@@ -181,21 +179,6 @@ final class CoreFixture implements AutoCloseable {
                 String user = new String(response, StandardCharsets.UTF_8).split("\0")[1];
                 return CompletableFuture.completedFuture(new SaslStep.Success(null, user));
             };
-        }
-    }
-
-    /** The state handoff in memory: what one core deposits, the next takes. */
-    static final class MemoryHandoff implements StateHandoff {
-        final Map<String, Map<String, Object>> deposits = new HashMap<>();
-
-        @Override
-        public synchronized void deposit(String key, Map<String, Object> snapshot) {
-            deposits.put(key, snapshot);
-        }
-
-        @Override
-        public synchronized Optional<Map<String, Object>> take(String key) {
-            return Optional.ofNullable(deposits.remove(key));
         }
     }
 

@@ -13,11 +13,12 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.jxmpp.jid.EntityFullJid;
-import org.jxmpp.jid.impl.JidCreate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.jxmpp.jid.EntityFullJid;
+import org.jxmpp.jid.impl.JidCreate;
 import org.parley.api.connection.StreamHandler;
+import org.parley.api.server.TestStateHandoff;
 import org.parley.api.session.Session;
 import org.parley.api.stanza.Element;
 import org.parley.api.stanza.Namespaces;
@@ -27,7 +28,7 @@ import org.parley.api.stanza.Stanza;
 class CoreHandoffTest {
     private static final EntityFullJid ALICE = JidCreate.entityFullFromOrThrowUnchecked("alice@example.org/phone");
     private static final EntityFullJid BOB = JidCreate.entityFullFromOrThrowUnchecked("bob@example.org/laptop");
-    private final CoreFixture.MemoryHandoff handoff = new CoreFixture.MemoryHandoff();
+    private final TestStateHandoff handoff = new TestStateHandoff();
     private final CoreFixture old = new CoreFixture(SessionSettings.DEFAULTS, handoff);
     private CoreFixture successor;
 

@@ -7,13 +7,14 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.parley.api.auth.SaslFailure;
 import org.parley.api.auth.SaslStep;
+import org.parley.api.server.TestStateHandoff;
 import org.parley.api.stanza.Element;
 import org.parley.api.stanza.Namespaces;
 import org.parley.api.stanza.Stanza;
 
 /** The core counts what clients send and how their sign-ins end, and hands the totals to its successor. */
 class TrafficTest {
-    private final CoreFixture.MemoryHandoff handoff = new CoreFixture.MemoryHandoff();
+    private final TestStateHandoff handoff = new TestStateHandoff();
     private final CoreFixture old = new CoreFixture(SessionSettings.DEFAULTS, handoff);
     private CoreFixture successor;
 

@@ -4,14 +4,11 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
-import java.util.HashMap;
-import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.parley.api.auth.SaslFailure;
-import org.parley.api.server.StateHandoff;
+import org.parley.api.server.TestStateHandoff;
 import org.parley.api.server.WorkerPool;
 import org.parley.api.stanza.Stanza;
 import org.parley.api.usage.TrafficCounters;
@@ -54,21 +51,6 @@ final class TestSupport {
             } catch (Exception e) {
                 return CompletableFuture.failedFuture(e);
             }
-        }
-    }
-
-    /** The state handoff's contract in memory: what is deposited can be taken once. */
-    static final class MemoryHandoff implements StateHandoff {
-        final Map<String, Map<String, Object>> deposits = new HashMap<>();
-
-        @Override
-        public synchronized void deposit(String key, Map<String, Object> snapshot) {
-            deposits.put(key, snapshot);
-        }
-
-        @Override
-        public synchronized Optional<Map<String, Object>> take(String key) {
-            return Optional.ofNullable(deposits.remove(key));
         }
     }
 

@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.parley.api.server.TestStateHandoff;
 import org.parley.api.stanza.Stanza;
 import org.parley.api.usage.UsageSample;
 import org.parley.storage.jdbc.internal.TestSqlDatabase;
@@ -17,7 +18,7 @@ import org.parley.storage.jdbc.internal.TestSqlDatabase;
 class UsageServiceTest {
     private final TestSqlDatabase database = TestSqlDatabase.h2InMemory();
     private final TestSupport.MovableClock clock = new TestSupport.MovableClock("2026-11-25T10:00:00Z");
-    private final TestSupport.MemoryHandoff handoff = new TestSupport.MemoryHandoff();
+    private final TestStateHandoff handoff = new TestStateHandoff();
     private final AtomicLong nanos = new AtomicLong(1_000_000_000L);
     private final TestSupport.Counters counters = new TestSupport.Counters();
 
