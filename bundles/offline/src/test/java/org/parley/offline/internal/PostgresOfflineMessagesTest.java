@@ -1,7 +1,5 @@
 package org.parley.offline.internal;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.parley.storage.jdbc.internal.PostgresServer;
 import org.parley.storage.jdbc.internal.TestSqlDatabase;
 
@@ -10,22 +8,8 @@ import org.parley.storage.jdbc.internal.TestSqlDatabase;
  * never skips, without them): the schema and every query hold on the production database too.
  */
 class PostgresOfflineMessagesTest extends OfflineMessagesTest {
-    private static PostgresServer server;
-
-    @BeforeAll
-    static void startServer() throws Exception {
-        server = PostgresServer.start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        if (server != null) {
-            server.close();
-        }
-    }
-
     @Override
     TestSqlDatabase newDatabase() throws Exception {
-        return TestSqlDatabase.postgres(server);
+        return TestSqlDatabase.postgres(PostgresServer.shared());
     }
 }

@@ -1,6 +1,7 @@
 package org.parley.storage.jdbc.internal;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -42,6 +43,7 @@ public final class PostgresServer implements AutoCloseable {
     private final boolean asRoot;
     private final Thread shutdownHook;
     private int databases;
+    private static PostgresServer shared;
 
     private PostgresServer(Path binDir, Path baseDir, int port, boolean asRoot) {
         this.binDir = binDir;
@@ -51,6 +53,25 @@ public final class PostgresServer implements AutoCloseable {
         this.asRoot = asRoot;
         // A test JVM that dies must not leave a postmaster behind.
         this.shutdownHook = new Thread(this::stopQuietly, "postgres-test-server-stop");
+    }
+
+    /**
+     * One server for every test of this JVM, started on first use and stopped when the JVM ends:
+     * each test takes a database of its own ({@link TestSqlDatabase#postgres(PostgresServer)}), so
+     * test classes share the few seconds initdb and start-up cost instead of paying them each.
+     */
+    public static synchronized PostgresServer shared() {
+        if (shared == null) {
+            try {
+                shared = start();
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot start the tests' PostgreSQL server", e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while starting the tests' PostgreSQL server", e);
+            }
+        }
+        return shared;
     }
 
     public static PostgresServer start() throws IOException, InterruptedException {

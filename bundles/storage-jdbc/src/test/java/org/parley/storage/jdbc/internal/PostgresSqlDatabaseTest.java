@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.parley.api.storage.SchemaMigration;
 import org.parley.api.storage.SqlDatabase;
@@ -18,23 +16,9 @@ import org.parley.api.storage.StorageException;
  * without them), where "another server" is really another storage component with a pool of its own.
  */
 class PostgresSqlDatabaseTest extends AbstractSqlDatabaseTest {
-    private static PostgresServer server;
-
-    @BeforeAll
-    static void startServer() throws Exception {
-        server = PostgresServer.start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        if (server != null) {
-            server.close();
-        }
-    }
-
     @Override
     protected TestConfig freshDatabase() throws Exception {
-        return new TestConfig(server.createDatabase(), PostgresServer.SUPERUSER, PostgresServer.PASSWORD, 4);
+        return new TestConfig(PostgresServer.shared().createDatabase(), PostgresServer.SUPERUSER, PostgresServer.PASSWORD, 4);
     }
 
     @Override

@@ -1,7 +1,5 @@
 package org.parley.storage.jdbc.internal;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 
 /**
  * The same tests on a real PostgreSQL server, reached by configuration alone: a URL, a user and a
@@ -9,23 +7,9 @@ import org.junit.jupiter.api.BeforeAll;
  * without them.
  */
 class PostgresUserStoreTest extends AbstractUserStoreTest {
-    private static PostgresServer server;
-
-    @BeforeAll
-    static void startServer() throws Exception {
-        server = PostgresServer.start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        if (server != null) {
-            server.close();
-        }
-    }
-
     @Override
     protected TestConfig freshDatabase() throws Exception {
-        return new TestConfig(server.createDatabase(), PostgresServer.SUPERUSER, PostgresServer.PASSWORD, 4);
+        return new TestConfig(PostgresServer.shared().createDatabase(), PostgresServer.SUPERUSER, PostgresServer.PASSWORD, 4);
     }
 
     @Override
