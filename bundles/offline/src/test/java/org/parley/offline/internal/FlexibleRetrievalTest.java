@@ -48,7 +48,7 @@ class FlexibleRetrievalTest {
         workers = new TestWorkers();
         registry = new FakeRegistry();
         offline = new OfflineMessages(new OfflineStore(database.dataSource()), workers,
-                () -> JidCreate.domainBareFromOrThrowUnchecked("example.org"), () -> registry, List::of,
+                () -> JidCreate.domainBareFromOrThrowUnchecked("example.org"), () -> registry, List::of, PolicyRouter::new,
                 Clock.fixed(Instant.parse("2026-11-29T12:00:00Z"), ZoneOffset.UTC), Quota.DEFAULTS);
         flexible = new FlexibleRetrieval(offline);
         for (String body : List.of("one", "two", "three")) {
