@@ -451,6 +451,53 @@ final class OfflineMessages {
         }
     }
 
+    /**
+     * XEP-0013 retrieval: delivers the kept messages a session asked for, each as a message
+     * arriving now would be (the recipient's policies, then the session's filters), then answers
+     * the request. One a policy refuses now is deleted; one no policy could decide stays stored.
+     */
+    CompletionStage<Stanza> deliverAsked(Stanza iq, Session origin, List<OfflineStore.Row> rows,
+            java.util.function.Function<OfflineStore.Row, Stanza> form) {
+        StanzaRouter policies = router.get();
+        if (policies == null) {
+            return CompletableFuture.completedFuture(iq.errorReply(org.parley.api.stanza.StanzaErrorCondition.SERVICE_UNAVAILABLE,
+                    "routing is being upgraded; try again in a few seconds"));
+        }
+        EntityBareJid user = origin.bareJid();
+        List<Stanza> messages = new ArrayList<>(rows.size());
+        List<CompletableFuture<Boolean>> admitted = new ArrayList<>(rows.size());
+        for (OfflineStore.Row row : rows) {
+            Stanza m = form.apply(row);
+            messages.add(m);
+            admitted.add(admits(policies, m, user));
+        }
+        return CompletableFuture.allOf(admitted.toArray(CompletableFuture[]::new)).handle((x, e) -> null)
+                .thenCompose(x -> workers.submit(() -> {
+                    String username = user.getLocalpart().toString();
+                    int undecided = 0;
+                    for (int i = 0; i < messages.size(); i++) {
+                        Boolean admits = verdict(admitted.get(i));
+                        if (admits == null) {
+                            undecided++;
+                        } else if (!admits) {
+                            store.delete(username, rows.get(i).id());
+                            LOG.info("Offline message {} for {} from {} is withheld and deleted: the user's policy (a block placed since "
+                                    + "it was stored) refuses it now", rows.get(i).id(), user, messages.get(i).from());
+                        } else {
+                            Stanza filtered = policies.filter(messages.get(i), origin);
+                            if (filtered != null) {
+                                origin.deliver(filtered);
+                            }
+                        }
+                    }
+                    if (undecided > 0) {
+                        LOG.warn("{} offline message(s) {} asked for could not be checked against the user's policies now; they stay stored",
+                                undecided, origin.jid());
+                    }
+                    return iq.resultReply(null);
+                }));
+    }
+
     /** Routing is back after a delivery waited for it: the users online get what waits. */
     void routingBack() {
         if (deferred) {
