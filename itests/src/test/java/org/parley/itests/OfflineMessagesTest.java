@@ -20,6 +20,7 @@ import org.jivesoftware.smack.packet.Message;
 import org.jivesoftware.smack.packet.StandardExtensionElement;
 import org.jivesoftware.smack.packet.StanzaError;
 import org.jivesoftware.smack.tcp.XMPPTCPConnection;
+import org.jivesoftware.smackx.blocking.BlockingCommandManager;
 import org.jivesoftware.smackx.delay.packet.DelayInformation;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -91,6 +92,40 @@ class OfflineMessagesTest {
             Instant stamp = delay.getStamp().toInstant();
             assertTrue(!stamp.isBefore(before) && !stamp.isAfter(Instant.now()), "stamped when stored: " + stamp);
         }
+    }
+
+    @Test
+    void messagesFromSomeoneTheUserBlockedWhileAwayAreNotDeliveredAndStayGoneAfterAnUnblock() throws Exception {
+        XMPPTCPConnection romeo = server.login(server.newAccount("romeo-b"));
+        XMPPTCPConnection tybalt = server.login(server.newAccount("tybalt-b"));
+        Account juliet = server.newAccount("juliet-b");
+        for (XMPPTCPConnection from : List.of(tybalt, romeo, tybalt)) { // the class's quota is 3
+            String body = from == romeo ? "from romeo" : "from tybalt";
+            assertNull(sendAndCollectError(from, Xmpp.chat(from, juliet.bareJid(), body)), "kept: the sender is told nothing");
+        }
+        // Juliet signs in without presence (nothing is delivered yet) and blocks tybalt (XEP-0191).
+        XMPPTCPConnection j = server.login(server.smackConfig(juliet, "phone").setSendPresence(false).build());
+        Inbox inbox = Inbox.of(j);
+        BlockingCommandManager.getInstanceFor(j).blockContacts(List.of(tybalt.getUser().asBareJid()));
+        long offset = server.logSize();
+        j.sendStanza(Xmpp.available(j, 0));
+        assertEquals("from romeo", inbox.next(WAIT, "romeo's kept message").getBody(), "tybalt's two, stored before the block, are withheld");
+        romeo.sendStanza(Xmpp.chat(romeo, juliet.bareJid(), "live"));
+        assertEquals("live", inbox.next(WAIT, "a live message").getBody(), "nothing of tybalt's came in between");
+        server.awaitLog(offset, "is withheld and deleted", WAIT);
+        assertEquals(2, server.logSince(offset).split("is withheld and deleted", -1).length - 1, server.logSince(offset));
+
+        BlockingCommandManager.getInstanceFor(j).unblockContacts(List.of(tybalt.getUser().asBareJid()));
+        if (j.isSmEnabled()) {
+            j.sendSmAcknowledgement();
+        }
+        Xmpp.pingServer(j);
+        j.disconnect();
+        Recipient again = signIn(juliet, "laptop", 0);
+        Xmpp.pingServer(again.connection());
+        tybalt.sendStanza(Xmpp.chat(tybalt, juliet.bareJid(), "after the unblock"));
+        assertEquals("after the unblock", again.inbox().next(WAIT, "tybalt's live message").getBody(),
+                "the withheld ones were deleted, not kept for an unblock");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package org.parley.api.routing;
 
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.jxmpp.jid.EntityBareJid;
 import org.osgi.annotation.versioning.ProviderType;
@@ -43,4 +44,34 @@ public interface StanzaRouter {
      * @since 2.0
      */
     CompletionStage<Void> undeliverable(Stanza message, EntityBareJid account);
+
+    /**
+     * Asks the policy interceptors ({@link StanzaInterceptor#POLICY}: block lists, privacy rules)
+     * whether a stanza accepted for an account earlier may reach it now, as if it arrived now
+     * (inbound, for the account): for what a bundle kept and delivers later (offline messages),
+     * so that a block placed meanwhile applies. Runs no other interceptor, and sends nothing: the
+     * sender was answered when the stanza was accepted.
+     *
+     * @return true when every policy interceptor lets it through, false when one refused or
+     *     consumed it; completes exceptionally when a policy could not decide (its bundle away
+     *     past the grace period, a failure), and the caller keeps the stanza for later. The
+     *     default, for a router without policies, completes exceptionally.
+     * @since 2.2
+     */
+    default CompletionStage<Boolean> admits(Stanza stanza, EntityBareJid account) {
+        return CompletableFuture.failedFuture(new UnsupportedOperationException(getClass().getName() + " runs no policies"));
+    }
+
+    /**
+     * Runs a session's {@link DeliveryFilter}s on a stanza that a bundle is about to deliver to it
+     * itself (with {@link Session#deliverWithReceipt}), as routing does before each delivery:
+     * client state indication sees it, a privacy filter may withhold it.
+     *
+     * @return the stanza to deliver (the same one or a rewritten copy), or null when a filter
+     *     withheld it or took it to deliver later itself. The default runs no filter.
+     * @since 2.2
+     */
+    default Stanza filter(Stanza stanza, Session recipient) {
+        return stanza;
+    }
 }

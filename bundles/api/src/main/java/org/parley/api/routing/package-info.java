@@ -3,7 +3,7 @@
  * per-recipient delivery filters, the undeliverable-message hook, components, federation.
  */
 @Export
-@Version("2.1.0")
+@Version("2.2.0")
 package org.parley.api.routing;
 
 import org.osgi.annotation.bundle.Export;

@@ -23,8 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * SMTPS with authentication against GreenMail serving a certificate made for the test (keytool,
  * for 127.0.0.1 and localhost): the mail goes through when the certificate is trusted and the
- * password is right, and not otherwise. (GreenMail has no STARTTLS, so the upgrade path is not
- * covered here.)
+ * password is right, and not otherwise. (GreenMail has no STARTTLS: {@link StartTlsTest} covers the
+ * upgrade against a relay that offers it.)
  */
 class SmtpsTest {
     @TempDir

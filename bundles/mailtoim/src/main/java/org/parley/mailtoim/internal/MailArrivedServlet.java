@@ -6,12 +6,14 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.jxmpp.jid.EntityBareJid;
 import org.jxmpp.jid.impl.JidCreate;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
@@ -21,6 +23,7 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.parley.api.auth.UserDirectory;
 import org.parley.api.routing.ServerInfo;
 import org.parley.api.routing.StanzaRouter;
+import org.parley.api.server.StateHandoff;
 import org.parley.api.session.Session;
 import org.parley.api.session.SessionRegistry;
 import org.parley.api.stanza.Element;
@@ -60,7 +63,9 @@ public final class MailArrivedServlet extends HttpServlet {
         }
     }
 
+    private static final String HANDOFF_KEY = "org.parley.mailtoim";
     private final transient ServerInfo server;
+    private final transient StateHandoff handoff;
     private final transient RateLimits limits = new RateLimits(System::nanoTime);
     private final transient List<UserDirectory> directories = new CopyOnWriteArrayList<>();
     private transient volatile Settings settings;
@@ -68,8 +73,17 @@ public final class MailArrivedServlet extends HttpServlet {
     private transient volatile SessionRegistry registry;
 
     @Activate
-    public MailArrivedServlet(MailToImConfig config, @Reference ServerInfo server) {
+    public MailArrivedServlet(MailToImConfig config, @Reference ServerInfo server, @Reference StateHandoff handoff) {
         this.server = server;
+        this.handoff = handoff;
+        // The predecessor's buckets: without them an upgrade would give every caller and user a fresh allowance.
+        handoff.take(HANDOFF_KEY).ifPresent(state -> {
+            if (Integer.valueOf(1).equals(state.get("format")) && state.get("buckets") instanceof Map<?, ?> buckets) {
+                limits.restore(buckets);
+            } else {
+                LOG.warn("The mail-to-IM rate limits handed over have a format this version does not read; they start afresh");
+            }
+        });
         Settings first;
         try {
             first = Settings.from(config);
@@ -80,6 +94,11 @@ public final class MailArrivedServlet extends HttpServlet {
         }
         settings = first;
         LOG.info("Mail to IM on {}: {} calling system(s)", PATH, first.callers().size());
+    }
+
+    @Deactivate
+    void deactivate() {
+        handoff.deposit(HANDOFF_KEY, Map.of("format", 1, "buckets", limits.export()));
     }
 
     @Modified

@@ -1,5 +1,7 @@
 package org.parley.mailtoim.internal;
 
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
@@ -47,6 +49,32 @@ final class RateLimits {
             return bucket;
         });
         return taken[0];
+    }
+
+    /**
+     * The buckets as JDK values for the successor across an upgrade: key to [tokens left, when
+     * last taken as {@link System#nanoTime}]; the successor runs in the same JVM, so the times
+     * still compare.
+     */
+    Map<String, List<Number>> export() {
+        Map<String, List<Number>> out = new HashMap<>();
+        for (String key : buckets.keySet()) {
+            buckets.computeIfPresent(key, (k, b) -> { // under the same lock take() changes a bucket in
+                out.put(k, List.of(b.tokens, b.at));
+                return b;
+            });
+        }
+        return out;
+    }
+
+    /** Takes a predecessor's buckets; entries it cannot read are skipped (another version may write more). */
+    void restore(Map<?, ?> state) {
+        state.forEach((key, value) -> {
+            if (key instanceof String k && value instanceof List<?> l && l.size() >= 2 && l.get(0) instanceof Number tokens
+                    && l.get(1) instanceof Number at) {
+                buckets.putIfAbsent(k, new Bucket(tokens.doubleValue(), at.longValue()));
+            }
+        });
     }
 
     private static double refilled(Bucket b, long now, int perMinute) {

@@ -96,7 +96,8 @@ final class FlexibleRetrieval {
         boolean get = "get".equals(iq.type());
         boolean set = "set".equals(iq.type());
         if (children.size() == 1 && children.get(0).is("fetch", NAMESPACE) && get) {
-            return offline.workers().submit(() -> fetchAll(iq, origin, username));
+            return offline.workers().submit(() -> offline.store().all(username))
+                    .thenCompose(rows -> offline.deliverAsked(iq, origin, rows, FlexibleRetrieval::marked));
         }
         if (children.size() == 1 && children.get(0).is("purge", NAMESPACE) && set) {
             return offline.workers().submit(() -> {
@@ -125,23 +126,30 @@ final class FlexibleRetrieval {
         if (view.isEmpty() && remove.isEmpty()) {
             return CompletableFuture.completedFuture(iq.errorReply(StanzaErrorCondition.BAD_REQUEST, null));
         }
-        return offline.workers().submit(() -> view.isEmpty() ? removeItems(iq, username, remove) : viewItems(iq, origin, username, view));
+        if (view.isEmpty()) {
+            return offline.workers().submit(() -> removeItems(iq, username, remove));
+        }
+        return offline.workers().submit(() -> viewRows(username, view)).thenCompose(viewed -> viewed.missing() != null
+                ? CompletableFuture.completedFuture(iq.errorReply(StanzaErrorCondition.ITEM_NOT_FOUND,
+                        "no offline message with node '" + viewed.missing() + "'"))
+                : offline.deliverAsked(iq, origin, viewed.rows(), FlexibleRetrieval::marked));
+    }
+
+    /** The rows a view names, or the first node that names none. */
+    private record Viewed(List<OfflineStore.Row> rows, Long missing) {
     }
 
     /** XEP-0013 section 2.4: every node must exist, or nothing is sent (item-not-found). */
-    private Stanza viewItems(Stanza iq, Session origin, String username, List<Long> nodes) throws Exception {
+    private Viewed viewRows(String username, List<Long> nodes) throws Exception {
         List<OfflineStore.Row> rows = new ArrayList<>();
         for (long node : nodes) {
             OfflineStore.Row row = offline.store().row(username, node);
             if (row == null) {
-                return iq.errorReply(StanzaErrorCondition.ITEM_NOT_FOUND, "no offline message with node '" + node + "'");
+                return new Viewed(List.of(), node);
             }
             rows.add(row);
         }
-        for (OfflineStore.Row row : rows) {
-            origin.deliver(marked(row));
-        }
-        return iq.resultReply(null);
+        return new Viewed(rows, null);
     }
 
     /** XEP-0013 section 2.5: the ones that exist are removed; a node that does not is item-not-found. */
@@ -153,13 +161,7 @@ final class FlexibleRetrieval {
         return all ? iq.resultReply(null) : iq.errorReply(StanzaErrorCondition.ITEM_NOT_FOUND, "a node named no offline message");
     }
 
-    /** XEP-0013 section 2.6: every message, marked with its node; they stay until removed or purged. */
-    private Stanza fetchAll(Stanza iq, Session origin, String username) throws Exception {
-        for (OfflineStore.Row row : offline.store().all(username)) {
-            origin.deliver(marked(row));
-        }
-        return iq.resultReply(null);
-    }
+    // XEP-0013 section 2.6 (fetch): every message, marked with its node, through deliverAsked; they stay until removed or purged.
 
     /** The stored message with its node (XEP-0013 section 2.4), so the client can remove it by that node. */
     private static Stanza marked(OfflineStore.Row row) {

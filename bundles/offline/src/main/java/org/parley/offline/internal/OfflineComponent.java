@@ -22,6 +22,7 @@ import org.parley.api.offline.OfflineStatistics;
 import org.parley.api.routing.InterceptResult;
 import org.parley.api.routing.IqHandler;
 import org.parley.api.routing.ServerInfo;
+import org.parley.api.routing.StanzaRouter;
 import org.parley.api.routing.StanzaInterceptor;
 import org.parley.api.routing.UndeliverableMessageHandler;
 import org.parley.api.server.StateHandoff;
@@ -58,6 +59,7 @@ public final class OfflineComponent implements UndeliverableMessageHandler, Sess
     private final FlexibleRetrieval flexible;
     private final List<OfflineMessageListener> listeners = new CopyOnWriteArrayList<>();
     private volatile SessionRegistry registry;
+    private volatile StanzaRouter router;
     private final StateHandoff handoff;
     /** Set when state was taken over: marks of sessions that ended meanwhile are dropped once the registry is known. */
     private volatile boolean pruneOnRegistry;
@@ -69,7 +71,7 @@ public final class OfflineComponent implements UndeliverableMessageHandler, Sess
             @Reference ServerInfo server, @Reference StateHandoff handoff) {
         database.migrate(OfflineStore.MODULE, OfflineStore.MIGRATIONS); // blocks: fine in activation, never on a session thread
         this.offline = new OfflineMessages(new OfflineStore(database.dataSource()), workers, server::domain, () -> registry,
-                () -> listeners, Clock.systemUTC(), quotaOrDefaults(config));
+                () -> listeners, () -> router, Clock.systemUTC(), quotaOrDefaults(config));
         this.flexible = new FlexibleRetrieval(offline);
         this.handoff = handoff;
         // Before the registry is bound, whose arrival delivers to the users online: not to these.
@@ -143,6 +145,20 @@ public final class OfflineComponent implements UndeliverableMessageHandler, Sess
     void unsetSessionRegistry(SessionRegistry r) {
         if (registry == r) {
             registry = null;
+        }
+    }
+
+    // Routing is upgraded live: while it is away, delivery waits for it (the policies it runs must see each message).
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY,
+            unbind = "unsetRouter")
+    void setRouter(StanzaRouter r) {
+        router = r;
+        offline.routingBack();
+    }
+
+    void unsetRouter(StanzaRouter r) {
+        if (router == r) {
+            router = null;
         }
     }
 

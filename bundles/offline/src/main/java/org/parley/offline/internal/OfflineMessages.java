@@ -20,6 +20,7 @@ import org.parley.api.offline.OfflineMessageListener;
 import org.parley.api.offline.OfflineMessageStored;
 import org.parley.api.offline.OfflineStatistics;
 import org.parley.api.server.WorkerPool;
+import org.parley.api.routing.StanzaRouter;
 import org.parley.api.session.Session;
 import org.parley.api.session.SessionRegistry;
 import org.parley.api.stanza.Element;
@@ -54,14 +55,22 @@ final class OfflineMessages {
     private final Supplier<DomainBareJid> domain;
     private final Supplier<SessionRegistry> registry;
     private final Supplier<Collection<OfflineMessageListener>> listeners;
+    private final Supplier<StanzaRouter> router;
     private final Clock clock;
+    /** Set when a delivery waited for want of routing: its return delivers to the users online. */
+    private volatile boolean deferred;
     private volatile Quota quota;
     /** Sessions that asked for XEP-0013 retrieval: their presence brings no flood (XEP-0013 section 3). */
     private final Set<String> flexible = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
+    /**
+     * @param router asked, at delivery, whether the recipient's policies still admit each message
+     *     and what its session's delivery filters make of it; null while routing is away
+     */
     OfflineMessages(OfflineStore store, WorkerPool workers, Supplier<DomainBareJid> domain, Supplier<SessionRegistry> registry,
-            Supplier<Collection<OfflineMessageListener>> listeners, Clock clock, Quota quota) {
+            Supplier<Collection<OfflineMessageListener>> listeners, Supplier<StanzaRouter> router, Clock clock, Quota quota) {
         this.store = store;
+        this.router = router;
         this.workers = workers;
         this.domain = domain;
         this.registry = registry;
@@ -332,22 +341,168 @@ final class OfflineMessages {
                 }
             }
             store.markDelivered(ids, awaitingReceipt(target));
-            List<Long> withoutReceipt = new ArrayList<>();
-            for (int i = 0; i < messages.size(); i++) {
-                long id = ids.get(i);
-                Session receiver = target;
-                CompletableFuture<Boolean> receipt = target.deliverWithReceipt(messages.get(i)).toCompletableFuture();
-                if (receipt.isCompletedExceptionally()) {
-                    withoutReceipt.add(id); // a session that gives none: marked now, before its end can be heard
-                } else {
-                    receipt.whenComplete((received, failure) -> settle(user, id, receiver, received, failure));
+            StanzaRouter policies = router.get();
+            if (policies == null) {
+                // Fail closed: unchecked against the user's block list they do not go; routing's return delivers them.
+                deferred = true;
+                for (long id : ids) {
+                    store.remark(id, awaitingReceipt(target), null);
                 }
+                LOG.info("{} offline message(s) for {} wait for routing, which is away (being upgraded?)", ids.size(), user);
+                return 0;
             }
-            store.markDelivered(withoutReceipt, key(target));
-            LOG.debug("Delivered {} offline message(s) to {}", messages.size(), target.jid());
+            // Asked again now, as for a message arriving now: a block placed since a message was stored withholds it.
+            List<CompletableFuture<Boolean>> admitted = new ArrayList<>(messages.size());
+            boolean decided = true;
+            for (Stanza m : messages) {
+                CompletableFuture<Boolean> f = admits(policies, m, user);
+                admitted.add(f);
+                decided &= f.isDone();
+            }
+            if (decided) {
+                return hand(user, target, policies, ids, messages, admitted);
+            }
+            // A policy answers later (a block list being read): all of them first, then delivery in arrival order.
+            Session receiver = target;
+            CompletableFuture.allOf(admitted.toArray(CompletableFuture[]::new)).handle((x, e) -> null)
+                    .thenCompose(x -> workers.submit(() -> {
+                        lock.lock();
+                        try {
+                            return hand(user, receiver, policies, ids, messages, admitted);
+                        } finally {
+                            lock.unlock();
+                        }
+                    })).whenComplete((n, e) -> {
+                        if (e != null) {
+                            LOG.error("Offline messages for {} could not be delivered now; they wait for the next presence", user, e);
+                        }
+                    });
             return messages.size();
         } finally {
             lock.unlock();
+        }
+    }
+
+    private static CompletableFuture<Boolean> admits(StanzaRouter policies, Stanza message, EntityBareJid user) {
+        try {
+            return policies.admits(message, user).toCompletableFuture();
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /**
+     * Under the user's lock, with every policy's answer in: delivers in arrival order what the
+     * policies admit, through the session's delivery filters; deletes what they refuse now (the
+     * user blocked the sender since: XEP-0191 says nothing of theirs reaches the user, and the
+     * sender was answered long ago); what no policy could decide waits for the next presence.
+     */
+    private int hand(EntityBareJid user, Session target, StanzaRouter policies, List<Long> ids, List<Stanza> messages,
+            List<CompletableFuture<Boolean>> admitted) throws SQLException {
+        String username = user.getLocalpart().toString();
+        List<Long> withoutReceipt = new ArrayList<>();
+        int delivered = 0;
+        int undecided = 0;
+        for (int i = 0; i < messages.size(); i++) {
+            long id = ids.get(i);
+            Boolean admits = verdict(admitted.get(i));
+            if (admits == null) {
+                undecided++;
+                store.remark(id, awaitingReceipt(target), null);
+                continue;
+            }
+            if (!admits) {
+                store.delete(username, id);
+                LOG.info("Offline message {} for {} from {} is withheld and deleted: the user's policy (a block placed since it was "
+                        + "stored) refuses it now", id, user, messages.get(i).from());
+                continue;
+            }
+            Stanza filtered = policies.filter(messages.get(i), target);
+            delivered++;
+            if (filtered == null) {
+                withoutReceipt.add(id); // a filter took it (to deliver later) or withheld it: settled when the session ends
+                continue;
+            }
+            Session receiver = target;
+            CompletableFuture<Boolean> receipt = target.deliverWithReceipt(filtered).toCompletableFuture();
+            if (receipt.isCompletedExceptionally()) {
+                withoutReceipt.add(id); // a session that gives none: marked now, before its end can be heard
+            } else {
+                receipt.whenComplete((received, failure) -> settle(user, id, receiver, received, failure));
+            }
+        }
+        store.markDelivered(withoutReceipt, key(target));
+        if (undecided > 0) {
+            LOG.warn("{} offline message(s) for {} could not be checked against the user's policies now; they wait for the next presence",
+                    undecided, user);
+        }
+        LOG.debug("Delivered {} offline message(s) to {}", delivered, target.jid());
+        return delivered;
+    }
+
+    /** True or false as the policies answered; null when none could decide. A router without policies admits everything. */
+    private static Boolean verdict(CompletableFuture<Boolean> answer) {
+        try {
+            return answer.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            return e.getCause() instanceof UnsupportedOperationException ? Boolean.TRUE : null;
+        } catch (java.util.concurrent.CancellationException e) {
+            return null;
+        }
+    }
+
+    /**
+     * XEP-0013 retrieval: delivers the kept messages a session asked for, each as a message
+     * arriving now would be (the recipient's policies, then the session's filters), then answers
+     * the request. One a policy refuses now is deleted; one no policy could decide stays stored.
+     */
+    CompletionStage<Stanza> deliverAsked(Stanza iq, Session origin, List<OfflineStore.Row> rows,
+            java.util.function.Function<OfflineStore.Row, Stanza> form) {
+        StanzaRouter policies = router.get();
+        if (policies == null) {
+            return CompletableFuture.completedFuture(iq.errorReply(org.parley.api.stanza.StanzaErrorCondition.SERVICE_UNAVAILABLE,
+                    "routing is being upgraded; try again in a few seconds"));
+        }
+        EntityBareJid user = origin.bareJid();
+        List<Stanza> messages = new ArrayList<>(rows.size());
+        List<CompletableFuture<Boolean>> admitted = new ArrayList<>(rows.size());
+        for (OfflineStore.Row row : rows) {
+            Stanza m = form.apply(row);
+            messages.add(m);
+            admitted.add(admits(policies, m, user));
+        }
+        return CompletableFuture.allOf(admitted.toArray(CompletableFuture[]::new)).handle((x, e) -> null)
+                .thenCompose(x -> workers.submit(() -> {
+                    String username = user.getLocalpart().toString();
+                    int undecided = 0;
+                    for (int i = 0; i < messages.size(); i++) {
+                        Boolean admits = verdict(admitted.get(i));
+                        if (admits == null) {
+                            undecided++;
+                        } else if (!admits) {
+                            store.delete(username, rows.get(i).id());
+                            LOG.info("Offline message {} for {} from {} is withheld and deleted: the user's policy (a block placed since "
+                                    + "it was stored) refuses it now", rows.get(i).id(), user, messages.get(i).from());
+                        } else {
+                            Stanza filtered = policies.filter(messages.get(i), origin);
+                            if (filtered != null) {
+                                origin.deliver(filtered);
+                            }
+                        }
+                    }
+                    if (undecided > 0) {
+                        LOG.warn("{} offline message(s) {} asked for could not be checked against the user's policies now; they stay stored",
+                                undecided, origin.jid());
+                    }
+                    return iq.resultReply(null);
+                }));
+    }
+
+    /** Routing is back after a delivery waited for it: the users online get what waits. */
+    void routingBack() {
+        if (deferred) {
+            deferred = false;
+            deliverToOnlineUsers();
         }
     }
 

@@ -40,6 +40,7 @@ class FlexibleRetrievalTest {
     private OfflineMessages offline;
     private FlexibleRetrieval flexible;
     private TestSession phone;
+    private volatile PolicyRouter router = new PolicyRouter();
 
     @BeforeEach
     void setUp() throws Exception {
@@ -48,7 +49,7 @@ class FlexibleRetrievalTest {
         workers = new TestWorkers();
         registry = new FakeRegistry();
         offline = new OfflineMessages(new OfflineStore(database.dataSource()), workers,
-                () -> JidCreate.domainBareFromOrThrowUnchecked("example.org"), () -> registry, List::of,
+                () -> JidCreate.domainBareFromOrThrowUnchecked("example.org"), () -> registry, List::of, () -> router,
                 Clock.fixed(Instant.parse("2026-11-29T12:00:00Z"), ZoneOffset.UTC), Quota.DEFAULTS);
         flexible = new FlexibleRetrieval(offline);
         for (String body : List.of("one", "two", "three")) {
@@ -175,6 +176,38 @@ class FlexibleRetrievalTest {
         assertEquals("result", get(flexible.handle(iq("set", Element.builder("offline", FlexibleRetrieval.NAMESPACE)
                 .child(Element.empty("purge", FlexibleRetrieval.NAMESPACE)).build()), phone)).type());
         assertEquals(List.of(), headerNodes());
+    }
+
+    private Stanza fetch() throws Exception {
+        return get(flexible.handle(iq("get", Element.builder("offline", FlexibleRetrieval.NAMESPACE)
+                .child(Element.empty("fetch", FlexibleRetrieval.NAMESPACE)).build()), phone));
+    }
+
+    @Test
+    void fetchAndViewAskThePoliciesAsTheyAreNow_aRefusedMessageIsDeleted_anUndecidedOneKept() throws Exception {
+        phone.received.clear();
+        router.policy = m -> java.util.concurrent.CompletableFuture.completedFuture(!"two".equals(m.element().childText("body")));
+        assertEquals("result", fetch().type());
+        assertEquals(List.of("one", "three"), phone.bodies(), "the one the user's policy now refuses is not sent");
+        assertEquals(2, headerNodes().size(), "and is deleted");
+
+        phone.received.clear();
+        router.policy = m -> java.util.concurrent.CompletableFuture.failedFuture(new IllegalStateException("the block list is away"));
+        assertEquals("result", fetch().type());
+        assertTrue(phone.received.isEmpty(), "nothing unchecked");
+        assertEquals(2, headerNodes().size(), "nothing dropped");
+
+        router.policy = m -> java.util.concurrent.CompletableFuture.completedFuture(false);
+        String first = headerNodes().get(0);
+        phone.received.clear();
+        assertEquals("result", get(flexible.handle(iq("get", offlineItems("view", first)), phone)).type());
+        assertTrue(phone.received.isEmpty());
+        assertEquals(1, headerNodes().size(), "a viewed message the policy refuses is deleted too");
+
+        router = null;
+        phone.received.clear();
+        assertEquals(StanzaErrorCondition.SERVICE_UNAVAILABLE, fetch().errorCondition(), "routing away: try again, nothing sent");
+        assertTrue(phone.received.isEmpty());
     }
 
     @Test

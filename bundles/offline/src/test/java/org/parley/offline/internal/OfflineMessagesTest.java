@@ -13,6 +13,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -46,6 +47,8 @@ class OfflineMessagesTest {
     private final List<OfflineMessageStored> events = new CopyOnWriteArrayList<>();
     private OfflineMessages offline;
     private int sessions;
+    /** Routing at delivery; null while a test has it away. */
+    private volatile PolicyRouter router = new PolicyRouter();
 
     /** A new empty database for one test: embedded H2 here. */
     TestSqlDatabase newDatabase() throws Exception {
@@ -64,7 +67,7 @@ class OfflineMessagesTest {
         database.migrate(OfflineStore.MODULE, OfflineStore.MIGRATIONS);
         OfflineMessageListener listener = events::add;
         return new OfflineMessages(new OfflineStore(database.dataSource()), workers,
-                () -> JidCreate.domainBareFromOrThrowUnchecked("example.org"), () -> registry, () -> List.of(listener),
+                () -> JidCreate.domainBareFromOrThrowUnchecked("example.org"), () -> registry, () -> List.of(listener), () -> router,
                 Clock.fixed(NOW, ZoneOffset.UTC), quota);
     }
 
@@ -243,6 +246,112 @@ class OfflineMessagesTest {
         assertEquals("2026-11-29T12:00:00.250Z", delay.attribute("stamp"));
         assertEquals("romeo@example.org/orchard", phone.received.get(0).from().toString(), "from the original sender");
         assertEquals(5, rows(), "kept until the session that got them ends");
+    }
+
+    // ---- the recipient's policies and the session's filters at delivery ----
+
+    private static Stanza messageFrom(String from, String body) {
+        return Stanza.create(Element.builder("message", Namespaces.CLIENT).attribute("from", from).attribute("to", "juliet@example.org")
+                .attribute("type", "chat").textChild("body", body).build());
+    }
+
+    @Test
+    void aMessageFromSomeoneTheUserBlockedSinceItWasStoredIsWithheldAndDeleted_theRestGoInOrder() throws Exception {
+        store(messageFrom("romeo@example.org/orchard", "r1"));
+        store(messageFrom("tybalt@example.org/street", "t1"));
+        store(messageFrom("romeo@example.org/orchard", "r2"));
+        // Juliet blocks tybalt while she is away: the block list is the policy asked at delivery.
+        router.policy = m -> CompletableFuture.completedFuture(!m.from().asBareJid().toString().equals("tybalt@example.org"));
+        TestSession phone = session("phone").available(0);
+        offline.presence(phone);
+        await(() -> phone.received.size() == 2, "romeo's two delivered");
+        Thread.sleep(200);
+        assertEquals(List.of("r1", "r2"), phone.bodies(), "tybalt's withheld, the others in arrival order");
+        assertEquals(List.of(JULIET, JULIET, JULIET), router.asked, "asked once per message, for the recipient's account");
+        assertEquals(2, rows(), "tybalt's deleted; romeo's kept until the session ends");
+        router.policy = m -> CompletableFuture.completedFuture(true); // unblocked: what was withheld does not come back
+        end(phone);
+        TestSession later = session("laptop").available(0);
+        offline.presence(later);
+        Thread.sleep(300);
+        assertTrue(later.received.isEmpty(), "nothing more: " + later.bodies());
+    }
+
+    @Test
+    void aPolicyThatAnswersLaterHoldsDeliveryUntilAllAnswered_inArrivalOrder() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            store(message("chat", "m" + i));
+        }
+        List<CompletableFuture<Boolean>> pending = new CopyOnWriteArrayList<>();
+        router.policy = m -> {
+            CompletableFuture<Boolean> f = new CompletableFuture<>();
+            pending.add(f);
+            return f;
+        };
+        TestSession phone = session("phone").available(0);
+        offline.presence(phone);
+        await(() -> pending.size() == 3, "all three asked");
+        pending.get(2).complete(true);
+        pending.get(1).complete(true);
+        Thread.sleep(200);
+        assertTrue(phone.received.isEmpty(), "none before every answer is in");
+        pending.get(0).complete(true);
+        await(() -> phone.received.size() == 3, "all three once the first answered");
+        assertEquals(List.of("m0", "m1", "m2"), phone.bodies());
+    }
+
+    @Test
+    void whenNoPolicyCanDecideTheMessagesWaitForTheNextPresence() throws Exception {
+        store(message("chat", "undecided"));
+        router.policy = m -> CompletableFuture.failedFuture(new IllegalStateException("the block list's bundle is away"));
+        TestSession phone = session("phone").available(0);
+        offline.presence(phone);
+        await(() -> router.asked.size() == 1, "asked");
+        Thread.sleep(200);
+        assertTrue(phone.received.isEmpty(), "not delivered unchecked (fail closed)");
+        assertEquals(1, rows(), "and not dropped");
+        router.policy = m -> CompletableFuture.completedFuture(true);
+        offline.presence(phone);
+        await(() -> phone.received.size() == 1, "delivered at the next presence");
+    }
+
+    @Test
+    void whileRoutingIsAwayNothingGoesUncheckedAndItsReturnDelivers() throws Exception {
+        store(message("chat", "waits for routing"));
+        PolicyRouter back = router;
+        router = null;
+        TestSession phone = session("phone").available(0);
+        offline.presence(phone);
+        Thread.sleep(300);
+        assertTrue(phone.received.isEmpty());
+        assertEquals(1, rows());
+        router = back;
+        offline.routingBack();
+        await(() -> phone.received.size() == 1, "delivered when routing is back");
+    }
+
+    @Test
+    void theSessionsDeliveryFiltersSeeEachMessage_aRewriteIsDelivered_aWithheldOneIsSettledWithTheSession() throws Exception {
+        store(message("chat", "keep"));
+        store(message("chat", "hold"));
+        List<String> seen = new CopyOnWriteArrayList<>();
+        router.filters = (m, session) -> {
+            seen.add(session.jid() + " " + m.element().childText("body"));
+            if (m.element().childText("body").equals("hold")) {
+                return null; // e.g. client state indication taking it to deliver later itself
+            }
+            return Stanza.create(m.element().toBuilder().attribute("id", "rewritten").build());
+        };
+        TestSession phone = session("phone").available(0).givingReceipts();
+        offline.presence(phone);
+        await(() -> phone.received.size() == 1, "the rewritten one delivered");
+        assertEquals(List.of("juliet@example.org/phone keep", "juliet@example.org/phone hold"), seen);
+        assertEquals("rewritten", phone.received.get(0).element().attribute("id"));
+        assertEquals(1, phone.receipts().size(), "a receipt only for what this bundle delivered itself");
+        phone.receipts().get(0).complete(true);
+        await(() -> rowsNow() == 1, "the received one deleted at its receipt");
+        end(phone);
+        await(() -> rowsNow() == 0, "the one a filter took is settled when the session ends, as one without receipts");
     }
 
     @Test

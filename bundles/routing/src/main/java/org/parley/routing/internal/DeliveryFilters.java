@@ -30,6 +30,14 @@ final class DeliveryFilters {
 
     /** Delivers the stanza to the session, through the filters. */
     void deliver(Stanza stanza, Session recipient) {
+        Stanza s = filter(stanza, recipient);
+        if (s != null) {
+            recipient.deliver(s);
+        }
+    }
+
+    /** The stanza as the filters let it reach the session, or null when one withheld it. */
+    Stanza filter(Stanza stanza, Session recipient) {
         Stanza s = stanza;
         for (Entry e : filters.values()) {
             try {
@@ -38,14 +46,14 @@ final class DeliveryFilters {
                 LOG.error("Delivery filter {} of bundle {} failed on {} for {}", e.registration().name(),
                         e.registration().bundle(), stanza, recipient.jid(), ex);
                 if (e.policy()) {
-                    return;
+                    return null;
                 }
                 continue;
             }
             if (s == null) {
-                return;
+                return null;
             }
         }
-        recipient.deliver(s);
+        return s;
     }
 }

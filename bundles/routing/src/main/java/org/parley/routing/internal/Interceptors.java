@@ -99,23 +99,42 @@ final class Interceptors {
      * @return the outcome: proceed (possibly rewritten), consumed, or refused
      */
     CompletionStage<InterceptResult> apply(Stanza stanza, Interception interception) {
+        return apply(stanza, interception, false);
+    }
+
+    /**
+     * Runs only the policy interceptors on a stanza, with the same waiting and failure rules: for
+     * a stanza accepted earlier and delivered later (a kept offline message), whose other
+     * interceptors already ran.
+     */
+    CompletionStage<InterceptResult> applyPolicies(Stanza stanza, Interception interception) {
+        return apply(stanza, interception, true);
+    }
+
+    /** True for the refusal a policy interceptor's absence or failure gives: nobody decided. */
+    static boolean undecided(InterceptResult r) {
+        return r == POLICY_ABSENT || r.isRefused() && r.refusal() == StanzaErrorCondition.INTERNAL_SERVER_ERROR;
+    }
+
+    private CompletionStage<InterceptResult> apply(Stanza stanza, Interception interception, boolean policiesOnly) {
         if (!departed.isEmpty()) {
             List<Entry> awaited = new ArrayList<>(1);
             for (Entry e : departed.values()) {
                 if (!byName.isWaiting(e.registration().name())) {
                     departed.remove(e.registration().name(), e); // gone for good: the chain goes on without it
-                } else if (e.wants(stanza.kind(), interception.direction())) {
+                } else if (e.wants(stanza.kind(), interception.direction()) && (!policiesOnly || e.policy())) {
                     awaited.add(e);
                 }
             }
             if (!awaited.isEmpty()) {
-                return awaitSuccessors(awaited, stanza, interception);
+                return awaitSuccessors(awaited, stanza, interception, policiesOnly);
             }
         }
-        return run(chain.values(), 0, stanza, interception);
+        return run(chain.values(), 0, stanza, interception, policiesOnly);
     }
 
-    private CompletionStage<InterceptResult> awaitSuccessors(List<Entry> awaited, Stanza stanza, Interception interception) {
+    private CompletionStage<InterceptResult> awaitSuccessors(List<Entry> awaited, Stanza stanza, Interception interception,
+            boolean policiesOnly) {
         CompletionStage<Boolean> allowed = CompletableFuture.completedFuture(true);
         for (Entry gone : awaited) {
             allowed = allowed.thenCombine(byName.await(gone.registration().name()), (ok, successor) -> {
@@ -134,16 +153,17 @@ final class Interceptors {
         // Again from the start, departures included: a bundle with two interceptors replaces them
         // one after the other, and the chain must not run with the first back and the second away
         // (a presence broadcast without the roster's interceptor is silently dropped).
-        return allowed.thenCompose(ok -> ok ? apply(stanza, interception)
+        return allowed.thenCompose(ok -> ok ? apply(stanza, interception, policiesOnly)
                 : CompletableFuture.completedFuture(POLICY_ABSENT));
     }
 
     /** Runs the chain from position {@code i}; synchronous answers are followed without allocating stages. */
-    private CompletionStage<InterceptResult> run(List<Entry> entries, int i, Stanza stanza, Interception interception) {
+    private CompletionStage<InterceptResult> run(List<Entry> entries, int i, Stanza stanza, Interception interception,
+            boolean policiesOnly) {
         Stanza current = stanza;
         for (int n = entries.size(); i < n; i++) {
             Entry e = entries.get(i);
-            if (!e.wants(current.kind(), interception.direction())) {
+            if (!e.wants(current.kind(), interception.direction()) || policiesOnly && !e.policy()) {
                 continue;
             }
             CompletionStage<InterceptResult> stage;
@@ -155,7 +175,7 @@ final class Interceptors {
                 if (byName.current(e.registration().name()) == e) {
                     return CompletableFuture.completedFuture(failed(e, current, gone)); // not unbound: no successor to wait for
                 }
-                return awaitSuccessors(List.of(e), stanza, interception);
+                return awaitSuccessors(List.of(e), stanza, interception, policiesOnly);
             } catch (RuntimeException ex) {
                 return CompletableFuture.completedFuture(failed(e, current, ex));
             }
@@ -167,7 +187,7 @@ final class Interceptors {
                 int next = i + 1;
                 Stanza seen = current;
                 return f.handle((r, ex) -> outcome(e, seen, r, ex)).thenCompose(r -> r.isConsumed()
-                        ? CompletableFuture.completedFuture(r) : run(entries, next, r.stanza(), interception));
+                        ? CompletableFuture.completedFuture(r) : run(entries, next, r.stanza(), interception, policiesOnly));
             }
             InterceptResult r;
             try {

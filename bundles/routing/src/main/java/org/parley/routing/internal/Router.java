@@ -156,6 +156,22 @@ public final class Router implements StanzaRouter {
         return track(rules.undeliverable(message, account));
     }
 
+    @Override
+    public CompletionStage<Boolean> admits(Stanza stanza, EntityBareJid account) {
+        return interceptors.applyPolicies(stanza, new StanzaInterceptor.Interception(StanzaInterceptor.Direction.INBOUND, account, null))
+                .thenApply(r -> {
+                    if (Interceptors.undecided(r)) {
+                        throw new IllegalStateException("a policy could not decide: " + r.refusalText());
+                    }
+                    return !r.isConsumed();
+                });
+    }
+
+    @Override
+    public Stanza filter(Stanza stanza, Session recipient) {
+        return filters.filter(stanza, recipient);
+    }
+
     /** Counts a stanza in flight until its stage completes, so stopping can wait for it. */
     private CompletionStage<Void> track(CompletionStage<Void> stage) {
         if (stage == DeliveryRules.DONE) {

@@ -553,6 +553,58 @@ class DeliveryRulesTest {
         assertEquals(1, bob.received.size(), "a plain interceptor that does not come back is skipped");
     }
 
+    // ---- policies asked again for a kept message (offline delivery) ----
+
+    private InterceptResult policies(Stanza stanza) throws Exception {
+        return interceptors.applyPolicies(stanza, new StanzaInterceptor.Interception(StanzaInterceptor.Direction.INBOUND,
+                JidCreate.entityBareFrom("bob@example.org"), null)).toCompletableFuture().get(5, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void aKeptMessageMeetsOnlyThePolicyInterceptors_inboundForTheRecipient() throws Exception {
+        List<String> seen = new CopyOnWriteArrayList<>();
+        intercept("carbons", (s, i) -> {
+            seen.add("carbons");
+            return CompletableFuture.completedFuture(InterceptResult.proceed(s));
+        }, "message", null, false);
+        intercept("blocking", (s, i) -> {
+            seen.add("blocking " + i.direction() + " " + i.account() + " " + i.origin());
+            return CompletableFuture.completedFuture(s.from().asBareJid().toString().equals("tybalt@example.org")
+                    ? InterceptResult.refuse(StanzaErrorCondition.SERVICE_UNAVAILABLE, null) : InterceptResult.proceed(s));
+        }, "message", "inbound", true);
+        InterceptResult admitted = policies(message("romeo@example.org/o", "bob@example.org", "chat"));
+        assertFalse(admitted.isConsumed());
+        assertEquals(List.of("blocking INBOUND bob@example.org null"), seen, "no other interceptor sees it again (no second carbon)");
+        InterceptResult refused = policies(message("tybalt@example.org/s", "bob@example.org", "chat"));
+        assertTrue(refused.isConsumed());
+        assertFalse(Interceptors.undecided(refused), "a refusal is a decision");
+    }
+
+    @Test
+    void aPolicyThatFailsOrStaysAwayDecidesNothing() throws Exception {
+        StanzaInterceptor broken = (s, i) -> {
+            throw new IllegalStateException("bug");
+        };
+        intercept("broken", broken, "message", "inbound", true);
+        assertTrue(Interceptors.undecided(policies(message("romeo@example.org/o", "bob@example.org", "chat"))));
+        interceptors.remove(broken);
+        StanzaInterceptor away = (s, i) -> CompletableFuture.completedFuture(InterceptResult.proceed(s));
+        intercept("privacy", away, "message", "inbound", true);
+        interceptors.remove(away);
+        assertTrue(Interceptors.undecided(policies(message("romeo@example.org/o", "bob@example.org", "chat"))),
+                "absent past the grace period: undecided, so the kept message waits rather than goes or is dropped");
+    }
+
+    @Test
+    void theFiltersCanBeAskedWithoutDelivering() {
+        FakeSession bob = registry.bind("bob@example.org/b", true, 0);
+        filters.add((s, r) -> s.id().equals("m1") ? Stanza.create(s.element().withAttribute("id", "seen")) : null, registration("f", 0), false);
+        Stanza kept = message("romeo@example.org/o", "bob@example.org", "chat");
+        assertEquals("seen", filters.filter(kept, bob).id());
+        assertNull(filters.filter(Stanza.create(kept.element().withAttribute("id", "other")), bob));
+        assertTrue(bob.received.isEmpty(), "the caller delivers (with its receipt), not the filters");
+    }
+
     // ---- delivery filters ----
 
     @Test
