@@ -597,7 +597,7 @@ class DeliveryRulesTest {
 
     @Test
     void theFiltersCanBeAskedWithoutDelivering() {
-        FakeSession bob = registry.bind("bob@example.org/b", true, 0);
+        TestSession bob = bind("bob@example.org/b", true, 0);
         filters.add((s, r) -> s.id().equals("m1") ? Stanza.create(s.element().withAttribute("id", "seen")) : null, registration("f", 0), false);
         Stanza kept = message("romeo@example.org/o", "bob@example.org", "chat");
         assertEquals("seen", filters.filter(kept, bob).id());
