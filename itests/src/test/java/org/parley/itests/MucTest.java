@@ -78,6 +78,20 @@ class MucTest {
         return got;
     }
 
+    /**
+     * Returns when the client has been through every stanza it received before now. Smack 4.5 gives
+     * a stanza to its listeners first and to the collectors only after all of them returned, so a
+     * test that reacts to a listener (bob heard he was banned) and at once sends a request whose
+     * collector matches that same stanza has its answer taken from the past: MultiUserChat.join()
+     * then takes the ban's self-presence (status 110, from the room) for its entry and waits, with
+     * no timeout, for an available self-presence that never comes. A ping's answer is read after
+     * what came before it (one reader thread, one stanza at a time), so once it is back no earlier
+     * stanza can reach a new collector.
+     */
+    static void settle(XMPPTCPConnection c) throws Exception {
+        Xmpp.pingServer(c);
+    }
+
     static StanzaError.Condition condition(Executable e) {
         XMPPErrorException error = assertThrows(XMPPErrorException.class, e::run);
         return error.getStanzaError().getCondition();
