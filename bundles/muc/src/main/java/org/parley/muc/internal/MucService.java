@@ -124,7 +124,7 @@ final class MucService {
     /** Everyone in the room hears the occupant's presence as it is now (their role or affiliation changed). */
     void broadcastPresence(Room room, Occupant o, List<Element> itemChildren) {
         for (Occupant other : room.occupants()) {
-            out.accept(room.presence(o, other, false, null, other == o ? List.of(Muc.SELF) : List.of(), itemChildren, List.of()));
+            room.presence(o, other, false, null, other == o ? List.of(Muc.SELF) : List.of(), itemChildren, List.of()).forEach(out);
         }
     }
 
@@ -136,7 +136,7 @@ final class MucService {
             if (other == o) {
                 codes.add(0, Muc.SELF);
             }
-            out.accept(room.presence(o, other, true, null, codes, itemChildren, List.of()));
+            room.presence(o, other, true, null, codes, itemChildren, List.of()).forEach(out);
         }
         room.remove(o);
         if (room.isEmpty() && !room.config().persistent()) {
@@ -229,7 +229,7 @@ final class MucService {
             // XEP-0045 section 7.14: an occupant whose client bounces the room's presence has gone.
             Occupant gone = room == null ? null : room.bySession(s.from());
             if (gone != null) {
-                leave(room, gone, List.of(), List.of(Muc.REMOVED_ON_ERROR));
+                leave(room, gone, (EntityFullJid) s.from(), List.of(), List.of(Muc.REMOVED_ON_ERROR));
             }
             return;
         }
@@ -237,7 +237,7 @@ final class MucService {
         if ("unavailable".equals(type)) {
             Occupant o = room == null ? null : room.bySession(s.from());
             if (o != null) {
-                leave(room, o, ownPresence(s), List.of());
+                leave(room, o, (EntityFullJid) s.from(), ownPresence(s), List.of());
             }
             return;
         }
@@ -256,10 +256,18 @@ final class MucService {
         if (o == null) {
             enter(s, roomJid, room, user, nick.toString());
         } else if (o.nick().equals(nick.toString())) {
-            o.presence(ownPresence(s));
-            for (Occupant other : room.occupants()) {
-                out.accept(room.presence(o, other, false, null, other == o ? List.of(Muc.SELF) : List.of()));
+            o.presence(user, ownPresence(s));
+            if (!o.jid().equals(user)) {
+                // Others see the primary session's presence: another device's change is only confirmed to it.
+                out.accept(room.presenceTo(o, o, user, false, null, List.of(Muc.SELF), List.of(), List.of()));
+                return;
             }
+            for (Occupant other : room.occupants()) {
+                room.presence(o, other, false, null, other == o ? List.of(Muc.SELF) : List.of()).forEach(out);
+            }
+        } else if (o.sessionCount() > 1) {
+            out.accept(s.errorReply(StanzaErrorCondition.NOT_ACCEPTABLE, "you are in this room as " + o.nick()
+                    + " from several devices: leave from the others before changing the nickname"));
         } else {
             changeNick(s, room, o, nick.toString());
         }
@@ -314,10 +322,10 @@ final class MucService {
         } else if (config.membersOnly() && affiliation == Affiliation.NONE) {
             condition = StanzaErrorCondition.REGISTRATION_REQUIRED;
             refusal = "this room is for members only";
-        } else if (room.byNick(nick) != null) {
+        } else if (room.byNick(nick) != null && !room.byNick(nick).user().equals(user.asBareJid())) {
             condition = StanzaErrorCondition.CONFLICT;
             refusal = "the nickname " + nick + " is in use in this room";
-        } else if (room.size() >= maxOccupants(room, current) && affiliation != Affiliation.OWNER && affiliation != Affiliation.ADMIN) {
+        } else if (room.byNick(nick) == null && room.size() >= maxOccupants(room, current) && affiliation != Affiliation.OWNER && affiliation != Affiliation.ADMIN) {
             condition = StanzaErrorCondition.SERVICE_UNAVAILABLE;
             refusal = "the room is full";
         } else if (config.passwordProtected() && !config.password().equals(x == null ? null : x.childText("password"))) {
@@ -331,26 +339,40 @@ final class MucService {
         if (created) {
             rooms.put(roomJid, room);
         }
-        Occupant joiner = new Occupant(user, nick, affiliation.defaultRole(config.moderated()), ownPresence(s));
-        for (Occupant other : room.occupants()) {
-            out.accept(room.presence(other, joiner, false, null, List.of()));
-        }
-        room.add(joiner);
-        for (Occupant other : room.occupants()) {
-            if (other != joiner) {
-                out.accept(room.presence(joiner, other, false, null, List.of()));
-            }
-        }
         List<Integer> self = new ArrayList<>();
         if (config.nonAnonymous()) {
             self.add(Muc.NON_ANONYMOUS);
         }
         self.add(Muc.SELF);
+        Occupant same = room.byNick(nick);
+        if (same != null) {
+            // Another device of the same account under its nickname (XEP-0045 section 7.2 leaves this to the
+            // service; Prosody and ejabberd allow it): it joins the occupant, and the others see no change.
+            room.addSession(same, user, ownPresence(s));
+            for (Occupant other : room.occupants()) {
+                if (other != same) {
+                    out.accept(room.presenceTo(other, same, user, false, null, List.of(), List.of(), List.of()));
+                }
+            }
+            out.accept(room.presenceTo(same, same, user, false, null, self, List.of(), List.of()));
+            room.historyFor(user, request, clock.instant()).forEach(out);
+            return;
+        }
+        Occupant joiner = new Occupant(user, nick, affiliation.defaultRole(config.moderated()), ownPresence(s));
+        for (Occupant other : room.occupants()) {
+            room.presence(other, joiner, false, null, List.of()).forEach(out);
+        }
+        room.add(joiner);
+        for (Occupant other : room.occupants()) {
+            if (other != joiner) {
+                room.presence(joiner, other, false, null, List.of()).forEach(out);
+            }
+        }
         if (created) {
             self.add(Muc.CREATED);
         }
-        out.accept(room.presence(joiner, joiner, false, null, self));
-        room.historyFor(joiner, request, clock.instant()).forEach(out);
+        room.presence(joiner, joiner, false, null, self).forEach(out);
+        room.historyFor(user, request, clock.instant()).forEach(out);
     }
 
     private static int maxOccupants(Room room, MucSettings settings) {
@@ -364,27 +386,39 @@ final class MucService {
             return;
         }
         for (Occupant other : room.occupants()) {
-            out.accept(room.presence(o, other, true, newNick, other == o ? List.of(Muc.NICK_CHANGED, Muc.SELF) : List.of(Muc.NICK_CHANGED)));
+            room.presence(o, other, true, newNick, other == o ? List.of(Muc.NICK_CHANGED, Muc.SELF) : List.of(Muc.NICK_CHANGED)).forEach(out);
         }
         room.rename(o, newNick);
-        o.presence(ownPresence(s));
+        o.presence(o.jid(), ownPresence(s));
         for (Occupant other : room.occupants()) {
-            out.accept(room.presence(o, other, false, null, other == o ? List.of(Muc.SELF) : List.of()));
+            room.presence(o, other, false, null, other == o ? List.of(Muc.SELF) : List.of()).forEach(out);
         }
     }
 
-    /** The occupant leaves: everyone else, then they, get their unavailable presence; an empty temporary room goes away. */
-    private void leave(Room room, Occupant o, List<Element> presence, List<Integer> statuses) {
-        o.presence(presence);
-        for (Occupant other : room.occupants()) {
-            if (other != o) {
-                out.accept(room.presence(o, other, true, null, statuses));
-            }
-        }
+    /**
+     * A session leaves. The occupant's last session: everyone else, then they, get their unavailable
+     * presence, and an empty temporary room goes away. One of several: only that session is told
+     * it left, and the room sees no change.
+     */
+    private void leave(Room room, Occupant o, EntityFullJid session, List<Element> presence, List<Integer> statuses) {
         List<Integer> self = new ArrayList<>(statuses);
         self.add(Muc.SELF);
+        if (o.sessionCount() > 1) {
+            o.presence(session, presence);
+            if (!statuses.contains(Muc.REMOVED_ON_ERROR)) {
+                out.accept(room.presenceTo(o, o, session, true, null, self, List.of(), List.of()));
+            }
+            room.removeSession(o, session);
+            return;
+        }
+        o.presence(session, presence);
+        for (Occupant other : room.occupants()) {
+            if (other != o) {
+                room.presence(o, other, true, null, statuses).forEach(out);
+            }
+        }
         if (!statuses.contains(Muc.REMOVED_ON_ERROR)) {
-            out.accept(room.presence(o, o, true, null, self));
+            room.presence(o, o, true, null, self).forEach(out);
         }
         room.remove(o);
         if (room.isEmpty() && !room.config().persistent()) {
@@ -410,7 +444,7 @@ final class MucService {
         if (s.isError()) {
             Occupant gone = room == null ? null : room.bySession(s.from());
             if (gone != null) {
-                leave(room, gone, List.of(), List.of(Muc.REMOVED_ON_ERROR));
+                leave(room, gone, (EntityFullJid) s.from(), List.of(), List.of(Muc.REMOVED_ON_ERROR));
             }
             return;
         }
@@ -474,7 +508,7 @@ final class MucService {
             }
         }
         for (Occupant other : room.occupants()) {
-            out.accept(Room.message(from, other.jid(), "groupchat", s.id(), children));
+            Room.messageTo(out, from, other, "groupchat", s.id(), children);
         }
     }
 
@@ -517,7 +551,7 @@ final class MucService {
             }
             children.add(room.occupantIdElement(o));
             children.add(Element.empty("x", Muc.USER)); // XEP-0045 section 7.5: marks it as a private message in a room
-            out.accept(Room.message(room.occupantJid(o), target.jid(), s.type(), s.id(), children));
+            Room.messageTo(out, room.occupantJid(o), target, s.type(), s.id(), children); // every device of the occupant
         }
     }
 
@@ -528,7 +562,23 @@ final class MucService {
         Occupant target = room == null ? null : room.byNick(nick);
         if (!s.isIqRequest()) {
             if (o != null && target != null) {
-                out.accept(Stanza.create(s.element().withAttribute("from", room.occupantJid(o)).withAttribute("to", target.jid().toString())));
+                // The answer goes to the device that asked: its request left with the session in the id.
+                EntityFullJid asker = target.jid();
+                String id = s.id();
+                if (id != null && id.startsWith(IQ_ID_PREFIX)) {
+                    int dot = id.indexOf('.', IQ_ID_PREFIX.length());
+                    if (dot > 0) {
+                        String resource = decode(id.substring(IQ_ID_PREFIX.length(), dot));
+                        for (EntityFullJid session : target.sessions()) {
+                            if (session.getResourcepart().toString().equals(resource)) {
+                                asker = session;
+                                id = id.substring(dot + 1);
+                            }
+                        }
+                    }
+                }
+                out.accept(Stanza.create(s.element().withAttribute("from", room.occupantJid(o)).withAttribute("to", asker.toString())
+                        .withAttribute("id", id)));
             }
             return;
         }
@@ -541,7 +591,27 @@ final class MucService {
         } else if (target == o && s.payload() != null && s.payload().is("ping", Muc.PING)) {
             out.accept(s.resultReply(null)); // XEP-0410: the client learns it is still in the room
         } else {
-            out.accept(Stanza.create(s.element().withAttribute("from", room.occupantJid(o)).withAttribute("to", target.jid().toString())));
+            // To the target's primary session (an iq has one answer). A request from one of several devices carries
+            // the asking session in its id, so that the answer finds it.
+            Element forwarded = s.element().withAttribute("from", room.occupantJid(o)).withAttribute("to", target.jid().toString());
+            if (o.sessionCount() > 1 && s.id() != null) {
+                forwarded = forwarded.withAttribute("id", IQ_ID_PREFIX
+                        + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+                                ((EntityFullJid) s.from()).getResourcepart().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                        + "." + s.id());
+            }
+            out.accept(Stanza.create(forwarded));
+        }
+    }
+
+    /** Marks an iq id the room rewrote to remember which of an occupant's sessions asked. */
+    private static final String IQ_ID_PREFIX = "muc-session.";
+
+    private static String decode(String base64) {
+        try {
+            return new String(java.util.Base64.getUrlDecoder().decode(base64), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return "";
         }
     }
 
@@ -634,7 +704,7 @@ final class MucService {
                 Element.empty("store", "urn:xmpp:hints"));
         String announcementId = UUID.randomUUID().toString();
         for (Occupant other : room.occupants()) {
-            out.accept(Room.message(roomJid, other.jid(), "groupchat", announcementId, announcement));
+            Room.messageTo(out, roomJid, other, "groupchat", announcementId, announcement);
         }
         out.accept(s.resultReply(null));
     }
@@ -751,7 +821,7 @@ final class MucService {
         }
         x.add(user.build());
         for (Occupant o : room.occupants()) {
-            out.accept(Room.message(room.jid().toString(), o.jid(), "groupchat", null, x));
+            Room.messageTo(out, room.jid().toString(), o, "groupchat", null, x);
         }
     }
 
@@ -768,7 +838,7 @@ final class MucService {
         Element notice = destroy == null ? Element.empty("destroy", Muc.USER) : destroy;
         for (Occupant o : List.copyOf(room.occupants())) {
             o.role(Role.NONE);
-            out.accept(room.presence(o, o, true, null, List.of(), List.of(), List.of(notice)));
+            room.presence(o, o, true, null, List.of(), List.of(), List.of(notice)).forEach(out);
             room.remove(o);
         }
         rooms.remove(room.jid());

@@ -151,7 +151,7 @@ final class RoomRequests {
                 .build();
         for (Occupant o : room.occupants()) {
             if (o.role() == Role.MODERATOR) {
-                service.send(Room.message(room.jid().toString(), o.jid(), null, s.id(), List.of(request)));
+                Room.messageTo(service::send, room.jid().toString(), o, null, s.id(), List.of(request));
             }
         }
     }
