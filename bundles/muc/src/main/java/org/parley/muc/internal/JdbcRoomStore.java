@@ -198,6 +198,11 @@ final class JdbcRoomStore implements RoomStore {
         }
     }
 
+    /** Completes when every write made so far has finished, whatever its outcome. */
+    synchronized CompletionStage<Void> idle() {
+        return tail.handle((v, e) -> null);
+    }
+
     private CompletionStage<Void> chain(java.util.concurrent.Callable<Void> write) {
         CompletionStage<Void> next = tail.handle((v, e) -> null).thenCompose(v -> workers.submit(write));
         next.whenComplete((v, e) -> {

@@ -31,7 +31,14 @@ import org.parley.api.stanza.StanzaErrorCondition;
 final class MucService {
     private final DomainBareJid domain;
     private final Clock clock;
-    private final Consumer<Stanza> out;
+    /** Where stanzas leave the service (routing). */
+    private final Consumer<Stanza> sink;
+    /** Runs a task the way stanzas are handled: one at a time, never beside {@link #receive}. */
+    private final Consumer<Runnable> inService;
+    /** The room the stanza being handled is addressed to, while it is handled. */
+    private Room current;
+    /** What the service sends: held behind the current room's pending writes, if it has any, so its order holds. */
+    private final Consumer<Stanza> out = this::emit;
     private final Map<EntityBareJid, Room> rooms = new HashMap<>();
     private final RoomForms forms;
     private final Administration administration = new Administration(this);
@@ -40,11 +47,21 @@ final class MucService {
     private volatile MucSettings settings;
 
     MucService(DomainBareJid domain, MucSettings settings, Clock clock, RoomStore store, Consumer<Stanza> out) {
+        this(domain, settings, clock, store, out, Runnable::run);
+    }
+
+    /**
+     * @param inService how a write's completion (on a storage thread) gets back to the rooms: the
+     *        component runs it under the lock it calls {@link #receive} with
+     */
+    MucService(DomainBareJid domain, MucSettings settings, Clock clock, RoomStore store, Consumer<Stanza> out,
+            Consumer<Runnable> inService) {
         this.domain = domain;
         this.store = store;
         this.settings = settings;
         this.clock = clock;
-        this.out = out;
+        this.sink = out;
+        this.inService = inService;
         this.forms = new RoomForms(() -> this.settings);
     }
 
@@ -112,7 +129,8 @@ final class MucService {
 
     /** Answers a request once the change it made is durable; if storing failed, says so (the change is in force until a restart). */
     void answerWhenStored(Stanza request, CompletionStage<Void> stored) {
-        stored.whenComplete((v, e) -> out.accept(e == null ? request.resultReply(null)
+        // Straight to routing: this runs on a storage thread, outside the order of the room's stanzas.
+        stored.whenComplete((v, e) -> sink.accept(e == null ? request.resultReply(null)
                 : request.errorReply(StanzaErrorCondition.RESOURCE_CONSTRAINT,
                         "the change is in force but could not be stored; try again")));
     }
@@ -160,6 +178,15 @@ final class MucService {
         }
         Resourcepart nick = to.getResourceOrNull();
         Room room = rooms.get(roomJid);
+        current = room;
+        try {
+            dispatch(s, roomJid, room, nick);
+        } finally {
+            current = null;
+        }
+    }
+
+    private void dispatch(Stanza s, EntityBareJid roomJid, Room room, Resourcepart nick) {
         switch (s.kind()) {
             case PRESENCE -> presence(s, roomJid, room, nick);
             case MESSAGE -> {
@@ -493,23 +520,122 @@ final class MucService {
         children.add(Element.builder("stanza-id", Muc.STANZA_ID).attribute("id", UUID.randomUUID().toString()).attribute("by", roomJid).build());
         Element reflected = Element.builder("message", Namespaces.CLIENT).attribute("from", from).attribute("type", "groupchat")
                 .attribute("id", s.id()).children(children).build();
+        String stanzaId = History.stanzaId(reflected, roomJid);
         if (hasSubject && !hasBody) {
+            Element before = room.subject();
             room.subject(reflected);
             if (room.config().persistent()) {
-                persist(room, true);
+                awaitWrite(room, s, stanzaId, persist(room, true), () -> {
+                    if (room.subject() == reflected) {
+                        room.subject(before);
+                    }
+                });
             }
         } else if (hasBody) {
             int chars = reflected.toString().length();
             History.Entry entry = new History.Entry(reflected, clock.instant(), chars);
             room.history().add(entry);
             if (room.config().persistent()) {
-                // Not waited for: the message is the room's to reflect whether or not the history row is written.
-                store.appendHistory(room.jid(), entry, room.config().historyLength());
+                // Durable before anyone sees it: a crash after the reflection cannot lose what clients saw.
+                awaitWrite(room, s, stanzaId, store.appendHistory(room.jid(), entry, room.config().historyLength()),
+                        () -> room.history().remove(entry));
             }
         }
         for (Occupant other : room.occupants()) {
             Room.messageTo(out, from, other, "groupchat", s.id(), children);
         }
+    }
+
+    // ---- what a room sends waits for its writes ----
+
+    /**
+     * A write the room's later output waits for: a persistent room's groupchat message or subject
+     * goes to nobody before it is stored, and what the room sends after it (to anyone) waits
+     * behind it, so each room's order holds while other rooms go on.
+     */
+    private static final class Write {
+        final Stanza request;
+        final String stanzaId;
+        final Runnable undo;
+        boolean done;
+        Throwable failure;
+
+        Write(Stanza request, String stanzaId, Runnable undo) {
+            this.request = request;
+            this.stanzaId = stanzaId;
+            this.undo = undo;
+        }
+    }
+
+    private void emit(Stanza s) {
+        Room r = current;
+        if (r != null && r.held() != null) {
+            r.held().add(s);
+        } else {
+            sink.accept(s);
+        }
+    }
+
+    private void awaitWrite(Room room, Stanza request, String stanzaId, CompletionStage<Void> write, Runnable undo) {
+        Write w = new Write(request, stanzaId, undo);
+        room.hold(w);
+        write.whenComplete((v, e) -> inService.accept(() -> {
+            w.done = true;
+            w.failure = e;
+            flush(room);
+        }));
+    }
+
+    /**
+     * Sends what waited up to the first write still in progress. A write that failed takes its
+     * message back: out of the history, out of everything waiting (the occupants' copies and any
+     * joiner's history), and the sender is told nobody got it.
+     */
+    private void flush(Room room) {
+        java.util.ArrayDeque<Object> held = room.held();
+        if (held == null) {
+            return;
+        }
+        while (!held.isEmpty()) {
+            Object head = held.peekFirst();
+            if (head instanceof Write w) {
+                if (!w.done) {
+                    return;
+                }
+                held.pollFirst();
+                if (w.failure != null) {
+                    w.undo.run();
+                    String roomJid = room.jid().toString();
+                    held.removeIf(o -> o instanceof Stanza st && w.stanzaId.equals(History.stanzaId(st.element(), roomJid)));
+                    sink.accept(w.request.errorReply(StanzaErrorCondition.RESOURCE_CONSTRAINT,
+                            "the room could not store your message, so nobody got it; try again"));
+                }
+            } else {
+                sink.accept((Stanza) held.pollFirst());
+            }
+        }
+        room.release();
+    }
+
+    /**
+     * Sends everything still waiting for a write, stored or not (the bundle is stopping and the
+     * writes did not finish in time); returns how many stanzas that was.
+     */
+    int releaseAll() {
+        int released = 0;
+        for (Room room : rooms.values()) {
+            java.util.ArrayDeque<Object> held = room.held();
+            if (held != null) {
+                for (Object o : held) {
+                    if (o instanceof Stanza st) {
+                        sink.accept(st);
+                        released++;
+                    }
+                }
+                room.release();
+            }
+        }
+        return released;
     }
 
     /** An occupant past their message allowance gets resource-constraint (type wait) and the message goes nowhere. */
@@ -827,7 +953,12 @@ final class MucService {
 
     /** Everyone leaves with a destroy notice (XEP-0045 section 10.9), pointed at another room when one is given. */
     void destroy(Room room, Element destroy) {
-        destroy(room, destroy, true);
+        current = room; // an operator's destroy comes after what the room is still sending
+        try {
+            destroy(room, destroy, true);
+        } finally {
+            current = null;
+        }
     }
 
     /**

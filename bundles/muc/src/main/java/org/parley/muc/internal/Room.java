@@ -56,6 +56,26 @@ final class Room {
         return jid;
     }
 
+    /** What the room sent that waits for a write to be durable, in order (stanzas and the writes they wait for); null when none. */
+    private java.util.ArrayDeque<Object> held;
+
+    java.util.ArrayDeque<Object> held() {
+        return held;
+    }
+
+    /** From now on what the room sends waits behind this write. */
+    void hold(Object write) {
+        if (held == null) {
+            held = new java.util.ArrayDeque<>();
+        }
+        held.add(write);
+    }
+
+    /** Nothing waits any more. */
+    void release() {
+        held = null;
+    }
+
     private static byte[] newSecret() {
         byte[] secret = new byte[32];
         new SecureRandom().nextBytes(secret);
