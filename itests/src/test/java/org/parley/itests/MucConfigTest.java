@@ -169,6 +169,54 @@ class MucConfigTest {
     }
 
     /**
+     * XEP-0045 sections 7.10 and 7.12 with Smack: bob registers a nickname with a persistent room
+     * and finds it again; nobody else enters with it or registers it (conflict), a members-only
+     * room registers only its members (registration-required), and the registration is still
+     * there after a restart.
+     */
+    @Test
+    void aRegisteredNicknameIsReservedDiscoverableAndKept() throws Exception {
+        List<Account> accounts = server.newAccounts("regnick", 3);
+        XMPPTCPConnection alice = server.login(accounts.get(0), "pc");
+        XMPPTCPConnection bob = server.login(accounts.get(1), "pc");
+        XMPPTCPConnection carol = server.login(accounts.get(2), "pc");
+        EntityBareJid jid = room("regnick");
+        reservedRoom(alice, jid, f -> f.setAnswer("muc#roomconfig_persistentroom", true));
+        MultiUserChat bobRoom = MultiUserChatManager.getInstanceFor(bob).getMultiUserChat(jid);
+        org.jivesoftware.smackx.xdata.form.Form form = bobRoom.getRegistrationForm();
+        assertTrue(form.getField("muc#register_roomnick") != null, "the form asks for the nickname: " + form.getDataForm().toXML());
+        FillableForm answer = form.getFillableForm();
+        answer.setAnswer("muc#register_roomnick", "Bobby");
+        bobRoom.sendRegistrationForm(answer);
+        assertEquals("Bobby", bobRoom.getReservedNickname());
+
+        MultiUserChat carolRoom = MultiUserChatManager.getInstanceFor(carol).getMultiUserChat(jid);
+        assertEquals(null, carolRoom.getReservedNickname(), "carol registered nothing");
+        assertEquals(StanzaError.Condition.conflict, condition(() -> carolRoom.join(nick("Bobby"))), "the nickname is bob's");
+        FillableForm taken = carolRoom.getRegistrationForm().getFillableForm();
+        taken.setAnswer("muc#register_roomnick", "Bobby");
+        assertEquals(StanzaError.Condition.conflict, condition(() -> carolRoom.sendRegistrationForm(taken)));
+        bobRoom.join(nick("Bobby"));
+        assertEquals(org.jivesoftware.smackx.muc.MUCAffiliation.member,
+                bobRoom.getOccupant(JidCreate.entityFullFrom(jid, nick("Bobby"))).getAffiliation(), "registering made bob a member");
+
+        EntityBareJid closed = room("regclosed");
+        reservedRoom(alice, closed, f -> f.setAnswer("muc#roomconfig_membersonly", true));
+        assertEquals(StanzaError.Condition.registration_required,
+                condition(() -> MultiUserChatManager.getInstanceFor(carol).getMultiUserChat(closed).getRegistrationForm()),
+                "a members-only room registers only its members");
+
+        server.stop(java.time.Duration.ofSeconds(30));
+        server.start();
+        XMPPTCPConnection bobAgain = server.login(accounts.get(1), "again");
+        XMPPTCPConnection carolAgain = server.login(accounts.get(2), "again");
+        assertEquals("Bobby", MultiUserChatManager.getInstanceFor(bobAgain).getMultiUserChat(jid).getReservedNickname());
+        assertEquals(StanzaError.Condition.conflict,
+                condition(() -> MultiUserChatManager.getInstanceFor(carolAgain).getMultiUserChat(jid).join(nick("Bobby"))),
+                "still bob's after a restart");
+    }
+
+    /**
      * A persistent room reflects a message only once its history row is stored: the server is
      * killed (no clean stop) the moment the last of 20 messages came back to its sender, and after
      * the restart a joiner gets all 20 in order.

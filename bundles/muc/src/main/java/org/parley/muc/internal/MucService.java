@@ -43,6 +43,7 @@ final class MucService {
     private final RoomForms forms;
     private final Administration administration = new Administration(this);
     private final RoomRequests requests = new RoomRequests(this);
+    private final Registration registration = new Registration(this);
     private final RoomStore store;
     private volatile MucSettings settings;
 
@@ -90,6 +91,7 @@ final class MucService {
                 Room room = r.idSecret() == null ? new Room(r.jid(), r.config(), false)
                         : new Room(r.jid(), r.config(), false, java.util.Base64.getDecoder().decode(r.idSecret()));
                 r.affiliations().forEach(room::affiliation);
+                r.nicks().forEach(room::register);
                 r.history().forEach(room.history()::add);
                 room.subject(r.subject());
                 rooms.put(r.jid(), room);
@@ -101,7 +103,8 @@ final class MucService {
     CompletionStage<Void> persist(Room room, boolean wasPersistent) {
         if (room.config().persistent()) {
             return store.save(new RoomStore.StoredRoom(room.jid(), room.config(), room.affiliations(),
-                    java.util.Base64.getEncoder().encodeToString(room.idSecret()), room.history().entries(), room.subject()));
+                    java.util.Base64.getEncoder().encodeToString(room.idSecret()), room.history().entries(), room.subject(),
+                    room.registeredNicks()));
         }
         return wasPersistent ? store.delete(room.jid()) : CompletableFuture.completedFuture(null);
     }
@@ -352,6 +355,9 @@ final class MucService {
         } else if (room.byNick(nick) != null && !room.byNick(nick).user().equals(user.asBareJid())) {
             condition = StanzaErrorCondition.CONFLICT;
             refusal = "the nickname " + nick + " is in use in this room";
+        } else if (room.registrant(nick) != null && !room.registrant(nick).equals(user.asBareJid())) {
+            condition = StanzaErrorCondition.CONFLICT;
+            refusal = "the nickname " + nick + " is registered to another user of this room";
         } else if (room.byNick(nick) == null && room.size() >= maxOccupants(room, current) && affiliation != Affiliation.OWNER && affiliation != Affiliation.ADMIN) {
             condition = StanzaErrorCondition.SERVICE_UNAVAILABLE;
             refusal = "the room is full";
@@ -410,6 +416,10 @@ final class MucService {
     private void changeNick(Stanza s, Room room, Occupant o, String newNick) {
         if (room.byNick(newNick) != null) {
             out.accept(s.errorReply(StanzaErrorCondition.CONFLICT, "the nickname " + newNick + " is in use in this room"));
+            return;
+        }
+        if (room.registrant(newNick) != null && !room.registrant(newNick).equals(o.user())) {
+            out.accept(s.errorReply(StanzaErrorCondition.CONFLICT, "the nickname " + newNick + " is registered to another user of this room"));
             return;
         }
         for (Occupant other : room.occupants()) {
@@ -755,6 +765,8 @@ final class MucService {
         } else if (q.is("query", Muc.DISCO_INFO) || q.is("query", Muc.DISCO_ITEMS)) {
             if (!"get".equals(s.type())) {
                 out.accept(s.errorReply(StanzaErrorCondition.BAD_REQUEST, null));
+            } else if (q.is("query", Muc.DISCO_INFO) && Registration.ROOMUSER_NODE.equals(q.attribute("node"))) {
+                out.accept(s.resultReply(registration.reservedNick(room, s.from().asBareJid())));
             } else if (q.attribute("node") != null) {
                 out.accept(s.errorReply(StanzaErrorCondition.ITEM_NOT_FOUND, null));
             } else if (q.is("query", Muc.DISCO_INFO)) {
@@ -764,6 +776,8 @@ final class MucService {
             }
         } else if (q.is("query", Muc.OWNER)) {
             owner(s, room, q);
+        } else if (q.is("query", Registration.REGISTER) && ("get".equals(s.type()) || "set".equals(s.type()))) {
+            registration.handle(s, room, q);
         } else if (q.is("query", Muc.ADMIN) && ("get".equals(s.type()) || "set".equals(s.type()))) {
             administration.handle(s, room, q);
         } else if (q.is("ping", Muc.PING) && "get".equals(s.type())) {
@@ -843,6 +857,7 @@ final class MucService {
                         .attribute("name", displayName(room)).build())
                 .child(feature(Muc.MUC)).child(feature(Muc.DISCO_INFO)).child(feature(Muc.DISCO_ITEMS))
                 .child(feature(Muc.OCCUPANT_ID)).child(feature(Muc.STANZA_ID)).child(feature(Muc.MODERATE))
+                .child(feature(Registration.REGISTER))
                 .child(feature(c.publicRoom() ? "muc_public" : "muc_hidden"))
                 .child(feature(c.membersOnly() ? "muc_membersonly" : "muc_open"))
                 .child(feature(c.moderated() ? "muc_moderated" : "muc_unmoderated"))

@@ -192,12 +192,45 @@ final class Room {
         return affiliations.getOrDefault(user, Affiliation.NONE);
     }
 
+    /** Sets the user's affiliation; a user who is no longer affiliated (none, outcast) loses a registered nickname. */
     void affiliation(BareJid user, Affiliation a) {
         if (a == Affiliation.NONE) {
             affiliations.remove(user);
         } else {
             affiliations.put(user, a);
         }
+        if (a == Affiliation.NONE || a == Affiliation.OUTCAST) {
+            nicks.remove(user);
+        }
+    }
+
+    /** The nicknames affiliated users registered with the room (XEP-0045 section 7.10): reserved for them. */
+    private final Map<BareJid, String> nicks = new HashMap<>();
+
+    String registeredNick(BareJid user) {
+        return nicks.get(user);
+    }
+
+    /** Who registered this nickname, or null. */
+    BareJid registrant(String nick) {
+        for (Map.Entry<BareJid, String> e : nicks.entrySet()) {
+            if (e.getValue().equals(nick)) {
+                return e.getKey();
+            }
+        }
+        return null;
+    }
+
+    void register(BareJid user, String nick) {
+        nicks.put(user, nick);
+    }
+
+    void unregister(BareJid user) {
+        nicks.remove(user);
+    }
+
+    Map<BareJid, String> registeredNicks() {
+        return Map.copyOf(nicks);
     }
 
     Map<BareJid, Affiliation> affiliations() {

@@ -156,7 +156,8 @@ final class RoomRequests {
         }
     }
 
-    private static Map<String, String> fields(Element form) {
+    /** The values of a data form's fields by var (the first value; empty for a field without one). */
+    static Map<String, String> fields(Element form) {
         Map<String, String> values = new HashMap<>();
         for (Element f : form.elements()) {
             if (f.is("field", Muc.DATA) && f.attribute("var") != null) {

@@ -53,6 +53,9 @@ final class RoomSnapshots {
             Map<String, String> affiliations = new HashMap<>();
             room.affiliations().forEach((jid, a) -> affiliations.put(jid.toString(), a.xmlName()));
             r.put("affiliations", affiliations);
+            Map<String, String> nicks = new HashMap<>();
+            room.registeredNicks().forEach((jid, nick) -> nicks.put(jid.toString(), nick));
+            r.put("nicks", nicks);
             List<Object> occupants = new ArrayList<>();
             for (Occupant o : room.occupants()) {
                 // "jid" and "presence" are the primary session's, as format 1 had them before occupants had several.
@@ -123,6 +126,14 @@ final class RoomSnapshots {
                 if (a != null) {
                     BareJid user = JidCreate.bareFrom(String.valueOf(e.getKey()));
                     room.affiliation(user, a);
+                }
+            }
+        }
+        if (r.get("nicks") instanceof Map<?, ?> nicks) {
+            for (Map.Entry<?, ?> e : nicks.entrySet()) {
+                BareJid user = JidCreate.bareFrom(String.valueOf(e.getKey()));
+                if (room.affiliation(user) != Affiliation.NONE && room.affiliation(user) != Affiliation.OUTCAST) {
+                    room.register(user, String.valueOf(e.getValue()));
                 }
             }
         }
