@@ -44,6 +44,14 @@ final class Occupant {
         return List.copyOf(sessions.keySet());
     }
 
+    /**
+     * The same, as a view: the fan-out loops, which send once per session of every occupant and do
+     * not change the room while they run, allocate no copy.
+     */
+    java.util.Collection<EntityFullJid> sessionsView() {
+        return java.util.Collections.unmodifiableSet(sessions.keySet());
+    }
+
     boolean hasSession(EntityFullJid session) {
         return sessions.containsKey(session);
     }

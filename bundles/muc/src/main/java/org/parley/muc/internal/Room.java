@@ -261,8 +261,8 @@ final class Room {
      */
     List<Stanza> presence(Occupant about, Occupant to, boolean unavailable, String newNick, List<Integer> statuses,
             List<Element> itemChildren, List<Element> xChildren) {
-        List<Stanza> out = new ArrayList<>(1);
-        for (EntityFullJid session : to.sessions()) {
+        List<Stanza> out = new ArrayList<>(to.sessionCount());
+        for (EntityFullJid session : to.sessionsView()) {
             out.add(presenceTo(about, to, session, unavailable, newNick, statuses, itemChildren, xChildren));
         }
         return out;
@@ -304,7 +304,7 @@ final class Room {
     /** A message to every session of an occupant. */
     static void messageTo(java.util.function.Consumer<Stanza> out, String from, Occupant to, String type, String id,
             List<? extends org.parley.api.stanza.Node> children) {
-        for (EntityFullJid session : to.sessions()) {
+        for (EntityFullJid session : to.sessionsView()) {
             out.accept(message(from, session, type, id, children));
         }
     }
