@@ -8,6 +8,7 @@ import static org.parley.itests.MucTest.condition;
 import static org.parley.itests.MucTest.instantRoom;
 import static org.parley.itests.MucTest.nick;
 import static org.parley.itests.MucTest.room;
+import static org.parley.itests.MucTest.settle;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -60,13 +61,49 @@ class MucAdminTest {
         await("bob heard he was kicked", () -> bobHeard.contains("kicked: off topic"));
         await("alice sees two occupants", () -> aliceRoom.getOccupantsCount() == 2);
 
+        // Bob's listener heard the kick before Smack showed that presence to its collectors: joining at once would
+        // let the new join's collector take the kick's self-presence for its answer (see MucTest.settle).
+        settle(bob);
         bobRoom.join(nick("Bob"));
         aliceRoom.banUser(bob.getUser().asBareJid(), "spam");
         await("bob heard he was banned", () -> bobHeard.contains("banned: spam"));
+        settle(bob);
         assertEquals(StanzaError.Condition.forbidden, condition(() -> bobRoom.join(nick("Bob"))), "the banned stays out");
         assertTrue(aliceRoom.getOutcasts().stream().anyMatch(a -> a.getJid().equals(bob.getUser().asBareJid())));
         assertEquals(StanzaError.Condition.forbidden, condition(() -> carolRoom.banUser(alice.getUser().asBareJid(), "revenge")),
                 "an affiliation change by a non-owner is forbidden");
+    }
+
+    /**
+     * The hang seen twice in loaded full runs (240 s in MultiUserChat.enter): Smack hands a stanza
+     * to its collectors only after every listener returned, so bob, reacting to his ban in a
+     * listener and joining at once, had the ban's own self-presence (110, unavailable) taken as the
+     * answer to his join, and Smack then waited forever for an available one. A slow second
+     * listener widens that window here every time; waiting for a ping first closes it.
+     */
+    @Test
+    void aJoinAfterTheBanGetsForbiddenEvenWhenSmackIsSlowToCollect() throws Exception {
+        List<Account> accounts = server.newAccounts("slowban", 2);
+        XMPPTCPConnection alice = server.login(accounts.get(0), "pc");
+        XMPPTCPConnection bob = server.login(accounts.get(1), "pc");
+        EntityBareJid jid = room("slowban");
+        MultiUserChat aliceRoom = instantRoom(alice, jid, "Alice");
+        MultiUserChat bobRoom = MultiUserChatManager.getInstanceFor(bob).getMultiUserChat(jid);
+        List<String> bobHeard = new CopyOnWriteArrayList<>();
+        bobRoom.addUserStatusListener(new UserStatusListener() {
+            @Override
+            public void banned(Jid actor, String reason) {
+                bobHeard.add("banned");
+            }
+        });
+        // Runs beside MultiUserChat's own listener; Smack's reader waits for both before it feeds the collectors.
+        bob.addStanzaListener(s -> Thread.sleep(1000), s -> s instanceof org.jivesoftware.smack.packet.Presence p
+                && p.getType() == org.jivesoftware.smack.packet.Presence.Type.unavailable && jid.equals(p.getFrom().asBareJid()));
+        bobRoom.join(nick("Bob"));
+        aliceRoom.banUser(bob.getUser().asBareJid(), "spam");
+        await("bob heard he was banned", () -> bobHeard.contains("banned"));
+        settle(bob);
+        assertEquals(StanzaError.Condition.forbidden, condition(() -> bobRoom.join(nick("Bob"))), "the banned stays out");
     }
 
     @Test

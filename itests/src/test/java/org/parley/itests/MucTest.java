@@ -78,6 +78,20 @@ class MucTest {
         return got;
     }
 
+    /**
+     * Returns when the client has been through every stanza it received before now. Smack 4.5 gives
+     * a stanza to its listeners first and to the collectors only after all of them returned, so a
+     * test that reacts to a listener (bob heard he was banned) and at once sends a request whose
+     * collector matches that same stanza has its answer taken from the past: MultiUserChat.join()
+     * then takes the ban's self-presence (status 110, from the room) for its entry and waits, with
+     * no timeout, for an available self-presence that never comes. A ping's answer is read after
+     * what came before it (one reader thread, one stanza at a time), so once it is back no earlier
+     * stanza can reach a new collector.
+     */
+    static void settle(XMPPTCPConnection c) throws Exception {
+        Xmpp.pingServer(c);
+    }
+
     static StanzaError.Condition condition(Executable e) {
         XMPPErrorException error = assertThrows(XMPPErrorException.class, e::run);
         return error.getStanzaError().getCondition();
@@ -145,6 +159,67 @@ class MucTest {
 
         bobRoom.leave();
         await("alice saw robert leave", () -> left.contains("Robert"));
+        assertEquals(1, aliceRoom.getOccupantsCount());
+    }
+
+    /**
+     * Two devices of one user under one nickname (as Prosody and ejabberd allow): the second joins
+     * the same occupant, both get the room's talk and the private messages, the others see one
+     * occupant and no presence when the second device comes or goes, and another user still gets
+     * conflict for the nickname.
+     */
+    @Test
+    void twoDevicesOfOneUserAreOneOccupant() throws Exception {
+        List<Account> accounts = server.newAccounts("devices", 3);
+        XMPPTCPConnection alice = server.login(accounts.get(0), "pc");
+        XMPPTCPConnection phone = server.login(accounts.get(1), "phone");
+        XMPPTCPConnection laptop = server.login(accounts.get(1), "laptop");
+        XMPPTCPConnection carol = server.login(accounts.get(2), "pc");
+        EntityBareJid jid = room("devices");
+        MultiUserChat aliceRoom = instantRoom(alice, jid, "Alice");
+        List<Message> aliceGot = messages(aliceRoom);
+        List<String> presences = new CopyOnWriteArrayList<>();
+        alice.addSyncStanzaListener(s -> presences.add(((org.jivesoftware.smack.packet.Presence) s).getType() + ""),
+                s -> s instanceof org.jivesoftware.smack.packet.Presence && s.getFrom().equals(JidCreate.fromOrThrowUnchecked(jid + "/Bob")));
+
+        MultiUserChat phoneRoom = MultiUserChatManager.getInstanceFor(phone).getMultiUserChat(jid);
+        MultiUserChat laptopRoom = MultiUserChatManager.getInstanceFor(laptop).getMultiUserChat(jid);
+        List<Message> phoneGot = messages(phoneRoom);
+        List<Message> laptopGot = messages(laptopRoom);
+        phoneRoom.join(nick("Bob"));
+        await("alice sees bob", () -> aliceRoom.getOccupantsCount() == 2);
+        laptopRoom.join(nick("Bob"));
+        assertEquals(2, laptopRoom.getOccupantsCount(), "the second device sees alice and itself");
+        assertEquals(StanzaError.Condition.conflict,
+                condition(() -> MultiUserChatManager.getInstanceFor(carol).getMultiUserChat(jid).join(nick("Bob"))),
+                "another user does not get the nickname");
+
+        aliceRoom.sendMessage("hello bob");
+        await("both devices got alice's message", () -> phoneGot.size() == 1 && laptopGot.size() == 1);
+        laptopRoom.sendMessage("typed on the laptop");
+        await("alice and the phone got the laptop's message", () -> aliceGot.size() == 2 && phoneGot.size() == 2);
+        assertEquals(JidCreate.from(jid + "/Bob"), aliceGot.get(1).getFrom());
+
+        List<Message> whispers = new CopyOnWriteArrayList<>();
+        for (XMPPTCPConnection device : List.of(phone, laptop)) {
+            device.addSyncStanzaListener(s -> whispers.add((Message) s), s -> s instanceof Message m && m.getType() == Message.Type.chat
+                    && m.getFrom().equals(JidCreate.fromOrThrowUnchecked(jid + "/Alice")));
+        }
+        alice.sendStanza(alice.getStanzaFactory().buildMessageStanza().ofType(Message.Type.chat)
+                .to(JidCreate.from(jid + "/Bob")).setBody("just for you").build());
+        await("both devices got the private message", () -> whispers.size() == 2);
+        assertEquals(java.util.Set.of(phone.getUser(), laptop.getUser()), java.util.Set.of(whispers.get(0).getTo(), whispers.get(1).getTo()));
+
+        laptopRoom.leave();
+        aliceRoom.sendMessage("still here?");
+        await("the phone is still in the room", () -> phoneGot.size() == 3 && aliceGot.size() == 3);
+        assertEquals(2, laptopGot.size(), "the laptop left");
+        // Alice's own message came back after anything the room sent her before it: she heard of bob once, as he came.
+        assertEquals(List.of("available"), presences);
+        assertEquals(2, aliceRoom.getOccupantsCount());
+
+        phoneRoom.leave();
+        await("alice saw bob leave with his last device", () -> presences.equals(List.of("available", "unavailable")));
         assertEquals(1, aliceRoom.getOccupantsCount());
     }
 

@@ -106,6 +106,11 @@ final class History {
         return null;
     }
 
+    /** Takes this very entry out (its write failed). */
+    void remove(Entry entry) {
+        entries.removeIf(e -> e == entry);
+    }
+
     /** Puts {@code replacement} where {@code entry} is (a moderated message's tombstone). */
     void replace(Entry entry, Entry replacement) {
         List<Entry> all = new ArrayList<>(entries);

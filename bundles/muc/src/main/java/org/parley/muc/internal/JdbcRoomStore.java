@@ -24,7 +24,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Persistent rooms (configuration, affiliations, subject, recent history) in the server's database (H2 or PostgreSQL, the same SQL). Each save replaces
+ * Persistent rooms (configuration, affiliations with registered nicknames, subject, recent history) in the server's database (H2 or PostgreSQL, the same SQL). Each save replaces
  * the room's row and its affiliations in one transaction, on the shared worker pool; saves are
  * chained so they reach the database in the order the rooms changed.
  */
@@ -63,6 +63,8 @@ final class JdbcRoomStore implements RoomStore {
                 chars INTEGER NOT NULL
             );
             CREATE INDEX IF NOT EXISTS muc_history_room ON muc_history (room, id);
+            """), SchemaMigration.portable(4, "nicknames registered with persistent rooms (XEP-0045 section 7.10)", """
+            ALTER TABLE muc_affiliation ADD COLUMN IF NOT EXISTS nick VARCHAR(1023);
             """));
 
     private final SqlDatabase database;
@@ -108,11 +110,12 @@ final class JdbcRoomStore implements RoomStore {
                         }
                         ps.executeBatch();
                     }
-                    try (PreparedStatement ps = c.prepareStatement("INSERT INTO muc_affiliation (room, jid, affiliation) VALUES (?, ?, ?)")) {
+                    try (PreparedStatement ps = c.prepareStatement("INSERT INTO muc_affiliation (room, jid, affiliation, nick) VALUES (?, ?, ?, ?)")) {
                         for (Map.Entry<BareJid, Affiliation> a : room.affiliations().entrySet()) {
                             ps.setString(1, room.jid().toString());
                             ps.setString(2, a.getKey().toString());
                             ps.setString(3, a.getValue().xmlName());
+                            ps.setString(4, room.nicks().get(a.getKey()));
                             ps.addBatch();
                         }
                         ps.executeBatch();
@@ -198,6 +201,11 @@ final class JdbcRoomStore implements RoomStore {
         }
     }
 
+    /** Completes when every write made so far has finished, whatever its outcome. */
+    synchronized CompletionStage<Void> idle() {
+        return tail.handle((v, e) -> null);
+    }
+
     private CompletionStage<Void> chain(java.util.concurrent.Callable<Void> write) {
         CompletionStage<Void> next = tail.handle((v, e) -> null).thenCompose(v -> workers.submit(write));
         next.whenComplete((v, e) -> {
@@ -216,6 +224,7 @@ final class JdbcRoomStore implements RoomStore {
         Map<String, Element> subjects = new HashMap<>();
         Map<String, List<History.Entry>> histories = new HashMap<>();
         Map<String, Map<BareJid, Affiliation>> affiliations = new HashMap<>();
+        Map<String, Map<BareJid, String>> nicks = new HashMap<>();
         try (Connection c = database.dataSource().getConnection()) {
             try (PreparedStatement ps = c.prepareStatement("SELECT room, name, description, public_room, members_only, moderated, "
                     + "password, non_anonymous, max_users, history_length, change_subject, id_secret, subject FROM muc_room ORDER BY room");
@@ -246,13 +255,17 @@ final class JdbcRoomStore implements RoomStore {
                     }
                 }
             }
-            try (PreparedStatement ps = c.prepareStatement("SELECT room, jid, affiliation FROM muc_affiliation");
+            try (PreparedStatement ps = c.prepareStatement("SELECT room, jid, affiliation, nick FROM muc_affiliation");
                  ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     Affiliation a = Affiliation.fromXmlName(rs.getString(3));
                     try {
                         if (a != null) {
-                            affiliations.computeIfAbsent(rs.getString(1), k -> new HashMap<>()).put(JidCreate.bareFrom(rs.getString(2)), a);
+                            BareJid user = JidCreate.bareFrom(rs.getString(2));
+                            affiliations.computeIfAbsent(rs.getString(1), k -> new HashMap<>()).put(user, a);
+                            if (rs.getString(4) != null) {
+                                nicks.computeIfAbsent(rs.getString(1), k -> new HashMap<>()).put(user, rs.getString(4));
+                            }
                         }
                     } catch (XmppStringprepException e) {
                         LOG.warn("Skipped the stored affiliation of '{}' in {}: not a JID", rs.getString(2), rs.getString(1));
@@ -267,7 +280,8 @@ final class JdbcRoomStore implements RoomStore {
             try {
                 rooms.add(new StoredRoom(JidCreate.entityBareFrom(e.getKey()), e.getValue(),
                         affiliations.getOrDefault(e.getKey(), Map.of()), secrets.get(e.getKey()),
-                        List.copyOf(histories.getOrDefault(e.getKey(), List.of())), subjects.get(e.getKey())));
+                        List.copyOf(histories.getOrDefault(e.getKey(), List.of())), subjects.get(e.getKey()),
+                        Map.copyOf(nicks.getOrDefault(e.getKey(), Map.of()))));
             } catch (XmppStringprepException ex) {
                 LOG.warn("Skipped the stored room '{}': not a room JID", e.getKey());
             }

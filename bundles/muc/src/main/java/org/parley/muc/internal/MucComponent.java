@@ -79,7 +79,7 @@ public final class MucComponent implements RoomAdministration, AccountListener {
 
     private synchronized void start(MucSettings settings) {
         DomainBareJid domain = domainOf(settings.subdomain());
-        service = new MucService(domain, settings, Clock.systemUTC(), store, this::route);
+        service = new MucService(domain, settings, Clock.systemUTC(), store, this::route, this::inService);
         handoff.take(HANDOFF_KEY).ifPresent(snapshot -> {
             int[] restored = RoomSnapshots.restore(service, snapshot);
             LOG.info("Took {} room(s) with {} occupant(s) from the previous multi-user chat", restored[0], restored[1]);
@@ -89,6 +89,15 @@ public final class MucComponent implements RoomAdministration, AccountListener {
         properties.put(org.parley.api.routing.Component.DOMAIN, domain.toString());
         registration = context.registerService(org.parley.api.routing.Component.class, this::receive, properties);
         LOG.info("Multi-user chat on {}", domain);
+    }
+
+    /** A stored write's completion comes back to the rooms under the lock stanzas are handled with. */
+    private void inService(Runnable task) {
+        synchronized (this) {
+            if (!handedOver) {
+                task.run();
+            }
+        }
     }
 
     private DomainBareJid domainOf(String subdomain) {
@@ -126,6 +135,7 @@ public final class MucComponent implements RoomAdministration, AccountListener {
         }
         unregister();
         synchronized (this) {
+            service.releaseAll();
             for (Room room : List.copyOf(service.allRooms())) {
                 service.destroy(room, null, false);
             }
@@ -156,11 +166,29 @@ public final class MucComponent implements RoomAdministration, AccountListener {
     @Deactivate
     void deactivate() {
         unregister();
+        // What rooms said just before is held until its history row is stored: let those writes finish (not under
+        // the lock: their completions need it to send what waited), then nothing is left waiting.
+        try {
+            store.idle().toCompletableFuture().get(DRAIN_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            LOG.warn("The rooms' writes did not finish within {} s of stopping", DRAIN_SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            LOG.warn("A room's write failed while stopping", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         synchronized (this) {
+            int released = service.releaseAll();
+            if (released > 0) {
+                LOG.warn("{} stanza(s) of rooms went out before their history was known to be stored: the database was late", released);
+            }
             handoff.deposit(HANDOFF_KEY, RoomSnapshots.snapshot(service));
             handedOver = true;
         }
     }
+
+    /** How long stopping waits for the rooms' writes in progress. */
+    private static final int DRAIN_SECONDS = 10;
 
     // Routing is upgraded live: it comes and goes without restarting this component. It is bound after
     // this component registered (and after a successor began receiving what routing held for it),

@@ -31,20 +31,38 @@ import org.parley.api.stanza.StanzaErrorCondition;
 final class MucService {
     private final DomainBareJid domain;
     private final Clock clock;
-    private final Consumer<Stanza> out;
+    /** Where stanzas leave the service (routing). */
+    private final Consumer<Stanza> sink;
+    /** Runs a task the way stanzas are handled: one at a time, never beside {@link #receive}. */
+    private final Consumer<Runnable> inService;
+    /** The room the stanza being handled is addressed to, while it is handled. */
+    private Room current;
+    /** What the service sends: held behind the current room's pending writes, if it has any, so its order holds. */
+    private final Consumer<Stanza> out = this::emit;
     private final Map<EntityBareJid, Room> rooms = new HashMap<>();
     private final RoomForms forms;
     private final Administration administration = new Administration(this);
     private final RoomRequests requests = new RoomRequests(this);
+    private final Registration registration = new Registration(this);
     private final RoomStore store;
     private volatile MucSettings settings;
 
     MucService(DomainBareJid domain, MucSettings settings, Clock clock, RoomStore store, Consumer<Stanza> out) {
+        this(domain, settings, clock, store, out, Runnable::run);
+    }
+
+    /**
+     * @param inService how a write's completion (on a storage thread) gets back to the rooms: the
+     *        component runs it under the lock it calls {@link #receive} with
+     */
+    MucService(DomainBareJid domain, MucSettings settings, Clock clock, RoomStore store, Consumer<Stanza> out,
+            Consumer<Runnable> inService) {
         this.domain = domain;
         this.store = store;
         this.settings = settings;
         this.clock = clock;
-        this.out = out;
+        this.sink = out;
+        this.inService = inService;
         this.forms = new RoomForms(() -> this.settings);
     }
 
@@ -73,6 +91,7 @@ final class MucService {
                 Room room = r.idSecret() == null ? new Room(r.jid(), r.config(), false)
                         : new Room(r.jid(), r.config(), false, java.util.Base64.getDecoder().decode(r.idSecret()));
                 r.affiliations().forEach(room::affiliation);
+                r.nicks().forEach(room::register);
                 r.history().forEach(room.history()::add);
                 room.subject(r.subject());
                 rooms.put(r.jid(), room);
@@ -84,7 +103,8 @@ final class MucService {
     CompletionStage<Void> persist(Room room, boolean wasPersistent) {
         if (room.config().persistent()) {
             return store.save(new RoomStore.StoredRoom(room.jid(), room.config(), room.affiliations(),
-                    java.util.Base64.getEncoder().encodeToString(room.idSecret()), room.history().entries(), room.subject()));
+                    java.util.Base64.getEncoder().encodeToString(room.idSecret()), room.history().entries(), room.subject(),
+                    room.registeredNicks()));
         }
         return wasPersistent ? store.delete(room.jid()) : CompletableFuture.completedFuture(null);
     }
@@ -112,7 +132,8 @@ final class MucService {
 
     /** Answers a request once the change it made is durable; if storing failed, says so (the change is in force until a restart). */
     void answerWhenStored(Stanza request, CompletionStage<Void> stored) {
-        stored.whenComplete((v, e) -> out.accept(e == null ? request.resultReply(null)
+        // Straight to routing: this runs on a storage thread, outside the order of the room's stanzas.
+        stored.whenComplete((v, e) -> sink.accept(e == null ? request.resultReply(null)
                 : request.errorReply(StanzaErrorCondition.RESOURCE_CONSTRAINT,
                         "the change is in force but could not be stored; try again")));
     }
@@ -124,7 +145,7 @@ final class MucService {
     /** Everyone in the room hears the occupant's presence as it is now (their role or affiliation changed). */
     void broadcastPresence(Room room, Occupant o, List<Element> itemChildren) {
         for (Occupant other : room.occupants()) {
-            out.accept(room.presence(o, other, false, null, other == o ? List.of(Muc.SELF) : List.of(), itemChildren, List.of()));
+            room.presence(o, other, false, null, other == o ? List.of(Muc.SELF) : List.of(), itemChildren, List.of()).forEach(out);
         }
     }
 
@@ -136,7 +157,7 @@ final class MucService {
             if (other == o) {
                 codes.add(0, Muc.SELF);
             }
-            out.accept(room.presence(o, other, true, null, codes, itemChildren, List.of()));
+            room.presence(o, other, true, null, codes, itemChildren, List.of()).forEach(out);
         }
         room.remove(o);
         if (room.isEmpty() && !room.config().persistent()) {
@@ -160,6 +181,15 @@ final class MucService {
         }
         Resourcepart nick = to.getResourceOrNull();
         Room room = rooms.get(roomJid);
+        current = room;
+        try {
+            dispatch(s, roomJid, room, nick);
+        } finally {
+            current = null;
+        }
+    }
+
+    private void dispatch(Stanza s, EntityBareJid roomJid, Room room, Resourcepart nick) {
         switch (s.kind()) {
             case PRESENCE -> presence(s, roomJid, room, nick);
             case MESSAGE -> {
@@ -229,7 +259,7 @@ final class MucService {
             // XEP-0045 section 7.14: an occupant whose client bounces the room's presence has gone.
             Occupant gone = room == null ? null : room.bySession(s.from());
             if (gone != null) {
-                leave(room, gone, List.of(), List.of(Muc.REMOVED_ON_ERROR));
+                leave(room, gone, (EntityFullJid) s.from(), List.of(), List.of(Muc.REMOVED_ON_ERROR));
             }
             return;
         }
@@ -237,7 +267,7 @@ final class MucService {
         if ("unavailable".equals(type)) {
             Occupant o = room == null ? null : room.bySession(s.from());
             if (o != null) {
-                leave(room, o, ownPresence(s), List.of());
+                leave(room, o, (EntityFullJid) s.from(), ownPresence(s), List.of());
             }
             return;
         }
@@ -256,10 +286,18 @@ final class MucService {
         if (o == null) {
             enter(s, roomJid, room, user, nick.toString());
         } else if (o.nick().equals(nick.toString())) {
-            o.presence(ownPresence(s));
-            for (Occupant other : room.occupants()) {
-                out.accept(room.presence(o, other, false, null, other == o ? List.of(Muc.SELF) : List.of()));
+            o.presence(user, ownPresence(s));
+            if (!o.jid().equals(user)) {
+                // Others see the primary session's presence: another device's change is only confirmed to it.
+                out.accept(room.presenceTo(o, o, user, false, null, List.of(Muc.SELF), List.of(), List.of()));
+                return;
             }
+            for (Occupant other : room.occupants()) {
+                room.presence(o, other, false, null, other == o ? List.of(Muc.SELF) : List.of()).forEach(out);
+            }
+        } else if (o.sessionCount() > 1) {
+            out.accept(s.errorReply(StanzaErrorCondition.NOT_ACCEPTABLE, "you are in this room as " + o.nick()
+                    + " from several devices: leave from the others before changing the nickname"));
         } else {
             changeNick(s, room, o, nick.toString());
         }
@@ -314,10 +352,13 @@ final class MucService {
         } else if (config.membersOnly() && affiliation == Affiliation.NONE) {
             condition = StanzaErrorCondition.REGISTRATION_REQUIRED;
             refusal = "this room is for members only";
-        } else if (room.byNick(nick) != null) {
+        } else if (room.byNick(nick) != null && !room.byNick(nick).user().equals(user.asBareJid())) {
             condition = StanzaErrorCondition.CONFLICT;
             refusal = "the nickname " + nick + " is in use in this room";
-        } else if (room.size() >= maxOccupants(room, current) && affiliation != Affiliation.OWNER && affiliation != Affiliation.ADMIN) {
+        } else if (room.registrant(nick) != null && !room.registrant(nick).equals(user.asBareJid())) {
+            condition = StanzaErrorCondition.CONFLICT;
+            refusal = "the nickname " + nick + " is registered to another user of this room";
+        } else if (room.byNick(nick) == null && room.size() >= maxOccupants(room, current) && affiliation != Affiliation.OWNER && affiliation != Affiliation.ADMIN) {
             condition = StanzaErrorCondition.SERVICE_UNAVAILABLE;
             refusal = "the room is full";
         } else if (config.passwordProtected() && !config.password().equals(x == null ? null : x.childText("password"))) {
@@ -331,26 +372,40 @@ final class MucService {
         if (created) {
             rooms.put(roomJid, room);
         }
-        Occupant joiner = new Occupant(user, nick, affiliation.defaultRole(config.moderated()), ownPresence(s));
-        for (Occupant other : room.occupants()) {
-            out.accept(room.presence(other, joiner, false, null, List.of()));
-        }
-        room.add(joiner);
-        for (Occupant other : room.occupants()) {
-            if (other != joiner) {
-                out.accept(room.presence(joiner, other, false, null, List.of()));
-            }
-        }
         List<Integer> self = new ArrayList<>();
         if (config.nonAnonymous()) {
             self.add(Muc.NON_ANONYMOUS);
         }
         self.add(Muc.SELF);
+        Occupant same = room.byNick(nick);
+        if (same != null) {
+            // Another device of the same account under its nickname (XEP-0045 section 7.2 leaves this to the
+            // service; Prosody and ejabberd allow it): it joins the occupant, and the others see no change.
+            room.addSession(same, user, ownPresence(s));
+            for (Occupant other : room.occupants()) {
+                if (other != same) {
+                    out.accept(room.presenceTo(other, same, user, false, null, List.of(), List.of(), List.of()));
+                }
+            }
+            out.accept(room.presenceTo(same, same, user, false, null, self, List.of(), List.of()));
+            room.historyFor(user, request, clock.instant()).forEach(out);
+            return;
+        }
+        Occupant joiner = new Occupant(user, nick, affiliation.defaultRole(config.moderated()), ownPresence(s));
+        for (Occupant other : room.occupants()) {
+            room.presence(other, joiner, false, null, List.of()).forEach(out);
+        }
+        room.add(joiner);
+        for (Occupant other : room.occupants()) {
+            if (other != joiner) {
+                room.presence(joiner, other, false, null, List.of()).forEach(out);
+            }
+        }
         if (created) {
             self.add(Muc.CREATED);
         }
-        out.accept(room.presence(joiner, joiner, false, null, self));
-        room.historyFor(joiner, request, clock.instant()).forEach(out);
+        room.presence(joiner, joiner, false, null, self).forEach(out);
+        room.historyFor(user, request, clock.instant()).forEach(out);
     }
 
     private static int maxOccupants(Room room, MucSettings settings) {
@@ -363,28 +418,44 @@ final class MucService {
             out.accept(s.errorReply(StanzaErrorCondition.CONFLICT, "the nickname " + newNick + " is in use in this room"));
             return;
         }
+        if (room.registrant(newNick) != null && !room.registrant(newNick).equals(o.user())) {
+            out.accept(s.errorReply(StanzaErrorCondition.CONFLICT, "the nickname " + newNick + " is registered to another user of this room"));
+            return;
+        }
         for (Occupant other : room.occupants()) {
-            out.accept(room.presence(o, other, true, newNick, other == o ? List.of(Muc.NICK_CHANGED, Muc.SELF) : List.of(Muc.NICK_CHANGED)));
+            room.presence(o, other, true, newNick, other == o ? List.of(Muc.NICK_CHANGED, Muc.SELF) : List.of(Muc.NICK_CHANGED)).forEach(out);
         }
         room.rename(o, newNick);
-        o.presence(ownPresence(s));
+        o.presence(o.jid(), ownPresence(s));
         for (Occupant other : room.occupants()) {
-            out.accept(room.presence(o, other, false, null, other == o ? List.of(Muc.SELF) : List.of()));
+            room.presence(o, other, false, null, other == o ? List.of(Muc.SELF) : List.of()).forEach(out);
         }
     }
 
-    /** The occupant leaves: everyone else, then they, get their unavailable presence; an empty temporary room goes away. */
-    private void leave(Room room, Occupant o, List<Element> presence, List<Integer> statuses) {
-        o.presence(presence);
-        for (Occupant other : room.occupants()) {
-            if (other != o) {
-                out.accept(room.presence(o, other, true, null, statuses));
-            }
-        }
+    /**
+     * A session leaves. The occupant's last session: everyone else, then they, get their unavailable
+     * presence, and an empty temporary room goes away. One of several: only that session is told
+     * it left, and the room sees no change.
+     */
+    private void leave(Room room, Occupant o, EntityFullJid session, List<Element> presence, List<Integer> statuses) {
         List<Integer> self = new ArrayList<>(statuses);
         self.add(Muc.SELF);
+        if (o.sessionCount() > 1) {
+            o.presence(session, presence);
+            if (!statuses.contains(Muc.REMOVED_ON_ERROR)) {
+                out.accept(room.presenceTo(o, o, session, true, null, self, List.of(), List.of()));
+            }
+            room.removeSession(o, session);
+            return;
+        }
+        o.presence(session, presence);
+        for (Occupant other : room.occupants()) {
+            if (other != o) {
+                room.presence(o, other, true, null, statuses).forEach(out);
+            }
+        }
         if (!statuses.contains(Muc.REMOVED_ON_ERROR)) {
-            out.accept(room.presence(o, o, true, null, self));
+            room.presence(o, o, true, null, self).forEach(out);
         }
         room.remove(o);
         if (room.isEmpty() && !room.config().persistent()) {
@@ -410,7 +481,7 @@ final class MucService {
         if (s.isError()) {
             Occupant gone = room == null ? null : room.bySession(s.from());
             if (gone != null) {
-                leave(room, gone, List.of(), List.of(Muc.REMOVED_ON_ERROR));
+                leave(room, gone, (EntityFullJid) s.from(), List.of(), List.of(Muc.REMOVED_ON_ERROR));
             }
             return;
         }
@@ -459,23 +530,122 @@ final class MucService {
         children.add(Element.builder("stanza-id", Muc.STANZA_ID).attribute("id", UUID.randomUUID().toString()).attribute("by", roomJid).build());
         Element reflected = Element.builder("message", Namespaces.CLIENT).attribute("from", from).attribute("type", "groupchat")
                 .attribute("id", s.id()).children(children).build();
+        String stanzaId = History.stanzaId(reflected, roomJid);
         if (hasSubject && !hasBody) {
+            Element before = room.subject();
             room.subject(reflected);
             if (room.config().persistent()) {
-                persist(room, true);
+                awaitWrite(room, s, stanzaId, persist(room, true), () -> {
+                    if (room.subject() == reflected) {
+                        room.subject(before);
+                    }
+                });
             }
         } else if (hasBody) {
             int chars = reflected.toString().length();
             History.Entry entry = new History.Entry(reflected, clock.instant(), chars);
             room.history().add(entry);
             if (room.config().persistent()) {
-                // Not waited for: the message is the room's to reflect whether or not the history row is written.
-                store.appendHistory(room.jid(), entry, room.config().historyLength());
+                // Durable before anyone sees it: a crash after the reflection cannot lose what clients saw.
+                awaitWrite(room, s, stanzaId, store.appendHistory(room.jid(), entry, room.config().historyLength()),
+                        () -> room.history().remove(entry));
             }
         }
         for (Occupant other : room.occupants()) {
-            out.accept(Room.message(from, other.jid(), "groupchat", s.id(), children));
+            Room.messageTo(out, from, other, "groupchat", s.id(), children);
         }
+    }
+
+    // ---- what a room sends waits for its writes ----
+
+    /**
+     * A write the room's later output waits for: a persistent room's groupchat message or subject
+     * goes to nobody before it is stored, and what the room sends after it (to anyone) waits
+     * behind it, so each room's order holds while other rooms go on.
+     */
+    private static final class Write {
+        final Stanza request;
+        final String stanzaId;
+        final Runnable undo;
+        boolean done;
+        Throwable failure;
+
+        Write(Stanza request, String stanzaId, Runnable undo) {
+            this.request = request;
+            this.stanzaId = stanzaId;
+            this.undo = undo;
+        }
+    }
+
+    private void emit(Stanza s) {
+        Room r = current;
+        if (r != null && r.held() != null) {
+            r.held().add(s);
+        } else {
+            sink.accept(s);
+        }
+    }
+
+    private void awaitWrite(Room room, Stanza request, String stanzaId, CompletionStage<Void> write, Runnable undo) {
+        Write w = new Write(request, stanzaId, undo);
+        room.hold(w);
+        write.whenComplete((v, e) -> inService.accept(() -> {
+            w.done = true;
+            w.failure = e;
+            flush(room);
+        }));
+    }
+
+    /**
+     * Sends what waited up to the first write still in progress. A write that failed takes its
+     * message back: out of the history, out of everything waiting (the occupants' copies and any
+     * joiner's history), and the sender is told nobody got it.
+     */
+    private void flush(Room room) {
+        java.util.ArrayDeque<Object> held = room.held();
+        if (held == null) {
+            return;
+        }
+        while (!held.isEmpty()) {
+            Object head = held.peekFirst();
+            if (head instanceof Write w) {
+                if (!w.done) {
+                    return;
+                }
+                held.pollFirst();
+                if (w.failure != null) {
+                    w.undo.run();
+                    String roomJid = room.jid().toString();
+                    held.removeIf(o -> o instanceof Stanza st && w.stanzaId.equals(History.stanzaId(st.element(), roomJid)));
+                    sink.accept(w.request.errorReply(StanzaErrorCondition.RESOURCE_CONSTRAINT,
+                            "the room could not store your message, so nobody got it; try again"));
+                }
+            } else {
+                sink.accept((Stanza) held.pollFirst());
+            }
+        }
+        room.release();
+    }
+
+    /**
+     * Sends everything still waiting for a write, stored or not (the bundle is stopping and the
+     * writes did not finish in time); returns how many stanzas that was.
+     */
+    int releaseAll() {
+        int released = 0;
+        for (Room room : rooms.values()) {
+            java.util.ArrayDeque<Object> held = room.held();
+            if (held != null) {
+                for (Object o : held) {
+                    if (o instanceof Stanza st) {
+                        sink.accept(st);
+                        released++;
+                    }
+                }
+                room.release();
+            }
+        }
+        return released;
     }
 
     /** An occupant past their message allowance gets resource-constraint (type wait) and the message goes nowhere. */
@@ -517,7 +687,7 @@ final class MucService {
             }
             children.add(room.occupantIdElement(o));
             children.add(Element.empty("x", Muc.USER)); // XEP-0045 section 7.5: marks it as a private message in a room
-            out.accept(Room.message(room.occupantJid(o), target.jid(), s.type(), s.id(), children));
+            Room.messageTo(out, room.occupantJid(o), target, s.type(), s.id(), children); // every device of the occupant
         }
     }
 
@@ -528,7 +698,23 @@ final class MucService {
         Occupant target = room == null ? null : room.byNick(nick);
         if (!s.isIqRequest()) {
             if (o != null && target != null) {
-                out.accept(Stanza.create(s.element().withAttribute("from", room.occupantJid(o)).withAttribute("to", target.jid().toString())));
+                // The answer goes to the device that asked: its request left with the session in the id.
+                EntityFullJid asker = target.jid();
+                String id = s.id();
+                if (id != null && id.startsWith(IQ_ID_PREFIX)) {
+                    int dot = id.indexOf('.', IQ_ID_PREFIX.length());
+                    if (dot > 0) {
+                        String resource = decode(id.substring(IQ_ID_PREFIX.length(), dot));
+                        for (EntityFullJid session : target.sessions()) {
+                            if (session.getResourcepart().toString().equals(resource)) {
+                                asker = session;
+                                id = id.substring(dot + 1);
+                            }
+                        }
+                    }
+                }
+                out.accept(Stanza.create(s.element().withAttribute("from", room.occupantJid(o)).withAttribute("to", asker.toString())
+                        .withAttribute("id", id)));
             }
             return;
         }
@@ -541,7 +727,27 @@ final class MucService {
         } else if (target == o && s.payload() != null && s.payload().is("ping", Muc.PING)) {
             out.accept(s.resultReply(null)); // XEP-0410: the client learns it is still in the room
         } else {
-            out.accept(Stanza.create(s.element().withAttribute("from", room.occupantJid(o)).withAttribute("to", target.jid().toString())));
+            // To the target's primary session (an iq has one answer). A request from one of several devices carries
+            // the asking session in its id, so that the answer finds it.
+            Element forwarded = s.element().withAttribute("from", room.occupantJid(o)).withAttribute("to", target.jid().toString());
+            if (o.sessionCount() > 1 && s.id() != null) {
+                forwarded = forwarded.withAttribute("id", IQ_ID_PREFIX
+                        + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+                                ((EntityFullJid) s.from()).getResourcepart().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                        + "." + s.id());
+            }
+            out.accept(Stanza.create(forwarded));
+        }
+    }
+
+    /** Marks an iq id the room rewrote to remember which of an occupant's sessions asked. */
+    private static final String IQ_ID_PREFIX = "muc-session.";
+
+    private static String decode(String base64) {
+        try {
+            return new String(java.util.Base64.getUrlDecoder().decode(base64), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return "";
         }
     }
 
@@ -559,6 +765,8 @@ final class MucService {
         } else if (q.is("query", Muc.DISCO_INFO) || q.is("query", Muc.DISCO_ITEMS)) {
             if (!"get".equals(s.type())) {
                 out.accept(s.errorReply(StanzaErrorCondition.BAD_REQUEST, null));
+            } else if (q.is("query", Muc.DISCO_INFO) && Registration.ROOMUSER_NODE.equals(q.attribute("node"))) {
+                out.accept(s.resultReply(registration.reservedNick(room, s.from().asBareJid())));
             } else if (q.attribute("node") != null) {
                 out.accept(s.errorReply(StanzaErrorCondition.ITEM_NOT_FOUND, null));
             } else if (q.is("query", Muc.DISCO_INFO)) {
@@ -568,6 +776,8 @@ final class MucService {
             }
         } else if (q.is("query", Muc.OWNER)) {
             owner(s, room, q);
+        } else if (q.is("query", Registration.REGISTER) && ("get".equals(s.type()) || "set".equals(s.type()))) {
+            registration.handle(s, room, q);
         } else if (q.is("query", Muc.ADMIN) && ("get".equals(s.type()) || "set".equals(s.type()))) {
             administration.handle(s, room, q);
         } else if (q.is("ping", Muc.PING) && "get".equals(s.type())) {
@@ -634,7 +844,7 @@ final class MucService {
                 Element.empty("store", "urn:xmpp:hints"));
         String announcementId = UUID.randomUUID().toString();
         for (Occupant other : room.occupants()) {
-            out.accept(Room.message(roomJid, other.jid(), "groupchat", announcementId, announcement));
+            Room.messageTo(out, roomJid, other, "groupchat", announcementId, announcement);
         }
         out.accept(s.resultReply(null));
     }
@@ -647,6 +857,7 @@ final class MucService {
                         .attribute("name", displayName(room)).build())
                 .child(feature(Muc.MUC)).child(feature(Muc.DISCO_INFO)).child(feature(Muc.DISCO_ITEMS))
                 .child(feature(Muc.OCCUPANT_ID)).child(feature(Muc.STANZA_ID)).child(feature(Muc.MODERATE))
+                .child(feature(Registration.REGISTER))
                 .child(feature(c.publicRoom() ? "muc_public" : "muc_hidden"))
                 .child(feature(c.membersOnly() ? "muc_membersonly" : "muc_open"))
                 .child(feature(c.moderated() ? "muc_moderated" : "muc_unmoderated"))
@@ -751,13 +962,18 @@ final class MucService {
         }
         x.add(user.build());
         for (Occupant o : room.occupants()) {
-            out.accept(Room.message(room.jid().toString(), o.jid(), "groupchat", null, x));
+            Room.messageTo(out, room.jid().toString(), o, "groupchat", null, x);
         }
     }
 
     /** Everyone leaves with a destroy notice (XEP-0045 section 10.9), pointed at another room when one is given. */
     void destroy(Room room, Element destroy) {
-        destroy(room, destroy, true);
+        current = room; // an operator's destroy comes after what the room is still sending
+        try {
+            destroy(room, destroy, true);
+        } finally {
+            current = null;
+        }
     }
 
     /**
@@ -768,7 +984,7 @@ final class MucService {
         Element notice = destroy == null ? Element.empty("destroy", Muc.USER) : destroy;
         for (Occupant o : List.copyOf(room.occupants())) {
             o.role(Role.NONE);
-            out.accept(room.presence(o, o, true, null, List.of(), List.of(), List.of(notice)));
+            room.presence(o, o, true, null, List.of(), List.of(), List.of(notice)).forEach(out);
             room.remove(o);
         }
         rooms.remove(room.jid());

@@ -56,6 +56,26 @@ final class Room {
         return jid;
     }
 
+    /** What the room sent that waits for a write to be durable, in order (stanzas and the writes they wait for); null when none. */
+    private java.util.ArrayDeque<Object> held;
+
+    java.util.ArrayDeque<Object> held() {
+        return held;
+    }
+
+    /** From now on what the room sends waits behind this write. */
+    void hold(Object write) {
+        if (held == null) {
+            held = new java.util.ArrayDeque<>();
+        }
+        held.add(write);
+    }
+
+    /** Nothing waits any more. */
+    void release() {
+        held = null;
+    }
+
     private static byte[] newSecret() {
         byte[] secret = new byte[32];
         new SecureRandom().nextBytes(secret);
@@ -75,7 +95,7 @@ final class Room {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(idSecret, "HmacSHA256"));
-            byte[] digest = mac.doFinal(o.jid().asBareJid().toString().getBytes(StandardCharsets.UTF_8));
+            byte[] digest = mac.doFinal(o.user().toString().getBytes(StandardCharsets.UTF_8));
             return Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(digest, 18));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 is part of every Java runtime", e);
@@ -138,12 +158,28 @@ final class Room {
 
     void add(Occupant o) {
         byNick.put(o.nick(), o);
-        bySession.put(o.jid(), o);
+        for (EntityFullJid session : o.sessions()) {
+            bySession.put(session, o);
+        }
     }
 
     void remove(Occupant o) {
         byNick.remove(o.nick());
-        bySession.remove(o.jid());
+        for (EntityFullJid session : o.sessions()) {
+            bySession.remove(session);
+        }
+    }
+
+    /** Another device of the occupant's account enters under its nickname. */
+    void addSession(Occupant o, EntityFullJid session, List<Element> presence) {
+        o.addSession(session, presence);
+        bySession.put(session, o);
+    }
+
+    /** One of several sessions of the occupant leaves; the occupant stays. */
+    void removeSession(Occupant o, EntityFullJid session) {
+        o.removeSession(session);
+        bySession.remove(session);
     }
 
     void rename(Occupant o, String newNick) {
@@ -156,12 +192,45 @@ final class Room {
         return affiliations.getOrDefault(user, Affiliation.NONE);
     }
 
+    /** Sets the user's affiliation; a user who is no longer affiliated (none, outcast) loses a registered nickname. */
     void affiliation(BareJid user, Affiliation a) {
         if (a == Affiliation.NONE) {
             affiliations.remove(user);
         } else {
             affiliations.put(user, a);
         }
+        if (a == Affiliation.NONE || a == Affiliation.OUTCAST) {
+            nicks.remove(user);
+        }
+    }
+
+    /** The nicknames affiliated users registered with the room (XEP-0045 section 7.10): reserved for them. */
+    private final Map<BareJid, String> nicks = new HashMap<>();
+
+    String registeredNick(BareJid user) {
+        return nicks.get(user);
+    }
+
+    /** Who registered this nickname, or null. */
+    BareJid registrant(String nick) {
+        for (Map.Entry<BareJid, String> e : nicks.entrySet()) {
+            if (e.getValue().equals(nick)) {
+                return e.getKey();
+            }
+        }
+        return null;
+    }
+
+    void register(BareJid user, String nick) {
+        nicks.put(user, nick);
+    }
+
+    void unregister(BareJid user) {
+        nicks.remove(user);
+    }
+
+    Map<BareJid, String> registeredNicks() {
+        return Map.copyOf(nicks);
     }
 
     Map<BareJid, Affiliation> affiliations() {
@@ -174,14 +243,15 @@ final class Room {
     }
 
     /**
-     * The presence the room sends to {@code to} about {@code about} (XEP-0045 section 7.2.3): the
-     * occupant's own presence content and a muc#user item with affiliation and role, and the real
-     * JID where the room shows it to this recipient.
+     * The presence the room sends to {@code to} about {@code about} (XEP-0045 section 7.2.3), one
+     * stanza for each of the recipient's sessions: the occupant's own presence content and a
+     * muc#user item with affiliation and role, and the real JID where the room shows it to this
+     * recipient (an occupant told of itself sees the session it is addressed to).
      *
      * @param unavailable true when the occupant is leaving (or leaving a nickname)
      * @param newNick the nickname they are changing to (status 303), or null
      */
-    Stanza presence(Occupant about, Occupant to, boolean unavailable, String newNick, List<Integer> statuses) {
+    List<Stanza> presence(Occupant about, Occupant to, boolean unavailable, String newNick, List<Integer> statuses) {
         return presence(about, to, unavailable, newNick, statuses, List.of(), List.of());
     }
 
@@ -189,21 +259,33 @@ final class Room {
      * The same, with children of the item (the actor and reason of a kick or ban) and of the
      * muc#user element (a destroy notice).
      */
-    Stanza presence(Occupant about, Occupant to, boolean unavailable, String newNick, List<Integer> statuses,
+    List<Stanza> presence(Occupant about, Occupant to, boolean unavailable, String newNick, List<Integer> statuses,
+            List<Element> itemChildren, List<Element> xChildren) {
+        List<Stanza> out = new ArrayList<>(to.sessionCount());
+        for (EntityFullJid session : to.sessionsView()) {
+            out.add(presenceTo(about, to, session, unavailable, newNick, statuses, itemChildren, xChildren));
+        }
+        return out;
+    }
+
+    /** The presence about {@code about} for one session of {@code to}. */
+    Stanza presenceTo(Occupant about, Occupant to, EntityFullJid session, boolean unavailable, String newNick, List<Integer> statuses,
             List<Element> itemChildren, List<Element> xChildren) {
         Element.Builder p = Element.builder("presence", Namespaces.CLIENT).attribute("from", occupantJid(about))
-                .attribute("to", to.jid().toString());
+                .attribute("to", session.toString());
         if (unavailable) {
             p.attribute("type", "unavailable");
         }
-        for (Element e : about.presence()) {
+        for (Element e : about == to && about.hasSession(session) ? about.presence(session) : about.presence()) {
             p.child(e);
         }
         p.child(occupantIdElement(about));
         Element.Builder item = Element.builder("item", Muc.USER)
-                .attribute("affiliation", affiliation(about.jid().asBareJid()).xmlName())
+                .attribute("affiliation", affiliation(about.user()).xmlName())
                 .attribute("role", unavailable && newNick == null ? Role.NONE.xmlName() : about.role().xmlName());
-        if (config.nonAnonymous() || to.role() == Role.MODERATOR || to == about) {
+        if (about == to) {
+            item.attribute("jid", session.toString());
+        } else if (config.nonAnonymous() || to.role() == Role.MODERATOR) {
             item.attribute("jid", about.jid().toString());
         }
         if (newNick != null) {
@@ -219,6 +301,14 @@ final class Room {
         return Stanza.create(p.build());
     }
 
+    /** A message to every session of an occupant. */
+    static void messageTo(java.util.function.Consumer<Stanza> out, String from, Occupant to, String type, String id,
+            List<? extends org.parley.api.stanza.Node> children) {
+        for (EntityFullJid session : to.sessionsView()) {
+            out.accept(message(from, session, type, id, children));
+        }
+    }
+
     /** A message from the room (or an occupant's room JID) to one occupant, with the given children. */
     static Stanza message(String from, EntityFullJid to, String type, String id, List<? extends org.parley.api.stanza.Node> children) {
         Element.Builder m = Element.builder("message", Namespaces.CLIENT).attribute("from", from).attribute("to", to.toString());
@@ -232,19 +322,19 @@ final class Room {
         return Stanza.create(m.build());
     }
 
-    /** The discussion history and subject a joining occupant gets, in the order XEP-0045 section 7.2.15 gives. */
-    List<Stanza> historyFor(Occupant joiner, History.Request request, Instant now) {
+    /** The discussion history and subject a joining session gets, in the order XEP-0045 section 7.2.15 gives. */
+    List<Stanza> historyFor(EntityFullJid joiner, History.Request request, Instant now) {
         List<Stanza> out = new ArrayList<>();
         for (History.Entry e : history.select(request, now)) {
             Element m = e.message();
             List<org.parley.api.stanza.Node> children = new ArrayList<>(m.children());
             children.add(Muc.delay(jid.toString(), e.at()));
-            out.add(message(m.attribute("from"), joiner.jid(), "groupchat", m.attribute("id"), children));
+            out.add(message(m.attribute("from"), joiner, "groupchat", m.attribute("id"), children));
         }
         if (subject != null) {
-            out.add(message(subject.attribute("from"), joiner.jid(), "groupchat", null, subject.children()));
+            out.add(message(subject.attribute("from"), joiner, "groupchat", null, subject.children()));
         } else {
-            out.add(message(jid.toString(), joiner.jid(), "groupchat", null, List.of(Element.empty("subject", Namespaces.CLIENT))));
+            out.add(message(jid.toString(), joiner, "groupchat", null, List.of(Element.empty("subject", Namespaces.CLIENT))));
         }
         return out;
     }

@@ -151,12 +151,13 @@ final class RoomRequests {
                 .build();
         for (Occupant o : room.occupants()) {
             if (o.role() == Role.MODERATOR) {
-                service.send(Room.message(room.jid().toString(), o.jid(), null, s.id(), List.of(request)));
+                Room.messageTo(service::send, room.jid().toString(), o, null, s.id(), List.of(request));
             }
         }
     }
 
-    private static Map<String, String> fields(Element form) {
+    /** The values of a data form's fields by var (the first value; empty for a field without one). */
+    static Map<String, String> fields(Element form) {
         Map<String, String> values = new HashMap<>();
         for (Element f : form.elements()) {
             if (f.is("field", Muc.DATA) && f.attribute("var") != null) {

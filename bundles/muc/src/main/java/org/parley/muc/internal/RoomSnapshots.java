@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The rooms as a StateHandoff snapshot: every room with its configuration, lock, affiliations,
- * occupants (session, nickname, role, presence), history and subject, in JDK values and api
+ * occupants (nickname, role, and each session with its presence), history and subject, in JDK values and api
  * elements only, so the successor bundle reads it with its own classes. Format 1; read
  * tolerantly: an unknown key is ignored, a room or occupant that does not parse is logged and
  * left out, a snapshot of another format is none.
@@ -53,10 +53,16 @@ final class RoomSnapshots {
             Map<String, String> affiliations = new HashMap<>();
             room.affiliations().forEach((jid, a) -> affiliations.put(jid.toString(), a.xmlName()));
             r.put("affiliations", affiliations);
+            Map<String, String> nicks = new HashMap<>();
+            room.registeredNicks().forEach((jid, nick) -> nicks.put(jid.toString(), nick));
+            r.put("nicks", nicks);
             List<Object> occupants = new ArrayList<>();
             for (Occupant o : room.occupants()) {
+                // "jid" and "presence" are the primary session's, as format 1 had them before occupants had several.
+                List<Object> sessions = new ArrayList<>();
+                o.sessionPresences().forEach((jid, presence) -> sessions.add(Map.of("jid", jid.toString(), "presence", List.copyOf(presence))));
                 occupants.add(Map.of("jid", o.jid().toString(), "nick", o.nick(), "role", o.role().xmlName(),
-                        "presence", List.copyOf(o.presence())));
+                        "presence", List.copyOf(o.presence()), "sessions", sessions));
             }
             r.put("occupants", occupants);
             List<Object> history = new ArrayList<>();
@@ -123,17 +129,29 @@ final class RoomSnapshots {
                 }
             }
         }
+        if (r.get("nicks") instanceof Map<?, ?> nicks) {
+            for (Map.Entry<?, ?> e : nicks.entrySet()) {
+                BareJid user = JidCreate.bareFrom(String.valueOf(e.getKey()));
+                if (room.affiliation(user) != Affiliation.NONE && room.affiliation(user) != Affiliation.OUTCAST) {
+                    room.register(user, String.valueOf(e.getValue()));
+                }
+            }
+        }
         for (Object item : list(r.get("occupants"))) {
             Map<?, ?> o = (Map<?, ?>) item;
             EntityFullJid session = JidCreate.entityFullFrom((String) o.get("jid"));
             Role role = Role.fromXmlName(String.valueOf(o.get("role")));
-            List<Element> presence = new ArrayList<>();
-            for (Object p : list(o.get("presence"))) {
-                if (p instanceof Element e) {
-                    presence.add(e);
+            Occupant occupant = new Occupant(session, (String) o.get("nick"), role == null ? Role.PARTICIPANT : role, elements(o.get("presence")));
+            // A predecessor from before several sessions per occupant has no "sessions": the one above is all.
+            for (Object other : list(o.get("sessions"))) {
+                if (other instanceof Map<?, ?> m && m.get("jid") instanceof String sessionJid) {
+                    EntityFullJid more = JidCreate.entityFullFrom(sessionJid);
+                    if (!more.equals(session) && more.asBareJid().equals(session.asBareJid())) {
+                        occupant.addSession(more, elements(m.get("presence")));
+                    }
                 }
             }
-            room.add(new Occupant(session, (String) o.get("nick"), role == null ? Role.PARTICIPANT : role, List.copyOf(presence)));
+            room.add(occupant);
         }
         for (Object item : list(r.get("history"))) {
             Map<?, ?> h = (Map<?, ?>) item;
@@ -145,6 +163,16 @@ final class RoomSnapshots {
             room.subject(subject);
         }
         return room;
+    }
+
+    private static List<Element> elements(Object o) {
+        List<Element> presence = new ArrayList<>();
+        for (Object p : list(o)) {
+            if (p instanceof Element e) {
+                presence.add(e);
+            }
+        }
+        return List.copyOf(presence);
     }
 
     private static List<?> list(Object o) {

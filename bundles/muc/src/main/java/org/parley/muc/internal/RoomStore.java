@@ -18,11 +18,17 @@ interface RoomStore {
      * @param idSecret the room's occupant-id secret (XEP-0421), base64; null when it was stored without one
      * @param history the recent groupchat, oldest first
      * @param subject the subject message, or null
+     * @param nicks the nicknames affiliated users registered (XEP-0045 section 7.10)
      */
     record StoredRoom(EntityBareJid jid, RoomConfig config, Map<BareJid, Affiliation> affiliations, String idSecret,
-            List<History.Entry> history, Element subject) {
+            List<History.Entry> history, Element subject, Map<BareJid, String> nicks) {
         StoredRoom(EntityBareJid jid, RoomConfig config, Map<BareJid, Affiliation> affiliations, String idSecret) {
             this(jid, config, affiliations, idSecret, List.of(), null);
+        }
+
+        StoredRoom(EntityBareJid jid, RoomConfig config, Map<BareJid, Affiliation> affiliations, String idSecret,
+                List<History.Entry> history, Element subject) {
+            this(jid, config, affiliations, idSecret, history, subject, Map.of());
         }
     }
 

@@ -43,6 +43,22 @@ class JdbcRoomStoreTest {
     }
 
     @Test
+    void registeredNicknamesComeBackWithTheAffiliations() throws Exception {
+        JdbcRoomStore store = store();
+        var jid = JidCreate.entityBareFrom("nicks@conference.example.org");
+        RoomConfig config = new RoomConfig("", "", true, true, false, false, "", false, 0, 20, false);
+        org.jxmpp.jid.BareJid bob = JidCreate.bareFrom("bob@example.org");
+        org.jxmpp.jid.BareJid alice = JidCreate.bareFrom("alice@example.org");
+        store.save(new RoomStore.StoredRoom(jid, config, Map.of(alice, Affiliation.OWNER, bob, Affiliation.MEMBER), null, List.of(), null,
+                Map.of(bob, "Bobby"))).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        database.shutdown();
+        database = database.reopened();
+        RoomStore.StoredRoom loaded = store().loadAll().get(0);
+        assertEquals(Map.of(bob, "Bobby"), loaded.nicks());
+        assertEquals(Affiliation.MEMBER, loaded.affiliations().get(bob));
+    }
+
+    @Test
     void aSavedRoomComesBackWithItsConfigurationAndAffiliations() throws Exception {
         JdbcRoomStore store = store();
         RoomConfig config = new RoomConfig("Staff room", "For the staff", true, false, true, true, "s3cret", true, 30, 50, true);

@@ -25,7 +25,7 @@ final class MemoryRoomStore implements RoomStore {
             while (h.size() > keep) {
                 h.remove(0);
             }
-            return new StoredRoom(r.jid(), r.config(), r.affiliations(), r.idSecret(), List.copyOf(h), r.subject());
+            return new StoredRoom(r.jid(), r.config(), r.affiliations(), r.idSecret(), List.copyOf(h), r.subject(), r.nicks());
         });
         return CompletableFuture.completedFuture(null);
     }
