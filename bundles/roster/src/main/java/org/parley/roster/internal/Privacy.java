@@ -274,7 +274,7 @@ final class Privacy {
             } else {
                 active.put(origin.id(), name);
             }
-            return presenceOutChanged(user, origin, before, effective(lists, origin));
+            return presenceChanged(user, origin, before, effective(lists, origin));
         });
     }
 
@@ -355,8 +355,10 @@ final class Privacy {
             store.remove(user.getLocalpart().toString(), name);
             return lists.without(name);
         }).thenCompose(change -> {
+            PrivacyList before = effective(change.before(), origin);
             active.remove(origin.id(), name);
-            return afterChange(user, change, name);
+            CompletionStage<Void> own = presenceChanged(user, origin, before, effective(change.after(), origin));
+            return own.thenCompose(v -> afterChange(user, change, name, origin));
         });
     }
 
@@ -427,6 +429,11 @@ final class Privacy {
      * contacts a session's presence-out rules now hide from or show to.
      */
     CompletionStage<Void> afterChange(EntityBareJid user, Change change, String pushedName) {
+        return afterChange(user, change, pushedName, null);
+    }
+
+    /** As above, leaving out a session whose presence the caller already updated. */
+    private CompletionStage<Void> afterChange(EntityBareJid user, Change change, String pushedName, Session done) {
         if (pushedName != null) {
             pushListName(user, pushedName);
         }
@@ -437,7 +444,9 @@ final class Privacy {
         }
         List<CompletionStage<Void>> presence = new ArrayList<>();
         for (Session s : rosters.sessions(user)) {
-            presence.add(presenceOutChanged(user, s, effective(change.before(), s), effective(change.after(), s)));
+            if (done == null || !s.id().equals(done.id())) {
+                presence.add(presenceChanged(user, s, effective(change.before(), s), effective(change.after(), s)));
+            }
         }
         return CompletableFuture.allOf(presence.stream().map(CompletionStage::toCompletableFuture).toArray(CompletableFuture[]::new));
     }
@@ -453,12 +462,50 @@ final class Privacy {
         }
     }
 
+    /** What a change of the list that applies to a session does to presence, both ways. */
+    CompletionStage<Void> presenceChanged(EntityBareJid user, Session session, PrivacyList before, PrivacyList after) {
+        if (Objects.equals(before, after)) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return presenceOutChanged(user, session, before, after).thenCompose(v -> presenceInChanged(user, session, before, after));
+    }
+
+    /**
+     * Section 2.10's note: a contact whose presence the session's list now denies is shown to the
+     * session as unavailable (one it allows again is shown as it is); for local contacts, whose
+     * presence the server knows.
+     */
+    private CompletionStage<Void> presenceInChanged(EntityBareJid user, Session session, PrivacyList before, PrivacyList after) {
+        if (!session.isAvailable()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return rosters.roster(user).thenAccept(roster -> {
+            for (RosterItem item : roster.visible()) {
+                Jid contact = RosterService.bare(item.contact());
+                if (!item.subscription().hasTo() || !rosters.blocking().isLocalAccount(contact)) {
+                    continue;
+                }
+                for (Session theirs : rosters.available(contact.asEntityBareJidIfPossible())) {
+                    boolean was = before != null && before.denies(theirs.jid(), PrivacyItem.PRESENCE_IN, item);
+                    boolean is = after != null && after.denies(theirs.jid(), PrivacyItem.PRESENCE_IN, item);
+                    if (is && !was) {
+                        session.deliver(Stanza.create(Element.builder("presence", Namespaces.CLIENT)
+                                .attribute("from", theirs.jid().toString()).attribute("to", session.jid().toString())
+                                .attribute("type", "unavailable").build()));
+                    } else if (was && !is && theirs.presence() != null) {
+                        session.deliver(theirs.presence().withTo(session.jid()));
+                    }
+                }
+            }
+        });
+    }
+
     /**
      * Section 2.11: a contact the session's list now denies presence-out gets unavailable presence
      * from it (only one that saw it: subscribed, or sent directed presence); one it now allows again
      * gets the session's presence.
      */
-    CompletionStage<Void> presenceOutChanged(EntityBareJid user, Session session, PrivacyList before, PrivacyList after) {
+    private CompletionStage<Void> presenceOutChanged(EntityBareJid user, Session session, PrivacyList before, PrivacyList after) {
         if (Objects.equals(before, after) || !session.isAvailable()) {
             return CompletableFuture.completedFuture(null);
         }

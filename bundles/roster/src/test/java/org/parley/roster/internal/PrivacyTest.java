@@ -287,6 +287,23 @@ class PrivacyTest {
         assertEquals(seen + 1, presence(bob, "alice@example.org/phone", null).size(), "declining the list shows bob the phone again");
     }
 
+    @Test
+    void presenceInDenialShowsTheContactUnavailableToThatSessionOnly() {
+        subscribeBothWays(phone, bob);
+        ok(set(phone, list("deaf", item("jid", "bob@example.org", "deny", 1, "presence-in"))));
+        int before = presence(phone, "bob@example.org/desk", "unavailable").size();
+        ok(set(phone, named("active", "deaf")));
+        assertEquals(before + 1, presence(phone, "bob@example.org/desk", "unavailable").size(), "section 2.10: bob shown offline");
+        int seen = presence(phone, "bob@example.org/desk", null).size();
+        world.broadcast(bob, "away");
+        assertEquals(seen, presence(phone, "bob@example.org/desk", null).size(), "bob's updates do not reach the phone");
+        assertTrue(presence(bob, "alice@example.org/phone", "unavailable").isEmpty(), "presence-in hides nothing of alice from bob");
+        ok(set(phone, Element.empty("active", Privacy.NAMESPACE)));
+        List<Stanza> back = presence(phone, "bob@example.org/desk", null);
+        assertEquals(seen + 1, back.size(), "bob shown again as he is");
+        assertEquals("away", back.get(back.size() - 1).element().childText("show"));
+    }
+
     private static List<Stanza> presence(TestSession s, String from, String type) {
         return s.received.stream().filter(x -> x.kind() == Stanza.Kind.PRESENCE && x.from().toString().equals(from)
                 && Objects.equals(type, x.type())).toList();
