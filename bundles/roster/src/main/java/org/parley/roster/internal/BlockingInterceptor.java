@@ -32,7 +32,7 @@ public final class BlockingInterceptor implements StanzaInterceptor {
     @Override
     public CompletionStage<InterceptResult> intercept(Stanza stanza, Interception interception) {
         Blocking blocking = rosters.blocking();
-        Privacy privacy = rosters.privacy();
+        PrivacyEnforcement privacy = rosters.privacy().enforcement();
         if (interception.direction() == Direction.OUTBOUND) {
             Jid to = stanza.to();
             if (to == null || blocking.isServer(to) || to.asBareJid().equals(interception.account())) {

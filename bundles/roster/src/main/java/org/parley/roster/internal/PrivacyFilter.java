@@ -25,6 +25,6 @@ public final class PrivacyFilter implements DeliveryFilter {
 
     @Override
     public Stanza filter(Stanza stanza, Session recipient) {
-        return rosters.privacy().filter(stanza, recipient);
+        return rosters.privacy().enforcement().filter(stanza, recipient);
     }
 }
