@@ -1,23 +1,17 @@
 package org.parley.roster.internal;
 
-import java.sql.SQLException;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.ReentrantLock;
 import org.jxmpp.jid.EntityBareJid;
 import org.jxmpp.jid.Jid;
 import org.jxmpp.jid.impl.JidCreate;
 import org.jxmpp.stringprep.XmppStringprepException;
-import org.parley.api.routing.InterceptResult;
-import org.parley.api.server.WorkerPool;
 import org.parley.api.session.Session;
 import org.parley.api.stanza.Element;
 import org.parley.api.stanza.Namespaces;
@@ -38,121 +32,24 @@ final class Blocking {
     record Change(BlockList before, BlockList after) {
     }
 
-    private final BlockStore store;
-    private final WorkerPool workers;
     private final RosterService rosters;
-    /** Block lists of signed-in users; others are read when needed. */
-    private final Map<EntityBareJid, BlockList> cache = new ConcurrentHashMap<>();
-    private final Map<EntityBareJid, Loading> loads = new ConcurrentHashMap<>();
+    private final Privacy privacy;
     /** Sessions (by id) that asked for their block list: they get the pushes (XEP-0191 section 3.3). */
     final Set<String> interested = ConcurrentHashMap.newKeySet();
-    private final ReentrantLock[] locks = new ReentrantLock[64];
     private final AtomicLong pushes = new AtomicLong();
 
-    Blocking(BlockStore store, WorkerPool workers, RosterService rosters) {
-        this.store = store;
-        this.workers = workers;
+    Blocking(Privacy privacy, RosterService rosters) {
+        this.privacy = privacy;
         this.rosters = rosters;
-        for (int i = 0; i < locks.length; i++) {
-            locks[i] = new ReentrantLock();
-        }
     }
 
     void migrate() {
-        store.migrate();
+        privacy.store().migrate();
     }
 
-    private ReentrantLock lockOf(EntityBareJid user) {
-        return locks[Math.floorMod(user.hashCode(), locks.length)];
-    }
-
-    /**
-     * The user's block list: from the cache while the user is signed in, else read on the worker
-     * pool, once for all who ask meanwhile.
-     *
-     * <p>Those who asked while it was read get it in the order they asked, before anyone who asks
-     * later: what the server routes on a user's behalf (a presence broadcast) is not awaited by the
-     * user's session, so a later stanza finding the list cached must not overtake an earlier one
-     * still waiting for it.
-     */
+    /** The user's block list: the block items of the default privacy list ({@link Blocks}). */
     CompletionStage<BlockList> list(EntityBareJid user) {
-        BlockList cached = cache.get(user);
-        if (cached != null) {
-            return CompletableFuture.completedFuture(cached);
-        }
-        CompletableFuture<BlockList> waiter = new CompletableFuture<>();
-        while (true) {
-            Loading loading = loads.computeIfAbsent(user, u -> new Loading());
-            synchronized (loading) {
-                if (!loading.finished) {
-                    loading.waiters.add(waiter);
-                    if (!loading.started) {
-                        loading.started = true;
-                        load(user, loading);
-                    }
-                    return waiter;
-                }
-            }
-            cached = cache.get(user);
-            if (cached != null) {
-                return CompletableFuture.completedFuture(cached);
-            }
-            loads.remove(user, loading); // finished for a user without sessions: read again
-        }
-    }
-
-    /** One read of a user's list, and its waiters answered in order. */
-    private static final class Loading {
-        final ArrayDeque<CompletableFuture<BlockList>> waiters = new ArrayDeque<>();
-        boolean started;
-        boolean finished;
-    }
-
-    private void load(EntityBareJid user, Loading loading) {
-        workers.submit(() -> {
-            ReentrantLock lock = lockOf(user);
-            lock.lock();
-            try {
-                BlockList cached = cache.get(user);
-                return cached != null ? cached : store.load(user.getLocalpart().toString());
-            } finally {
-                lock.unlock();
-            }
-        }).whenComplete((list, failure) -> {
-            while (true) {
-                CompletableFuture<BlockList> next;
-                synchronized (loading) {
-                    next = loading.waiters.poll();
-                    if (next == null) {
-                        // Cached only now: one who asks from here on finds it, after every waiter had it.
-                        if (failure == null && rosters.hasSessions(user)) {
-                            cache.putIfAbsent(user, list);
-                        }
-                        loading.finished = true;
-                        loads.remove(user, loading);
-                        return;
-                    }
-                }
-                if (failure != null) {
-                    next.completeExceptionally(failure);
-                } else {
-                    next.complete(list);
-                }
-            }
-        });
-    }
-
-    /** Under the user's lock. */
-    private BlockList current(EntityBareJid user) throws SQLException {
-        BlockList cached = cache.get(user);
-        if (cached != null) {
-            return cached;
-        }
-        BlockList loaded = store.load(user.getLocalpart().toString());
-        if (rosters.hasSessions(user)) {
-            cache.put(user, loaded);
-        }
-        return loaded;
+        return privacy.lists(user).thenApply(PrivacyLists::blockList);
     }
 
     /** True for an account of this server (whose block list applies to what it sends). */
@@ -207,29 +104,30 @@ final class Blocking {
         EntityBareJid user = origin.bareJid();
         boolean all = !block && jids.isEmpty();
         int max = rosters.limits().maxItems();
-        CompletionStage<Change> changed = workers.submit(() -> {
-            ReentrantLock lock = lockOf(user);
-            lock.lock();
-            try {
-                BlockList before = current(user);
-                BlockList after = block ? before.with(jids) : all ? BlockList.EMPTY : before.without(jids);
-                if (after.size() > max && after.size() > before.size()) {
-                    throw new RosterRefusal(StanzaErrorCondition.RESOURCE_CONSTRAINT, "a block list holds at most " + max + " JIDs");
-                }
-                List<Jid> added = new ArrayList<>(after.items());
-                added.removeAll(before.items());
-                List<Jid> removed = new ArrayList<>(before.items());
-                removed.removeAll(after.items());
-                if (!added.isEmpty() || !removed.isEmpty()) {
-                    store.change(user.getLocalpart().toString(), added, removed, false);
-                }
-                if (cache.containsKey(user) || rosters.hasSessions(user)) {
-                    cache.put(user, after);
-                }
-                return new Change(before, after);
-            } finally {
-                lock.unlock();
+        int maxItems = privacy.limits().maxItems();
+        CompletionStage<Privacy.Change> written = privacy.write(user, lists -> {
+            BlockList before = lists.blockList();
+            BlockList after = block ? before.with(jids) : all ? BlockList.EMPTY : before.without(jids);
+            if (after.size() > max && after.size() > before.size()) {
+                throw new RosterRefusal(StanzaErrorCondition.RESOURCE_CONSTRAINT, "a block list holds at most " + max + " JIDs");
             }
+            PrivacyLists next = Blocks.apply(lists, block ? jids : List.of(), block ? List.of() : jids, all);
+            PrivacyList d = next.defaultList();
+            if (d != null && d.items().size() > maxItems && !d.equals(lists.defaultList())
+                    && (lists.defaultList() == null || d.items().size() > lists.defaultList().items().size())) {
+                throw new RosterRefusal(StanzaErrorCondition.RESOURCE_CONSTRAINT, "a privacy list holds at most " + maxItems + " items");
+            }
+            if (next == lists) {
+                return lists;
+            }
+            return privacy.store().change(user.getLocalpart().toString(), block ? jids : List.of(), block ? List.of() : jids, all);
+        });
+        CompletionStage<Change> changed = written.thenApply(c -> {
+            PrivacyList d = c.after().defaultList();
+            if (d != null && !d.equals(c.before().defaultList())) {
+                privacy.pushListName(user, d.name()); // a privacy list client sees the block in the default list
+            }
+            return new Change(c.before().blockList(), c.after().blockList());
         });
         return changed.thenCompose(change -> {
             push(user, block ? itemsElement("block", jids) : itemsElement("unblock", jids));
@@ -327,54 +225,26 @@ final class Blocking {
         }
     }
 
-    // ---- enforcement, for the interceptor ----
-
     /**
-     * Section 3.5: what a user sends to a JID it blocks is not routed, and the user learns why
-     * ({@code not-acceptable} with {@code <blocked/>}); an error or an iq answer is just dropped.
+     * The pushes of a change the privacy list protocol made to the default list's blocks: what it
+     * blocked and what it unblocked, to the resources that asked for the block list.
      */
-    InterceptResult refuseOutbound(Stanza stanza, Session origin) {
-        if (origin != null && !stanza.isError() && !(stanza.isIq() && !stanza.isIqRequest())) {
-            Stanza error = stanza.errorReply(StanzaErrorCondition.NOT_ACCEPTABLE, "you block this address");
-            Element e = error.element();
-            Element.Builder b = Element.builder(e.name(), e.namespace());
-            for (int i = 0; i < e.attributeCount(); i++) {
-                b.attribute(e.attributeName(i), e.attributeValue(i));
-            }
-            for (Element child : e.elements()) {
-                b.child(child.is("error", Namespaces.CLIENT)
-                        ? child.toBuilder().child(Element.empty("blocked", ERRORS)).build() : child);
-            }
-            origin.deliver(Stanza.create(b.build()));
+    void pushChanges(EntityBareJid user, BlockList before, BlockList after) {
+        List<Jid> added = new ArrayList<>(after.items());
+        added.removeAll(before.items());
+        List<Jid> removed = new ArrayList<>(before.items());
+        removed.removeAll(after.items());
+        if (!added.isEmpty()) {
+            push(user, itemsElement("block", added));
         }
-        return InterceptResult.consumed();
-    }
-
-    /**
-     * Section 3.4 (as XEP-0016 has it): a blocked entity's presence is dropped without a word, its
-     * messages and requests answered {@code service-unavailable} as if the user were not there,
-     * answers to requests dropped.
-     */
-    static InterceptResult refuseInbound(Stanza stanza) {
-        return switch (stanza.kind()) {
-            case PRESENCE -> InterceptResult.consumed();
-            case MESSAGE -> stanza.isError() ? InterceptResult.consumed() : InterceptResult.refuse(StanzaErrorCondition.SERVICE_UNAVAILABLE, null);
-            case IQ -> stanza.isIqRequest() ? InterceptResult.refuse(StanzaErrorCondition.SERVICE_UNAVAILABLE, null) : InterceptResult.consumed();
-        };
-    }
-
-    /** The account was deleted: its list goes (the caller holds the roster's lock for it). */
-    void forget(EntityBareJid user) throws SQLException {
-        store.change(user.getLocalpart().toString(), List.of(), List.of(), true);
-        cache.remove(user);
+        if (!removed.isEmpty()) {
+            push(user, itemsElement("unblock", removed));
+        }
     }
 
     // ---- sessions ----
 
     void ended(Session session) {
         interested.remove(session.id());
-        if (!rosters.hasSessions(session.bareJid())) {
-            cache.remove(session.bareJid());
-        }
     }
 }

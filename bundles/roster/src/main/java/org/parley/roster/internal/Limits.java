@@ -19,7 +19,7 @@ record Limits(int maxItems, int maxNameLength, int maxGroupLength, int maxGroups
                 config.autoApprove());
     }
 
-    private static int checked(String key, int value, int min, int max, int previous) {
+    static int checked(String key, int value, int min, int max, int previous) {
         if (value < min || value > max) {
             LOG.error("{}: key '{}' must be between {} and {}, got {}; keeping {}", RosterConfig.PID, key, min, max, value, previous);
             return previous;

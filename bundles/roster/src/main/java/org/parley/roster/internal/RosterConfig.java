@@ -25,4 +25,10 @@ public @interface RosterConfig {
     @AttributeDefinition(description = "Approve every subscription request on the user's behalf. Off by default: "
             + "users approve who sees their presence")
     boolean autoApprove() default false;
+
+    @AttributeDefinition(min = "1", max = "10000", description = "Privacy lists (XEP-0016) an account may keep; one more is refused with resource-constraint")
+    int maxPrivacyLists() default 50;
+
+    @AttributeDefinition(min = "1", max = "100000", description = "Items of one privacy list (block list included); more are refused with not-acceptable")
+    int maxPrivacyItems() default 1000;
 }

@@ -124,6 +124,7 @@ public final class RosterService implements SessionListener, AccountListener {
     private volatile StanzaRouter router;
     private volatile SessionRegistry registry;
     private final Blocking blocking;
+    private final Privacy privacy;
     /** Accounts deleted in the last minute: they exist for nobody, whatever sessions they still had. */
     private final Map<EntityBareJid, Long> deletedUntil = new ConcurrentHashMap<>();
 
@@ -131,6 +132,7 @@ public final class RosterService implements SessionListener, AccountListener {
     public RosterService(RosterConfig config, @Reference SqlDatabase database, @Reference WorkerPool workers,
             @Reference StateHandoff handoff, @Reference ServerInfo server) {
         this(new RosterStore(database), workers, handoff, server::domain, Limits.of(config, Limits.DEFAULTS));
+        privacy.limits(privacyLimits(config, privacy.limits()));
         store.migrate();
         blocking.migrate();
         lastSeen.migrate();
@@ -146,13 +148,20 @@ public final class RosterService implements SessionListener, AccountListener {
         for (int i = 0; i < locks.length; i++) {
             locks[i] = new ReentrantLock();
         }
-        this.blocking = new Blocking(new BlockStore(store.database()), workers, this);
+        this.privacy = new Privacy(new BlockStore(store.database()), workers, this);
+        this.blocking = new Blocking(privacy, this);
         this.lastSeen = new LastSeenStore(store.database());
     }
 
     @Modified
     void modified(RosterConfig config) {
         limits = Limits.of(config, limits);
+        privacy.limits(privacyLimits(config, privacy.limits()));
+    }
+
+    private static Privacy.ListLimits privacyLimits(RosterConfig config, Privacy.ListLimits previous) {
+        return new Privacy.ListLimits(Limits.checked("maxPrivacyLists", config.maxPrivacyLists(), 1, 10_000, previous.maxLists()),
+                Limits.checked("maxPrivacyItems", config.maxPrivacyItems(), 1, 100_000, previous.maxItems()));
     }
 
     Limits limits() {
@@ -186,6 +195,7 @@ public final class RosterService implements SessionListener, AccountListener {
             interested.retainAll(bound);
             announced.retainAll(bound);
             blocking.interested.retainAll(bound);
+            privacy.prune(bound);
         }
     }
 
@@ -850,6 +860,37 @@ public final class RosterService implements SessionListener, AccountListener {
         return blocking;
     }
 
+    Privacy privacy() {
+        return privacy;
+    }
+
+    /** The session bound to a full JID, or null. */
+    Session session(EntityFullJid jid) {
+        SessionRegistry r = registry;
+        return r == null || jid == null ? null : r.session(jid);
+    }
+
+    java.util.Collection<Session> allSessions() {
+        SessionRegistry r = registry;
+        return r == null ? List.of() : r.all();
+    }
+
+    /** The roster when it is in memory, else null (for those that must not wait). */
+    Roster cachedRoster(EntityBareJid user) {
+        return cache.get(user);
+    }
+
+    /** Reads a roster into memory now, blocking: at a takeover, for the sessions whose privacy lists need it. */
+    void preload(EntityBareJid user) {
+        ReentrantLock lock = lockOf(user);
+        lock.lock();
+        try {
+            cache.computeIfAbsent(user, u -> store.load(u.getLocalpart().toString()));
+        } finally {
+            lock.unlock();
+        }
+    }
+
     DomainBareJid domain() {
         return domain.get();
     }
@@ -907,7 +948,7 @@ public final class RosterService implements SessionListener, AccountListener {
         lock.lock();
         try {
             store.deleteAll(username);
-            blocking.forget(account);
+            privacy.forget(account);
             cache.remove(account);
             lastUnavailable.remove(account);
             lastSeen.delete(username);
@@ -945,6 +986,7 @@ public final class RosterService implements SessionListener, AccountListener {
             cache.remove(session.bareJid());
         }
         blocking.ended(session);
+        privacy.ended(session);
     }
 
     // ---- handing over to the next version ----
@@ -954,6 +996,7 @@ public final class RosterService implements SessionListener, AccountListener {
      * between are dropped when the session registry arrives) and the last unavailable presences. A snapshot in an unknown format is logged and ignored.
      */
     void takeOver() {
+        privacy.takeOver(handoff);
         Map<String, Object> snapshot = handoff.take(HANDOFF_KEY).orElse(null);
         if (snapshot == null) {
             return;
@@ -1006,6 +1049,7 @@ public final class RosterService implements SessionListener, AccountListener {
             LOG.warn("{} roster operation(s) were still running when the roster stopped", inFlight.get());
         }
         handoff.deposit(HANDOFF_KEY, snapshot());
+        privacy.deposit(handoff);
     }
 
     Map<String, Object> snapshot() {

@@ -87,6 +87,12 @@ final class World implements StanzaRouter, SessionRegistry, AutoCloseable {
     PresenceInterceptor presence;
     RosterIqHandler iqs;
     final RosterPushGuard guard = new RosterPushGuard();
+    /** Privacy lists and blocking enforced as routing runs them (the interceptor, then the filter per session): off unless a test turns it on. */
+    boolean enforce;
+    BlockingInterceptor policy;
+    PrivacyFilter filter;
+    PrivacyIqHandler privacyIqs;
+    BlockingIqHandler blockingIqs;
 
     World(Limits limits, String... users) {
         store.migrate();
@@ -104,6 +110,10 @@ final class World implements StanzaRouter, SessionRegistry, AutoCloseable {
         service.addDirectory(username -> CompletableFuture.completedFuture(accounts.contains(username)));
         presence = new PresenceInterceptor(service);
         iqs = new RosterIqHandler(service);
+        policy = new BlockingInterceptor(service);
+        filter = new PrivacyFilter(service);
+        privacyIqs = new PrivacyIqHandler(service);
+        blockingIqs = new BlockingIqHandler(service);
     }
 
     /** Stops the components, handing their state over, and starts their successors. */
@@ -203,6 +213,16 @@ final class World implements StanzaRouter, SessionRegistry, AutoCloseable {
     @Override
     public CompletionStage<Void> routeFrom(Session origin, Stanza stanza) {
         Interception out = new Interception(Direction.OUTBOUND, origin.bareJid(), origin);
+        if (enforce) {
+            InterceptResult p = policy.intercept(stanza, out).toCompletableFuture().join();
+            if (p.isRefused()) {
+                origin.deliver(stanza.errorReply(p.refusal(), p.refusalText()));
+                return CompletableFuture.completedFuture(null);
+            }
+            if (p.isConsumed()) {
+                return CompletableFuture.completedFuture(null);
+            }
+        }
         InterceptResult r = stanza.kind() == Stanza.Kind.PRESENCE ? presence.intercept(stanza, out).toCompletableFuture().join()
                 : stanza.isIq() ? guard.intercept(stanza, out).toCompletableFuture().join() : InterceptResult.proceed(stanza);
         if (r.isRefused()) {
@@ -214,7 +234,9 @@ final class World implements StanzaRouter, SessionRegistry, AutoCloseable {
         }
         Stanza s = r.stanza();
         if (s.isIqRequest() && (s.to() == null || s.to().equals(origin.bareJid()))) {
-            origin.deliver(iqs.handle(s, origin).toCompletableFuture().join());
+            String ns = s.payload().namespace();
+            origin.deliver((Privacy.NAMESPACE.equals(ns) ? privacyIqs.handle(s, origin) : Blocking.NAMESPACE.equals(ns)
+                    ? blockingIqs.handle(s, origin) : iqs.handle(s, origin)).toCompletableFuture().join());
             return CompletableFuture.completedFuture(null);
         }
         deliver(s, origin);
@@ -238,6 +260,23 @@ final class World implements StanzaRouter, SessionRegistry, AutoCloseable {
         if (account == null || !to.asDomainBareJid().equals(DOMAIN)) {
             return; // another domain: not in this world
         }
+        if (enforce && stanza.from() != null) {
+            InterceptResult p = policy.intercept(stanza, new Interception(Direction.INBOUND, account, origin)).toCompletableFuture().join();
+            if (p.isRefused()) {
+                Stanza error = stanza.errorReply(p.refusal(), p.refusalText());
+                if (!stanza.isError() && error.to() != null) {
+                    routed.add(error);
+                    TestSession sender = sessions.get(error.to().asEntityFullJidIfPossible());
+                    if (sender != null) {
+                        sender.deliver(error);
+                    }
+                }
+                return;
+            }
+            if (p.isConsumed()) {
+                return;
+            }
+        }
         if (stanza.kind() != Stanza.Kind.PRESENCE) {
             toSessions(stanza, account);
             return;
@@ -258,17 +297,45 @@ final class World implements StanzaRouter, SessionRegistry, AutoCloseable {
         if (to.hasResource()) {
             TestSession target = sessions.get(to.asEntityFullJidIfPossible());
             if (target != null) {
-                target.deliver(s);
+                give(target, s);
+            }
+            return;
+        }
+        if (enforce && s.kind() == Stanza.Kind.MESSAGE) {
+            int best = Integer.MIN_VALUE;
+            for (Session target : sessions(account)) {
+                if (target.isAvailable() && target.priority() >= 0) {
+                    best = Math.max(best, target.priority());
+                }
+            }
+            for (Session target : sessions(account)) {
+                if (target.isAvailable() && target.priority() == best) {
+                    give(target, s);
+                }
             }
             return;
         }
         if (s.kind() == Stanza.Kind.PRESENCE && (s.type() == null || "unavailable".equals(s.type()))) {
             for (Session target : sessions(account)) {
                 if (target.isAvailable()) {
-                    target.deliver(s);
+                    give(target, s);
                 }
             }
         }
+    }
+
+    /** Delivery to one session, through the privacy filter when enforcing. */
+    private void give(Session target, Stanza s) {
+        Stanza filtered = enforce ? filter.filter(s, target) : s;
+        if (filtered != null) {
+            target.deliver(filtered);
+        }
+    }
+
+    /** A message the session sends. */
+    void message(TestSession from, String to, String body) {
+        routeFrom(from, Stanza.create(Element.builder("message", Namespaces.CLIENT).attribute("type", "chat").attribute("to", to)
+                .attribute("id", "m" + ids.incrementAndGet()).textChild("body", body).build()).withFrom(from.jid()));
     }
 
     // ---- SessionRegistry ----
