@@ -52,28 +52,59 @@ public final class SharedRosterGroups {
     record PairChange(String username, String contact, Set<String> before, Set<String> after) {
     }
 
-    /** For each member, the other members and the names of the groups they share, sorted. */
-    record View(Map<String, Map<String, SortedSet<String>>> contacts) {
-        static final View EMPTY = new View(Map.of());
+    /**
+     * Who is in which group, both ways. Pairs are not kept: a directory group of 10,000 members
+     * would make 10^8 of them; a user's contacts are worked out from their groups when asked.
+     */
+    record View(Map<String, Set<String>> membersByGroup, Map<String, SortedSet<String>> groupsByUser) {
+        static final View EMPTY = new View(Map.of(), Map.of());
 
         static View of(Map<String, List<SharedGroup>> bySource) {
-            Map<String, Map<String, SortedSet<String>>> result = new HashMap<>();
-            for (List<SharedGroup> groups : bySource.values()) {
-                for (SharedGroup g : groups) {
-                    for (String member : g.members()) {
-                        for (String other : g.members()) {
-                            if (!other.equals(member)) {
-                                result.computeIfAbsent(member, k -> new TreeMap<>()).computeIfAbsent(other, k -> new TreeSet<>()).add(g.name());
-                            }
-                        }
+            Map<String, Set<String>> members = new HashMap<>();
+            Map<String, SortedSet<String>> groups = new HashMap<>();
+            for (List<SharedGroup> list : bySource.values()) {
+                for (SharedGroup g : list) {
+                    // One name from two sources (or two directory branches) is one roster group.
+                    members.computeIfAbsent(g.name(), k -> new HashSet<>()).addAll(g.members());
+                    for (String m : g.members()) {
+                        groups.computeIfAbsent(m, k -> new TreeSet<>()).add(g.name());
                     }
                 }
             }
-            return new View(result);
+            return new View(members, groups);
         }
 
+        Set<String> members(String group) {
+            return membersByGroup.getOrDefault(group, Collections.emptySet());
+        }
+
+        /** The other members of the user's groups, each with the groups they share. */
         Map<String, SortedSet<String>> of(String username) {
-            return contacts.getOrDefault(username, Collections.emptyMap());
+            SortedSet<String> mine = groupsByUser.get(username);
+            if (mine == null) {
+                return Collections.emptyMap();
+            }
+            Map<String, SortedSet<String>> result = new TreeMap<>();
+            for (String g : mine) {
+                for (String other : members(g)) {
+                    if (!other.equals(username)) {
+                        result.computeIfAbsent(other, k -> new TreeSet<>()).add(g);
+                    }
+                }
+            }
+            return result;
+        }
+
+        /** The groups two users share. */
+        SortedSet<String> shared(String username, String contact) {
+            SortedSet<String> mine = groupsByUser.get(username);
+            SortedSet<String> theirs = groupsByUser.get(contact);
+            if (mine == null || theirs == null || username.equals(contact)) {
+                return Collections.emptySortedSet();
+            }
+            SortedSet<String> both = new TreeSet<>(mine);
+            both.retainAll(theirs);
+            return both;
         }
     }
 
@@ -179,21 +210,40 @@ public final class SharedRosterGroups {
         }
     }
 
+    /**
+     * The pairs whose shared groups differ: only pairs with a member who joined or left a group
+     * can, so the work is the moved members times their groups' sizes, not every pair.
+     */
     static List<PairChange> diff(View before, View after) {
-        List<PairChange> changes = new ArrayList<>();
-        Set<String> users = new HashSet<>(before.contacts().keySet());
-        users.addAll(after.contacts().keySet());
-        for (String user : users) {
-            Map<String, SortedSet<String>> b = before.of(user);
-            Map<String, SortedSet<String>> a = after.of(user);
-            Set<String> contacts = new HashSet<>(b.keySet());
-            contacts.addAll(a.keySet());
-            for (String contact : contacts) {
-                Set<String> gb = b.getOrDefault(contact, Collections.emptySortedSet());
-                Set<String> ga = a.getOrDefault(contact, Collections.emptySortedSet());
-                if (!gb.equals(ga)) {
-                    changes.add(new PairChange(user, contact, gb, ga));
+        Set<String> names = new HashSet<>(before.membersByGroup().keySet());
+        names.addAll(after.membersByGroup().keySet());
+        Set<List<String>> pairs = new java.util.LinkedHashSet<>();
+        for (String name : names) {
+            Set<String> b = before.members(name);
+            Set<String> a = after.members(name);
+            if (b.equals(a)) {
+                continue;
+            }
+            Set<String> all = new HashSet<>(b);
+            all.addAll(a);
+            for (String moved : all) {
+                if (b.contains(moved) == a.contains(moved)) {
+                    continue;
                 }
+                for (String other : all) {
+                    if (!other.equals(moved)) {
+                        pairs.add(List.of(moved, other));
+                        pairs.add(List.of(other, moved));
+                    }
+                }
+            }
+        }
+        List<PairChange> changes = new ArrayList<>();
+        for (List<String> pair : pairs) {
+            Set<String> gb = before.shared(pair.get(0), pair.get(1));
+            Set<String> ga = after.shared(pair.get(0), pair.get(1));
+            if (!gb.equals(ga)) {
+                changes.add(new PairChange(pair.get(0), pair.get(1), gb, ga));
             }
         }
         return changes;
@@ -214,7 +264,7 @@ public final class SharedRosterGroups {
 
     /** The groups {@code username} shares with {@code contact}, empty when none. */
     Set<String> shared(String username, String contact) {
-        return view.of(username).getOrDefault(contact, Collections.emptySortedSet());
+        return view.shared(username, contact);
     }
 
     /**
@@ -228,7 +278,7 @@ public final class SharedRosterGroups {
             return "";
         }
         long h = 0xcbf29ce484222325L; // FNV-1a, 64 bits
-        for (Map.Entry<String, SortedSet<String>> e : new TreeMap<>(contacts).entrySet()) {
+        for (Map.Entry<String, SortedSet<String>> e : contacts.entrySet()) { // sorted: of() gives a TreeMap
             h = fnv(h, e.getKey());
             for (String g : e.getValue()) {
                 h = fnv(fnv(h, "\u0000"), g);

@@ -284,4 +284,21 @@ class SharedGroupsTest {
         assertEquals(List.of(new SharedGroup("A", Set.of("alice", "bob")), new SharedGroup("B c", Set.of("carol"))),
                 ConfiguredSharedGroups.parse(new String[] {"A: Alice , bob,;", " B c : carol"}), "prepared usernames, several values");
     }
+
+    @Test
+    void aBigGroupIsKeptByMembershipAndAJoinChangesOnlyThePairsOfTheNewMember() {
+        Set<String> members = new java.util.HashSet<>();
+        for (int i = 0; i < 20_000; i++) {
+            members.add("u" + i);
+        }
+        SharedRosterGroups.View before = SharedRosterGroups.View.of(Map.of("ldap", List.of(new SharedGroup("All", members))));
+        Set<String> more = new java.util.HashSet<>(members);
+        more.add("newcomer");
+        SharedRosterGroups.View after = SharedRosterGroups.View.of(Map.of("ldap", List.of(new SharedGroup("All", more))));
+        assertEquals(20_001, after.groupsByUser().size(), "one entry per member, not per pair");
+        assertEquals(20_000, after.of("newcomer").size());
+        List<SharedRosterGroups.PairChange> changes = SharedRosterGroups.diff(before, after);
+        assertEquals(40_000, changes.size(), "the newcomer sees everyone and everyone sees the newcomer, nothing else");
+        assertTrue(changes.stream().allMatch(c -> c.username().equals("newcomer") || c.contact().equals("newcomer")));
+    }
 }
