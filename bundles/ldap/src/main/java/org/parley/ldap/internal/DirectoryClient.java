@@ -261,6 +261,69 @@ final class DirectoryClient implements AutoCloseable {
         });
     }
 
+    /** An entry a search found: its DN and the text values of the attributes asked for. */
+    record Entry(String dn, java.util.Map<String, List<String>> attributes) {
+        List<String> values(String name) {
+            for (java.util.Map.Entry<String, List<String>> e : attributes.entrySet()) {
+                if (e.getKey().equalsIgnoreCase(name)) {
+                    return e.getValue();
+                }
+            }
+            return List.of();
+        }
+    }
+
+    /**
+     * Every entry under a base that a filter selects, with some attributes, as the service account.
+     * No paging: a directory whose size limit is below the number of entries answers with as many as
+     * it allows, and that is treated as a failure rather than as a shorter list.
+     *
+     * @return null when the base does not exist
+     */
+    List<Entry> searchAll(String base, String filter, java.util.Collection<String> names) throws DirectoryUnavailableException {
+        return withServer("search under " + base, connection -> {
+            SearchRequest request = new SearchRequestImpl();
+            request.setBase(new Dn(base));
+            request.setScope(SearchScope.SUBTREE);
+            request.setFilter(filter);
+            request.setSizeLimit(0);
+            request.setTimeLimit((int) Math.max(1, settings.timeout().toSeconds()));
+            request.setDerefAliases(AliasDerefMode.NEVER_DEREF_ALIASES);
+            request.addAttributes(names.toArray(new String[0]));
+            List<Entry> entries = new ArrayList<>();
+            try (SearchCursor cursor = connection.search(request)) {
+                while (cursor.next()) {
+                    if (cursor.get() instanceof SearchResultEntry result) {
+                        java.util.Map<String, List<String>> values = new java.util.HashMap<>();
+                        for (String name : names) {
+                            org.apache.directory.api.ldap.model.entry.Attribute a = result.getEntry().get(name);
+                            if (a != null) {
+                                List<String> list = new ArrayList<>();
+                                for (org.apache.directory.api.ldap.model.entry.Value v : a) {
+                                    if (v.isHumanReadable()) {
+                                        list.add(v.getString());
+                                    }
+                                }
+                                values.put(name, list);
+                            }
+                        }
+                        entries.add(new Entry(result.getEntry().getDn().getName(), values));
+                    }
+                }
+                SearchResultDone done = cursor.getSearchResultDone();
+                ResultCodeEnum code = done == null ? ResultCodeEnum.OTHER : done.getLdapResult().getResultCode();
+                if (code == ResultCodeEnum.NO_SUCH_OBJECT) {
+                    return null; // the operator's base is wrong, the server is fine: not a reason to pass it over
+                }
+                if (code != ResultCodeEnum.SUCCESS) {
+                    throw new IllegalStateException("search under '" + base + "' answered " + code + ": "
+                            + done.getLdapResult().getDiagnosticMessage());
+                }
+            }
+            return entries;
+        });
+    }
+
     /** Opens (or borrows) one connection to each server; the servers that could not be reached, with why. */
     List<String> unreachable() {
         List<String> failures = new ArrayList<>();

@@ -90,4 +90,21 @@ public @interface LdapConfig {
 
     @AttributeDefinition(description = "Largest photo published, in bytes; a larger one is left out of the vCard.")
     int vcardMaxPhotoBytes() default 65536;
+
+    // Shared roster groups from directory groups (read by DirectoryGroups; the roster bundle shows them).
+
+    @AttributeDefinition(description = "DN under which groups are searched for shared roster groups. Empty: no groups from the directory.")
+    String groupBaseDn() default "";
+
+    @AttributeDefinition(description = "RFC 4515 filter selecting the groups to share.")
+    String groupFilter() default "(|(objectClass=groupOfNames)(objectClass=groupOfUniqueNames)(objectClass=posixGroup))";
+
+    @AttributeDefinition(description = "Attribute of a group holding the roster group name members see.")
+    String groupNameAttribute() default "cn";
+
+    @AttributeDefinition(description = "Attribute of a group naming its members: a DN (member, uniqueMember) or a username (memberUid).")
+    String groupMemberAttribute() default "member";
+
+    @AttributeDefinition(min = "10", max = "86400", description = "Seconds between two reads of the groups; a change reaches online members' rosters then.")
+    int groupRefreshSeconds() default 300;
 }

@@ -24,6 +24,16 @@ final class TestDirectory implements AutoCloseable {
 
         TestDirectory(int port) throws Exception {
         InMemoryDirectoryServerConfig config = new InMemoryDirectoryServerConfig(BASE);
+        // RFC 2307's posixGroup (memberUid), which OpenLDAP directories use and UnboundID's standard schema lacks.
+        config.setSchema(com.unboundid.ldap.sdk.schema.Schema.mergeSchemas(com.unboundid.ldap.sdk.schema.Schema.getDefaultStandardSchema(),
+                new com.unboundid.ldap.sdk.schema.Schema(new com.unboundid.ldap.sdk.Entry("dn: cn=schema", "objectClass: top",
+                        "objectClass: subschema", "cn: schema",
+                        "attributeTypes: ( 1.3.6.1.1.1.1.12 NAME 'memberUid' EQUALITY caseExactIA5Match"
+                                + " SYNTAX 1.3.6.1.4.1.1466.115.121.1.26 )",
+                        "attributeTypes: ( 1.3.6.1.1.1.1.1 NAME 'gidNumber' EQUALITY integerMatch"
+                                + " SYNTAX 1.3.6.1.4.1.1466.115.121.1.27 SINGLE-VALUE )",
+                        "objectClasses: ( 1.3.6.1.1.1.2.2 NAME 'posixGroup' SUP top STRUCTURAL MUST ( cn $ gidNumber )"
+                                + " MAY ( userPassword $ memberUid $ description ) )"))));
         config.addAdditionalBindCredentials(SERVICE_DN, SERVICE_PASSWORD);
         config.addInMemoryOperationInterceptor(new com.unboundid.ldap.listener.interceptor.InMemoryOperationInterceptor() {
             @Override

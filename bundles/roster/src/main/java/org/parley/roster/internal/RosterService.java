@@ -127,11 +127,13 @@ public final class RosterService implements SessionListener, AccountListener {
     private final Privacy privacy;
     /** Accounts deleted in the last minute: they exist for nobody, whatever sessions they still had. */
     private final Map<EntityBareJid, Long> deletedUntil = new ConcurrentHashMap<>();
+    private final SharedRosterGroups shared;
+    private final java.util.function.Consumer<List<SharedRosterGroups.PairChange>> sharedListener = this::sharedChanged;
 
     @Activate
     public RosterService(RosterConfig config, @Reference SqlDatabase database, @Reference WorkerPool workers,
-            @Reference StateHandoff handoff, @Reference ServerInfo server) {
-        this(new RosterStore(database), workers, handoff, server::domain, Limits.of(config, Limits.DEFAULTS));
+            @Reference StateHandoff handoff, @Reference ServerInfo server, @Reference SharedRosterGroups shared) {
+        this(new RosterStore(database), workers, handoff, server::domain, Limits.of(config, Limits.DEFAULTS), shared);
         privacy.limits(privacyLimits(config, privacy.limits()));
         store.migrate();
         blocking.migrate();
@@ -140,6 +142,13 @@ public final class RosterService implements SessionListener, AccountListener {
     }
 
     RosterService(RosterStore store, WorkerPool workers, StateHandoff handoff, Supplier<DomainBareJid> domain, Limits limits) {
+        this(store, workers, handoff, domain, limits, new SharedRosterGroups(handoff));
+    }
+
+    RosterService(RosterStore store, WorkerPool workers, StateHandoff handoff, Supplier<DomainBareJid> domain, Limits limits,
+            SharedRosterGroups shared) {
+        this.shared = shared;
+        shared.listen(sharedListener);
         this.store = store;
         this.workers = workers;
         this.handoff = handoff;
@@ -220,8 +229,16 @@ public final class RosterService implements SessionListener, AccountListener {
         return locks[Math.floorMod(user.hashCode(), locks.length)];
     }
 
-    /** The user's roster: from the cache while the user is signed in, else read on the worker pool. */
+    /**
+     * The user's roster as the user sees it, shared groups included (see {@link SharedOverlay}):
+     * from the cache while the user is signed in, else read on the worker pool.
+     */
     CompletionStage<Roster> roster(EntityBareJid user) {
+        return stored(user).thenApply(r -> SharedOverlay.overlay(r, shared.contactsOf(user.getLocalpart().toString()),
+                domain.get().toString()));
+    }
+
+    private CompletionStage<Roster> stored(EntityBareJid user) {
         Roster cached = cache.get(user);
         if (cached != null) {
             return CompletableFuture.completedFuture(cached);
@@ -333,32 +350,33 @@ public final class RosterService implements SessionListener, AccountListener {
         interested.add(origin.id());
         String clientVersion = iq.payload().attribute("ver");
         EntityFullJid to = origin.jid();
+        String tag = shared.tag(user.getLocalpart().toString());
         return roster(user).thenCompose(roster -> {
-            String version = Long.toString(roster.version());
+            String version = SharedOverlay.version(roster.version(), tag);
             if (version.equals(clientVersion)) {
                 return CompletableFuture.completedFuture(iq.resultReply(null));
             }
-            long known = olderVersion(clientVersion, roster.version());
+            long known = SharedOverlay.olderVersion(clientVersion, roster.version(), tag);
             if (known < 0) {
-                return CompletableFuture.completedFuture(whole(iq, roster));
+                return CompletableFuture.completedFuture(whole(iq, roster, tag));
             }
             CompletableFuture<Stanza> answer = new CompletableFuture<>();
             tracked(workers.submit(() -> store.since(user.getLocalpart().toString(), known))).whenComplete((delta, e) -> {
                 if (e != null) {
                     LOG.warn("Sending the whole roster of {}: its changes could not be read", user, e);
-                    answer.complete(whole(iq, roster));
+                    answer.complete(whole(iq, roster, tag));
                     return;
                 }
                 // XEP-0237 section 4: the empty result first (routing sends it as this completes), then the pushes.
                 answer.complete(iq.resultReply(null));
-                pushDelta(user, to, roster, delta);
+                pushDelta(user, to, roster, delta, tag);
             });
             return answer;
         });
     }
 
-    private static Stanza whole(Stanza iq, Roster roster) {
-        Element.Builder query = Element.builder("query", RosterItem.NAMESPACE).attribute("ver", Long.toString(roster.version()));
+    private static Stanza whole(Stanza iq, Roster roster, String tag) {
+        Element.Builder query = Element.builder("query", RosterItem.NAMESPACE).attribute("ver", SharedOverlay.version(roster.version(), tag));
         for (RosterItem item : roster.visible()) {
             query.child(item.toElement());
         }
@@ -381,7 +399,7 @@ public final class RosterService implements SessionListener, AccountListener {
     }
 
     /** The changes in version order; the last push carries the current version, so the client ends up current. */
-    private void pushDelta(EntityBareJid user, EntityFullJid to, Roster roster, RosterStore.Delta delta) {
+    private void pushDelta(EntityBareJid user, EntityFullJid to, Roster roster, RosterStore.Delta delta, String tag) {
         List<Map.Entry<String, Long>> all = new ArrayList<>(delta.changed());
         all.addAll(delta.removed());
         all.sort(Map.Entry.comparingByValue());
@@ -389,7 +407,7 @@ public final class RosterService implements SessionListener, AccountListener {
             String contact = all.get(i).getKey();
             RosterItem item = RosterItem.visibleOrNull(roster.item(contact));
             long ver = i == all.size() - 1 ? roster.version() : all.get(i).getValue();
-            pushTo(user, to, item == null ? RosterItem.removal(contact) : item.toElement(), ver);
+            pushTo(user, to, item == null ? RosterItem.removal(contact) : item.toElement(), SharedOverlay.version(ver, tag));
         }
     }
 
@@ -427,13 +445,17 @@ public final class RosterService implements SessionListener, AccountListener {
     private CompletionStage<Change> update(EntityBareJid user, RosterRequest request) {
         String contact = request.contact().toString();
         return inLine(user, () -> change(user, contact, roster -> {
+            // A shared group's name is the operator's, not the user's: a client echoing it back does not make it personal.
+            Set<String> sharedGroups = sharedWith(user, contact);
+            List<String> groups = sharedGroups.isEmpty() ? request.groups()
+                    : request.groups().stream().filter(g -> !sharedGroups.contains(g)).toList();
             RosterItem before = roster.item(contact);
             if (RosterItem.visibleOrNull(before) == null && roster.visibleCount() >= limits.maxItems()) {
                 throw new RosterRefusal(StanzaErrorCondition.RESOURCE_CONSTRAINT,
                         "a roster holds at most " + limits.maxItems() + " items");
             }
             RosterItem base = before == null ? RosterItem.visible(contact) : before;
-            return Transition.none(base.withNameAndGroups(request.name(), request.groups()));
+            return Transition.none(base.withNameAndGroups(request.name(), groups));
         }).thenApply(change -> {
             pushIfChanged(user, change);
             return change;
@@ -447,6 +469,12 @@ public final class RosterService implements SessionListener, AccountListener {
     private CompletionStage<Change> remove(EntityBareJid user, Jid contactJid) {
         String contact = contactJid.toString();
         return inLine(user, () -> change(user, contact, roster -> {
+            Set<String> sharedGroups = sharedWith(user, contact);
+            if (!sharedGroups.isEmpty()) {
+                // As Openfire does: the operator put the contact there, the user cannot take it out.
+                throw new RosterRefusal(StanzaErrorCondition.NOT_ALLOWED, "the server shares this contact with you through the group(s) "
+                        + String.join(", ", sharedGroups) + "; it cannot be removed");
+            }
             RosterItem before = roster.item(contact);
             if (RosterItem.visibleOrNull(before) == null) {
                 throw new RosterRefusal(StanzaErrorCondition.ITEM_NOT_FOUND, "no such item in the roster");
@@ -492,6 +520,9 @@ public final class RosterService implements SessionListener, AccountListener {
         Op op = Op.outbound(presence.type());
         Jid contactJid = presence.to().asBareJid();
         String contact = contactJid.toString();
+        if (!sharedWith(user, contact).isEmpty()) {
+            return CompletableFuture.completedFuture(sharedOutbound(op, origin, user, contactJid));
+        }
         return inLine(user, () -> (op == Op.OUT_SUBSCRIBE ? exists(contactJid) : CompletableFuture.completedFuture(true))
                 .thenCompose(found -> {
             if (!found) {
@@ -547,6 +578,13 @@ public final class RosterService implements SessionListener, AccountListener {
         Jid fromJid = presence.from().asBareJid();
         String from = fromJid.toString();
         Element status = presence.element().child("status", Namespaces.CLIENT);
+        if (!sharedWith(owner, from).isEmpty()) {
+            // Members of a shared group see each other already; only a request gets an answer (RFC 6121 3.1.3: already subscribed).
+            if (op == Op.IN_SUBSCRIBE) {
+                route(subscription(owner, fromJid, "subscribed", null));
+            }
+            return CompletableFuture.completedFuture(InterceptResult.consumed());
+        }
         return inLine(owner, () -> exists(owner).thenCompose(found -> {
             if (!found) {
                 if (op == Op.IN_SUBSCRIBE) {
@@ -809,16 +847,22 @@ public final class RosterService implements SessionListener, AccountListener {
     // ---- pushes and routing ----
 
     private void pushIfChanged(EntityBareJid user, Change change) {
-        if (!change.visiblyChanged()) {
+        if (change.before() == null && change.after() == null) {
             return;
         }
-        RosterItem after = RosterItem.visibleOrNull(change.after());
         String contact = change.after() != null ? change.after().contact() : change.before().contact();
-        push(user, after == null ? RosterItem.removal(contact) : after.toElement(), change.version());
+        Set<String> sharedGroups = sharedWith(user, contact);
+        RosterItem before = RosterItem.visibleOrNull(SharedOverlay.item(change.before(), contact, sharedGroups));
+        RosterItem after = RosterItem.visibleOrNull(SharedOverlay.item(change.after(), contact, sharedGroups));
+        if (Objects.equals(before, after)) {
+            return;
+        }
+        push(user, after == null ? RosterItem.removal(contact) : after.toElement(),
+                SharedOverlay.version(change.version(), shared.tag(user.getLocalpart().toString())));
     }
 
     /** Section 2.1.6: a push to every resource of the user that asked for the roster, with the new version. */
-    private void push(EntityBareJid user, Element item, long version) {
+    private void push(EntityBareJid user, Element item, String version) {
         for (Session s : sessions(user)) {
             if (interested.contains(s.id())) {
                 pushTo(user, s.jid(), item, version);
@@ -826,11 +870,11 @@ public final class RosterService implements SessionListener, AccountListener {
         }
     }
 
-    private void pushTo(EntityBareJid user, EntityFullJid to, Element item, long version) {
+    private void pushTo(EntityBareJid user, EntityFullJid to, Element item, String version) {
         route(Stanza.create(Element.builder("iq", Namespaces.CLIENT).attribute("type", "set")
                 .attribute("id", "roster-push-" + pushes.incrementAndGet()).attribute("from", user.toString())
                 .attribute("to", to.toString())
-                .child(Element.builder("query", RosterItem.NAMESPACE).attribute("ver", Long.toString(version)).child(item).build())
+                .child(Element.builder("query", RosterItem.NAMESPACE).attribute("ver", version).child(item).build())
                 .build()));
     }
 
@@ -917,6 +961,76 @@ public final class RosterService implements SessionListener, AccountListener {
             }
         }
         return result;
+    }
+
+    // ---- shared roster groups ----
+
+    /** The shared groups the user sees the contact in; empty when they share none (or the contact is not a local account). */
+    Set<String> sharedWith(EntityBareJid user, String contact) {
+        int at = contact.indexOf('@');
+        if (at <= 0 || !contact.substring(at + 1).equals(domain.get().toString())) {
+            return Set.of();
+        }
+        return shared.shared(user.getLocalpart().toString(), contact.substring(0, at));
+    }
+
+    /**
+     * A subscription stanza a user sends to a member of a shared group: nothing to change, the
+     * operator made them see each other. A request is answered as already approved (RFC 6121
+     * section 3.1.3), an approval is taken as done, and a cancellation is refused (not-allowed),
+     * as removing the item is, since the next roster would show the contact again.
+     */
+    private InterceptResult sharedOutbound(Op op, Session origin, EntityBareJid user, Jid contact) {
+        if (op == Op.OUT_SUBSCRIBE && origin != null) {
+            origin.deliver(subscription(contact, user, "subscribed", null));
+        }
+        if (op == Op.OUT_UNSUBSCRIBE || op == Op.OUT_UNSUBSCRIBED) {
+            return InterceptResult.refuse(StanzaErrorCondition.NOT_ALLOWED,
+                    "the server shares this contact with you through a group; the subscription cannot be cancelled");
+        }
+        return InterceptResult.consumed();
+    }
+
+    /**
+     * Membership changed: each online member affected gets a push per contact that appeared,
+     * changed groups or left (a contact left shows its stored item again, or is removed), and
+     * presence follows: a new pair sees each other's presence at once, a pair that no longer
+     * shares a group (and has no subscription of its own) sees the other go unavailable.
+     */
+    private void sharedChanged(List<SharedRosterGroups.PairChange> changes) {
+        Map<String, List<SharedRosterGroups.PairChange>> byUser = new HashMap<>();
+        for (SharedRosterGroups.PairChange c : changes) {
+            byUser.computeIfAbsent(c.username(), k -> new ArrayList<>()).add(c);
+        }
+        String domainName = domain.get().toString();
+        byUser.forEach((username, mine) -> {
+            EntityBareJid user = JidCreate.entityBareFromOrNull(username + "@" + domainName);
+            if (user == null || !hasSessions(user)) {
+                return; // its next roster request has a new version and gets the whole roster
+            }
+            inLine(user, () -> stored(user).thenApply(roster -> {
+                String version = SharedOverlay.version(roster.version(), shared.tag(username));
+                for (SharedRosterGroups.PairChange c : mine) {
+                    String contact = c.contact() + "@" + domainName;
+                    RosterItem own = roster.item(contact);
+                    RosterItem before = RosterItem.visibleOrNull(SharedOverlay.item(own, contact, c.before()));
+                    RosterItem after = RosterItem.visibleOrNull(SharedOverlay.item(own, contact, c.after()));
+                    if (!Objects.equals(before, after)) {
+                        push(user, after == null ? RosterItem.removal(contact) : after.toElement(), version);
+                    }
+                    boolean ownFrom = own != null && own.subscription().hasFrom();
+                    if (!ownFrom && c.before().isEmpty() && !c.after().isEmpty()) {
+                        sendPresence(user, bare(contact));
+                    } else if (!ownFrom && !c.before().isEmpty() && c.after().isEmpty()) {
+                        sendUnavailable(user, bare(contact));
+                    }
+                }
+                return null;
+            })).exceptionally(e -> {
+                LOG.error("Shared group changes for {} were not pushed", user, e);
+                return null;
+            });
+        });
     }
 
     // ---- deleted accounts ----
@@ -1036,6 +1150,7 @@ public final class RosterService implements SessionListener, AccountListener {
     /** Lets work in hand finish (bounded), then deposits the in-memory state for the successor. */
     @Deactivate
     void deactivate() {
+        shared.unlisten(sharedListener);
         long deadline = System.nanoTime() + 5_000_000_000L;
         while (inFlight.get() > 0 && System.nanoTime() < deadline) {
             try {

@@ -84,6 +84,7 @@ final class World implements StanzaRouter, SessionRegistry, AutoCloseable {
     final List<Throwable> failures = new CopyOnWriteArrayList<>();
     private final AtomicInteger ids = new AtomicInteger();
     RosterService service;
+    SharedRosterGroups shared;
     PresenceInterceptor presence;
     RosterIqHandler iqs;
     final RosterPushGuard guard = new RosterPushGuard();
@@ -104,7 +105,8 @@ final class World implements StanzaRouter, SessionRegistry, AutoCloseable {
 
     /** Starts (again) the roster's components, as a new version of the bundle does. */
     void start(Limits limits) {
-        service = new RosterService(store, SYNC, handoff, () -> DOMAIN, limits);
+        shared = new SharedRosterGroups(handoff, 300);
+        service = new RosterService(store, SYNC, handoff, () -> DOMAIN, limits, shared);
         service.setRouter(this);
         service.setRegistry(this);
         service.addDirectory(username -> CompletableFuture.completedFuture(accounts.contains(username)));
@@ -119,6 +121,7 @@ final class World implements StanzaRouter, SessionRegistry, AutoCloseable {
     /** Stops the components, handing their state over, and starts their successors. */
     void upgrade() {
         service.deactivate();
+        shared.deactivate();
         start(service.limits());
         service.takeOver();
     }
