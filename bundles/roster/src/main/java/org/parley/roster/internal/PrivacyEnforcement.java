@@ -237,7 +237,8 @@ final class PrivacyEnforcement {
                 LOG.debug("Withholding a {} from {} for {}: the roster is not in memory", stanza.kind().xmlName(), from, recipient.jid());
                 return null;
             }
-            item = RosterItem.visibleOrNull(roster.item(from.asBareJid().toString()));
+            // Shared groups count as roster groups and subscriptions here, as the user sees them.
+            item = RosterItem.visibleOrNull(rosters.itemAsSeen(roster, user, from.asBareJid().toString()));
         }
         return list.denies(from, inboundKind(stanza), item) ? null : stanza;
     }

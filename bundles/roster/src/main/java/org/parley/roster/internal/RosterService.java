@@ -919,9 +919,17 @@ public final class RosterService implements SessionListener, AccountListener {
         return r == null ? List.of() : r.all();
     }
 
-    /** The roster when it is in memory, else null (for those that must not wait). */
+    /** The stored roster when it is in memory, else null (for those that must not wait); see {@link #itemAsSeen}. */
     Roster cachedRoster(EntityBareJid user) {
         return cache.get(user);
+    }
+
+    /**
+     * The item the user sees for a contact in their stored roster, shared groups included (null:
+     * none): one contact's view, where {@link #roster} would build the whole overlay.
+     */
+    RosterItem itemAsSeen(Roster stored, EntityBareJid user, String contact) {
+        return SharedOverlay.item(stored.item(contact), contact, sharedWith(user, contact));
     }
 
     /** Reads a roster into memory now, blocking: at a takeover, for the sessions whose privacy lists need it. */

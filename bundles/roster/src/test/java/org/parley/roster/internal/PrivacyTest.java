@@ -6,10 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.parley.api.roster.SharedGroupSource;
 import org.parley.api.session.TestSession;
 import org.parley.api.stanza.Element;
 import org.parley.api.stanza.Stanza;
@@ -249,6 +251,24 @@ class PrivacyTest {
         world.rosterSet(phone, World.item("bob@example.org", "Bob", "Friends"));
         world.message(bob, "alice@example.org", "friends now");
         assertEquals(1, messagesFrom(phone, "bob@example.org").size());
+    }
+
+    /** A shared roster group is a roster group, with subscription both, for group and subscription items too. */
+    @Test
+    void groupAndSubscriptionItemsSeeSharedRosterGroups() {
+        TestSession carol = world.bind("carol", "desk");
+        world.broadcast(carol, null);
+        world.shared.addSource(new ConfiguredSharedGroups(SharedGroupsTest.cfg("Lab 3: alice, bob", "Staff: alice, carol")),
+                Map.of(SharedGroupSource.NAME, "config"));
+        ok(set(phone, list("l", item("group", "Lab 3", "deny", 1, "message"), item("subscription", "both", "deny", 2, "iq"))));
+        ok(set(phone, named("default", "l")));
+        world.message(bob, "alice@example.org", "from the lab");
+        world.message(carol, "alice@example.org", "from the staff");
+        assertTrue(messagesFrom(phone, "bob@example.org").isEmpty(), "bob is in the shared group the list denies");
+        assertEquals(1, messagesFrom(phone, "carol@example.org").size());
+        world.routeFrom(carol, Stanza.create(Element.builder("iq", "jabber:client").attribute("type", "get").attribute("id", "v4")
+                .attribute("to", "alice@example.org/phone").child(Element.empty("query", "jabber:iq:version")).build()).withFrom(carol.jid()));
+        assertEquals("service-unavailable", errorCondition(errors(carol, "iq").get(0)), "a shared contact's subscription is both");
     }
 
     @Test
