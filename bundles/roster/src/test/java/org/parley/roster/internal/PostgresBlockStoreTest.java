@@ -1,28 +1,12 @@
 package org.parley.roster.internal;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.parley.storage.jdbc.internal.PostgresServer;
 import org.parley.storage.jdbc.internal.TestSqlDatabase;
 
 /** {@link BlockStoreTest} on a real PostgreSQL server. */
 class PostgresBlockStoreTest extends BlockStoreTest {
-    private static PostgresServer server;
-
-    @BeforeAll
-    static void startServer() throws Exception {
-        server = PostgresServer.start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        if (server != null) {
-            server.close();
-        }
-    }
-
     @Override
     TestSqlDatabase newDatabase() {
-        return TestSqlDatabase.postgres(server);
+        return TestSqlDatabase.postgres(PostgresServer.shared());
     }
 }

@@ -11,19 +11,13 @@ import org.parley.storage.jdbc.internal.TestSqlDatabase;
  * production database too, each test on a database of its own.
  */
 class PostgresRosterServiceTest extends RosterServiceTest {
-    private static PostgresServer server;
-
     @BeforeAll
-    static void startServer() throws Exception {
-        server = PostgresServer.start();
-        World.databases = () -> TestSqlDatabase.postgres(server);
+    static void onPostgres() {
+        World.databases = () -> TestSqlDatabase.postgres(PostgresServer.shared());
     }
 
     @AfterAll
-    static void stopServer() {
+    static void backToH2() {
         World.databases = TestSqlDatabase::h2InMemory;
-        if (server != null) {
-            server.close();
-        }
     }
 }
