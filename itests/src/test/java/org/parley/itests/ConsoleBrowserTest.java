@@ -114,7 +114,7 @@ class ConsoleBrowserTest {
         assertEquals(stream, alice.getStreamId(), "the client stayed connected on its stream");
         Xmpp.pingServer(alice);
 
-        browser.findElement(By.id("rollback-org.parley.im")).click();
+        click("rollback-org.parley.im");
         String rolledBack = browser.findElement(By.id("message")).getText();
         assertTrue(rolledBack.startsWith("org.parley.im rolled back from 77.0.0 to " + before + ", ACTIVE"), rolledBack);
         assertEquals(before, browser.findElement(By.cssSelector("#bundle-org\\.parley\\.im .version")).getText());
@@ -139,8 +139,15 @@ class ConsoleBrowserTest {
         screenshot("5-audit");
     }
 
+    /** Clicks a button that submits a form and waits for the answer page: the page before may have a #message too. */
     private static void click(String id) {
-        browser.findElement(By.id(id)).click();
+        submit(browser.findElement(By.id(id)));
+    }
+
+    private static void submit(org.openqa.selenium.WebElement button) {
+        org.openqa.selenium.WebElement before = browser.findElement(By.tagName("html"));
+        button.click();
+        new WebDriverWait(browser, Duration.ofSeconds(60)).until(ExpectedConditions.stalenessOf(before));
     }
 
     private static String message() {
@@ -249,7 +256,7 @@ class ConsoleBrowserTest {
         ((org.openqa.selenium.JavascriptExecutor) browser).executeScript("document.getElementById('confirm-delete').required = false;");
         click("delete-button");
         assertTrue(error().contains("tick the confirmation box"), error());
-        click("confirm-delete");
+        browser.findElement(By.id("confirm-delete")).click(); // a box: no page follows
         click("delete-button");
         assertEquals("Deleted " + dora.local() + "; its sessions were ended.", message());
         assertEquals("Users - Parley", browser.getTitle());
@@ -283,7 +290,7 @@ class ConsoleBrowserTest {
         assertTrue(occupants.contains("Owner") && occupants.contains(owner.getUser().toString()) && occupants.contains("owner"), occupants);
         screenshot("9-room");
         browser.findElement(By.id("destroy-reason")).sendKeys("closed by the console test");
-        click("confirm-destroy");
+        browser.findElement(By.id("confirm-destroy")).click();
         click("destroy-button");
         assertEquals("Destroyed " + jid + "; its occupants were told.", message());
         assertFalse(browser.findElement(By.id("rooms")).getText().contains(jid.toString()));
@@ -325,7 +332,7 @@ class ConsoleBrowserTest {
         assertFalse(browser.getPageSource().contains(token), "shown once only");
         String row = browser.findElement(By.id("tokens")).getText();
         assertTrue(row.contains("monitoring script") && row.contains("active"), row);
-        browser.findElement(By.cssSelector("#tokens button")).click();
+        submit(browser.findElement(By.cssSelector("#tokens button")));
         assertTrue(message().startsWith("Revoked API token "), message());
         assertTrue(browser.findElement(By.id("tokens")).getText().contains("revoked"));
         AdminClient.Answer revoked = api.raw("GET", "/api/users", null, java.net.http.HttpRequest.BodyPublishers.noBody(),

@@ -1,6 +1,6 @@
 package org.parley.admin.internal;
 
-import static org.parley.admin.internal.ConsolePages.esc;
+import static org.parley.admin.internal.PageKit.esc;
 
 import java.time.Duration;
 import java.time.Instant;

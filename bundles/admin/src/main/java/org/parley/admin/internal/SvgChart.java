@@ -58,7 +58,7 @@ final class SvgChart {
                 points.append(j == 0 ? "" : " ").append(num(x(j, n))).append(',').append(num(y(finite(values[j]), top)));
             }
             svg.append("<polyline class=\"series\" fill=\"none\" stroke-width=\"2\" stroke=\"").append(colour(i)).append("\" points=\"")
-                    .append(points).append("\"><title>").append(ConsolePages.esc(series.get(i).name())).append("</title></polyline>");
+                    .append(points).append("\"><title>").append(PageKit.esc(series.get(i).name())).append("</title></polyline>");
         }
         svg.append(label(LEFT, HEIGHT - 8, "start", CLOCK.format(times.get(0)) + " UTC"));
         svg.append(label(WIDTH - RIGHT, HEIGHT - 8, "end", CLOCK.format(times.get(n - 1)) + " UTC"));
@@ -90,7 +90,7 @@ final class SvgChart {
             double y = y(value, top);
             svg.append("<rect class=\"bar\" fill=\"").append(COLOURS[0]).append("\" x=\"").append(num(x)).append("\" y=\"").append(num(y))
                     .append("\" width=\"").append(num(barWidth)).append("\" height=\"").append(num(HEIGHT - BOTTOM - y)).append("\"><title>")
-                    .append(ConsolePages.esc(labels.get(i) + ": " + values[i])).append("</title></rect>");
+                    .append(PageKit.esc(labels.get(i) + ": " + values[i])).append("</title></rect>");
             svg.append(label(x + barWidth / 2, y - 3, "middle", Long.toString(values[i])));
             svg.append(label(x + barWidth / 2, HEIGHT - 8, "middle", labels.get(i)));
         }
@@ -99,10 +99,10 @@ final class SvgChart {
 
     private static StringBuilder open(String id, String title) {
         StringBuilder svg = new StringBuilder(2048);
-        svg.append("<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" id=\"").append(ConsolePages.esc(id))
-                .append("\" role=\"img\" aria-label=\"").append(ConsolePages.esc(title)).append("\" width=\"").append(WIDTH)
+        svg.append("<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" id=\"").append(PageKit.esc(id))
+                .append("\" role=\"img\" aria-label=\"").append(PageKit.esc(title)).append("\" width=\"").append(WIDTH)
                 .append("\" height=\"").append(HEIGHT).append("\" viewBox=\"0 0 ").append(WIDTH).append(' ').append(HEIGHT).append("\">")
-                .append("<title>").append(ConsolePages.esc(title)).append("</title>");
+                .append("<title>").append(PageKit.esc(title)).append("</title>");
         svg.append(label(LEFT, 16, "start", title));
         return svg;
     }
@@ -136,7 +136,7 @@ final class SvgChart {
 
     private static String text(double x, double y, String anchor, String fill, String text) {
         return "<text x=\"" + num(x) + "\" y=\"" + num(y) + "\" text-anchor=\"" + anchor + "\" fill=\"" + fill + "\" font-size=\"11\">"
-                + ConsolePages.esc(text) + "</text>";
+                + PageKit.esc(text) + "</text>";
     }
 
     private static double x(int index, int count) {
