@@ -137,6 +137,43 @@ class MetricsTest {
         assertEquals(1.0, value(parse(scrape(server.metricsPort(), "/metrics").body()), "parley_online_users{}"));
     }
 
+    /** Waits until a sample reads this value. */
+    private static void awaitValue(String key, double expected) throws Exception {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (value(parse(scrape(server.metricsPort(), "/metrics").body()), key) != expected && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertEquals(expected, value(parse(scrape(server.metricsPort(), "/metrics").body()), key), key);
+    }
+
+    @Test
+    void stanzasAClientHasNotAcknowledgedAreCountedUntilItsSessionEnds() throws Exception {
+        double sessionsBefore = value(parse(scrape(server.metricsPort(), "/metrics").body()), "parley_sessions{state=connected}");
+        Account quietAccount = server.newAccount("unacked");
+        RawXmppClient quiet = server.track(RawXmppClient.connect(server.c2sPort()));
+        quiet.login(quietAccount, "sm", server.sslContext());
+        quiet.send("<enable xmlns='urn:xmpp:sm:3'/>");
+        quiet.await(java.util.regex.Pattern.compile("<enabled\\b"), WAIT);
+        quiet.send("<presence/>");
+        XMPPTCPConnection sender = server.login(server.newAccount("sender"), "s");
+        org.jxmpp.jid.Jid to = org.jxmpp.jid.impl.JidCreate.from(quietAccount.jid() + "/sm");
+        for (int i = 0; i < 5; i++) {
+            // Headlines: what the client never acknowledged is dropped with its session, not kept offline.
+            sender.sendStanza(sender.getStanzaFactory().buildMessageStanza().to(to)
+                    .ofType(org.jivesoftware.smack.packet.Message.Type.headline).setBody("unacked " + i).build());
+        }
+        quiet.await(java.util.regex.Pattern.compile("unacked 4"), WAIT); // received, and never acknowledged
+        Map<String, String> read = parse(scrape(server.metricsPort(), "/metrics").body());
+        assertEquals("gauge", read.get("family parley_unacknowledged_stanzas"));
+        assertTrue(value(read, "parley_unacknowledged_stanzas{}") >= 5, read.toString());
+        assertTrue(value(read, "parley_unacknowledged_stanzas_max{}") >= 5, read.toString());
+
+        quiet.close(); // no resumption asked for: the session ends, and its queue with it
+        sender.disconnect();
+        awaitValue("parley_sessions{state=connected}", sessionsBefore);
+        assertTrue(value(parse(scrape(server.metricsPort(), "/metrics").body()), "parley_unacknowledged_stanzas_max{}") < 5);
+    }
+
     @Test
     void badRequestsGetTheirHttpErrorsAndTheListenerIsConfiguredLive() throws Exception {
         assertEquals(404, scrape(server.metricsPort(), "/").statusCode());

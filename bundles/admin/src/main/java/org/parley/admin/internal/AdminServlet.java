@@ -40,9 +40,13 @@ import org.parley.api.auth.PasswordAuthenticator;
 import org.parley.api.auth.UserManager;
 import org.parley.api.routing.ServerInfo;
 import org.parley.api.server.StateHandoff;
+import org.parley.api.session.ClientSoftwareDirectory;
 import org.parley.api.session.SessionRegistry;
 import org.parley.api.storage.SqlDatabase;
 import org.parley.api.storage.StorageException;
+import org.parley.api.usage.UsageSample;
+import org.parley.api.usage.UsageStatistics;
+import org.parley.api.usage.WeeklyUsers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -90,6 +94,8 @@ public final class AdminServlet extends HttpServlet {
     private volatile transient UserManager userManager;
     private volatile transient SessionRegistry registry;
     private volatile transient RoomsApi rooms;
+    private volatile transient UsageStatistics usage;
+    private volatile transient ClientSoftwareDirectory clientSoftware;
 
     private record Ranked(PasswordAuthenticator authenticator, int ranking, long id) {
     }
@@ -198,6 +204,32 @@ public final class AdminServlet extends HttpServlet {
     void unsetRooms(RoomsApi r) {
         if (rooms == r) {
             rooms = null;
+        }
+    }
+
+    // The usage figures are optional (the usage bundle): the dashboard says so while they are missing.
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY,
+            unbind = "unsetUsage")
+    void setUsage(UsageStatistics u) {
+        usage = u;
+    }
+
+    void unsetUsage(UsageStatistics u) {
+        if (usage == u) {
+            usage = null;
+        }
+    }
+
+    // Client software is optional (the im bundle asks the clients): sessions show none while it is missing.
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY,
+            unbind = "unsetClientSoftware")
+    void setClientSoftware(ClientSoftwareDirectory d) {
+        clientSoftware = d;
+    }
+
+    void unsetClientSoftware(ClientSoftwareDirectory d) {
+        if (clientSoftware == d) {
+            clientSoftware = null;
         }
     }
 
@@ -334,6 +366,11 @@ public final class AdminServlet extends HttpServlet {
                 break;
             case "rooms":
                 return rooms(req, method, p);
+            case "usage":
+                if (n == 1 && method.equals("GET")) {
+                    return usageView((int) longParam(req, "weeks", DashboardPage.WEEKS));
+                }
+                break;
             case "audit":
                 if (n == 1 && method.equals("GET")) {
                     long before = longParam(req, "before", 0);
@@ -369,7 +406,7 @@ public final class AdminServlet extends HttpServlet {
         if (manager == null) {
             throw new ApiException(503, "the account service is not running (auth is being replaced?); try again");
         }
-        UsersApi api = new UsersApi(manager, registry, domain);
+        UsersApi api = new UsersApi(manager, registry, domain, clientSoftware);
         int n = p.size();
         if (n == 1 && method.equals("GET")) {
             return api.search(req.getParameter("q"), (int) longParam(req, "offset", 0), (int) longParam(req, "limit", 100));
@@ -448,10 +485,7 @@ public final class AdminServlet extends HttpServlet {
     }
 
     private Object rooms(HttpServletRequest req, String method, List<String> p) throws ApiException {
-        RoomsApi api = rooms;
-        if (api == null) {
-            throw new ApiException(503, "multi-user chat is not running on this server (the muc bundle of the im feature)");
-        }
+        RoomsApi api = roomsApi();
         int n = p.size();
         if (n == 1 && method.equals("GET")) {
             return Map.of("domain", api.domain(), "rooms", api.rooms());
@@ -468,8 +502,64 @@ public final class AdminServlet extends HttpServlet {
         throw ApiException.notFound("no such operation: " + method + " /api/" + String.join("/", p));
     }
 
+    private Map<String, Object> usageView(int weeks) throws ApiException {
+        if (weeks < 1 || weeks > 520) {
+            throw ApiException.badRequest("weeks must be between 1 and 520");
+        }
+        UsageStatistics u = usageStatistics();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("now", sampleView(u.now()));
+        m.put("history", u.history().stream().map(AdminServlet::sampleView).toList());
+        List<Map<String, Object>> list = new ArrayList<>();
+        for (WeeklyUsers w : weeklyUsers(u, weeks)) {
+            list.add(Map.of("week", w.isoWeek(), "monday", w.monday().toString(), "distinctUsers", w.distinctUsers()));
+        }
+        m.put("weeks", list);
+        return m;
+    }
+
+    private static Map<String, Object> sampleView(UsageSample s) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("at", s.at().toString());
+        m.put("onlineUsers", s.onlineUsers());
+        m.put("sessions", s.sessions());
+        m.put("messagesPerSecond", s.messagesPerSecond());
+        m.put("presencesPerSecond", s.presencesPerSecond());
+        m.put("iqsPerSecond", s.iqsPerSecond());
+        m.put("logins", s.logins());
+        m.put("failedLogins", s.failedLogins());
+        m.put("uptimeSeconds", s.uptime().toSeconds());
+        m.put("heapUsedBytes", s.heapUsedBytes());
+        m.put("heapMaxBytes", s.heapMaxBytes());
+        return m;
+    }
+
+    /** The usage figures, or 503 when the usage bundle is not running. */
+    UsageStatistics usageStatistics() throws ApiException {
+        UsageStatistics u = usage;
+        if (u == null) {
+            throw new ApiException(503, "the usage figures are not available: the usage bundle is not running on this server");
+        }
+        return u;
+    }
+
+    /** The distinct users of the last weeks, newest first (read from storage on the worker pool). */
+    static List<WeeklyUsers> weeklyUsers(UsageStatistics u, int weeks) throws ApiException {
+        try {
+            return u.weeklyUsers(weeks).toCompletableFuture().get(15, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            throw new ApiException(503, "the weekly figures could not be read: " + cause.getMessage());
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new ApiException(503, "the weekly figures could not be read within 15 s; try again");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ApiException(503, "interrupted");
+        }
+    }
+
     /** A room named by its JID, or by its local part on the service's domain. */
-    private static String roomJid(RoomsApi api, String name) {
+    static String roomJid(RoomsApi api, String name) {
         return name.indexOf('@') >= 0 ? name : name + "@" + api.domain();
     }
 
@@ -586,11 +676,29 @@ public final class AdminServlet extends HttpServlet {
         if (manager == null) {
             throw new ApiException(503, "the account service is not running (auth is being replaced?); try again");
         }
-        return new UsersApi(manager, registry, domain);
+        return new UsersApi(manager, registry, domain, clientSoftware);
     }
 
     int sessions() {
         return sessionCount();
+    }
+
+    /** The rooms, or 503 when multi-user chat is not running. */
+    RoomsApi roomsApi() throws ApiException {
+        RoomsApi api = rooms;
+        if (api == null) {
+            throw new ApiException(503, "multi-user chat is not running on this server (the muc bundle of the im feature)");
+        }
+        return api;
+    }
+
+    /** A deleted account is no administrator any more: its console sessions end with it. */
+    void endConsoleSessions(String admin) {
+        webSessions.endAll(admin);
+    }
+
+    boolean hasUsage() {
+        return usage != null;
     }
 
     void auditChange(String admin, HttpServletRequest req, String outcome, String detail) {

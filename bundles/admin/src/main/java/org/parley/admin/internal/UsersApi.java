@@ -10,6 +10,8 @@ import org.jxmpp.jid.impl.JidCreate;
 import org.jxmpp.stringprep.XmppStringprepException;
 import org.parley.api.auth.UserException;
 import org.parley.api.auth.UserManager;
+import org.parley.api.session.ClientSoftware;
+import org.parley.api.session.ClientSoftwareDirectory;
 import org.parley.api.session.Session;
 import org.parley.api.session.SessionRegistry;
 import org.parley.api.stanza.StreamErrorCondition;
@@ -21,11 +23,14 @@ final class UsersApi {
     private final UserManager users;
     private final SessionRegistry registry;
     private final String domain;
+    private final ClientSoftwareDirectory software;
 
-    UsersApi(UserManager users, SessionRegistry registry, String domain) {
+    /** @param software what the clients said they run (XEP-0092), or null while nobody asks them */
+    UsersApi(UserManager users, SessionRegistry registry, String domain, ClientSoftwareDirectory software) {
         this.users = users;
         this.registry = registry;
         this.domain = domain;
+        this.software = software;
     }
 
     /** Accounts whose name contains {@code query} (all when blank), in name order, a page of them. */
@@ -134,9 +139,24 @@ final class UsersApi {
             m.put("available", s.isAvailable());
             m.put("detached", s.isDetached());
             m.put("boundAt", s.boundAt() == null ? null : s.boundAt().toString());
+            m.put("clientSoftware", clientSoftware(s.id()));
             result.add(m);
         }
         return result;
+    }
+
+    /** name, version and os as the client answered; null when it did not (yet), or nobody asks. */
+    private Map<String, Object> clientSoftware(String sessionId) {
+        ClientSoftwareDirectory directory = software;
+        ClientSoftware answer = directory == null ? null : directory.clientSoftware(sessionId).orElse(null);
+        if (answer == null) {
+            return null;
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", answer.name());
+        m.put("version", answer.version());
+        m.put("os", answer.os());
+        return m;
     }
 
     void endSession(String raw, String sessionId) throws ApiException {

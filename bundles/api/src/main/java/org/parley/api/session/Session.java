@@ -120,4 +120,16 @@ public interface Session {
     default String tlsCipherSuite() {
         return null;
     }
+
+    /**
+     * Stanzas sent to the client under stream management (XEP-0198) that it has not acknowledged
+     * yet, what waits for a detached session included: the depth of its resumption queue, for
+     * monitoring. 0 without stream management; -1 from a provider that does not tell. Read without
+     * a lock, so it may be a moment old.
+     *
+     * @since 1.4
+     */
+    default int unacknowledged() {
+        return -1;
+    }
 }

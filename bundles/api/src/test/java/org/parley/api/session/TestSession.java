@@ -28,6 +28,7 @@ public final class TestSession implements Session {
     private volatile int priority;
     private volatile Stanza presence;
     private volatile boolean detached;
+    private volatile int unacknowledged = -1;
     private volatile StreamErrorCondition closedWith;
     /** Receipts the test completes, in delivery order; null while this session gives none (as the api's default). */
     private volatile List<CompletableFuture<Boolean>> receipts;
@@ -54,6 +55,17 @@ public final class TestSession implements Session {
         presence = newPresence;
         available = newPresence != null;
         return this;
+    }
+
+    /** What {@link #unacknowledged()} answers (-1, the api's default, until set). */
+    public TestSession unacknowledged(int count) {
+        unacknowledged = count;
+        return this;
+    }
+
+    @Override
+    public int unacknowledged() {
+        return unacknowledged;
     }
 
     public TestSession detached(boolean isDetached) {

@@ -72,18 +72,34 @@ final class MetricsCollector {
         int detached = 0;
         Set<String> users = new HashSet<>();
         int all = 0;
+        long unacked = 0;
+        int deepest = 0;
+        boolean told = false;
         for (Session session : registry.all()) {
             all++;
             if (session.isDetached()) {
                 detached++;
             }
             users.add(session.jid().getLocalpart().toString());
+            int queued = session.unacknowledged();
+            if (queued >= 0) {
+                told = true;
+                unacked += queued;
+                deepest = Math.max(deepest, queued);
+            }
         }
         e.family("parley_sessions", "gauge", "Bound sessions, by whether their connection is up or lost and waiting to be resumed (XEP-0198)")
                 .sample("parley_sessions", all - detached, "state", "connected")
                 .sample("parley_sessions", detached, "state", "detached");
         e.family("parley_online_users", "gauge", "Distinct accounts with at least one bound session")
                 .sample("parley_online_users", users.size());
+        if (told || all == 0) {
+            e.family("parley_unacknowledged_stanzas", "gauge",
+                    "Stanzas sent to clients under stream management (XEP-0198) and not yet acknowledged, over all sessions")
+                    .sample("parley_unacknowledged_stanzas", unacked);
+            e.family("parley_unacknowledged_stanzas_max", "gauge", "The deepest such queue of one session")
+                    .sample("parley_unacknowledged_stanzas_max", deepest);
+        }
     }
 
     private static void traffic(Exposition e, TrafficCounters t) {

@@ -521,6 +521,11 @@ final class ClientSession implements Session {
     }
 
     @Override
+    public int unacknowledged() {
+        return outbound.unacknowledged();
+    }
+
+    @Override
     public String toString() {
         return "session " + jid + (detached ? " (detached)" : "");
     }

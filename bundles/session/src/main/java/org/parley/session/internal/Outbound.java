@@ -43,6 +43,8 @@ final class Outbound {
     private boolean ended;
     private boolean closing;
     private ArrayDeque<Stanza> unacked;
+    /** unacked's size for other threads (monitoring), written on the lane after each change. */
+    private volatile int unackedCount;
     private long sent;
     private long acked;
     private boolean ackRequested;
@@ -183,6 +185,7 @@ final class Outbound {
             if (unacked.size() >= session.services().settings().get().maxUnackedStanzas()) {
                 // Keep it: the session ends, and what it holds goes to the undeliverable hook.
                 unacked.add(stanza);
+                unackedCount = unacked.size();
                 sent = SmCounter.increment(sent);
                 if (connection != null && !closing) {
                     closeNow(StreamErrorCondition.RESOURCE_CONSTRAINT, "too many unacknowledged stanzas ("
@@ -193,6 +196,7 @@ final class Outbound {
                 return;
             }
             unacked.add(stanza);
+            unackedCount = unacked.size();
             sent = SmCounter.increment(sent);
         }
         if (connection != null && !closing) {
@@ -278,6 +282,11 @@ final class Outbound {
         acked = 0;
     }
 
+    /** Stanzas kept for acknowledgement now (any thread; see {@link org.parley.api.session.Session#unacknowledged}). */
+    int unacknowledged() {
+        return unackedCount;
+    }
+
     boolean isEnabledOnLane() {
         return unacked != null;
     }
@@ -298,6 +307,7 @@ final class Outbound {
         for (long i = 0; i < newly; i++) {
             unacked.poll();
         }
+        unackedCount = unacked.size();
         acked = h;
         ackedTotal += newly;
         while (smReceipts != null && !smReceipts.isEmpty() && smReceipts.peek().kept() <= ackedTotal) {
@@ -381,6 +391,7 @@ final class Outbound {
             ended = true;
             List<Stanza> unacknowledged = unacked == null ? List.of() : new ArrayList<>(unacked);
             unacked = null;
+            unackedCount = 0;
             if (smReceipts != null) {
                 smReceipts.forEach(r -> r.receipt().complete(false));
                 smReceipts = null;
@@ -463,6 +474,7 @@ final class Outbound {
         connection = null;
         if (state.enabled()) {
             unacked = new ArrayDeque<>(state.unacked());
+            unackedCount = unacked.size();
             sent = state.sent();
             acked = state.acked();
         }

@@ -135,6 +135,25 @@ class StreamManagementTest {
     }
 
     @Test
+    void theSessionTellsHowManyStanzasWaitForAnAcknowledgement() throws Exception {
+        FakeConnection c = FakeConnection.secured();
+        ClientStream s = fixture.bound(c, "alice", "phone");
+        Session alice = fixture.core.session(ALICE);
+        assertEquals(0, alice.unacknowledged(), "nothing kept without stream management");
+        deliverToAlice(2, "before");
+        s.element(enable(false));
+        deliverToAlice(3, "m");
+        CoreFixture.await(() -> alice.unacknowledged() == 3);
+        assertEquals(3, alice.unacknowledged(), "the three sent since enable");
+        s.element(ack(2));
+        CoreFixture.await(() -> alice.unacknowledged() == 1);
+        assertEquals(1, alice.unacknowledged());
+        s.element(ack(3));
+        CoreFixture.await(() -> alice.unacknowledged() == 0);
+        assertEquals(0, alice.unacknowledged());
+    }
+
+    @Test
     void anAckWithoutAValidHIsBadFormat() {
         FakeConnection c = FakeConnection.secured();
         ClientStream s = fixture.bound(c, "alice", "phone");
