@@ -94,7 +94,7 @@ final class ExternalNegotiation implements SaslNegotiation {
             }
             if (found.size() > 1) {
                 return refuse(SaslFailure.NOT_AUTHORIZED, "the certificate names several accounts (" + found
-                        + "): give the one to sign in as as the authorization identity");
+                        + "): name the one you mean as the authorization identity");
             }
             return success(found.get(0));
         });
@@ -178,7 +178,8 @@ final class ExternalNegotiation implements SaslNegotiation {
     }
 
     private CompletionStage<SaslStep> success(String username) {
-        LOG.info("SASL EXTERNAL: certificate {} signs in as {}", subject(), username);
+        // Not yet "signed in": a disabled account is refused after this (AuthCore.checked).
+        LOG.info("SASL EXTERNAL: certificate {} stands for account {}", subject(), username);
         return completed(new SaslStep.Success(null, username));
     }
 
