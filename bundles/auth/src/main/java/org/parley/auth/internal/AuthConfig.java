@@ -31,4 +31,10 @@ public @interface AuthConfig {
     @AttributeDefinition(name = "Tracked addresses", min = "1",
             description = "Most addresses whose failures are remembered; the least recent are forgotten first.")
     int failureTrackedAddresses() default 10000;
+
+    @AttributeDefinition(name = "Shortest failure answer (ms)", min = "0",
+            description = "A failed authentication is answered no sooner than this after the client's message, so an "
+                    + "unknown account and a wrong password take the same time whichever password providers (internal "
+                    + "store, password file, directory) were asked. 0: answered as soon as known.")
+    int failureMinimumMillis() default 200;
 }

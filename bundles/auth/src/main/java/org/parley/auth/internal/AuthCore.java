@@ -109,8 +109,12 @@ public final class AuthCore implements ScramCredentials {
     @Modified
     void modified(AuthConfig config, Map<String, Object> properties) {
         List<String> problems = new ArrayList<>();
-        settings = AuthSettings.from(config, properties, settings, problems);
+        AuthSettings s = AuthSettings.from(config, properties, settings, problems);
+        settings = s;
         problems.forEach(p -> LOG.error("{}: {}", AuthConfig.PID, p));
+        LOG.info("{} applied: {} free failures per address within {} s, then {} ms doubling to {} ms; shortest failure "
+                + "answer {} ms", AuthConfig.PID, s.failureThreshold(), s.failureWindow().toSeconds(),
+                s.failureDelayBase().toMillis(), s.failureDelayMax().toMillis(), s.failureMinimum().toMillis());
     }
 
     private static AuthSettings initialSettings(AuthConfig config, Map<String, Object> properties) {

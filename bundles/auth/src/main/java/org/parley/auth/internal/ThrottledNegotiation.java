@@ -11,8 +11,10 @@ import org.parley.api.auth.SaslStep;
 
 /**
  * Slows down the failure answers of a negotiation when its remote address has failed repeatedly
- * (see {@link FailureThrottle}). The delay is a timer, not a sleeping thread: the stage simply
- * completes later.
+ * (see {@link FailureThrottle}), and answers no failure sooner than {@code failureMinimum} after
+ * the client's message, so that how long a refusal takes says nothing about whether the account
+ * exists (an unknown name may be asked of more providers than a known one, or of none). The delay
+ * is a timer, not a sleeping thread: the stage simply completes later.
  */
 final class ThrottledNegotiation implements SaslNegotiation {
     private final SaslNegotiation inner;
@@ -32,14 +34,20 @@ final class ThrottledNegotiation implements SaslNegotiation {
 
     @Override
     public CompletionStage<SaslStep> evaluate(byte[] response) {
+        long started = System.nanoTime();
         return inner.evaluate(response).thenCompose(step -> {
             if (step instanceof SaslStep.Success) {
                 throttle.success(address);
             } else if (step instanceof SaslStep.Failure failure
                     && failure.condition() != SaslFailure.TEMPORARY_AUTH_FAILURE) {
                 // A temporary failure is ours, not the client's: it does not count.
-                Duration delay = throttle.failure(address, settings.get());
-                if (!delay.isZero()) {
+                AuthSettings s = settings.get();
+                Duration delay = throttle.failure(address, s);
+                Duration untilMinimum = s.failureMinimum().minusNanos(System.nanoTime() - started);
+                if (untilMinimum.compareTo(delay) > 0) {
+                    delay = untilMinimum;
+                }
+                if (delay.compareTo(Duration.ofMillis(1)) >= 0) {
                     return workers.delay(step, delay);
                 }
             }
