@@ -33,8 +33,9 @@ public @interface AuthConfig {
     int failureTrackedAddresses() default 10000;
 
     @AttributeDefinition(name = "Shortest failure answer (ms)", min = "0",
-            description = "A failed authentication is answered no sooner than this after the client's message, so an "
-                    + "unknown account and a wrong password take the same time whichever password providers (internal "
-                    + "store, password file, directory) were asked. 0: answered as soon as known.")
+            description = "A failed authentication is answered no sooner than this after the client's message, nor "
+                    + "sooner than the slowest failure of the last one to two minutes (at most 2 s), so an unknown "
+                    + "account and a wrong password take the same time whichever password providers (internal store, "
+                    + "password file, directory) were asked. 0: answered as soon as known.")
     int failureMinimumMillis() default 200;
 }

@@ -64,6 +64,8 @@ public final class AuthCore implements ScramCredentials {
     private final Supplier<String> serverNonces;
     private final SecureRandom random = new SecureRandom();
     private final FailureThrottle throttle;
+    /** How long refusals took lately, for answering every refusal as late as the slowest (timing equalisation). */
+    private final FailureTimes failureTimes;
     /** Whether an authenticated username is disabled; blocks on the database. */
     private final Predicate<String> disabled;
     private volatile AuthSettings settings;
@@ -98,6 +100,7 @@ public final class AuthCore implements ScramCredentials {
         this.secret = secret.clone();
         this.serverNonces = serverNonces;
         this.throttle = new FailureThrottle(nanoClock);
+        this.failureTimes = new FailureTimes(nanoClock);
         this.byName = new Standby<>(workers == null ? null : workers.timer(), () -> REPLACEMENT_GRACE_MILLIS);
     }
 
@@ -229,7 +232,7 @@ public final class AuthCore implements ScramCredentials {
         if (remote == null || remote.getAddress() == null) {
             return negotiation; // nothing to count failures by
         }
-        return new ThrottledNegotiation(negotiation, remote.getAddress(), throttle, this::settings, workers);
+        return new ThrottledNegotiation(negotiation, remote.getAddress(), throttle, this::settings, workers, failureTimes);
     }
 
     // --- SCRAM credentials

@@ -22,9 +22,11 @@ final class ThrottledNegotiation implements SaslNegotiation {
     private final FailureThrottle throttle;
     private final Supplier<AuthSettings> settings;
     private final AuthWorkers workers;
+    private final FailureTimes times;
 
     ThrottledNegotiation(SaslNegotiation inner, InetAddress address, FailureThrottle throttle,
-            Supplier<AuthSettings> settings, AuthWorkers workers) {
+            Supplier<AuthSettings> settings, AuthWorkers workers, FailureTimes times) {
+        this.times = times;
         this.inner = inner;
         this.address = address;
         this.throttle = throttle;
@@ -43,7 +45,17 @@ final class ThrottledNegotiation implements SaslNegotiation {
                 // A temporary failure is ours, not the client's: it does not count.
                 AuthSettings s = settings.get();
                 Duration delay = throttle.failure(address, s);
-                Duration untilMinimum = s.failureMinimum().minusNanos(System.nanoTime() - started);
+                Duration took = Duration.ofNanos(System.nanoTime() - started);
+                Duration floor = s.failureMinimum();
+                if (!floor.isZero()) {
+                    // 0 turns equalisation off altogether; otherwise the floor is at least the slowest recent refusal.
+                    times.record(took);
+                    Duration recent = times.recentMax();
+                    if (recent.compareTo(floor) > 0) {
+                        floor = recent;
+                    }
+                }
+                Duration untilMinimum = floor.minus(took);
                 if (untilMinimum.compareTo(delay) > 0) {
                     delay = untilMinimum;
                 }
