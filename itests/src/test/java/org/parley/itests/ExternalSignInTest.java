@@ -259,4 +259,15 @@ class ExternalSignInTest {
         XMPPTCPConnection c = server.login(accounts.get(1));
         Xmpp.pingServer(c);
     }
+
+    @Test
+    void statusListsTheSignInMechanismsInOfferOrder() throws Exception {
+        ParleyServer.CliResult status = server.cli("status");
+        assertEquals(0, status.exitCode(), status::toString);
+        assertTrue(status.stdout().contains("sign-in mechanisms, in offer order: EXTERNAL (org.parley.auth), "
+                + "SCRAM-SHA-256-PLUS (org.parley.auth), SCRAM-SHA-1-PLUS (org.parley.auth), SCRAM-SHA-256 (org.parley.auth), "
+                + "SCRAM-SHA-1 (org.parley.auth), PLAIN (org.parley.auth)\n"), status.stdout());
+        assertTrue(status.stdout().contains("password providers, asked in order: StoredPasswordAuthenticator (org.parley.auth)\n"),
+                status.stdout());
+    }
 }
