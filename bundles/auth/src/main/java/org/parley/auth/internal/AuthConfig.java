@@ -38,4 +38,11 @@ public @interface AuthConfig {
                     + "account and a wrong password take the same time whichever password providers (internal store, "
                     + "password file, directory) were asked. 0: answered as soon as known.")
     int failureMinimumMillis() default 200;
+
+    @AttributeDefinition(name = "Failures per account before slowdown", min = "1",
+            description = "Failed sign-ins for one account, from any addresses, within the failure window that are "
+                    + "answered at once; later failures for it are delayed like an address's (first delay, doubling, "
+                    + "longest delay), so guessing one account's password from many addresses is slowed too. A "
+                    + "success with the right password is never delayed, so the account's owner is not locked out.")
+    int accountFailureThreshold() default 5;
 }

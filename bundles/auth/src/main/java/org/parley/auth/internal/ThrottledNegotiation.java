@@ -8,6 +8,8 @@ import java.util.function.Supplier;
 import org.parley.api.auth.SaslFailure;
 import org.parley.api.auth.SaslNegotiation;
 import org.parley.api.auth.SaslStep;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Slows down the failure answers of a negotiation when its remote address has failed repeatedly
@@ -17,16 +19,22 @@ import org.parley.api.auth.SaslStep;
  * is a timer, not a sleeping thread: the stage simply completes later.
  */
 final class ThrottledNegotiation implements SaslNegotiation {
+    private static final Logger LOG = LoggerFactory.getLogger(ThrottledNegotiation.class);
     private final SaslNegotiation inner;
     private final InetAddress address;
     private final FailureThrottle throttle;
     private final Supplier<AuthSettings> settings;
     private final AuthWorkers workers;
     private final FailureTimes times;
+    private final Supplier<String> account;
+    private final FailureThrottle accounts;
 
     ThrottledNegotiation(SaslNegotiation inner, InetAddress address, FailureThrottle throttle,
-            Supplier<AuthSettings> settings, AuthWorkers workers, FailureTimes times) {
+            Supplier<AuthSettings> settings, AuthWorkers workers, FailureTimes times, Supplier<String> account,
+            FailureThrottle accounts) {
         this.times = times;
+        this.account = account;
+        this.accounts = accounts;
         this.inner = inner;
         this.address = address;
         this.throttle = throttle;
@@ -38,13 +46,28 @@ final class ThrottledNegotiation implements SaslNegotiation {
     public CompletionStage<SaslStep> evaluate(byte[] response) {
         long started = System.nanoTime();
         return inner.evaluate(response).thenCompose(step -> {
-            if (step instanceof SaslStep.Success) {
+            if (step instanceof SaslStep.Success success) {
                 throttle.success(address);
+                accounts.success(success.username());
             } else if (step instanceof SaslStep.Failure failure
                     && failure.condition() != SaslFailure.TEMPORARY_AUTH_FAILURE) {
                 // A temporary failure is ours, not the client's: it does not count.
                 AuthSettings s = settings.get();
                 Duration delay = throttle.failure(address, s);
+                String tried = account.get();
+                // account-disabled comes after the right password: no guess to slow down.
+                if (tried != null && failure.condition() != SaslFailure.ACCOUNT_DISABLED) {
+                    Duration forAccount = accounts.failure(tried, s.accountFailureThreshold(), s);
+                    if (forAccount.equals(s.failureDelayBase())) {
+                        // The first delayed answer of a series: once, not per attempt.
+                        LOG.warn("Sign-in failures for account {}: more than {} within {} s (the last from {}); its "
+                                + "failure answers are delayed from now on", tried, s.accountFailureThreshold(),
+                                s.failureWindow().toSeconds(), address.getHostAddress());
+                    }
+                    if (forAccount.compareTo(delay) > 0) {
+                        delay = forAccount;
+                    }
+                }
                 Duration took = Duration.ofNanos(System.nanoTime() - started);
                 Duration floor = s.failureMinimum();
                 if (!floor.isZero()) {

@@ -190,6 +190,32 @@ class FailureThrottleTest {
         }
     }
 
+    @Test
+    void failuresForOneAccountFromManyAddressesAreSlowedDownButItsOwnerStillSignsIn() throws Exception {
+        AuthSettings perAccount = new AuthSettings(4096, 1000, Duration.ofSeconds(60), Duration.ofMillis(300),
+                Duration.ofSeconds(5), 10_000, Duration.ZERO, 2);
+        try (SaslFixture f = new SaslFixture(perAccount, () -> "srv")) {
+            f.addUser("juliet", "r0meo", 4096);
+            assertTrue(wrongFinal(f, TestSaslContext.plain("198.51.100.21")).isDone());
+            assertTrue(wrongFinal(f, TestSaslContext.plain("198.51.100.22")).isDone());
+            CompletableFuture<SaslStep> third = wrongFinal(f, TestSaslContext.plain("198.51.100.23"));
+            assertFalse(third.isDone(), "the third failure for juliet is held back, from a fresh address too");
+            assertEquals(SaslFailure.NOT_AUTHORIZED, failure(third.get(10, TimeUnit.SECONDS)).condition());
+
+            // Her right password is not delayed, and it forgets the count.
+            SaslNegotiation ok = f.start("SCRAM-SHA-1", TestSaslContext.plain("198.51.100.24"));
+            ScramClient client = new ScramClient(false, "n,,", null, "juliet", "cn");
+            SaslFixture.success(step(ok, client.clientFinal(challenge(step(ok, client.clientFirst())), "r0meo")));
+            assertTrue(wrongFinal(f, TestSaslContext.plain("198.51.100.25")).isDone(), "counted afresh after a success");
+
+            // PLAIN counts for the same account.
+            assertTrue(wrongFinal(f, TestSaslContext.plain("198.51.100.26")).isDone());
+            long t0 = System.nanoTime();
+            failure(step(f.start("PLAIN", TestSaslContext.tls("198.51.100.27")), "\0juliet\0wrong"));
+            assertTrue((System.nanoTime() - t0) / 1_000_000 >= 280, "PLAIN's failure is juliet's third: held back");
+        }
+    }
+
     /** Runs SCRAM-SHA-1 to the final step with a wrong password; returns the final answer's stage as is. */
     private static CompletableFuture<SaslStep> wrongFinal(SaslFixture f, TestSaslContext c) throws Exception {
         SaslNegotiation n = f.start("SCRAM-SHA-1", c);
