@@ -140,4 +140,12 @@ class PasswordFileSignInTest {
             write(FILE, original);
         }
     }
+
+    @Test
+    void statusListsTheInternalStoreBeforeThePasswordFile() throws Exception {
+        ParleyServer.CliResult status = server.cli("status");
+        assertEquals(0, status.exitCode(), status::toString);
+        assertTrue(status.stdout().contains("password providers, asked in order: StoredPasswordAuthenticator (org.parley.auth), "
+                + "PasswordFileProvider (org.parley.passwordfile)\n"), status.stdout());
+    }
 }

@@ -73,6 +73,18 @@ public final class RawXmppClient implements Closeable {
         return new RawXmppClient(s);
     }
 
+    /**
+     * A plain TCP connection from another loopback address ({@code 127.0.0.2}: Linux routes all of
+     * 127/8 to the loopback interface), for the server's network access rules.
+     */
+    public static RawXmppClient connectFrom(String localAddress, int port) throws IOException {
+        Socket s = new Socket();
+        s.bind(new InetSocketAddress(localAddress, 0));
+        s.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+        s.setTcpNoDelay(true);
+        return new RawXmppClient(s);
+    }
+
     /** A direct TLS connection (XEP-0368), verified against the trust anchors of {@code context}. */
     public static RawXmppClient connectDirectTls(int port, SSLContext context) throws IOException {
         Socket plain = new Socket();

@@ -2,6 +2,8 @@ package org.parley.api.tls;
 
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
+import java.util.List;
+import java.util.Optional;
 import javax.net.ssl.SSLEngine;
 import org.osgi.annotation.versioning.ProviderType;
 
@@ -30,4 +32,19 @@ public interface TlsContextProvider {
      * @since 1.1
      */
     KeyStore keyStore(char[] password);
+
+    /**
+     * Checks a client's certificate chain (its own certificate first, as the handshake presented
+     * it) against the certificate authorities the operator configured for client certificates, at
+     * this moment: the chain must lead to one of them, each certificate must be valid now, and the
+     * client's own must allow client authentication. For SASL EXTERNAL (XEP-0178).
+     *
+     * <p>The check is here rather than only in the handshake because client certificates are asked
+     * for, not required (unless the operator requires them): a client presenting a certificate the
+     * server does not trust still connects and signs in another way.
+     *
+     * @return empty when the chain is trusted; otherwise why not, in words fit for a log and a client
+     * @since 1.2
+     */
+    Optional<String> clientCertificateProblem(List<X509Certificate> chain);
 }

@@ -2,7 +2,7 @@
  * Server TLS contexts with the hardened protocol and cipher policy.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package org.parley.api.tls;
 
 import org.osgi.annotation.bundle.Export;

@@ -31,4 +31,18 @@ public @interface AuthConfig {
     @AttributeDefinition(name = "Tracked addresses", min = "1",
             description = "Most addresses whose failures are remembered; the least recent are forgotten first.")
     int failureTrackedAddresses() default 10000;
+
+    @AttributeDefinition(name = "Shortest failure answer (ms)", min = "0",
+            description = "A failed authentication is answered no sooner than this after the client's message, nor "
+                    + "sooner than the slowest failure of the last one to two minutes (at most 2 s), so an unknown "
+                    + "account and a wrong password take the same time whichever password providers (internal store, "
+                    + "password file, directory) were asked. 0: answered as soon as known.")
+    int failureMinimumMillis() default 200;
+
+    @AttributeDefinition(name = "Failures per account before slowdown", min = "1",
+            description = "Failed sign-ins for one account, from any addresses, within the failure window that are "
+                    + "answered at once; later failures for it are delayed like an address's (first delay, doubling, "
+                    + "longest delay), so guessing one account's password from many addresses is slowed too. A "
+                    + "success with the right password is never delayed, so the account's owner is not locked out.")
+    int accountFailureThreshold() default 5;
 }

@@ -64,6 +64,10 @@ public final class AuthCore implements ScramCredentials {
     private final Supplier<String> serverNonces;
     private final SecureRandom random = new SecureRandom();
     private final FailureThrottle throttle;
+    /** How long refusals took lately, for answering every refusal as late as the slowest (timing equalisation). */
+    private final FailureTimes failureTimes;
+    /** Failures per account, from any address: guessing one password from many addresses is slowed too. */
+    private final FailureThrottle accountThrottle;
     /** Whether an authenticated username is disabled; blocks on the database. */
     private final Predicate<String> disabled;
     private volatile AuthSettings settings;
@@ -98,6 +102,8 @@ public final class AuthCore implements ScramCredentials {
         this.secret = secret.clone();
         this.serverNonces = serverNonces;
         this.throttle = new FailureThrottle(nanoClock);
+        this.failureTimes = new FailureTimes(nanoClock);
+        this.accountThrottle = new FailureThrottle(nanoClock);
         this.byName = new Standby<>(workers == null ? null : workers.timer(), () -> REPLACEMENT_GRACE_MILLIS);
     }
 
@@ -109,8 +115,13 @@ public final class AuthCore implements ScramCredentials {
     @Modified
     void modified(AuthConfig config, Map<String, Object> properties) {
         List<String> problems = new ArrayList<>();
-        settings = AuthSettings.from(config, properties, settings, problems);
+        AuthSettings s = AuthSettings.from(config, properties, settings, problems);
+        settings = s;
         problems.forEach(p -> LOG.error("{}: {}", AuthConfig.PID, p));
+        LOG.info("{} applied: {} free failures per address and {} per account within {} s, then {} ms doubling to {} ms; "
+                + "shortest failure answer {} ms", AuthConfig.PID, s.failureThreshold(), s.accountFailureThreshold(),
+                s.failureWindow().toSeconds(), s.failureDelayBase().toMillis(), s.failureDelayMax().toMillis(),
+                s.failureMinimum().toMillis());
     }
 
     private static AuthSettings initialSettings(AuthConfig config, Map<String, Object> properties) {
@@ -221,11 +232,22 @@ public final class AuthCore implements ScramCredentials {
 
     /** The negotiation with its failure answers slowed down per remote address (see {@link FailureThrottle}). */
     SaslNegotiation throttled(SaslNegotiation negotiation, SaslContext context) {
+        return throttled(negotiation, context, () -> null);
+    }
+
+    /**
+     * The same, with the failures also counted per account (from any address) once the
+     * negotiation knows which account it was asked for.
+     *
+     * @param account the prepared username tried, or null while unknown
+     */
+    SaslNegotiation throttled(SaslNegotiation negotiation, SaslContext context, Supplier<String> account) {
         InetSocketAddress remote = context.remoteAddress();
         if (remote == null || remote.getAddress() == null) {
             return negotiation; // nothing to count failures by
         }
-        return new ThrottledNegotiation(negotiation, remote.getAddress(), throttle, this::settings, workers);
+        return new ThrottledNegotiation(negotiation, remote.getAddress(), throttle, this::settings, workers, failureTimes,
+                account, accountThrottle);
     }
 
     // --- SCRAM credentials

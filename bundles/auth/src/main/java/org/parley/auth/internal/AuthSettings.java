@@ -9,11 +9,27 @@ import java.util.Map;
  * the value in use before (the default at first start), so a typo never disables authentication.
  */
 record AuthSettings(int iterations, int failureThreshold, Duration failureWindow, Duration failureDelayBase,
-        Duration failureDelayMax, int trackedAddresses) {
+        Duration failureDelayMax, int trackedAddresses, Duration failureMinimum, int accountFailureThreshold) {
 
     /** The defaults of {@link AuthConfig}. */
     static final AuthSettings DEFAULTS = new AuthSettings(4096, 3, Duration.ofSeconds(60), Duration.ofSeconds(1),
-            Duration.ofSeconds(30), 10_000);
+            Duration.ofSeconds(30), 10_000, Duration.ofMillis(200), 5);
+
+    /** No per-account count in effect: for tests that time the per-address slow-down alone. */
+    private static final int NO_ACCOUNT_LIMIT = 1_000_000;
+
+    /** Settings whose failures are answered as soon as known (no {@code failureMinimumMillis}): for tests that time the slow-down alone. */
+    AuthSettings(int iterations, int failureThreshold, Duration failureWindow, Duration failureDelayBase,
+            Duration failureDelayMax, int trackedAddresses) {
+        this(iterations, failureThreshold, failureWindow, failureDelayBase, failureDelayMax, trackedAddresses, Duration.ZERO);
+    }
+
+    /** With a failure floor and no per-account count (tests). */
+    AuthSettings(int iterations, int failureThreshold, Duration failureWindow, Duration failureDelayBase,
+            Duration failureDelayMax, int trackedAddresses, Duration failureMinimum) {
+        this(iterations, failureThreshold, failureWindow, failureDelayBase, failureDelayMax, trackedAddresses,
+                failureMinimum, NO_ACCOUNT_LIMIT);
+    }
 
     /** RFC 7677 section 4: at least 4096 iterations. */
     static final int MIN_ITERATIONS = 4096;
@@ -44,8 +60,12 @@ record AuthSettings(int iterations, int failureThreshold, Duration failureWindow
         }
         int tracked = checked(raw, "failureTrackedAddresses", config.failureTrackedAddresses(), 1, 10_000_000,
                 previous.trackedAddresses(), problems);
+        int minimum = checked(raw, "failureMinimumMillis", config.failureMinimumMillis(), 0, 10_000,
+                (int) previous.failureMinimum().toMillis(), problems);
+        int accountThreshold = checked(raw, "accountFailureThreshold", config.accountFailureThreshold(), 1, 1_000_000,
+                previous.accountFailureThreshold(), problems);
         return new AuthSettings(iterations, threshold, Duration.ofSeconds(window), Duration.ofMillis(base),
-                Duration.ofMillis(max), tracked);
+                Duration.ofMillis(max), tracked, Duration.ofMillis(minimum), accountThreshold);
     }
 
     /**

@@ -20,7 +20,7 @@ import java.util.function.LongSupplier;
 final class FailureThrottle {
     private final LongSupplier nanoClock;
     /** In access order, so the eldest entry is the address whose last failure is oldest. Guarded by this. */
-    private final LinkedHashMap<InetAddress, Failures> addresses = new LinkedHashMap<>(64, 0.75f, true);
+    private final LinkedHashMap<Object, Failures> addresses = new LinkedHashMap<>(64, 0.75f, true);
 
     private static final class Failures {
         int count;
@@ -33,23 +33,39 @@ final class FailureThrottle {
 
     /** Records a failure and returns the delay for its answer ({@link Duration#ZERO} for none). */
     synchronized Duration failure(InetAddress address, AuthSettings settings) {
+        return count(key(address), settings.failureThreshold(), settings);
+    }
+
+    /**
+     * Records a failure counted by another key (an account's prepared name), with its own
+     * threshold, and returns the delay for its answer.
+     */
+    synchronized Duration failure(String account, int threshold, AuthSettings settings) {
+        return count(account, threshold, settings);
+    }
+
+    /** Forgets the account: it has authenticated. */
+    synchronized void success(String account) {
+        addresses.remove(account);
+    }
+
+    private Duration count(Object key, int threshold, AuthSettings settings) {
         long now = nanoClock.getAsLong();
         long window = settings.failureWindow().toNanos();
         expire(now, window);
-        InetAddress key = key(address);
         Failures f = addresses.get(key);
         if (f == null) {
             f = new Failures();
             addresses.put(key, f);
             while (addresses.size() > settings.trackedAddresses()) {
-                Iterator<InetAddress> eldest = addresses.keySet().iterator();
+                Iterator<Object> eldest = addresses.keySet().iterator();
                 eldest.next();
                 eldest.remove();
             }
         }
         f.count++;
         f.lastNanos = now;
-        int beyond = f.count - settings.failureThreshold();
+        int beyond = f.count - threshold;
         if (beyond <= 0) {
             return Duration.ZERO;
         }

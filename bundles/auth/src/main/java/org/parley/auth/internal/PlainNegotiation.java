@@ -18,13 +18,14 @@ import org.slf4j.LoggerFactory;
  * {@link PasswordAuthenticator}s, highest service ranking first: the first that accepts or rejects
  * decides; when none knows the user the answer is the same not-authorized as for a wrong password.
  */
-final class PlainNegotiation implements SaslNegotiation {
+final class PlainNegotiation implements SaslNegotiation, AttemptedAccount {
     private static final Logger LOG = LoggerFactory.getLogger(PlainNegotiation.class);
 
     private final SaslContext context;
     private final Supplier<CompletionStage<List<PasswordAuthenticator>>> chain;
     private volatile boolean emptyChallengeSent;
     private volatile boolean done;
+    private volatile String attempted;
 
     PlainNegotiation(SaslContext context, Supplier<CompletionStage<List<PasswordAuthenticator>>> chain) {
         this.context = context;
@@ -65,6 +66,7 @@ final class PlainNegotiation implements SaslNegotiation {
             // Neither can belong to an account: the same answer as a wrong password.
             throw new SaslFailureException(SaslFailure.NOT_AUTHORIZED, "authentication failed");
         }
+        attempted = username;
         Authzid.check(parts[0], username, context);
         return chain.get().thenCompose(authenticators -> walk(authenticators, 0, username, password)).handle((result, error) -> {
             if (error != null) {
@@ -77,6 +79,11 @@ final class PlainNegotiation implements SaslNegotiation {
             }
             return new SaslStep.Failure(SaslFailure.NOT_AUTHORIZED, "authentication failed");
         });
+    }
+
+    @Override
+    public String attemptedAccount() {
+        return attempted;
     }
 
     /** Asks authenticators[from..] in turn until one knows the user. */

@@ -46,7 +46,9 @@ abstract class RegisteredMechanism implements SaslMechanism {
             SaslStep refused = new SaslStep.Failure(mechanism.refusal(), name() + " is not offered on this connection");
             return response -> CompletableFuture.completedFuture(refused);
         }
-        return core.throttled(core.checked(negotiation(context)), context);
+        SaslNegotiation negotiation = negotiation(context);
+        return core.throttled(core.checked(negotiation), context,
+                negotiation instanceof AttemptedAccount attempted ? attempted::attemptedAccount : () -> null);
     }
 
     /** A new, unthrottled exchange on a connection where the mechanism is offered. */

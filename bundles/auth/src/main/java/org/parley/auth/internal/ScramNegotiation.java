@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * tls-server-end-point): client-first → server-first challenge, client-final → success carrying
  * the server signature, or a failure.
  */
-final class ScramNegotiation implements SaslNegotiation {
+final class ScramNegotiation implements SaslNegotiation, AttemptedAccount {
     private static final Logger LOG = LoggerFactory.getLogger(ScramNegotiation.class);
 
     private enum State { FIRST, FINAL, DONE }
@@ -176,5 +176,10 @@ final class ScramNegotiation implements SaslNegotiation {
         byte[] serverSignature = Scram.hmac(hash, credential.serverKey(), authMessage);
         String serverFinal = "v=" + Base64.getEncoder().encodeToString(serverSignature);
         return new SaslStep.Success(serverFinal.getBytes(StandardCharsets.UTF_8), username);
+    }
+
+    @Override
+    public String attemptedAccount() {
+        return username;
     }
 }

@@ -37,6 +37,19 @@ class AuthSettingsTest {
     }
 
     @Test
+    void theFailureFloorIsTakenAndAnInvalidOneRefusedByKey() {
+        List<String> problems = new ArrayList<>();
+        AuthSettings s = AuthSettings.from(new AuthConfigValue(4096, 3, 60, 1000, 30000, 10000), Map.of(),
+                AuthSettings.DEFAULTS, problems);
+        assertEquals(Duration.ZERO, s.failureMinimum());
+        assertEquals(Duration.ofMillis(200), AuthSettings.DEFAULTS.failureMinimum(), "the default floor");
+        s = AuthSettings.from(new AuthConfigValue(4096, 3, 60, 1000, 30000, 10000),
+                Map.of("failureMinimumMillis", "fast"), AuthSettings.DEFAULTS, problems);
+        assertEquals(List.of("key 'failureMinimumMillis': 'fast' is not a whole number; keeping 200"), problems);
+        assertEquals(Duration.ofMillis(200), s.failureMinimum());
+    }
+
+    @Test
     void aMaximumBelowTheBaseIsRaisedToIt() {
         List<String> problems = new ArrayList<>();
         AuthSettings s = AuthSettings.from(new AuthConfigValue(4096, 3, 60, 2000, 1000, 10000), Map.of(),

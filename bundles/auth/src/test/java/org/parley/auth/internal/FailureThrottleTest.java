@@ -150,7 +150,9 @@ class FailureThrottleTest {
 
     @Test
     void aChangedConfigurationThrottlesTheNextFailureWithoutARestart() throws Exception {
-        try (SaslFixture f = new SaslFixture(AuthSettings.DEFAULTS, () -> "srv")) {
+        // The default slow-down, without the shortest-failure floor (timed in its own test below).
+        try (SaslFixture f = new SaslFixture(SaslFixture.throttled(3, Duration.ofSeconds(1), Duration.ofSeconds(30)),
+                () -> "srv")) {
             f.addUser("juliet", "r0meo", 4096);
             TestSaslContext c = TestSaslContext.plain("203.0.113.11");
             assertTrue(wrongFinal(f, c).isDone(), "three free failures by default");
@@ -163,6 +165,54 @@ class FailureThrottleTest {
             // An invalid value is refused and the one in force stays.
             f.core.modified(new AuthConfigValue(4096, -1, 60, 300, 300, 10000), java.util.Map.of());
             assertEquals(0, f.core.settings().failureThreshold());
+        }
+    }
+
+    @Test
+    void anUnknownAccountAndAWrongPasswordAreAnsweredNoSoonerThanTheFloor() throws Exception {
+        AuthSettings floor = new AuthSettings(4096, 1000, Duration.ofSeconds(60), Duration.ofSeconds(1),
+                Duration.ofSeconds(30), 10_000, Duration.ofMillis(300));
+        try (SaslFixture f = new SaslFixture(floor, () -> "srv")) {
+            f.addUser("juliet", "r0meo", 4096);
+            TestSaslContext c = TestSaslContext.tls("203.0.113.12");
+            for (String user : new String[] {"juliet", "nobody"}) {
+                long t0 = System.nanoTime();
+                CompletableFuture<SaslStep> answer = f.start("PLAIN", c)
+                        .evaluate(("\0" + user + "\0wrong").getBytes(StandardCharsets.UTF_8)).toCompletableFuture();
+                assertEquals(SaslFailure.NOT_AUTHORIZED, failure(answer.get(10, TimeUnit.SECONDS)).condition());
+                long took = (System.nanoTime() - t0) / 1_000_000;
+                assertTrue(took >= 290, user + ": answered after " + took + " ms, before the 300 ms floor");
+            }
+            // A success is not held back.
+            long t0 = System.nanoTime();
+            SaslFixture.success(step(f.start("PLAIN", c), "\0juliet\0r0meo"));
+            assertTrue((System.nanoTime() - t0) / 1_000_000 < 290, "success is answered as soon as known");
+        }
+    }
+
+    @Test
+    void failuresForOneAccountFromManyAddressesAreSlowedDownButItsOwnerStillSignsIn() throws Exception {
+        AuthSettings perAccount = new AuthSettings(4096, 1000, Duration.ofSeconds(60), Duration.ofMillis(300),
+                Duration.ofSeconds(5), 10_000, Duration.ZERO, 2);
+        try (SaslFixture f = new SaslFixture(perAccount, () -> "srv")) {
+            f.addUser("juliet", "r0meo", 4096);
+            assertTrue(wrongFinal(f, TestSaslContext.plain("198.51.100.21")).isDone());
+            assertTrue(wrongFinal(f, TestSaslContext.plain("198.51.100.22")).isDone());
+            CompletableFuture<SaslStep> third = wrongFinal(f, TestSaslContext.plain("198.51.100.23"));
+            assertFalse(third.isDone(), "the third failure for juliet is held back, from a fresh address too");
+            assertEquals(SaslFailure.NOT_AUTHORIZED, failure(third.get(10, TimeUnit.SECONDS)).condition());
+
+            // Her right password is not delayed, and it forgets the count.
+            SaslNegotiation ok = f.start("SCRAM-SHA-1", TestSaslContext.plain("198.51.100.24"));
+            ScramClient client = new ScramClient(false, "n,,", null, "juliet", "cn");
+            SaslFixture.success(step(ok, client.clientFinal(challenge(step(ok, client.clientFirst())), "r0meo")));
+            assertTrue(wrongFinal(f, TestSaslContext.plain("198.51.100.25")).isDone(), "counted afresh after a success");
+
+            // PLAIN counts for the same account.
+            assertTrue(wrongFinal(f, TestSaslContext.plain("198.51.100.26")).isDone());
+            long t0 = System.nanoTime();
+            failure(step(f.start("PLAIN", TestSaslContext.tls("198.51.100.27")), "\0juliet\0wrong"));
+            assertTrue((System.nanoTime() - t0) / 1_000_000 >= 280, "PLAIN's failure is juliet's third: held back");
         }
     }
 

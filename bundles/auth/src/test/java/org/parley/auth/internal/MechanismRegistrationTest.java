@@ -27,9 +27,13 @@ class MechanismRegistrationTest {
     }
 
     @Test
-    void theBundleRegistersFiveMechanismsRankedStrongestFirst() throws Exception {
+    void theBundleRegistersSixMechanismsRankedStrongestFirst() throws Exception {
         List<Registered> mechanisms = registeredMechanisms();
         mechanisms.sort(Comparator.comparingInt(Registered::ranking).reversed());
+        // EXTERNAL first: a client that presented a trusted certificate should use it (XEP-0178).
+        Registered external = mechanisms.remove(0);
+        assertEquals(ExternalMechanism.class.getName(), external.implementation());
+        assertEquals(ExternalMechanism.RANKING, external.ranking());
 
         AuthCore core = new AuthCore(new InMemoryUserStore(), null, AuthSettings.DEFAULTS, SaslFixture.SECRET,
                 () -> "n", System::nanoTime, name -> false);
@@ -46,9 +50,15 @@ class MechanismRegistrationTest {
     }
 
     @Test
-    void everyMechanismSharesTheOneAuthCoreAndNothingElse() throws Exception {
+    void everyPasswordMechanismSharesTheOneAuthCoreAndNothingElse() throws Exception {
         for (Registered r : registeredMechanisms()) {
-            assertEquals(List.of(AuthCore.class.getName()), r.references(), r.implementation());
+            if (r.implementation().equals(ExternalMechanism.class.getName())) {
+                // It also checks certificates with the tls bundle and asks every directory whether an account exists.
+                assertEquals(java.util.Set.of(AuthCore.class.getName(), "org.parley.api.tls.TlsContextProvider",
+                        "org.parley.api.auth.UserDirectory"), java.util.Set.copyOf(r.references()), r.implementation());
+            } else {
+                assertEquals(List.of(AuthCore.class.getName()), r.references(), r.implementation());
+            }
         }
     }
 
@@ -80,7 +90,7 @@ class MechanismRegistrationTest {
             assertTrue(ranking != null, descriptor + " has no service.ranking");
             result.add(new Registered(implementation, ranking, references));
         }
-        assertEquals(5, result.size(), "mechanism components: " + result);
+        assertEquals(6, result.size(), "mechanism components: " + result);
         return result;
     }
 

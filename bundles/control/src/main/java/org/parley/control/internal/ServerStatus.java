@@ -6,10 +6,16 @@ import java.lang.management.MemoryUsage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
+import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceReference;
+import org.parley.api.auth.PasswordAuthenticator;
+import org.parley.api.auth.SaslMechanism;
 import org.parley.api.session.SessionRegistry;
 
 /** The few lines {@code bin/parley status} prints about a running instance. */
@@ -47,7 +53,50 @@ final class ServerStatus {
                 }
             }
         }
+        signIn(sb);
         return sb.toString();
+    }
+
+    /**
+     * The sign-in providers in the order the server uses them: SASL mechanisms in offer order
+     * (each is offered only where it applies: PLAIN inside TLS, EXTERNAL with a trusted client
+     * certificate, GSSAPI with a usable keytab) and the password providers PLAIN asks, in turn.
+     * Read from the service registry (the same ranking order the session core and auth use).
+     */
+    private void signIn(StringBuilder sb) {
+        List<String> mechanisms = new ArrayList<>();
+        for (ServiceReference<SaslMechanism> ref : sorted(SaslMechanism.class)) {
+            SaslMechanism m = context.getService(ref);
+            if (m != null) {
+                try {
+                    mechanisms.add(m.name() + " (" + ref.getBundle().getSymbolicName() + ")");
+                } finally {
+                    context.ungetService(ref);
+                }
+            }
+        }
+        sb.append("sign-in mechanisms, in offer order: ").append(mechanisms.isEmpty() ? "none" : String.join(", ", mechanisms))
+                .append('\n');
+        List<String> providers = new ArrayList<>();
+        for (ServiceReference<PasswordAuthenticator> ref : sorted(PasswordAuthenticator.class)) {
+            Object name = ref.getProperty("component.name");
+            providers.add((name == null ? ref.getBundle().getSymbolicName() : name.toString().replaceFirst(".*\\.", ""))
+                    + " (" + ref.getBundle().getSymbolicName() + ")");
+        }
+        sb.append("password providers, asked in order: ").append(providers.isEmpty() ? "none" : String.join(", ", providers))
+                .append('\n');
+    }
+
+    /** Highest service ranking first, then the oldest service: the framework's own order, reversed. */
+    private <S> List<ServiceReference<S>> sorted(Class<S> type) {
+        List<ServiceReference<S>> refs;
+        try {
+            refs = new ArrayList<>(context.getServiceReferences(type, null));
+        } catch (InvalidSyntaxException impossible) {
+            throw new IllegalStateException(impossible);
+        }
+        refs.sort(Comparator.reverseOrder());
+        return refs;
     }
 
     /**

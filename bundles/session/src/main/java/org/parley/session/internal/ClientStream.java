@@ -203,6 +203,15 @@ final class ClientStream implements StreamHandler {
             fail(StreamErrorCondition.UNSUPPORTED_VERSION, "XMPP 1.0 streams only");
             return;
         }
+        if (!authenticated) {
+            // Before TLS on the STARTTLS port: a refused network costs no handshake. Checked again
+            // after TLS, so a rule that changed in between is in force.
+            String refusal = services.access().refusal(connection.remoteAddress());
+            if (refusal != null) {
+                fail(StreamErrorCondition.POLICY_VIOLATION, refusal);
+                return;
+            }
+        }
         connection.openStream(domain.toString(), authenticated ? username + "@" + domain : header.from(), "1.0", "en", features());
         phase = authenticated ? Phase.AUTHENTICATED : Phase.NEGOTIATING;
     }

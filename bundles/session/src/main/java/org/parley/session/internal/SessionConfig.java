@@ -33,4 +33,18 @@ public @interface SessionConfig {
     @AttributeDefinition(description = "Received elements waiting to be processed on one stream before the server stops "
             + "reading from that connection until it catches up")
     int maxPendingElements() default 64;
+
+    @AttributeDefinition(description = "Networks clients may connect from, in CIDR notation (10.0.0.0/8, 2001:db8::/32; "
+            + "an address alone is one host), comma-separated. Empty: every network not denied. A client from elsewhere "
+            + "gets the policy-violation stream error at its first stream header, before TLS. Applied to new "
+            + "connections at once")
+    String[] allowNetworks() default {};
+
+    @AttributeDefinition(description = "Networks clients may not connect from (CIDR, comma-separated); they win over "
+            + "allowNetworks")
+    String[] denyNetworks() default {};
+
+    @AttributeDefinition(description = "Seconds between two log lines about refused connections from one address "
+            + "(the refusals in between are counted, not logged)")
+    int refusalLogSeconds() default 300;
 }

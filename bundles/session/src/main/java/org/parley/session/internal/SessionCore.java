@@ -72,11 +72,13 @@ public final class SessionCore implements ConnectionHandler, SessionRegistry, Tr
     private final CoreHandoff handoff;
     private final BundleContext context;
     private volatile SessionSettings settings;
+    private final AccessPolicy access = new AccessPolicy(System::nanoTime);
 
     @Activate
     public SessionCore(BundleContext context, SessionConfig config, @Reference ServerInfo server,
             @Reference StateHandoff stateHandoff) {
         this(context, settingsOrDefaults(config), server, stateHandoff, null);
+        applyAccess(config);
     }
 
     /**
@@ -100,7 +102,7 @@ public final class SessionCore implements ConnectionHandler, SessionRegistry, Tr
         this.router = new Standby<>(timer, () -> settings.graceMillis());
         router.expect(StreamServices.ROUTER); // routing may start after the core
         this.services = new StreamServices(() -> settings, server::domain, sessions, resumptions, mechanisms, identityMappers,
-                features, lifecycle, router, this.pool, timer, ConcurrentHashMap.newKeySet(), traffic);
+                features, lifecycle, router, this.pool, timer, ConcurrentHashMap.newKeySet(), traffic, access);
         this.handoff = new CoreHandoff(services, stateHandoff);
         handoff.restore();
     }
@@ -121,6 +123,23 @@ public final class SessionCore implements ConnectionHandler, SessionRegistry, Tr
             settings = SessionSettings.from(config);
         } catch (IllegalArgumentException e) {
             LOG.error("Refused the new session configuration ({}): {}; the previous settings stay in force", SessionConfig.PID, e.getMessage());
+        }
+        applyAccess(config);
+    }
+
+    /** Who may connect (tests). */
+    AccessPolicy access() {
+        return access;
+    }
+
+    /** The network rules are checked apart from the other settings: a typo in one must not hold back the other. */
+    private void applyAccess(SessionConfig config) {
+        try {
+            access.apply(AccessPolicy.Rules.from(config));
+        } catch (IllegalArgumentException e) {
+            LOG.error("{}: {}; the previous client access rules stay in force (allowed {}, denied {})", SessionConfig.PID,
+                    e.getMessage(), access.rules().allow().isEmpty() ? "all" : access.rules().allow(),
+                    access.rules().deny().isEmpty() ? "none" : access.rules().deny());
         }
     }
 

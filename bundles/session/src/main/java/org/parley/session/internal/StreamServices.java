@@ -19,11 +19,12 @@ import org.parley.concurrent.Standby;
  * @param timer deadlines: authentication, resumption, ack requests, grace periods
  * @param streams the streams with a connection, for the state handoff
  * @param traffic the counters of stanzas and sign-ins
+ * @param access who may open a client stream, by network
  */
 record StreamServices(Supplier<SessionSettings> settings, Supplier<DomainBareJid> domain, SessionTable sessions,
         Resumptions resumptions, Mechanisms mechanisms, IdentityMappers identityMappers, StreamFeatures features,
         Lifecycle lifecycle, Standby<String, StanzaRouter> router, Executor pool, ScheduledExecutorService timer,
-        Set<ClientStream> streams, Traffic traffic) {
+        Set<ClientStream> streams, Traffic traffic, AccessPolicy access) {
 
     /** The key of the one router in {@link #router}. */
     static final String ROUTER = "router";

@@ -20,6 +20,8 @@ final class FakeConnection implements ClientConnection {
     boolean tlsAvailable = true;
     volatile boolean closed;
     volatile StreamErrorCondition error;
+    /** Where the client connects from. */
+    volatile InetSocketAddress remote = new InetSocketAddress("127.0.0.1", 50000);
     volatile boolean readingSuspended;
     int suspensions;
 
@@ -43,7 +45,7 @@ final class FakeConnection implements ClientConnection {
 
     @Override
     public InetSocketAddress remoteAddress() {
-        return new InetSocketAddress("127.0.0.1", 50000);
+        return remote;
     }
 
     @Override

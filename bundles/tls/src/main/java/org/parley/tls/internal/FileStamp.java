@@ -23,10 +23,12 @@ record FileStamp(boolean exists, FileTime modified, long size, Object fileKey) {
         }
     }
 
-    /** The stamps of a certificate and a key file, taken together. */
-    record Pair(FileStamp certificate, FileStamp key) {
-        static Pair of(Path certificateFile, Path keyFile) {
-            return new Pair(FileStamp.of(certificateFile), FileStamp.of(keyFile));
+    /** The stamps of a certificate and a key file, and of the client CA file if any, taken together. */
+    record Pair(FileStamp certificate, FileStamp key, FileStamp clientCas) {
+        static Pair of(TlsSettings settings) {
+            Path cas = settings.clientCaFile();
+            return new Pair(FileStamp.of(settings.certificateFile()), FileStamp.of(settings.keyFile()),
+                    cas == null ? ABSENT : FileStamp.of(cas));
         }
     }
 }

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Date;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -24,6 +25,7 @@ import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
+import javax.net.ssl.TrustManager;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
@@ -102,7 +104,7 @@ public final class ServerTlsContextProvider implements TlsContextProvider {
         synchronized (lock) {
             try {
                 TlsSettings settings = TlsSettings.of(config, etcDirectory);
-                install(build(settings, null, FileStamp.Pair.of(settings.certificateFile(), settings.keyFile())));
+                install(build(settings, null, FileStamp.Pair.of(settings)));
             } catch (InvalidConfigurationException | KeyMaterialException e) {
                 LOG.error("TLS cannot start: {}", e.getMessage());
                 throw e;
@@ -116,7 +118,7 @@ public final class ServerTlsContextProvider implements TlsContextProvider {
             Active current = active;
             try {
                 TlsSettings settings = TlsSettings.of(config, etcDirectory);
-                install(build(settings, current, FileStamp.Pair.of(settings.certificateFile(), settings.keyFile())));
+                install(build(settings, current, FileStamp.Pair.of(settings)));
                 reschedule();
             } catch (InvalidConfigurationException e) {
                 LOG.error("TLS configuration refused, {}; keeping the previous TLS setup", e.getMessage());
@@ -158,8 +160,15 @@ public final class ServerTlsContextProvider implements TlsContextProvider {
         parameters.setProtocols(current.policy().protocols()); // SSLParameters copies the arrays
         parameters.setCipherSuites(current.policy().cipherSuites());
         parameters.setUseCipherSuitesOrder(true);
-        // No client certificates yet (SASL EXTERNAL will ask for them); this also clears "want".
+        // "Want" lets a client without a (trusted) certificate connect and sign in another way;
+        // setNeedClientAuth(false) also clears "want", so the order matters.
+        ClientCertificates clients = current.clientCertificates();
         parameters.setNeedClientAuth(false);
+        if (clients.required()) {
+            parameters.setNeedClientAuth(true);
+        } else if (clients.asked()) {
+            parameters.setWantClientAuth(true);
+        }
         engine.setSSLParameters(parameters);
         return engine;
     }
@@ -182,6 +191,11 @@ public final class ServerTlsContextProvider implements TlsContextProvider {
             // The same material already made the served context, so this is a JDK fault, not the operator's.
             throw new IllegalStateException("cannot put the served key into a PKCS#12 key store: " + e.getMessage(), e);
         }
+    }
+
+    @Override
+    public Optional<String> clientCertificateProblem(List<X509Certificate> chain) {
+        return active.clientCertificates().problem(chain);
     }
 
     /** Starts checking the files every {@code reloadIntervalSeconds}; {@link #deactivate()} stops it. */
@@ -207,7 +221,7 @@ public final class ServerTlsContextProvider implements TlsContextProvider {
         synchronized (lock) {
             Active current = active;
             TlsSettings settings = current.settings();
-            FileStamp.Pair stamps = FileStamp.Pair.of(settings.certificateFile(), settings.keyFile());
+            FileStamp.Pair stamps = FileStamp.Pair.of(settings);
             if (stamps.equals(current.stamps()) || stamps.equals(lastFailedStamps)) {
                 return;
             }
@@ -256,6 +270,17 @@ public final class ServerTlsContextProvider implements TlsContextProvider {
                     material.source(), material.certificateFile(), material.keyFile(), next.settings().domain(),
                     leaf.getSubjectX500Principal().getName(), leaf.getNotAfter().toInstant(), next.fingerprint());
         }
+        ClientCertificates clients = next.clientCertificates();
+        if (previous == null ? clients.asked() : !previous.clientCertificates().sameAs(clients)) {
+            if (!clients.asked()) {
+                LOG.info("TLS asks for no client certificates (SASL EXTERNAL is not offered)");
+            } else {
+                LOG.info("TLS {} client certificates issued by {} ({}): {}",
+                        clients.required() ? "requires" : "asks for (does not require)", clients.file(),
+                        clients.authorities().size() + " authorities",
+                        clients.authorities().stream().map(c -> c.getSubjectX500Principal().getName()).toList());
+            }
+        }
         if (previous == null || !Arrays.equals(previous.policy().protocols(), next.policy().protocols())
                 || !Arrays.equals(previous.policy().cipherSuites(), next.policy().cipherSuites())) {
             LOG.info("TLS protocols {}, cipher suites in preference order {}",
@@ -272,7 +297,21 @@ public final class ServerTlsContextProvider implements TlsContextProvider {
     private Active build(TlsSettings settings, Active previous, FileStamp.Pair stamps)
             throws KeyMaterialException, InvalidConfigurationException {
         KeyMaterial material = loadMaterial(settings, previous);
-        SSLContext context = newContext(material);
+        ClientCertificates clients;
+        try {
+            clients = ClientCertificates.load(settings.clientCaFile(), settings.requireClientCertificates(), clock);
+        } catch (KeyMaterialException e) {
+            if (previous != null) {
+                throw e; // the running setup stays
+            }
+            // At start there is nothing to keep; the server's own TLS must not fail for this. Fails
+            // closed: required stays required, with no authority that could satisfy it.
+            LOG.error("TLS client certificates cannot be used, {}; {} until the file is fixed", e.getMessage(),
+                    settings.requireClientCertificates() ? "no client can connect"
+                            : "none are asked for (SASL EXTERNAL is not offered)");
+            clients = ClientCertificates.load(null, settings.requireClientCertificates(), clock);
+        }
+        SSLContext context = newContext(material, clients);
         List<String> unsupported = new ArrayList<>();
         SSLParameters supported = context.getSupportedSSLParameters();
         TlsPolicy.Effective policy = settings.policy().restrictTo(supported.getProtocols(),
@@ -281,7 +320,7 @@ public final class ServerTlsContextProvider implements TlsContextProvider {
             LOG.warn("TLS: this JDK does not support the configured cipher suites {}; they are left out",
                     unsupported);
         }
-        return new Active(settings, material, material.fingerprint(), context, policy, stamps);
+        return new Active(settings, material, material.fingerprint(), context, policy, stamps, clients);
     }
 
     private KeyMaterial loadMaterial(TlsSettings settings, Active previous) throws KeyMaterialException {
@@ -343,7 +382,7 @@ public final class ServerTlsContextProvider implements TlsContextProvider {
      * A SunJSSE context over an in-memory PKCS#12 key store. The key store is what turns Bouncy
      * Castle's key object into the JDK's own: SunJSSE then never touches Bouncy Castle classes.
      */
-    private SSLContext newContext(KeyMaterial material) throws KeyMaterialException {
+    private SSLContext newContext(KeyMaterial material, ClientCertificates clients) throws KeyMaterialException {
         try {
             char[] password = new char[24];
             for (int i = 0; i < password.length; i++) {
@@ -353,7 +392,7 @@ public final class ServerTlsContextProvider implements TlsContextProvider {
             KeyManagerFactory keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
             keyManagers.init(store, password);
             SSLContext context = SSLContext.getInstance("TLS", "SunJSSE");
-            context.init(keyManagers.getKeyManagers(), null, null);
+            context.init(keyManagers.getKeyManagers(), new TrustManager[] {clients.trustManager()}, null);
             return context;
         } catch (GeneralSecurityException | IOException e) {
             throw new KeyMaterialException(material.keyFile(), "cannot be used for TLS: " + e.getMessage(), e);
@@ -382,6 +421,6 @@ public final class ServerTlsContextProvider implements TlsContextProvider {
 
     /** Everything an engine is made from, replaced as a whole. */
     private record Active(TlsSettings settings, KeyMaterial material, String fingerprint, SSLContext context,
-            TlsPolicy.Effective policy, FileStamp.Pair stamps) {
+            TlsPolicy.Effective policy, FileStamp.Pair stamps, ClientCertificates clientCertificates) {
     }
 }

@@ -50,4 +50,19 @@ public @interface TlsConfig {
             description = "How often the certificate and key files are checked for changes (modification time, "
                     + "size, file identity); they are reloaded when they change. 0 disables the check.")
     int reloadIntervalSeconds() default 30;
+
+    @AttributeDefinition(name = "Client certificate authorities",
+            description = "PEM file with the certificate authorities whose client certificates are accepted for SASL "
+                    + "EXTERNAL (XEP-0178). When set, the TLS handshake asks clients for a certificate (without "
+                    + "requiring one) and names these authorities; EXTERNAL is offered to a client whose certificate "
+                    + "one of them issued and that is valid now. Empty: no client certificates are asked for. A "
+                    + "relative path resolves against the instance's etc directory; the file is reloaded when it "
+                    + "changes.")
+    String clientCaCertificates() default "";
+
+    @AttributeDefinition(name = "Require client certificates",
+            description = "When true, the handshake fails for a client that presents no certificate, or one the "
+                    + "client certificate authorities did not issue or that is not valid now: only clients with a "
+                    + "trusted certificate can connect at all. Needs clientCaCertificates.")
+    boolean requireClientCertificates() default false;
 }

@@ -11,9 +11,11 @@ import java.nio.file.Path;
  * @param keyFile the operator's private key file
  * @param policy protocols and cipher suites
  * @param reloadIntervalSeconds seconds between checks of the files; 0 for none
+ * @param clientCaFile the certificate authorities of client certificates, or null to ask for none
+ * @param requireClientCertificates whether the handshake fails without a trusted client certificate
  */
 record TlsSettings(ServedDomain domain, Path certificateFile, Path keyFile, TlsPolicy policy,
-        int reloadIntervalSeconds) {
+        int reloadIntervalSeconds, Path clientCaFile, boolean requireClientCertificates) {
 
     /**
      * Checks the configuration.
@@ -30,7 +32,14 @@ record TlsSettings(ServedDomain domain, Path certificateFile, Path keyFile, TlsP
             throw new InvalidConfigurationException("reloadIntervalSeconds",
                     config.reloadIntervalSeconds() + " is negative; use 0 to disable reloading");
         }
-        return new TlsSettings(domain, certificate, key, policy, config.reloadIntervalSeconds());
+        String cas = config.clientCaCertificates();
+        Path clientCaFile = cas == null || cas.isBlank() ? null : file("clientCaCertificates", cas, etcDirectory);
+        if (config.requireClientCertificates() && clientCaFile == null) {
+            throw new InvalidConfigurationException("requireClientCertificates",
+                    "true needs clientCaCertificates: with no authority to trust, no client could connect");
+        }
+        return new TlsSettings(domain, certificate, key, policy, config.reloadIntervalSeconds(), clientCaFile,
+                config.requireClientCertificates());
     }
 
     private static Path file(String key, String value, Path etcDirectory) throws InvalidConfigurationException {

@@ -1,0 +1,150 @@
+package org.parley.session.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.reflect.Proxy;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.parley.api.stanza.StreamErrorCondition;
+
+/** Client access by network: CIDR ranges, IPv4 and IPv6, deny over allow, refusals at the first stream header. */
+class AccessPolicyTest {
+    private CoreFixture fixture;
+
+    @AfterEach
+    void close() {
+        if (fixture != null) {
+            fixture.close();
+        }
+    }
+
+    static SessionConfig config(Map<String, Object> values) {
+        return (SessionConfig) Proxy.newProxyInstance(SessionConfig.class.getClassLoader(), new Class<?>[] {SessionConfig.class},
+                (proxy, method, args) -> switch (method.getName()) {
+                    case "annotationType" -> SessionConfig.class;
+                    case "toString" -> "SessionConfig" + values;
+                    case "hashCode" -> values.hashCode();
+                    case "equals" -> proxy == args[0];
+                    default -> {
+                        Object v = values.get(method.getName());
+                        if (v instanceof String s && method.getReturnType() == String[].class) {
+                            yield new String[] {s};
+                        }
+                        yield v != null ? v : method.getDefaultValue();
+                    }
+                });
+    }
+
+    private static InetAddress ip(String literal) throws Exception {
+        return InetAddress.getByName(literal);
+    }
+
+    @Test
+    void rangesMatchIpv4Ipv6AndMappedAddresses() throws Exception {
+        Networks n = Networks.parse(new String[] {"10.0.0.0/8, 192.0.2.7", "2001:db8::/32 ::1", "172.16.0.0/12"});
+        assertEquals("10.0.0.0/8", n.match(ip("10.200.3.4")));
+        assertEquals("192.0.2.7/32", n.match(ip("192.0.2.7")));
+        assertNull(n.match(ip("192.0.2.8")));
+        assertEquals("172.16.0.0/12", n.match(ip("172.31.255.255")));
+        assertNull(n.match(ip("172.32.0.0")));
+        assertEquals("2001:db8:0:0:0:0:0:0/32", n.match(ip("2001:db8:ffff::1")));
+        assertNull(n.match(ip("2001:db9::1")));
+        assertEquals("0:0:0:0:0:0:0:1/128", n.match(ip("::1")));
+        assertEquals("10.0.0.0/8", n.match(ip("::ffff:10.1.2.3")), "a dual-stack socket's IPv4 client");
+        assertNull(n.match(ip("127.0.0.1")));
+        assertEquals("0.0.0.0/0", Networks.parse(new String[] {"0.0.0.0/0"}).match(ip("203.0.113.9")));
+        assertNull(Networks.parse(new String[] {"0.0.0.0/0"}).match(ip("2001:db8::1")), "IPv4 ranges never match IPv6");
+        assertTrue(Networks.parse(new String[] {" ", ""}).isEmpty());
+    }
+
+    @Test
+    void invalidRangesAreRefusedWithAReason() {
+        for (String bad : new String[] {"10.0.0.0/33", "10.0.0.1/8", "campus.example.org", "10.0.0", "10.0.0.0/x",
+                "2001:db8::/129", "fe80::1/-1", "/8"}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Networks.parse(new String[] {bad}), bad);
+            assertTrue(e.getMessage().contains(bad), e.getMessage());
+        }
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Networks.parse(new String[] {"10.0.0.1/8"}))
+                .getMessage().contains("did you mean 10.0.0.0/8"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> AccessPolicy.Rules.from(config(Map.of("denyNetworks", "10.0.0.0/40"))));
+        assertTrue(e.getMessage().startsWith("key 'denyNetworks'"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> AccessPolicy.Rules.from(config(Map.of("allowNetworks", "nowhere"))));
+        assertTrue(e.getMessage().startsWith("key 'allowNetworks'"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> AccessPolicy.Rules.from(config(Map.of("refusalLogSeconds", 0))));
+        assertTrue(e.getMessage().startsWith("key 'refusalLogSeconds'"), e.getMessage());
+    }
+
+    @Test
+    void denyWinsOverAllowAndNoAllowRangesMeansEveryoneNotDenied() throws Exception {
+        AccessPolicy.Rules open = AccessPolicy.Rules.from(config(Map.of("denyNetworks", "198.51.100.0/24")));
+        assertNull(open.refusal(ip("203.0.113.1")));
+        assertNotNull(open.refusal(ip("198.51.100.20")));
+        AccessPolicy.Rules campus = AccessPolicy.Rules.from(config(Map.of("allowNetworks", "10.0.0.0/8, 2001:db8::/32",
+                "denyNetworks", "10.66.0.0/16")));
+        assertNull(campus.refusal(ip("10.1.1.1")));
+        assertNull(campus.refusal(ip("2001:db8::5")));
+        assertEquals("connections from 10.66.0.0/16 are not allowed here", campus.refusal(ip("10.66.1.1")));
+        assertEquals("connections are allowed only from [10.0.0.0/8, 2001:db8:0:0:0:0:0:0/32]",
+                campus.refusal(ip("203.0.113.1")));
+    }
+
+    @Test
+    void aRefusedNetworkGetsPolicyViolationAtItsFirstHeaderAndNoFeatures() throws Exception {
+        fixture = new CoreFixture(CoreFixture.settings(true, 5, 60, 300));
+        fixture.core.access().apply(AccessPolicy.Rules.from(config(Map.of("allowNetworks", "127.0.0.1"))));
+        FakeConnection outsider = new FakeConnection();
+        outsider.remote = new InetSocketAddress("127.0.0.2", 40000);
+        fixture.connect(outsider).streamOpened(CoreFixture.header());
+        assertEquals(StreamErrorCondition.POLICY_VIOLATION, outsider.error);
+        assertTrue(outsider.sentSnapshot().isEmpty(), "no stream features: " + outsider.sentSnapshot());
+
+        FakeConnection insider = new FakeConnection();
+        fixture.connect(insider).streamOpened(CoreFixture.header());
+        assertNull(insider.error);
+        assertFalse(insider.sentSnapshot().isEmpty());
+
+        // Live: the same client address is let in once the rule is gone.
+        fixture.core.access().apply(AccessPolicy.Rules.OPEN);
+        FakeConnection again = new FakeConnection();
+        again.remote = new InetSocketAddress("127.0.0.2", 40001);
+        fixture.connect(again).streamOpened(CoreFixture.header());
+        assertNull(again.error);
+    }
+
+    @Test
+    void refusalsAreLoggedOncePerAddressAndInterval() throws Exception {
+        AtomicLong now = new AtomicLong();
+        List<String> logged = new CopyOnWriteArrayList<>();
+        AccessPolicy policy = new AccessPolicy(now::get, logged::add);
+        policy.apply(AccessPolicy.Rules.from(config(Map.of("denyNetworks", "192.0.2.0/24", "refusalLogSeconds", 60))));
+        for (int i = 0; i < 50; i++) {
+            assertNotNull(policy.refusal(new InetSocketAddress("192.0.2.1", 1000 + i)));
+        }
+        assertNotNull(policy.refusal(new InetSocketAddress("192.0.2.2", 1)));
+        assertEquals(2, logged.size(), logged.toString());
+        assertTrue(logged.get(0).startsWith("Refused a client connection from 192.0.2.1: connections from 192.0.2.0/24"),
+                logged.get(0));
+        now.addAndGet(61_000_000_000L);
+        assertNotNull(policy.refusal(new InetSocketAddress("192.0.2.1", 2000)));
+        assertEquals(3, logged.size());
+        assertTrue(logged.get(2).contains("49 more were refused"), logged.get(2));
+        // New rules: the next refusal is logged at once.
+        policy.apply(AccessPolicy.Rules.from(config(Map.of("denyNetworks", "192.0.2.0/25", "refusalLogSeconds", 60))));
+        assertNotNull(policy.refusal(new InetSocketAddress("192.0.2.1", 3000)));
+        assertEquals(4, logged.size(), logged.toString());
+    }
+}
