@@ -14,9 +14,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jivesoftware.smack.ConnectionListener;
+import org.jivesoftware.smack.SmackFuture;
 import org.jivesoftware.smack.XMPPConnection;
+import org.jivesoftware.smack.packet.IQ;
 import org.jivesoftware.smack.packet.Message;
 import org.jivesoftware.smack.tcp.XMPPTCPConnection;
+import org.jivesoftware.smackx.ping.packet.Ping;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -128,6 +131,62 @@ class AdminBundleUpgradeTest {
         assertEquals(streamB, b.getStreamId());
         System.out.println("admin upgrade: " + total + " messages across an upgrade (" + upgraded.json() + ") and a roll-back ("
                 + rolledBack.json() + "), each delivered once");
+    }
+
+    /**
+     * A request for a bundle that is away waits for it (within the grace period) instead of being
+     * refused, and the server counts it: the Prometheus counter, and the growth an upgrade's
+     * result reports as the stanzas it held.
+     */
+    @Test
+    void whatAnUpgradeHoldsIsCountedAndReported() throws Exception {
+        AdminClient admin = new AdminClient(server).awaitUp(WAIT);
+        assertEquals(201, admin.signIn("admin", AdminClient.initialAdminPassword(server)).status());
+        XMPPTCPConnection a = server.login(server.newAccount("held-alice"));
+        double before = stanzasHeld();
+
+        assertEquals(200, admin.call("POST", "/api/bundles/org.parley.im/stop").status());
+        SmackFuture<IQ, Exception> ping = a.sendIqRequestAsync(new Ping(a, Xmpp.SERVER));
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (stanzasHeld() < before + 1 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertEquals(before + 1, stanzasHeld(), "the ping waits for the ping handler's bundle");
+        assertEquals(200, admin.call("POST", "/api/bundles/org.parley.im/start").status());
+        assertEquals(IQ.Type.result, ping.getOrThrow().getType(), "answered by the bundle when it came back, not refused");
+
+        AtomicBoolean pinging = new AtomicBoolean(true);
+        List<String> problems = new CopyOnWriteArrayList<>();
+        AtomicInteger answered = new AtomicInteger();
+        Thread pinger = new Thread(() -> {
+            try {
+                while (pinging.get()) {
+                    Xmpp.pingServer(a);
+                    answered.incrementAndGet();
+                }
+            } catch (Exception e) {
+                problems.add("a ping failed: " + e);
+            }
+        });
+        pinger.start();
+        Path upgrade = server.base().resolve("im-98.jar");
+        Bundles.copyWithVersion(Bundles.imJar(server.dist()), upgrade, "98.0.0");
+        double beforeUpgrade = stanzasHeld();
+        AdminClient.Answer upgraded = admin.upload(upgrade);
+        pinging.set(false);
+        pinger.join(WAIT.toMillis());
+        assertEquals(200, upgraded.status(), upgraded::toString);
+        assertTrue(problems.isEmpty(), problems::toString);
+        JsonNode held = upgraded.json().get("stanzasHeld");
+        assertTrue(held != null && held.isNumber(), "the result says how many stanzas the upgrade held: " + upgraded.json());
+        assertTrue(held.asLong() >= 0 && held.asLong() <= stanzasHeld() - beforeUpgrade, upgraded.json()::toString);
+        System.out.println("held: a ping across a stop and start of im; " + answered.get() + " pings across an upgrade of im, "
+                + held.asLong() + " of them held");
+        assertEquals(200, admin.call("POST", "/api/bundles/org.parley.im/rollback").status(), "back to the shipped im for the other test");
+    }
+
+    private static double stanzasHeld() throws Exception {
+        return MetricsTest.value(MetricsTest.parse(MetricsTest.scrape(server.metricsPort(), "/metrics").body()), "parley_stanzas_held_total{}");
     }
 
     static String user(XMPPConnection c) {

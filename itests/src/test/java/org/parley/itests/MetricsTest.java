@@ -43,7 +43,7 @@ class MetricsTest {
         }
     }
 
-    private static HttpResponse<String> scrape(int port, String path) throws Exception {
+    static HttpResponse<String> scrape(int port, String path) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(WAIT).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
@@ -75,7 +75,7 @@ class MetricsTest {
         return read;
     }
 
-    private static double value(Map<String, String> read, String key) {
+    static double value(Map<String, String> read, String key) {
         String v = read.get(key);
         assertTrue(v != null, "no sample " + key + " in " + read.keySet());
         return Double.parseDouble(v);

@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 
 /**
@@ -31,6 +32,8 @@ public final class Standby<K, V> {
     private final Map<K, Gap<V>> gaps = new ConcurrentHashMap<>();
     private final ScheduledExecutorService timer;
     private final LongSupplier graceMillis;
+    /** Work that had to wait for a successor (see {@link #held()}). */
+    private final LongAdder held = new LongAdder();
 
     private static final class Gap<V> {
         final List<CompletableFuture<V>> waiting = new ArrayList<>(2);
@@ -176,6 +179,7 @@ public final class Standby<K, V> {
                 // arrived() may have run between the lookups: check again under the gap's lock
                 V now = present.get(key);
                 if (now == null) {
+                    held.increment();
                     return waiter;
                 }
                 gap.waiting.remove(waiter);
@@ -183,6 +187,14 @@ public final class Standby<K, V> {
             }
         }
         return CompletableFuture.completedFuture(present.get(key));
+    }
+
+    /**
+     * How many times since this was made work had to wait for a successor ({@link #await} did not
+     * answer at once): what an upgrade held instead of refusing. Cheap to read, never blocks.
+     */
+    public long held() {
+        return held.sum();
     }
 
     /** True while the key is within its grace period. */

@@ -49,6 +49,26 @@ class StandbyTest {
                 "sent during the hand-over to new core", "sent after to new core"), order);
     }
 
+    /** What waited for a successor is counted, whether the successor came or the grace period ran out; what did not wait is not. */
+    @Test
+    void workThatHadToWaitIsCounted() throws Exception {
+        Standby<String, String> standby = new Standby<>(timer, () -> 200);
+        standby.arrived("iq", "old");
+        standby.await("iq");
+        standby.await("never there");
+        assertEquals(0, standby.held(), "answered at once: nothing held");
+        standby.departed("iq", "old");
+        CompletableFuture<String> first = standby.await("iq").toCompletableFuture();
+        CompletableFuture<String> second = standby.await("iq").toCompletableFuture();
+        assertEquals(2, standby.held());
+        standby.arrived("iq", "new");
+        assertEquals("new", first.get(5, TimeUnit.SECONDS));
+        assertEquals("new", second.get(5, TimeUnit.SECONDS));
+        standby.departed("iq", "new");
+        assertNull(standby.await("iq").toCompletableFuture().get(5, TimeUnit.SECONDS), "no successor within the grace period");
+        assertEquals(3, standby.held());
+    }
+
     /** A held delivery that looks the service up again (routing does) gets the successor, and the hand-over ends. */
     @Test
     void waitingWorkThatLooksTheServiceUpAgainGetsTheSuccessorAtOnce() {

@@ -44,6 +44,7 @@ import org.parley.api.session.ClientSoftwareDirectory;
 import org.parley.api.session.SessionRegistry;
 import org.parley.api.storage.SqlDatabase;
 import org.parley.api.storage.StorageException;
+import org.parley.api.usage.TrafficCounters;
 import org.parley.api.usage.UsageSample;
 import org.parley.api.usage.UsageStatistics;
 import org.parley.api.usage.WeeklyUsers;
@@ -93,6 +94,7 @@ public final class AdminServlet extends HttpServlet {
     private final transient List<Ranked> authenticators = new CopyOnWriteArrayList<>();
     private volatile transient UserManager userManager;
     private volatile transient SessionRegistry registry;
+    private volatile transient TrafficCounters traffic;
     private volatile transient RoomsApi rooms;
     private volatile transient UsageStatistics usage;
     private volatile transient ClientSoftwareDirectory clientSoftware;
@@ -192,6 +194,25 @@ public final class AdminServlet extends HttpServlet {
         if (registry == r) {
             registry = null;
         }
+    }
+
+    // The session core's counters: how many stanzas an upgrade held (see BundleManager.Outcome).
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY,
+            unbind = "unsetTraffic")
+    void setTraffic(TrafficCounters t) {
+        traffic = t;
+    }
+
+    void unsetTraffic(TrafficCounters t) {
+        if (traffic == t) {
+            traffic = null;
+        }
+    }
+
+    /** The stanzas held across upgrades so far, or -1 while the session core is not there. */
+    long stanzasHeld() {
+        TrafficCounters t = traffic;
+        return t == null ? -1 : t.stanzasHeld();
     }
 
     // The multi-user chat is optional (the im feature): the rooms answer 503 while it is not running.
@@ -453,7 +474,7 @@ public final class AdminServlet extends HttpServlet {
             if (jar.length == 0) {
                 throw ApiException.badRequest("send the bundle jar as the request body (Content-Type: application/java-archive)");
             }
-            BundleManager.Outcome outcome = bundles.upload(jar, settings.allowThirdPartyBundles(), this::sessionCount);
+            BundleManager.Outcome outcome = bundles.upload(jar, settings.allowThirdPartyBundles(), this::sessionCount, this::stanzasHeld);
             req.setAttribute(AUDIT_DETAIL, outcome.symbolicName() + " " + (outcome.from() == null ? "installed" : "from " + outcome.from())
                     + " to " + outcome.to() + ", " + outcome.state());
             resp.setStatus(outcome.from() == null ? 201 : 200);
@@ -473,7 +494,7 @@ public final class AdminServlet extends HttpServlet {
                     return bundles.describe(bundles.bundle(p.get(1)));
                 }
                 case "rollback" -> {
-                    BundleManager.Outcome outcome = bundles.rollback(p.get(1), this::sessionCount);
+                    BundleManager.Outcome outcome = bundles.rollback(p.get(1), this::sessionCount, this::stanzasHeld);
                     req.setAttribute(AUDIT_DETAIL, outcome.symbolicName() + " from " + outcome.from() + " to " + outcome.to());
                     return outcome;
                 }

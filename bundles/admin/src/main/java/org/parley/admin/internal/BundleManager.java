@@ -45,8 +45,18 @@ final class BundleManager {
     private static final long DEPLOY_WAIT_MILLIS = 60_000;
     private static final long SETTLE_MILLIS = 1000;
 
-    /** What an upload or a roll-back did. */
-    record Outcome(String symbolicName, String from, String to, String state, long millis, int sessionsBefore, int sessionsAfter) {
+    /**
+     * What an upload or a roll-back did. {@code stanzasHeld}: the times a stanza waited for a
+     * service being replaced while it ran (the session core's {@code TrafficCounters}), instead of
+     * being refused; null when the session core was not there to count.
+     */
+    record Outcome(String symbolicName, String from, String to, String state, long millis, int sessionsBefore, int sessionsAfter,
+            Long stanzasHeld) {
+    }
+
+    /** The growth of a counter over an operation, or null when it was not there to read before and after. */
+    static Long growth(long before, long after) {
+        return before < 0 || after < before ? null : after - before;
     }
 
     private final BundleContext context;
@@ -115,8 +125,10 @@ final class BundleManager {
      * Checks an uploaded jar and hands it to the deployer; returns when the new version runs.
      *
      * @param sessions how many sessions are bound (before and after are reported)
+     * @param held the stanzas held across upgrades so far, negative when unknown (the growth is reported)
      */
-    synchronized Outcome upload(byte[] jar, boolean allowThirdParty, java.util.function.IntSupplier sessions) throws ApiException {
+    synchronized Outcome upload(byte[] jar, boolean allowThirdParty, java.util.function.IntSupplier sessions,
+            java.util.function.LongSupplier held) throws ApiException {
         Manifest manifest = manifest(jar);
         String name = symbolicName(manifest);
         if (name == null) {
@@ -143,6 +155,7 @@ final class BundleManager {
         probe(jar, name, version);
         String from = installed == null ? null : installed.getVersion().toString();
         int before = sessions.getAsInt();
+        long heldBefore = held.getAsLong();
         long start = System.nanoTime();
         try {
             Path target = deployTarget(installed, name);
@@ -154,11 +167,13 @@ final class BundleManager {
             throw new ApiException(500, "cannot write the bundle into " + deployDir + ": " + e.getMessage());
         }
         Bundle running = awaitVersion(name, version);
-        return new Outcome(name, from, version.toString(), state(running.getState()), (System.nanoTime() - start) / 1_000_000, before, sessions.getAsInt());
+        return new Outcome(name, from, version.toString(), state(running.getState()), (System.nanoTime() - start) / 1_000_000, before, sessions.getAsInt(),
+                growth(heldBefore, held.getAsLong()));
     }
 
     /** Gives the deployer back the jar that ran before the last upgrade through the console. */
-    synchronized Outcome rollback(String name, java.util.function.IntSupplier sessions) throws ApiException {
+    synchronized Outcome rollback(String name, java.util.function.IntSupplier sessions, java.util.function.LongSupplier held)
+            throws ApiException {
         Bundle installed = bundle(name);
         Path kept = previousJar(name);
         if (kept == null || !Files.isRegularFile(kept)) {
@@ -171,6 +186,7 @@ final class BundleManager {
             throw ApiException.conflict(name + " " + from + " does not come from deploy/; there is nothing to roll back");
         }
         int before = sessions.getAsInt();
+        long heldBefore = held.getAsLong();
         long start = System.nanoTime();
         Bundle running;
         try {
@@ -191,7 +207,8 @@ final class BundleManager {
             throw new ApiException(500, "cannot roll back " + name + ": " + e.getMessage());
         }
         return new Outcome(name, from.toString(), running.getVersion().toString(), state(running.getState()),
-                (System.nanoTime() - start) / 1_000_000, before, sessions.getAsInt());
+                (System.nanoTime() - start) / 1_000_000, before, sessions.getAsInt(),
+                growth(heldBefore, held.getAsLong()));
     }
 
     /**

@@ -33,7 +33,7 @@ final class BundlePages {
         if (p.size() == 1 && method.equals("POST")) {
             notice = kit.change(req, session, () -> {
                 byte[] jar = uploaded(req, api.settings().maxUploadBytes());
-                return outcome(bundles.upload(jar, api.settings().allowThirdPartyBundles(), api::sessions));
+                return outcome(bundles.upload(jar, api.settings().allowThirdPartyBundles(), api::sessions, api::stanzasHeld));
             });
         } else if (p.size() == 3) {
             postOnly(method);
@@ -47,7 +47,7 @@ final class BundlePages {
                     bundles.start(name);
                     return "Started " + name + ".";
                 });
-                case "rollback" -> kit.change(req, session, () -> outcome(bundles.rollback(name, api::sessions)));
+                case "rollback" -> kit.change(req, session, () -> outcome(bundles.rollback(name, api::sessions, api::stanzasHeld)));
                 default -> throw ApiException.notFound("no such change: " + req.getRequestURI());
             };
         } else if (p.size() != 1) {
@@ -86,7 +86,8 @@ final class BundlePages {
     private static String outcome(BundleManager.Outcome o) {
         return o.symbolicName() + (o.from() == null ? " " + o.to() + " installed" : (isNewer(o) ? " upgraded from " : " rolled back from ")
                 + o.from() + " to " + o.to()) + ", " + o.state() + ", in " + o.millis() + " ms; sessions before " + o.sessionsBefore()
-                + ", after " + o.sessionsAfter();
+                + ", after " + o.sessionsAfter()
+                + (o.stanzasHeld() == null ? "" : "; stanzas held meanwhile " + o.stanzasHeld());
     }
 
     private static boolean isNewer(BundleManager.Outcome o) {

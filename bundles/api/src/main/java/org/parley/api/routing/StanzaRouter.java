@@ -74,4 +74,16 @@ public interface StanzaRouter {
     default Stanza filter(Stanza stanza, Session recipient) {
         return stanza;
     }
+
+    /**
+     * How many times since this router started a stanza waited for a service being replaced (an
+     * iq handler, an interceptor, a component, the session directory, the undeliverable-message
+     * hook) instead of being refused: what live upgrades held. A stanza that waited at two such
+     * places counts twice. Cheap to read, never blocks; starts at zero with each router.
+     *
+     * @since 2.2
+     */
+    default long stanzasHeld() {
+        return 0;
+    }
 }

@@ -21,6 +21,17 @@ public interface TrafficCounters {
     /** SASL exchanges that ended in this failure (an abort by the client is not counted). */
     long failedLogins(SaslFailure condition);
 
+    /**
+     * How many times a stanza waited for a service being replaced live instead of being refused:
+     * a client's stanza held while routing was upgraded, or one routing held for an iq handler,
+     * interceptor, component, the session directory or the undeliverable-message hook (see
+     * {@link org.parley.api.routing.StanzaRouter#stanzasHeld()}). The admin console reports its
+     * growth over an upgrade as the stanzas that upgrade held.
+     *
+     * @since 1.1
+     */
+    long stanzasHeld();
+
     /** Every failed SASL exchange, whatever its condition. */
     default long failedLogins() {
         long n = 0;

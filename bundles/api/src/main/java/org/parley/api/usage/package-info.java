@@ -4,7 +4,7 @@
  * their recent history, for the admin console and for monitoring.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.parley.api.usage;
 
 import org.osgi.annotation.bundle.Export;

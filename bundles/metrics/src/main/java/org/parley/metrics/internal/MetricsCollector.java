@@ -108,6 +108,8 @@ final class MetricsCollector {
             e.sample("parley_stanzas_received_total", t.stanzasReceived(kind), "kind", kind.xmlName());
         }
         e.family("parley_logins_total", "counter", "Successful SASL authentications").sample("parley_logins_total", t.logins());
+        e.family("parley_stanzas_held_total", "counter", "Times a stanza waited for a service being replaced live (an upgrade) instead of being refused")
+                .sample("parley_stanzas_held_total", t.stanzasHeld());
         e.family("parley_auth_failures_total", "counter", "Failed SASL authentications, by RFC 6120 failure condition");
         for (SaslFailure condition : SaslFailure.values()) {
             if (condition != SaslFailure.ABORTED) {

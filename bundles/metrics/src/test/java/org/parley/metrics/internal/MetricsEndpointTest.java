@@ -85,6 +85,11 @@ class MetricsEndpointTest {
             public long failedLogins(SaslFailure condition) {
                 return condition == SaslFailure.NOT_AUTHORIZED ? 1 : 0;
             }
+
+            @Override
+            public long stanzasHeld() {
+                return 7;
+            }
         });
         endpoint.setOffline(new OfflineStatistics() {
             @Override
@@ -97,6 +102,7 @@ class MetricsEndpointTest {
         assertEquals(Exposition.CONTENT_TYPE, ok.headers().firstValue("Content-Type").orElseThrow());
         assertTrue(ok.body().contains("parley_stanzas_received_total{kind=\"message\"} 42\n"), ok.body());
         assertTrue(ok.body().contains("parley_logins_total 3\n"), ok.body());
+        assertTrue(ok.body().contains("parley_stanzas_held_total 7\n"), ok.body());
         assertTrue(ok.body().contains("parley_auth_failures_total{condition=\"not-authorized\"} 1\n"), ok.body());
         assertTrue(ok.body().contains("parley_offline_messages 5\n"), ok.body());
         assertTrue(ok.body().contains("# TYPE jvm_memory_used_bytes gauge\n"), ok.body());

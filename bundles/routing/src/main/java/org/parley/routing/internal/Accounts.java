@@ -85,4 +85,9 @@ final class Accounts {
             return Boolean.TRUE.equals(found) ? YES : ask(list, i + 1, username);
         }).thenCompose(s -> s);
     }
+
+    /** Stanzas that waited here for a successor (see {@link Standby#held()}). */
+    long held() {
+        return byName.held();
+    }
 }

@@ -185,4 +185,9 @@ final class Components {
     void close() {
         byDomain.closeAll();
     }
+
+    /** Stanzas that waited here for a successor (see {@link Standby#held()}). */
+    long held() {
+        return byDomain.held();
+    }
 }

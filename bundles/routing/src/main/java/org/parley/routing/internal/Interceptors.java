@@ -222,4 +222,9 @@ final class Interceptors {
     void close() {
         byName.closeAll();
     }
+
+    /** Stanzas that waited here for a successor (see {@link Standby#held()}). */
+    long held() {
+        return byName.held();
+    }
 }

@@ -174,4 +174,9 @@ final class IqDispatcher {
         LOG.error("iq handler {} of bundle {} failed on {}", h.registration().name(), h.registration().bundle(), iq, error);
         return iq.errorReply(StanzaErrorCondition.INTERNAL_SERVER_ERROR, null);
     }
+
+    /** Stanzas that waited here for a successor (see {@link Standby#held()}). */
+    long held() {
+        return best.held();
+    }
 }

@@ -65,4 +65,9 @@ final class LocalSessions {
     void close() {
         registry.closeAll();
     }
+
+    /** Stanzas that waited here for a successor (see {@link Standby#held()}). */
+    long held() {
+        return registry.held();
+    }
 }

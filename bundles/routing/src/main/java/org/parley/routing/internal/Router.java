@@ -394,4 +394,9 @@ public final class Router implements StanzaRouter {
             return t;
         }
     }
+
+    @Override
+    public long stanzasHeld() {
+        return sessions.held() + iqs.held() + interceptors.held() + accounts.held() + undeliverables.held() + components.held();
+    }
 }

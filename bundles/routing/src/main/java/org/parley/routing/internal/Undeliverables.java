@@ -105,4 +105,9 @@ final class Undeliverables {
                     : ask(list, i + 1, message, account, retry);
         }).thenCompose(s -> s);
     }
+
+    /** Stanzas that waited here for a successor (see {@link Standby#held()}). */
+    long held() {
+        return present.held();
+    }
 }

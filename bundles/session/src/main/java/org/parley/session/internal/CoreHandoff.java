@@ -106,7 +106,7 @@ final class CoreHandoff {
         }
         snapshot.put("streams", streamEntries);
         snapshot.put("sessions", sessionEntries);
-        snapshot.put("traffic", services.traffic().snapshot()); // added within format 1: an older core ignores it
+        snapshot.put("traffic", services.traffic().snapshot(services.router().held())); // added within format 1: an older core ignores it
         try {
             handoff.deposit(KEY, snapshot);
             LOG.info("Handed over {} stream(s) and {} session(s) to the next session core ({} ms)", streamEntries.size(), sessions.size(),

@@ -66,4 +66,10 @@ final class LazyRouter implements StanzaRouter {
     public CompletionStage<Void> undeliverable(Stanza message, EntityBareJid account) {
         return router().undeliverable(message, account);
     }
+
+    @Override
+    public long stanzasHeld() {
+        StanzaRouter r = router; // never obtained: it routed nothing, so it held nothing
+        return r == null ? 0 : r.stanzasHeld();
+    }
 }

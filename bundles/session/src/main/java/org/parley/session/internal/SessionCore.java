@@ -202,7 +202,10 @@ public final class SessionCore implements ConnectionHandler, SessionRegistry, Tr
     }
 
     void unsetRouter(StanzaRouter stanzaRouter) {
-        router.departed(StreamServices.ROUTER, stanzaRouter);
+        long held = stanzaRouter.stanzasHeld(); // its count ends with it: kept here, so the total only grows
+        if (router.departed(StreamServices.ROUTER, stanzaRouter)) {
+            traffic.heldByRoutersGone(held);
+        }
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
@@ -341,6 +344,22 @@ public final class SessionCore implements ConnectionHandler, SessionRegistry, Tr
     @Override
     public long failedLogins(SaslFailure condition) {
         return traffic.failedLogins(condition);
+    }
+
+    /**
+     * Stanzas held across live upgrades: those clients sent while routing itself was being
+     * replaced (held here), and those routing held for the services it calls, by the routers
+     * gone and the one now.
+     */
+    @Override
+    public long stanzasHeld() {
+        StanzaRouter current = router.current(StreamServices.ROUTER);
+        return ownHeld() + (current == null ? 0 : current.stanzasHeld());
+    }
+
+    /** What this core and its predecessors counted, not the live router's own count (it goes on in the successor). */
+    long ownHeld() {
+        return traffic.heldByRoutersGone() + router.held();
     }
 
     /** Named daemon threads for the streams' and sessions' ordered executors. */

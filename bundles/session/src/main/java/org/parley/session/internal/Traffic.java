@@ -19,6 +19,8 @@ final class Traffic implements TrafficCounters {
     private final LongAdder[] received = adders(KINDS.length);
     private final LongAdder logins = new LongAdder();
     private final LongAdder[] failed = adders(FAILURES.length);
+    /** Held by routers that are gone, and by this core's predecessors (see SessionCore#stanzasHeld). */
+    private final LongAdder heldBefore = new LongAdder();
 
     private static LongAdder[] adders(int n) {
         LongAdder[] a = new LongAdder[n];
@@ -40,6 +42,20 @@ final class Traffic implements TrafficCounters {
         failed[condition.ordinal()].increment();
     }
 
+    void heldByRoutersGone(long n) {
+        heldBefore.add(n);
+    }
+
+    long heldByRoutersGone() {
+        return heldBefore.sum();
+    }
+
+    /** Not kept here: the session core adds its own and the live router's (see SessionCore#stanzasHeld). */
+    @Override
+    public long stanzasHeld() {
+        return heldBefore.sum();
+    }
+
     @Override
     public long stanzasReceived(Stanza.Kind kind) {
         return received[kind.ordinal()].sum();
@@ -55,13 +71,18 @@ final class Traffic implements TrafficCounters {
         return failed[condition.ordinal()].sum();
     }
 
-    /** The totals by name, JDK values only, for the successor of this core. */
-    Map<String, Object> snapshot() {
+    /**
+     * The totals by name, JDK values only, for the successor of this core.
+     *
+     * @param heldHere what the core held itself while routing was replaced, to count on
+     */
+    Map<String, Object> snapshot(long heldHere) {
         Map<String, Object> m = new HashMap<>();
         for (Stanza.Kind kind : KINDS) {
             m.put("received." + kind.name(), stanzasReceived(kind));
         }
         m.put("logins", logins());
+        m.put("held", heldBefore.sum() + heldHere);
         for (SaslFailure condition : FAILURES) {
             m.put("failed." + condition.name(), failedLogins(condition));
         }
@@ -74,6 +95,7 @@ final class Traffic implements TrafficCounters {
             add(received[kind.ordinal()], snapshot.get("received." + kind.name()));
         }
         add(logins, snapshot.get("logins"));
+        add(heldBefore, snapshot.get("held"));
         for (SaslFailure condition : FAILURES) {
             add(failed[condition.ordinal()], snapshot.get("failed." + condition.name()));
         }

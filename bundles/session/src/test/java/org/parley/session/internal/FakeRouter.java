@@ -20,6 +20,8 @@ final class FakeRouter implements StanzaRouter {
     final List<Stanza> fromServer = new CopyOnWriteArrayList<>();
     final List<Stanza> undeliverable = new CopyOnWriteArrayList<>();
     private volatile SessionRegistry registry;
+    /** What this router says it held for the services it calls (see StanzaRouter#stanzasHeld). */
+    volatile long held;
     /** Returned for the next routeFrom instead of completing at once. */
     volatile CompletableFuture<Void> holdNext;
 
@@ -69,5 +71,10 @@ final class FakeRouter implements StanzaRouter {
                 s.deliver(stanza);
             }
         }
+    }
+
+    @Override
+    public long stanzasHeld() {
+        return held;
     }
 }

@@ -67,4 +67,30 @@ class TrafficTest {
         assertEquals(1, successor.core.stanzasReceived(Stanza.Kind.PRESENCE));
         assertEquals(1, successor.core.logins());
     }
+
+    /**
+     * Stanzas held across live upgrades: what routing held for the services it calls, and what the
+     * core held while routing itself was replaced. The total only grows, though each router
+     * counts from zero, and it crosses the core's own upgrade.
+     */
+    @Test
+    void stanzasHeldOnlyGrowAcrossRoutingUpgradesAndCrossTheCoresUpgrade() throws Exception {
+        ClientStream alice = old.bound(FakeConnection.secured(), "alice", "phone");
+        old.router.held = 5;
+        assertEquals(5, old.core.stanzasHeld(), "what routing held");
+        old.core.unsetRouter(old.router);
+        assertEquals(5, old.core.stanzasHeld(), "the departed router's count is kept");
+        alice.element(CoreFixture.message("bob@example.org", "held-1"));
+        assertEquals(6, old.core.stanzasHeld(), "the core holds the message for routing's successor");
+        FakeRouter next = new FakeRouter();
+        next.use(old.core);
+        next.held = 2;
+        old.core.setRouter(next);
+        CoreFixture.await(() -> next.fromSessions.size() == 1);
+        assertEquals("held-1", next.fromSessions.get(0).id(), "held, not refused");
+        assertEquals(8, old.core.stanzasHeld());
+        old.core.deactivate(false);
+        successor = new CoreFixture(SessionSettings.DEFAULTS, handoff);
+        assertEquals(6, successor.core.stanzasHeld(), "the successor goes on from the total, with its own router's count (0)");
+    }
 }

@@ -74,5 +74,10 @@ final class TestSupport {
         public long failedLogins(SaslFailure condition) {
             return condition == SaslFailure.NOT_AUTHORIZED ? failed : 0;
         }
+
+        @Override
+        public long stanzasHeld() {
+            return 0;
+        }
     }
 }
