@@ -185,6 +185,44 @@ class AdminBundleUpgradeTest {
         assertEquals(200, admin.call("POST", "/api/bundles/org.parley.im/rollback").status(), "back to the shipped im for the other test");
     }
 
+    /** bin/parley does what the console's bundles and rooms pages do, on the running server, audited. */
+    @Test
+    void theShellListsStopsStartsAndRollsBackBundlesAndListsAndDestroysRooms() throws Exception {
+        XMPPTCPConnection owner = server.login(server.newAccount("shell-owner"));
+        org.jxmpp.jid.EntityBareJid roomJid = MucTest.room("shellroom");
+        org.jivesoftware.smackx.muc.MultiUserChat room = MucTest.instantRoom(owner, roomJid, "owner");
+
+        ParleyServer.CliResult rooms = server.cli("room", "list");
+        assertEquals(0, rooms.exitCode(), rooms::toString);
+        assertTrue(rooms.stdout().contains(roomJid + "  1 occupant"), rooms::toString);
+        ParleyServer.CliResult occupants = server.cli("room", "occupants", roomJid.getLocalpart().toString());
+        assertTrue(occupants.stdout().contains("owner  " + owner.getUser() + "  moderator  owner"), occupants::toString);
+        ParleyServer.CliResult missing = server.cli("room", "occupants", "no-such-room");
+        assertTrue(missing.exitCode() != 0 && missing.stderr().contains("no room no-such-room@" + MucTest.SERVICE), missing::toString);
+        ParleyServer.CliResult destroyed = server.cli("room", "destroy", roomJid.toString(), "moved to the lab room");
+        assertEquals(0, destroyed.exitCode(), destroyed::toString);
+        MucTest.await("the owner learns the room is gone", () -> !room.isJoined());
+        assertTrue(!server.cli("room", "list").stdout().contains(roomJid.toString()));
+
+        ParleyServer.CliResult list = server.cli("bundle", "list");
+        assertTrue(list.stdout().contains("org.parley.im  ") && list.stdout().contains("ACTIVE"), list::toString);
+        ParleyServer.CliResult stopped = server.cli("bundle", "stop", "org.parley.im");
+        assertEquals(0, stopped.exitCode(), stopped::toString);
+        assertTrue(server.cli("bundle", "list").stdout().contains("org.parley.im  " + Bundles.version(Bundles.imJar(server.dist())) + "  RESOLVED"));
+        SmackFuture<IQ, Exception> ping = owner.sendIqRequestAsync(new Ping(owner, Xmpp.SERVER));
+        assertEquals(0, server.cli("bundle", "start", "org.parley.im").exitCode());
+        assertEquals(IQ.Type.result, ping.getOrThrow().getType(), "held across the stop and start, then answered");
+        ParleyServer.CliResult console = server.cli("bundle", "stop", "org.parley.admin");
+        assertTrue(console.exitCode() != 0 && console.stderr().contains("carries the console itself"), console::toString);
+        ParleyServer.CliResult none = server.cli("bundle", "rollback", "org.parley.carbons");
+        assertTrue(none.exitCode() != 0 && none.stderr().contains("no previous version"), none::toString);
+
+        AdminClient admin = new AdminClient(server).awaitUp(WAIT);
+        assertEquals(201, admin.signIn("admin", AdminClient.initialAdminPassword(server)).status());
+        String audit = admin.call("GET", "/api/audit").body();
+        assertTrue(audit.contains("shell (bin/parley)") && audit.contains("BUNDLE-STOP") && audit.contains("refused"), audit);
+    }
+
     private static double stanzasHeld() throws Exception {
         return MetricsTest.value(MetricsTest.parse(MetricsTest.scrape(server.metricsPort(), "/metrics").body()), "parley_stanzas_held_total{}");
     }

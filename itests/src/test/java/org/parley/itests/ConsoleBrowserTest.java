@@ -189,7 +189,9 @@ class ConsoleBrowserTest {
         }
         awaitOnReload("/console/dashboard", "the sampler counted the online user",
                 () -> Integer.parseInt(browser.findElement(By.id("online-users")).getText()) >= 1);
-        assertTrue(browser.findElements(By.cssSelector("#chart-online polyline")).size() == 2, "users and sessions drawn");
+        // The charts draw the sampler's history, which has its first sample sampleSeconds after the start.
+        awaitOnReload("/console/dashboard", "users and sessions drawn",
+                () -> browser.findElements(By.cssSelector("#chart-online polyline")).size() == 2);
         assertFalse(browser.findElement(By.id("weeks")).getText().isEmpty());
         assertFalse(browser.getPageSource().contains("<script"));
         screenshot("6-dashboard");

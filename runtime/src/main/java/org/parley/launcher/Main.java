@@ -40,6 +40,14 @@ public final class Main {
             "       parley usage now                    the usage figures now (online users, stanzas/s, logins, ...)",
             "       parley usage weeks [<n>]            distinct users of this week and the weeks before it (12)",
             "       parley usage history                the samples of the last hours",
+            "       parley room list                    the rooms of the multi-user chat, with their occupants' count",
+            "       parley room occupants <room>        a room's occupants: nick, JID, role, affiliation",
+            "       parley room destroy <room> [<why>]  destroy a room; its occupants are told why",
+            "       parley bundle list                  every bundle: version, state, the version a roll-back returns to",
+            "       parley bundle upgrade <jar>         install or upgrade a bundle live (as the console's upload)",
+            "       parley bundle stop|start <name>     stop or start a bundle by its symbolic name",
+            "       parley bundle rollback <name>       back to the version before the last upgrade made so",
+            "       (room and bundle need the admin feature's bundles: muc of the im feature, admin)",
             "The instance lives in $PARLEY_BASE (default: the distribution directory).");
     private static final long OFFLINE_COMMAND_WAIT_MILLIS = 120_000;
     /** Held so java.util.logging keeps the level (it references loggers weakly). */
@@ -84,6 +92,12 @@ public final class Main {
             }
             case "admin" -> {
                 return command(adminCommand(words));
+            }
+            case "room" -> {
+                return command(roomCommand(words));
+            }
+            case "bundle" -> {
+                return command(bundleCommand(words));
             }
             default -> {
                 System.err.println("parley: unknown command '" + words.get(0) + "'\n" + USAGE);
@@ -143,6 +157,51 @@ public final class Main {
         }
         if ((sub.equals("announce") || sub.equals("motd")) && words.size() > 3) {
             return List.of("admin", sub, String.join(" ", words.subList(2, words.size())));
+        }
+        return words;
+    }
+
+    /** Checks the sub-command; a reason to destroy a room may be given as several words and is joined. */
+    static List<String> roomCommand(List<String> words) {
+        if (words.size() < 2) {
+            throw usage("room needs a sub-command");
+        }
+        String sub = words.get(1);
+        boolean fits = switch (sub) {
+            case "list" -> words.size() == 2;
+            case "occupants" -> words.size() == 3;
+            case "destroy" -> words.size() >= 3;
+            default -> throw usage("unknown room command '" + sub + "'");
+        };
+        if (!fits) {
+            throw usage("wrong arguments for 'room " + sub + "'");
+        }
+        if (sub.equals("destroy") && words.size() > 4) {
+            return List.of("room", sub, words.get(2), String.join(" ", words.subList(3, words.size())));
+        }
+        return words;
+    }
+
+    /** Checks the sub-command and its arity, and makes a jar's path absolute (the server may run elsewhere). */
+    static List<String> bundleCommand(List<String> words) {
+        if (words.size() < 2) {
+            throw usage("bundle needs a sub-command");
+        }
+        String sub = words.get(1);
+        boolean fits = switch (sub) {
+            case "list" -> words.size() == 2;
+            case "upgrade", "stop", "start", "rollback" -> words.size() == 3;
+            default -> throw usage("unknown bundle command '" + sub + "'");
+        };
+        if (!fits) {
+            throw usage("wrong arguments for 'bundle " + sub + "'");
+        }
+        if (sub.equals("upgrade")) {
+            Path jar = Path.of(words.get(2)).toAbsolutePath().normalize();
+            if (!Files.isReadable(jar)) {
+                throw new LauncherException("cannot read " + jar);
+            }
+            return List.of("bundle", sub, jar.toString());
         }
         return words;
     }

@@ -118,4 +118,32 @@ class MainTest {
                     words.toString());
         }
     }
+
+    @Test
+    void roomAndBundleCommandsCheckTheirArgumentsAndMakeAJarPathAbsolute() throws Exception {
+        assertEquals(List.of("room", "destroy", "lab", "moved to the new lab"),
+                Main.roomCommand(List.of("room", "destroy", "lab", "moved", "to", "the", "new", "lab")));
+        assertEquals(List.of("room", "occupants", "lab"), Main.roomCommand(List.of("room", "occupants", "lab")));
+        assertEquals(List.of("bundle", "stop", "org.parley.im"), Main.bundleCommand(List.of("bundle", "stop", "org.parley.im")));
+        java.nio.file.Path jar = java.nio.file.Files.createTempFile("im", ".jar");
+        try {
+            String relative = java.nio.file.Path.of("").toAbsolutePath().relativize(jar).toString();
+            assertEquals(List.of("bundle", "upgrade", jar.toString()), Main.bundleCommand(List.of("bundle", "upgrade", relative)));
+        } finally {
+            java.nio.file.Files.delete(jar);
+        }
+        assertThrows(LauncherException.class, () -> Main.bundleCommand(List.of("bundle", "upgrade", "no-such.jar")));
+        for (List<String> words : List.of(List.of("room"), List.of("room", "list", "x"), List.of("room", "occupants"),
+                List.of("room", "rename", "a"), List.of("bundle"), List.of("bundle", "stop"), List.of("bundle", "remove", "x"),
+                List.of("bundle", "list", "x"))) {
+            boolean room = words.get(0).equals("room");
+            assertEquals(ControlProtocol.USAGE, assertThrows(LauncherException.class, () -> {
+                if (room) {
+                    Main.roomCommand(words);
+                } else {
+                    Main.bundleCommand(words);
+                }
+            }).exitCode(), words.toString());
+        }
+    }
 }

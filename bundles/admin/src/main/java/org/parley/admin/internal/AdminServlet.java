@@ -82,6 +82,8 @@ public final class AdminServlet extends HttpServlet {
     private final transient WebSessions webSessions;
     private final transient SignInThrottle throttle;
     private final transient BundleManager bundles;
+    /** bin/parley bundle ...: the shell's way to what the bundles page does, on the same BundleManager. */
+    private final transient org.osgi.framework.ServiceRegistration<Object> bundleCommands;
     private final transient ConfigManager configs;
     private final transient ConfigurationAdmin configAdmin;
     private final transient MetaTypeService metatype;
@@ -126,6 +128,9 @@ public final class AdminServlet extends HttpServlet {
         this.bundles = new BundleManager(context, Path.of(property(context, "parley.deploy")),
                 context.getDataFile("bundles").toPath());
         this.configs = new ConfigManager(context, Path.of(property(context, "parley.etc")));
+        this.bundleCommands = context.registerService(Object.class,
+                new BundleCommands(bundles, store, this::sessionCount, this::stanzasHeld, () -> settings.allowThirdPartyBundles()),
+                new java.util.Hashtable<>(Map.of("osgi.command.scope", "bundle", "osgi.command.function", BundleCommands.FUNCTIONS)));
         this.handoff = handoff;
         this.pages = new ConsolePages(this);
         handoff.take(HANDOFF_KEY).ifPresent(state -> {
@@ -140,6 +145,7 @@ public final class AdminServlet extends HttpServlet {
     /** Signed-in administrators and counted failures go to the successor: an upgrade signs nobody out. */
     @Deactivate
     void deactivate() {
+        bundleCommands.unregister();
         handoff.deposit(HANDOFF_KEY, Map.of("format", 1, "sessions", webSessions.snapshot(), "failures", throttle.snapshot()));
     }
 

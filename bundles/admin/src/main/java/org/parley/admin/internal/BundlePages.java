@@ -83,7 +83,7 @@ final class BundlePages {
         kit.page(resp, notice.status(), session, "Bundles", body);
     }
 
-    private static String outcome(BundleManager.Outcome o) {
+    static String outcome(BundleManager.Outcome o) {
         return o.symbolicName() + (o.from() == null ? " " + o.to() + " installed" : (isNewer(o) ? " upgraded from " : " rolled back from ")
                 + o.from() + " to " + o.to()) + ", " + o.state() + ", in " + o.millis() + " ms; sessions before " + o.sessionsBefore()
                 + ", after " + o.sessionsAfter()
