@@ -15,6 +15,8 @@ import org.jivesoftware.smack.tcp.XMPPTCPConnection;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.parley.mailhook.internal.StartTlsRelay;
+import org.parley.mailhook.internal.TestCa;
 
 /**
  * The mail hook toward a real relay over STARTTLS (SubEthaSMTP in the test, set up like a
@@ -30,12 +32,12 @@ class MailStartTlsTest {
     private static final String MAIL_DOMAIN = "tls.test";
     private static final String PASSWORD = "relay-" + ParleyServer.randomPassword();
     private static final int PORT = freePort();
-    private static final RelayCa CA;
+    private static final TestCa CA;
     private static final Path CA_PEM;
 
     static {
         try {
-            CA = new RelayCa("Parley test relay CA");
+            CA = new TestCa("Parley test relay CA");
             CA_PEM = CA.writePem(Files.createTempFile("relay-ca", ".pem"));
         } catch (Exception e) {
             throw new IllegalStateException(e);
@@ -122,7 +124,7 @@ class MailStartTlsTest {
         assertTrue(server.logSince(offset).contains("STARTTLS"), server.logSince(offset));
         assertEquals(List.of(), relay.received(), "nothing in clear");
 
-        relay(new RelayCa("Someone else's CA").serverTls("127.0.0.1", "localhost"));
+        relay(new TestCa("Someone else's CA").serverTls("127.0.0.1", "localhost"));
         server.awaitLog(offset, "(attempt 3)", WAIT);
         assertTrue(server.logSince(offset).contains("SSLHandshakeException"), server.logSince(offset));
         assertEquals(List.of(), relay.logins(), "the password did not leave for a relay of an unknown CA");

@@ -21,13 +21,13 @@ import org.subethamail.smtp.server.Session;
  * before MAIL. Or, built without TLS, a relay that does not offer STARTTLS at all. It records what
  * it took and over what, so a test can tell that a mail went over TLS and not in clear.
  */
-final class StartTlsRelay implements AutoCloseable {
+public final class StartTlsRelay implements AutoCloseable {
     /** A mail the relay took: for whom, over which TLS protocol (null: in clear), from which authenticated user. */
-    record Received(String recipient, String tlsProtocol, String user, String data) {
+    public record Received(String recipient, String tlsProtocol, String user, String data) {
     }
 
     /** An AUTH attempt: the user, whether it came inside TLS, whether the password was right. */
-    record Login(String user, boolean insideTls, boolean accepted) {
+    public record Login(String user, boolean insideTls, boolean accepted) {
     }
 
     private final SMTPServer server;
@@ -38,7 +38,7 @@ final class StartTlsRelay implements AutoCloseable {
      * @param tls what the relay presents after STARTTLS; null for a relay that does not offer it
      *     (it then takes mail in clear, without AUTH)
      */
-    StartTlsRelay(int port, SSLContext tls, String user, String password) {
+    public StartTlsRelay(int port, SSLContext tls, String user, String password) {
         SMTPServer.Builder b = SMTPServer.port(port).bindAddress(loopback()).hostName("relay.test")
                 .connectionTimeout(10, java.util.concurrent.TimeUnit.SECONDS)
                 .messageHandler((MessageContext context, String from, String to, byte[] data) -> received.add(new Received(to,
@@ -73,16 +73,16 @@ final class StartTlsRelay implements AutoCloseable {
         return socket instanceof SSLSocket s ? s.getSession().getProtocol() : null;
     }
 
-    List<Received> received() {
+    public List<Received> received() {
         return List.copyOf(received);
     }
 
-    List<Login> logins() {
+    public List<Login> logins() {
         return List.copyOf(logins);
     }
 
     /** Waits until the relay took at least n mails, and returns them all. */
-    List<Received> awaitReceived(int n, Duration timeout) throws InterruptedException {
+    public List<Received> awaitReceived(int n, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (received.size() < n) {
             if (System.nanoTime() > deadline) {

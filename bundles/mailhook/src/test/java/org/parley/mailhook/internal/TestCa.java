@@ -25,13 +25,13 @@ import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /** A CA made for a test, and the relay certificates it signs (in memory, Bouncy Castle, no keytool run). */
-final class TestCa {
+public final class TestCa {
     private final X500Name name;
     private final KeyPair keys;
     private final X509Certificate certificate;
     private final AtomicLong serial = new AtomicLong(1);
 
-    TestCa(String commonName) throws Exception {
+    public TestCa(String commonName) throws Exception {
         name = new X500Name("CN=" + commonName);
         keys = ecKeys();
         JcaX509v3CertificateBuilder b = builder(name, name, keys);
@@ -40,7 +40,7 @@ final class TestCa {
     }
 
     /** The CA's certificate as PEM, as an operator puts it in etc/ for smtpTrustedCertificates. */
-    Path writePem(Path file) throws Exception {
+    public Path writePem(Path file) throws Exception {
         Files.writeString(file, "-----BEGIN CERTIFICATE-----\n"
                 + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(certificate.getEncoded())
                 + "\n-----END CERTIFICATE-----\n");
@@ -51,7 +51,7 @@ final class TestCa {
      * What a relay presents: a key and a certificate this CA signs for the given names (an IP
      * address literal becomes an iPAddress entry, anything else a dNSName).
      */
-    SSLContext serverTls(String... names) throws Exception {
+    public SSLContext serverTls(String... names) throws Exception {
         KeyPair server = ecKeys();
         JcaX509v3CertificateBuilder b = builder(name, new X500Name("CN=" + names[0]), server);
         GeneralName[] alt = new GeneralName[names.length];

@@ -21,6 +21,7 @@ import org.jxmpp.jid.impl.JidCreate;
 import org.parley.api.routing.InterceptResult;
 import org.parley.api.server.TestWorkers;
 import org.parley.api.session.TestSession;
+import org.parley.api.session.TestSessionRegistry;
 import org.parley.api.stanza.Element;
 import org.parley.api.stanza.Namespaces;
 import org.parley.api.stanza.Stanza;
@@ -36,7 +37,7 @@ class FlexibleRetrievalTest {
 
     private TestSqlDatabase database;
     private TestWorkers workers;
-    private FakeRegistry registry;
+    private TestSessionRegistry registry;
     private OfflineMessages offline;
     private FlexibleRetrieval flexible;
     private TestSession phone;
@@ -47,7 +48,7 @@ class FlexibleRetrievalTest {
         database = TestSqlDatabase.h2(data);
         database.migrate(OfflineStore.MODULE, OfflineStore.MIGRATIONS);
         workers = new TestWorkers();
-        registry = new FakeRegistry();
+        registry = new TestSessionRegistry();
         offline = new OfflineMessages(new OfflineStore(database.dataSource()), workers,
                 () -> JidCreate.domainBareFromOrThrowUnchecked("example.org"), () -> registry, List::of, () -> router,
                 Clock.fixed(Instant.parse("2026-11-29T12:00:00Z"), ZoneOffset.UTC), Quota.DEFAULTS);

@@ -28,6 +28,7 @@ import org.parley.api.offline.OfflineMessageListener;
 import org.parley.api.offline.OfflineMessageStored;
 import org.parley.api.server.TestWorkers;
 import org.parley.api.session.TestSession;
+import org.parley.api.session.TestSessionRegistry;
 import org.parley.api.stanza.Element;
 import org.parley.api.stanza.Namespaces;
 import org.parley.api.stanza.Stanza;
@@ -43,7 +44,7 @@ class OfflineMessagesTest {
 
     private TestSqlDatabase database;
     private TestWorkers workers;
-    private FakeRegistry registry;
+    private TestSessionRegistry registry;
     private final List<OfflineMessageStored> events = new CopyOnWriteArrayList<>();
     private OfflineMessages offline;
     private int sessions;
@@ -59,7 +60,7 @@ class OfflineMessagesTest {
     void setUp() throws Exception {
         database = newDatabase();
         workers = new TestWorkers();
-        registry = new FakeRegistry();
+        registry = new TestSessionRegistry();
         offline = start(new Quota(1000, 1_000_000));
     }
 
@@ -548,7 +549,7 @@ class OfflineMessagesTest {
         // kill -9: no end of session is ever heard; the next run has no such session, and the database is reopened.
         workers.close();
         database.shutdown();
-        registry = new FakeRegistry();
+        registry = new TestSessionRegistry();
         workers = new TestWorkers();
         database = database.reopened();
         offline = start(new Quota(1000, 1_000_000));
