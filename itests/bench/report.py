@@ -249,32 +249,43 @@ def presence(r):
     e = effective(r)
     fanout = int(e.get('CONTACTS', 50)) // 2 + 1   # the online half of the contacts, and the user's own resource
     held = max((int(d.get('connected', [0, 0])[1]) for _, d in r.dumps), default=0)
-    mem = None
+    rss = heap = None
     if held and r.x('peak_rss_kib') is not None:
-        mem = (r.x('peak_rss_kib') - r.x('base_rss_kib')) / held
-        if r.x('peak_heap_kib') is not None:
-            mem += (r.x('peak_heap_kib') - r.x('base_heap_kib')) / held
+        rss = (r.x('peak_rss_kib') - r.x('base_rss_kib')) / held
+    if held and r.x('peak_heap_kib') is not None:
+        heap = (r.x('peak_heap_kib') - r.x('base_heap_kib')) / held
     logins = total(r, 'tr_authenticate')
     _, login_cpu, _, _ = window(r, lambda d: n_of(d, 'tr_authenticate') and not n_of(d, 'tr_update'))
-    updates = 0
+    updates, delivered = 0, 0.0
     peak = max((n_of(d, 'tr_update') for _, d in r.dumps), default=0)
+    users = int(e.get('USERS', 2500))
 
     def steady(d):
         return n_of(d, 'tr_update') >= peak / 2 and not n_of(d, 'tr_authenticate')
+    prev_online = None
     for _, _, d in r.intervals():
+        online = int(d.get('connected', [0, 0])[1])
         if steady(d):
-            updates += n_of(d, 'tr_update')
+            n = n_of(d, 'tr_update')
+            updates += n
+            # users who are done leave while others still change their presence: a change
+            # reaches the contacts still online (each online with the share still connected
+            # during the interval) and the user's own resource
+            share = ((prev_online if prev_online is not None else online) + online) / 2 / users
+            delivered += n * (1 + (fanout - 1) * min(1.0, share))
+        prev_online = online
     secs, cpu_s, tsung_s, busy = window(r, steady)
     auth, roster = r.last('tr_authenticate'), r.last('tr_roster')
     return [
         ('online users held at once', fmt(held)),
         ('errors (Tsung error_* counters)', fmt(r.errors())),
         ('mean authentication / roster get (50 items) during the ramp', f"{fmt(auth[5] if auth else None, 1)} / {fmt(roster[5] if roster else None, 1)} ms"),
-        ('memory per online user with its roster (RSS + heap growth)', fmt(mem, 1, ' KiB')),
+        ('heap growth per online user with its roster, after full GC', fmt(heap, 1, ' KiB')),
+        ('RSS growth per online user', fmt(rss, 1, ' KiB')),
         ('server CPU per login (TLS, PLAIN, roster, presence fan-out and probes)', fmt(login_cpu / logins * 1000 if logins else None, 2, ' ms')),
         ('presence changes, steady state (per second)', f"{fmt(updates)} ({fmt(updates / secs if secs else None)}/s)"),
-        (f'presences delivered per second (x{fanout}: online contacts + own resource)', fmt(updates * fanout / secs if secs else None)),
-        ('server CPU per delivered presence', fmt(cpu_s / (updates * fanout) * 1e6 if updates else None, 1, ' µs')),
+        (f'presences delivered per second (up to {fanout} a change: online contacts + own resource)', fmt(delivered / secs if secs else None)),
+        ('server CPU per delivered presence', fmt(cpu_s / delivered * 1e6 if delivered else None, 1, ' µs')),
         ('server CPU, steady state', fmt(cpu_s / secs * 100 if secs else None, 0, ' % of a core')),
         ('Tsung CPU / machine busy, steady state', f"{fmt(tsung_s / secs * 100 if secs else None, 0)} % of a core / {fmt(busy * 100 if busy is not None else None, 0)} % of 2 cores"),
         ('RSS at rest / with all online', f"{fmt(r.x('base_rss_kib') / 1024 if r.x('base_rss_kib') else None)} / "
