@@ -14,7 +14,7 @@ import sys
 
 out_dir, hz = sys.argv[1], int(sys.argv[2])
 SERVERS = ['parley', 'prosody']
-SCENARIOS = ['capacity', 'throughput', 'login']
+SCENARIOS = ['capacity', 'throughput', 'login', 'presence', 'muc', 'carbons']
 
 
 def read_extra(path):
@@ -60,6 +60,7 @@ def read_samples(run):
 
 class Run:
     def __init__(self, path):
+        self.path = path
         self.extra = read_extra(os.path.join(path, 'extra.txt'))
         self.dumps = read_dumps(path)
         self.samples = read_samples(path)
@@ -210,6 +211,166 @@ def login(r):
     ]
 
 
+def effective(r):
+    """The scenario's parameters with run-scenario.sh's defaults filled in (presence, muc)."""
+    values = {}
+    for line in open(os.path.join(r.path, 'tsung', 'summary.txt')):
+        if line.startswith('effective:'):
+            values = dict(w.split('=', 1) for w in line.split()[1:])
+    return values
+
+
+def window(r, select):
+    """Sums over the 10 s intervals that select(stats) keeps: seconds, server CPU s, Tsung CPU s, busy."""
+    secs, cpu_s, tsung_s, busy = 0.0, 0.0, 0.0, []
+    for t0, t1, d in r.intervals():
+        if not select(d):
+            continue
+        c, ts = r.cpu(t0, t1, 2), r.cpu(t0, t1, 4)
+        if c is None:
+            continue
+        secs += t1 - t0
+        cpu_s += c * (t1 - t0)
+        tsung_s += (ts or 0) * (t1 - t0)
+        busy.append(r.busy(t0, t1))
+    busy = [b for b in busy if b is not None]
+    return secs, cpu_s, tsung_s, (sum(busy) / len(busy) if busy else None)
+
+
+def total(r, name):
+    return sum(n_of(d, name) for _, d in r.dumps)
+
+
+def loads(r):
+    return f"{r.extra.get('load_before', '-')} → {r.extra.get('load_after', '-')}"
+
+
+def presence(r):
+    e = effective(r)
+    fanout = int(e.get('CONTACTS', 50)) // 2 + 1   # the online half of the contacts, and the user's own resource
+    held = max((int(d.get('connected', [0, 0])[1]) for _, d in r.dumps), default=0)
+    rss = heap = None
+    if held and r.x('peak_rss_kib') is not None:
+        rss = (r.x('peak_rss_kib') - r.x('base_rss_kib')) / held
+    if held and r.x('peak_heap_kib') is not None:
+        heap = (r.x('peak_heap_kib') - r.x('base_heap_kib')) / held
+    logins = total(r, 'tr_authenticate')
+    _, login_cpu, _, _ = window(r, lambda d: n_of(d, 'tr_authenticate') and not n_of(d, 'tr_update'))
+    updates, delivered = 0, 0.0
+    peak = max((n_of(d, 'tr_update') for _, d in r.dumps), default=0)
+    users = int(e.get('USERS', 2500))
+
+    def steady(d):
+        return n_of(d, 'tr_update') >= peak / 2 and not n_of(d, 'tr_authenticate')
+    prev_online = None
+    for _, _, d in r.intervals():
+        online = int(d.get('connected', [0, 0])[1])
+        if steady(d):
+            n = n_of(d, 'tr_update')
+            updates += n
+            # users who are done leave while others still change their presence: a change
+            # reaches the contacts still online (each online with the share still connected
+            # during the interval) and the user's own resource
+            share = ((prev_online if prev_online is not None else online) + online) / 2 / users
+            delivered += n * (1 + (fanout - 1) * min(1.0, share))
+        prev_online = online
+    secs, cpu_s, tsung_s, busy = window(r, steady)
+    auth, roster = r.last('tr_authenticate'), r.last('tr_roster')
+    return [
+        ('online users held at once', fmt(held)),
+        ('errors (Tsung error_* counters)', fmt(r.errors())),
+        ('mean authentication / roster get (50 items) during the ramp', f"{fmt(auth[5] if auth else None, 1)} / {fmt(roster[5] if roster else None, 1)} ms"),
+        ('heap growth per online user with its roster, after full GC', fmt(heap, 1, ' KiB')),
+        ('RSS growth per online user', fmt(rss, 1, ' KiB')),
+        ('server CPU per login (TLS, PLAIN, roster, presence fan-out and probes)', fmt(login_cpu / logins * 1000 if logins else None, 2, ' ms')),
+        ('presence changes, steady state (per second)', f"{fmt(updates)} ({fmt(updates / secs if secs else None)}/s)"),
+        (f'presences delivered per second (up to {fanout} a change: online contacts + own resource)', fmt(delivered / secs if secs else None)),
+        ('server CPU per delivered presence', fmt(cpu_s / delivered * 1e6 if delivered else None, 1, ' µs')),
+        ('server CPU, steady state', fmt(cpu_s / secs * 100 if secs else None, 0, ' % of a core')),
+        ('Tsung CPU / machine busy, steady state', f"{fmt(tsung_s / secs * 100 if secs else None, 0)} % of a core / {fmt(busy * 100 if busy is not None else None, 0)} % of 2 cores"),
+        ('RSS at rest / with all online', f"{fmt(r.x('base_rss_kib') / 1024 if r.x('base_rss_kib') else None)} / "
+                                          f"{fmt(r.x('peak_rss_kib') / 1024 if r.x('peak_rss_kib') else None)} MiB"),
+        ('load average (1/5/15 min) before → after', loads(r)),
+        ('WARN/ERROR lines in the server log', fmt(r.x('server_warnings'))),
+    ]
+
+
+def muc(r):
+    e = effective(r)
+    size = int(e.get('SIZE', 100))
+    sent_all = total(r, 'tr_groupchat')
+    peak = max((n_of(d, 'tr_groupchat') for _, d in r.dumps), default=0)
+
+    def steady(d):
+        return n_of(d, 'tr_groupchat') >= peak / 2 and not n_of(d, 'tr_authenticate') and not n_of(d, 'tr_join')
+    sent, lat_n, lat_sum = 0, 0, 0.0
+    for _, _, d in r.intervals():
+        if steady(d):
+            sent += n_of(d, 'tr_groupchat')
+            n = n_of(d, 'xmpp_msg_latency')
+            if n:
+                lat_n += n
+                lat_sum += n * d['xmpp_msg_latency'][1]
+    secs, cpu_s, tsung_s, busy = window(r, steady)
+    copies = sent * size
+    joins = total(r, 'tr_join')
+    join = r.last('tr_join')
+    # the joiners' intervals: their logins and joins, after the last groupchat message
+    last_chat = max((t1 for _, t1, d in r.intervals() if n_of(d, 'tr_groupchat')), default=0)
+    join_cpu = 0.0
+    for t0, t1, d in r.intervals():
+        if t0 >= last_chat and (n_of(d, 'tr_join') or n_of(d, 'tr_authenticate')):
+            c = r.cpu(t0, t1, 2)
+            join_cpu += (c or 0) * (t1 - t0)
+    lat = r.last('xmpp_msg_latency')
+    return [
+        ('rooms x occupants', f"{e.get('ROOMS')} x {size}"),
+        ('errors (Tsung error_* counters)', fmt(r.errors())),
+        ('groupchat messages sent (all)', fmt(sent_all)),
+        ('copies delivered per second, steady state (sent x occupants)', fmt(copies / secs if secs else None)),
+        ('latency samples received (all)', fmt(lat[6] if lat else None)),
+        ('mean latency, steady state', fmt(lat_sum / lat_n if lat_n else None, 1, ' ms')),
+        ('server CPU per delivered copy', fmt(cpu_s / copies * 1e6 if copies else None, 1, ' µs')),
+        ('server CPU, steady state', fmt(cpu_s / secs * 100 if secs else None, 0, ' % of a core')),
+        ('Tsung CPU / machine busy, steady state', f"{fmt(tsung_s / secs * 100 if secs else None, 0)} % of a core / {fmt(busy * 100 if busy is not None else None, 0)} % of 2 cores"),
+        ('joins of room 0 after the messages (20 of history)', fmt(joins)),
+        ('join time to the subject: mean / max', f"{fmt(join[5] if join else None, 0)} / {fmt(join[3] if join else None, 0)} ms"),
+        ('server CPU per joiner (its login, then the join)', fmt(join_cpu / joins * 1000 if joins else None, 1, ' ms')),
+        ('load average (1/5/15 min) before → after', loads(r)),
+        ('WARN/ERROR lines in the server log', fmt(r.x('server_warnings'))),
+    ]
+
+
+def carbons(r):
+    peak = max((n_of(d, 'tr_chat') for _, d in r.dumps), default=0)
+
+    def steady(d):
+        return n_of(d, 'tr_chat') >= peak / 2 and not n_of(d, 'tr_authenticate')
+    sent, lat_n, lat_sum = 0, 0, 0.0
+    for _, _, d in r.intervals():
+        if steady(d):
+            sent += n_of(d, 'tr_chat')
+            n = n_of(d, 'xmpp_msg_latency')
+            if n:
+                lat_n += n
+                lat_sum += n * d['xmpp_msg_latency'][1]
+    secs, cpu_s, tsung_s, busy = window(r, steady)
+    lat = r.last('xmpp_msg_latency')
+    return [
+        ('messages sent (all)', fmt(total(r, 'tr_chat'))),
+        ('errors (Tsung error_* counters)', fmt(r.errors())),
+        ('messages sent per second, steady state', fmt(sent / secs if secs else None)),
+        ('latency samples received, steady state (per message sent)', f"{fmt(lat_n)} ({fmt(lat_n / sent if sent else None, 2)})"),
+        ('mean latency, steady state', fmt(lat_sum / lat_n if lat_n else None, 2, ' ms')),
+        ('server CPU per message sent (3 copies: 2 to the recipient, 1 sent carbon)', fmt(cpu_s / sent * 1e6 if sent else None, 0, ' µs')),
+        ('server CPU per copy delivered', fmt(cpu_s / (3 * sent) * 1e6 if sent else None, 0, ' µs')),
+        ('server CPU, steady state', fmt(cpu_s / secs * 100 if secs else None, 0, ' % of a core')),
+        ('Tsung CPU / machine busy, steady state', f"{fmt(tsung_s / secs * 100 if secs else None, 0)} % of a core / {fmt(busy * 100 if busy is not None else None, 0)} % of 2 cores"),
+        ('load average (1/5/15 min) before → after', loads(r)),
+        ('WARN/ERROR lines in the server log', fmt(r.x('server_warnings'))),
+    ]
+
+
 def table(title, rows_by_server):
     servers = [s for s in SERVERS if s in rows_by_server]
     labels = [label for label, _ in rows_by_server[servers[0]]]
@@ -221,7 +382,7 @@ def table(title, rows_by_server):
         print(f'| {label:{width}} | ' + ' | '.join(rows_by_server[s][i][1] for s in servers) + ' |')
 
 
-FIGURES = {'capacity': capacity, 'throughput': throughput, 'login': login}
+FIGURES = {'capacity': capacity, 'throughput': throughput, 'login': login, 'presence': presence, 'muc': muc, 'carbons': carbons}
 for scen in SCENARIOS:
     rows = {}
     runs = {}
@@ -239,6 +400,11 @@ for scen in SCENARIOS:
             print(f'\n{server}, each 10 s step: logins/s, mean auth ms, server CPU ms/login, server cores, Tsung cores')
             for s in login_steps(r):
                 print(f'  {s[0]:7.1f}/s {s[1]:8.1f} ms {s[2]:7.2f} ms {s[3]:5.2f} {fmt(s[4], 2):>5}')
+for path in sorted(glob.glob(os.path.join(out_dir, '*-offline', 'offline.txt'))):
+    print(f'\n## offline ({os.path.basename(os.path.dirname(path))})\n')
+    print(open(path).read().strip())
+for path in sorted(glob.glob(os.path.join(out_dir, 'rosters-*.txt'))):
+    print(f'\n{os.path.basename(path)}: ' + ' | '.join(l.strip() for l in open(path) if 'done' in l or 'ROSTERS' in l or 'setup' in l))
 imp = os.path.join(out_dir, 'import.txt')
 if os.path.exists(imp):
     print('\naccount import (bin/parley user import --hashed): ' + open(imp).read().strip())

@@ -5,9 +5,17 @@
 # the same scenario, in the same hour, on the same cores.
 #
 # usage: itests/bench/run.sh [options] [scenario k=v ...]
-#   --scenario capacity|throughput|login|all   (default: all, in that order)
+#   --scenario capacity|throughput|login|all   (default: all, in that order), or one of the
+#              scenarios added for the feature bundles (not in "all"; several: quoted, space-separated):
+#              presence (rosters of 50 contacts, users 20001..25000), muc (group chat fan-out and
+#              join, users 25001..26020), carbons (chat between 500 accounts with two resources
+#              each, carbons on, users 26021..26520), offline (10,000 messages stored for one user
+#              who is away and handed over when they come back: benchmarks' OfflineFlood, users
+#              26901..26905)
 #   --peer prosody     also measure Prosody (Debian's prosody package) with the same scenarios
-#   --nusers N         accounts user1..userN / pass1..passN (default 20000)
+#   --store h2|postgres  Parley's storage (default h2, embedded); postgres starts a private
+#                      PostgreSQL 15 cluster in target/bench/pg (default durability settings)
+#   --nusers N         accounts user1..userN / pass1..passN (default 27000)
 #   --heap SIZE        Parley's fixed, pre-touched heap (default 1g), so RSS growth is native memory;
 #                      --heap shipped: etc/jvm.options as the distribution ships it, as an operator
 #                      runs it, and RSS is also sampled 75 s after the load (memory given back)
@@ -16,27 +24,31 @@
 #   k=v                passed to the scenario (see tsung/README.md): SESSIONS, RATE, HOLD, USERS,
 #                      THINK, MSGS, PHASES, STEP. Defaults here: capacity SESSIONS=18000 RATE=200
 #                      HOLD=60; throughput USERS=1000 RATE=100 THINK=0.2 MSGS=200; login
-#                      PHASES="100 200 300 400 500" STEP=20.
+#                      PHASES="100 200 300 400 500" STEP=20. presence, muc: see tsung/README.md;
+#                      presence also CONTACTS=50 (rosters are made once per server by RosterSetup,
+#                      through the protocol); offline COUNT=10000 SENDERS=4.
 # Needs: Java 17, Maven, tsung (apt-get install -y tsung), python3; prosody for --peer.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 DIST=$ROOT/runtime/target/parley
-SCENARIOS="capacity throughput login"; PEER=""; NUSERS=20000; HEAP=1g; BUILD=1
+SCENARIOS="capacity throughput login"; PEER=""; NUSERS=27000; HEAP=1g; BUILD=1; STORE=h2
 LABEL=$(date +%Y%m%d-%H%M%S); PARAMS=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --scenario) [ "$2" = all ] || SCENARIOS=$2; shift 2;;
     --peer) PEER=$2; shift 2;;
     --nusers) NUSERS=$2; shift 2;;
+    --store) STORE=$2; shift 2;;
     --heap) HEAP=$2; shift 2;;
     --no-build) BUILD=0; shift;;
     --label) LABEL=$2; shift 2;;
     *=*) PARAMS+=("$1"); shift;;
-    *) sed -n 2,18p "$0"; exit 2;;
+    *) sed -n 2,29p "$0"; exit 2;;
   esac
 done
 [ -z "$PEER" ] || [ "$PEER" = prosody ] || { echo "run.sh: the only peer is prosody" >&2; exit 2; }
+[ "$STORE" = h2 ] || [ "$STORE" = postgres ] || { echo "run.sh: --store h2 or postgres" >&2; exit 2; }
 command -v tsung >/dev/null || { echo "run.sh: tsung is missing (apt-get install -y tsung)" >&2; exit 2; }
 [ -z "$PEER" ] || command -v prosody >/dev/null || { echo "run.sh: prosody is missing (apt-get install -y prosody)" >&2; exit 2; }
 
@@ -54,10 +66,38 @@ fi
 
 # ---- the Parley bench instance (PARLEY_BASE): distribution defaults, then the bench settings ----
 BASE=$WORK/parley-base
+[ "$STORE" = h2 ] || BASE=$WORK/parley-base-$STORE
 mkdir -p "$BASE/etc"
 cp -n "$DIST"/defaults/etc/* "$BASE/etc/" 2>/dev/null || true
 cp "$DIST/defaults/etc/logback.xml" "$DIST/defaults/etc/jvm.options" "$HERE"/etc/*.cfg "$BASE/etc/"
 parley() { PARLEY_BASE=$BASE "$DIST/bin/parley" "$@"; }
+
+# A private PostgreSQL for --store postgres: its own cluster, loopback only, the server's default
+# durability (fsync, synchronous commit), run as the postgres OS user when we are root.
+PG=$WORK/pg; PG_PORT=25432; PG_PASSWORD=parley-bench
+pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+start_pg() {
+  local bin=/usr/lib/postgresql/15/bin
+  if [ ! -s "$PG/data/PG_VERSION" ]; then
+    mkdir -p "$PG"; [ "$(id -u)" != 0 ] || chown postgres "$PG"
+    echo "$PG_PASSWORD" > "$PG/pwfile"; [ "$(id -u)" != 0 ] || chown postgres "$PG/pwfile"
+    pg "$bin/initdb" -D "$PG/data" -U parley --pwfile="$PG/pwfile" --auth=scram-sha-256 --encoding=UTF8 --locale=C > "$PG/initdb.log"
+  fi
+  pg "$bin/pg_ctl" -D "$PG/data" -l "$PG/server.log" -o "-p $PG_PORT -k $PG/data -c listen_addresses=127.0.0.1" -w -t 60 start > /dev/null
+  PGPASSWORD=$PG_PASSWORD psql -h 127.0.0.1 -p $PG_PORT -U parley -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = 'parley'" | grep -q 1 \
+    || PGPASSWORD=$PG_PASSWORD psql -h 127.0.0.1 -p $PG_PORT -U parley -d postgres -qc "CREATE DATABASE parley"
+  printf '%s\n' "# Load benchmark instance: the private PostgreSQL of run.sh --store postgres" \
+    "url = jdbc:postgresql://127.0.0.1:$PG_PORT/parley" "user = parley" "password = $PG_PASSWORD" "maxPoolSize = 8" \
+    > "$BASE/etc/org.parley.storage.jdbc.cfg"
+}
+# CPU ticks of the private PostgreSQL: the postmaster (with its ended children) and its live backends
+pg_ticks() {
+  local pm; pm=$(head -1 "$PG/data/postmaster.pid" 2>/dev/null) || { echo 0; return; }
+  { awk '{print $14+$15+$16+$17}' /proc/$pm/stat; for c in $(pgrep -P "$pm"); do awk '{print $14+$15}' /proc/$c/stat 2>/dev/null; done; } \
+    | awk '{s+=$1} END{print s+0}'
+}
+stop_pg() { [ ! -s "$PG/data/postmaster.pid" ] || pg /usr/lib/postgresql/15/bin/pg_ctl -D "$PG/data" -m fast -w stop > /dev/null || true; }
+[ "$STORE" = h2 ] || start_pg
 
 have=$(parley user count 2>/dev/null | grep -o '[0-9]\+' | tail -1 || echo 0)
 if [ "${have:-0}" -lt "$NUSERS" ]; then
@@ -116,7 +156,57 @@ scenario_args() {
     capacity) echo "SESSIONS=$(param SESSIONS 18000) RATE=$(param RATE 200) HOLD=$(param HOLD 60)";;
     throughput) echo "USERS=$(param USERS 1000) RATE=$(param RATE 100) THINK=$(param THINK 0.2) MSGS=$(param MSGS 200)";;
     login) echo "STEP=$(param STEP 20)";;
+    # the new scenarios take their defaults from run-scenario.sh; anything given is passed on
+    presence|muc|carbons) local p; for p in "${PARAMS[@]}"; do case "${p%%=*}" in COUNT|SENDERS) ;; *) printf '%s ' "$p";; esac; done;;
   esac
+}
+loadavg() { cut -d' ' -f1-3 /proc/loadavg | tr ' ' /; }
+
+# Rosters for the presence scenario, made once per server (and storage): for Parley through the
+# protocol (benchmarks' RosterSetup, against the running server), for Prosody in bulk (below).
+# Users OFFSET+1..OFFSET+2*USERS.
+ensure_rosters() {
+  local server=$1 port=$2 users offset contacts mark
+  users=$(param USERS 2500); offset=$(param OFFSET 20000); contacts=$(param CONTACTS 50)
+  mark=$WORK/rosters-$server$([ "$server" = prosody ] || echo "-$STORE")-$((2 * users))x$contacts-from$offset.done
+  [ -e "$mark" ] && return 0
+  local start check=""; start=$(date +%s)
+  if [ "$server" = prosody ]; then
+    # Prosody rewrites a whole roster file per subscription change (about 20 a second here), so
+    # its files are written in bulk, like its accounts, and then checked through the protocol.
+    log "$server: rosters of $contacts contacts for $((2 * users)) users (once; written to its storage)"
+    python3 "$HERE/tsung/prosody/gen_prosody_rosters.py" "$WORK/prosody/data" $DOMAIN $((2 * users)) "$contacts" "$offset" >&2
+    check=--check
+  else
+    log "$server: rosters of $contacts contacts for $((2 * users)) users (once; through the protocol)"
+  fi
+  java -cp "$ROOT/benchmarks/target/benchmarks.jar" org.parley.benchmarks.RosterSetup "$port" $DOMAIN $((2 * users)) "$contacts" 8 "$offset" $check \
+    | tee "$OUT/rosters-$server.txt" >&2
+  grep -q "ROSTERS OK" "$OUT/rosters-$server.txt" || { log "$server: roster setup failed"; exit 1; }
+  echo "roster setup: $(( $(date +%s) - start )) s" >> "$OUT/rosters-$server.txt"
+  touch "$mark"
+}
+
+# Offline messages: no Tsung; benchmarks' OfflineFlood against the warmed-up server.
+measure_offline() {
+  local server=$1 port=$2 run=$OUT/$1-offline
+  mkdir -p "$run"
+  if [ "$server" = parley ]; then start_parley; else start_prosody; fi
+  BENCH_OUT=$run "$HERE/tsung/run-scenario.sh" --scenario login --host 127.0.0.1 --port "$port" --domain $DOMAIN \
+    --label warmup --nusers "$NUSERS" PHASES=100 STEP=10 > "$run/warmup.out" 2>&1 || true
+  sleep 5
+  log "$server: offline COUNT=$(param COUNT 10000) SENDERS=$(param SENDERS 4)$([ "$server" = prosody ] || echo " store=$STORE")"
+  {
+    echo "server=$server scenario=offline store=$([ "$server" = prosody ] && echo internal || echo $STORE) load_before=$(loadavg)"
+    local pg0; pg0=$(pg_ticks)
+    java -cp "$ROOT/benchmarks/target/benchmarks.jar" org.parley.benchmarks.OfflineFlood "$port" $DOMAIN "$SPID" \
+      "$(param COUNT 10000)" "$(param SENDERS 4)" 26901 2>&1
+    [ "$server" != parley ] || [ "$STORE" != postgres ] \
+      || echo "POSTGRES: its processes used $(python3 -c "print(round(($(pg_ticks) - $pg0) / $(getconf CLK_TCK), 2))") s of CPU over the whole run (drain, store, delivery, check)"
+    echo "load_after=$(loadavg) rss_kib=$(proc $SPID VmRSS)"
+  } | tee "$run/offline.txt" >&2
+  stop_server
+  [ "$server" != parley ] || cp "$BASE/log/parley.log" "$run/parley.log"
 }
 
 # One scenario against one server: Tsung through the shared driver (it samples RSS, CPU and
@@ -126,6 +216,7 @@ measure() {
   local server=$1 scen=$2 port=$3 run=$OUT/$1-$2 extra
   mkdir -p "$run"; extra=$run/extra.txt
   if [ "$server" = parley ]; then start_parley; else start_prosody; fi
+  [ "$scen" != presence ] || ensure_rosters "$server" "$port"
   # Warm up before the baseline: the first thousand logins grow the JIT's code cache and the
   # JVM's native structures by tens of MiB, which are no session's memory.
   local -a warm=(PHASES=100 STEP=10)
@@ -133,7 +224,7 @@ measure() {
     --label warmup --nusers "$NUSERS" "${warm[@]}" > "$run/warmup.out" 2>&1 || true
   sleep 5
   {
-    echo "server=$server scenario=$scen pid=$SPID"
+    echo "server=$server scenario=$scen pid=$SPID load_before=$(loadavg)"
     echo "base_rss_kib=$(proc $SPID VmRSS)"
     [ "$server" = parley ] && echo "base_heap_kib=$(heap_used_kib $SPID)"
     echo "base_fds=$(ls /proc/$SPID/fd | wc -l)"
@@ -145,13 +236,14 @@ measure() {
     --label tsung --pid "$SPID" --nusers "$NUSERS" "${args[@]}" > "$run/driver.out" 2>&1 &
   local driver=$! max_threads=0 max_rss=0 peak_taken=0 last_fds=0 stable=0
   local sessions; sessions=$(param SESSIONS 18000)
+  [ "$scen" != presence ] || sessions=$(param USERS 2500)
   while kill -0 $driver 2>/dev/null; do
     sleep 2
     [ -d /proc/$SPID ] || break
     local t fds rss; t=$(proc $SPID Threads); fds=$(ls /proc/$SPID/fd 2>/dev/null | wc -l); rss=$(proc $SPID VmRSS)
     [ "${t:-0}" -gt "$max_threads" ] && max_threads=$t
     [ "${rss:-0}" -gt "$max_rss" ] && max_rss=$rss
-    if [ "$scen" = capacity ] && [ $peak_taken = 0 ]; then
+    if { [ "$scen" = capacity ] || [ "$scen" = presence ]; } && [ $peak_taken = 0 ]; then
       # All sessions are held together once the fd count stops rising; the parser gives its
       # buffers back after 10 s of quiet, so wait 15 s more before taking the heap.
       if [ "$fds" -gt 100 ] && [ "$fds" = "$last_fds" ]; then stable=$((stable + 1)); else stable=0; fi
@@ -170,7 +262,7 @@ measure() {
     fi
   done
   wait $driver || true
-  echo "max_threads=$max_threads" >> "$extra"
+  echo "max_threads=$max_threads load_after=$(loadavg)" >> "$extra"
   echo "max_rss_kib=$max_rss" >> "$extra"
   if [ "$HEAP" = shipped ] && [ -d /proc/$SPID ]; then
     # Load over: does the server give the memory back (G1's periodic collection, every 30 s)?
@@ -184,13 +276,18 @@ measure() {
   fi
 }
 
-trap 'kill $SPID 2>/dev/null || true' EXIT
+trap 'kill $SPID 2>/dev/null || true; stop_pg' EXIT
 for scen in $SCENARIOS; do
+  if [ "$scen" = offline ]; then
+    measure_offline parley $PORT
+    [ -z "$PEER" ] || measure_offline prosody $PEER_PORT
+    continue
+  fi
   measure parley "$scen" $PORT
   [ -z "$PEER" ] || measure prosody "$scen" $PEER_PORT
 done
 {
   echo "machine: $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
-  echo "parley $(cd "$ROOT" && git describe --always --dirty 2>/dev/null), java $(java -version 2>&1 | head -1 | cut -d'"' -f2), heap $HEAP$([ "$HEAP" != shipped ] || echo " ($(grep -v '^#' "$BASE/etc/jvm.options" | grep . | tr '\n' ' '))"); tsung $(tsung -v | awk '{print $3}')$([ -z "$PEER" ] || echo ", prosody $(dpkg-query -W -f='${Version}' prosody 2>/dev/null)")"
+  echo "parley $(cd "$ROOT" && git describe --always --dirty 2>/dev/null) (storage $STORE), java $(java -version 2>&1 | head -1 | cut -d'"' -f2), heap $HEAP$([ "$HEAP" != shipped ] || echo " ($(grep -v '^#' "$BASE/etc/jvm.options" | grep . | tr '\n' ' '))"); tsung $(tsung -v | awk '{print $3}')$([ -z "$PEER" ] || echo ", prosody $(dpkg-query -W -f='${Version}' prosody 2>/dev/null)")"
   python3 "$HERE/report.py" "$OUT" $(getconf CLK_TCK)
 } | tee "$OUT/report.txt"

@@ -76,6 +76,12 @@ public final class IdleSessions {
      */
     static Session login(SSLContext tls, int port, String domain, String user, String password, int receiveBufferBytes)
             throws IOException {
+        return login(tls, port, domain, user, password, receiveBufferBytes, true);
+    }
+
+    /** As above; without initial presence when {@code available} is false (an offline store is then not yet flushed). */
+    static Session login(SSLContext tls, int port, String domain, String user, String password, int receiveBufferBytes,
+            boolean available) throws IOException {
         Socket plain = new Socket();
         if (receiveBufferBytes > 0) {
             plain.setReceiveBufferSize(receiveBufferBytes);
@@ -96,7 +102,7 @@ public final class IdleSessions {
         String auth = Base64.getEncoder().encodeToString(("\0" + user + "\0" + password).getBytes(StandardCharsets.UTF_8));
         send(out, "<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>" + auth + "</auth>");
         readUntil(in, "<success");
-        return new Session(s, bindAndPresence(out, in, header));
+        return new Session(s, bindAndPresence(out, in, header, available));
     }
 
     /**
@@ -104,12 +110,12 @@ public final class IdleSessions {
      *
      * @return the full JID bound
      */
-    private static String bindAndPresence(OutputStream out, InputStream in, String header) throws IOException {
+    private static String bindAndPresence(OutputStream out, InputStream in, String header, boolean available) throws IOException {
         send(out, header);
         readUntil(in, "</stream:features>");
         send(out, "<iq type='set' id='b'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'/></iq>");
         Matcher jid = Pattern.compile("<jid>([^<]+)</jid>").matcher(readUntil(in, "</iq>"));
-        send(out, "<presence/><iq type='get' id='p'><ping xmlns='urn:xmpp:ping'/></iq>");
+        send(out, (available ? "<presence/>" : "") + "<iq type='get' id='p'><ping xmlns='urn:xmpp:ping'/></iq>");
         readUntil(in, "id='p'");
         return jid.find() ? jid.group(1) : null;
     }
@@ -126,7 +132,7 @@ public final class IdleSessions {
         send(out, header);
         readUntil(in, "</stream:features>");
         scramSha256(out, in, user, password);
-        bindAndPresence(out, in, header);
+        bindAndPresence(out, in, header, true);
         return s;
     }
 
@@ -163,12 +169,12 @@ public final class IdleSessions {
         return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8));
     }
 
-    private static void send(OutputStream out, String xml) throws IOException {
+    static void send(OutputStream out, String xml) throws IOException {
         out.write(xml.getBytes(StandardCharsets.UTF_8));
         out.flush();
     }
 
-    private static String readUntil(InputStream in, String marker) throws IOException {
+    static String readUntil(InputStream in, String marker) throws IOException {
         StringBuilder seen = new StringBuilder();
         byte[] buf = new byte[4096];
         while (seen.indexOf(marker) < 0) {
