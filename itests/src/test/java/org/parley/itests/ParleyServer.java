@@ -496,7 +496,9 @@ public final class ParleyServer implements BeforeAllCallback, AfterAllCallback, 
                 return "";
             }
             byte[] all = Files.readAllBytes(file);
-            int from = (int) Math.min(offset, all.length);
+            // Shorter than where we started reading: logback rolled the file over (at midnight, or
+            // at its size limit) and this is a new one, all of it written since.
+            int from = offset > all.length ? 0 : (int) offset;
             return new String(all, from, all.length - from, StandardCharsets.UTF_8);
         } catch (IOException e) {
             return "(cannot read " + file + ": " + e + ")";
