@@ -271,6 +271,19 @@ class PrivacyTest {
         assertEquals("service-unavailable", errorCondition(errors(carol, "iq").get(0)), "a shared contact's subscription is both");
     }
 
+    /** The per-session delivery filter (a stanza to the bare JID, each session's own list) sees shared groups too. */
+    @Test
+    void thePerSessionFilterSeesSharedRosterGroups() {
+        world.shared.addSource(new ConfiguredSharedGroups(SharedGroupsTest.cfg("Lab 3: alice, bob")), Map.of(SharedGroupSource.NAME, "config"));
+        world.rosterGet(phone, null);
+        ok(set(phone, list("lab-quiet", item("group", "Lab 3", "deny", 1, "message"))));
+        ok(set(phone, named("active", "lab-quiet")));
+        Stanza fromBob = Stanza.create(Element.builder("message", "jabber:client").attribute("type", "chat")
+                .attribute("to", "alice@example.org").textChild("body", "hi").build()).withFrom(bob.jid());
+        assertNull(world.service.privacy().enforcement().filter(fromBob, phone), "the phone's list denies the shared group");
+        assertNotNull(world.service.privacy().enforcement().filter(fromBob, laptop), "the laptop has no list");
+    }
+
     @Test
     void anActiveListAppliesToItsSessionOnlyAndTheDefaultToTheOthers() {
         ok(set(phone, list("quiet", item("jid", "bob@example.org", "deny", 1, "message"))));
