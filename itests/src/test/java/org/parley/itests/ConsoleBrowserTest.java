@@ -147,7 +147,22 @@ class ConsoleBrowserTest {
     private static void submit(org.openqa.selenium.WebElement button) {
         org.openqa.selenium.WebElement before = browser.findElement(By.tagName("html"));
         button.click();
-        new WebDriverWait(browser, Duration.ofSeconds(60)).until(ExpectedConditions.stalenessOf(before));
+        // Waits until the page the button was on is gone. While the old document is being
+        // replaced, chromedriver may answer "Node with given id does not belong to the document"
+        // instead of "stale element": both mean it is gone.
+        new WebDriverWait(browser, Duration.ofSeconds(60)).until(d -> {
+            try {
+                before.isEnabled();
+                return false;
+            } catch (org.openqa.selenium.StaleElementReferenceException e) {
+                return true;
+            } catch (org.openqa.selenium.WebDriverException e) {
+                if (e.getMessage() != null && e.getMessage().contains("does not belong to the document")) {
+                    return true;
+                }
+                throw e;
+            }
+        });
     }
 
     private static String message() {
