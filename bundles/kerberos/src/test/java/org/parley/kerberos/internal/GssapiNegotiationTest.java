@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.lang.annotation.Annotation;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -72,42 +71,7 @@ class GssapiNegotiationTest {
     }
 
     static KerberosConfig config(String keytab, String principal, String... realms) {
-        return new KerberosConfig() {
-            @Override
-            public Class<? extends Annotation> annotationType() {
-                return KerberosConfig.class;
-            }
-
-            @Override
-            public String keytab() {
-                return keytab;
-            }
-
-            @Override
-            public String principal() {
-                return principal;
-            }
-
-            @Override
-            public String[] realms() {
-                return realms;
-            }
-
-            @Override
-            public String principalPattern() {
-                return "([^/@]+)@([^/@]+)";
-            }
-
-            @Override
-            public String localpart() {
-                return "$1";
-            }
-
-            @Override
-            public boolean requireAccount() {
-                return false;
-            }
-        };
+        return KerberosSettingsTest.config(keytab, principal, realms, "([^/@]+)@([^/@]+)", "$1", false);
     }
 
     /** The auth bundle's user manager as far as GSSAPI asks it: who is disabled. */

@@ -15,6 +15,12 @@ class KerberosSettingsTest {
     private static final Path ETC = Path.of("/srv/parley/etc");
 
     private static KerberosConfig config(String keytab, String principal, String[] realms, String pattern, String localpart) {
+        return config(keytab, principal, realms, pattern, localpart, true);
+    }
+
+    /** The bundle's configuration as the tests give it (also GssapiNegotiationTest's). */
+    static KerberosConfig config(String keytab, String principal, String[] realms, String pattern, String localpart,
+            boolean requireAccount) {
         return new KerberosConfig() {
             @Override
             public Class<? extends Annotation> annotationType() {
@@ -48,7 +54,7 @@ class KerberosSettingsTest {
 
             @Override
             public boolean requireAccount() {
-                return true;
+                return requireAccount;
             }
         };
     }
