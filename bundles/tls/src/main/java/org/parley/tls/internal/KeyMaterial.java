@@ -6,7 +6,6 @@ import java.security.InvalidKeyException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.PrivateKey;
-import java.security.Provider;
 import java.security.SecureRandom;
 import java.security.Signature;
 import java.security.cert.CertificateEncodingException;
@@ -72,7 +71,7 @@ record KeyMaterial(List<X509Certificate> chain, PrivateKey key, Source source, P
      *
      * @throws KeyMaterialException naming the key file if the key is of an unsupported type or does not match
      */
-    static void checkKeyMatchesCertificate(PrivateKey key, X509Certificate leaf, Path keyFile, Provider bc)
+    static void checkKeyMatchesCertificate(PrivateKey key, X509Certificate leaf, Path keyFile)
             throws KeyMaterialException {
         String algorithm = switch (key.getAlgorithm()) {
             case "RSA" -> "SHA256withRSA";
@@ -83,11 +82,11 @@ record KeyMaterial(List<X509Certificate> chain, PrivateKey key, Source source, P
         try {
             byte[] challenge = new byte[32];
             new SecureRandom().nextBytes(challenge);
-            Signature signer = Signature.getInstance(algorithm, bc);
+            Signature signer = Signature.getInstance(algorithm);
             signer.initSign(key);
             signer.update(challenge);
             byte[] signature = signer.sign();
-            Signature verifier = Signature.getInstance(algorithm, bc);
+            Signature verifier = Signature.getInstance(algorithm);
             verifier.initVerify(leaf.getPublicKey());
             verifier.update(challenge);
             if (verifier.verify(signature)) {

@@ -15,7 +15,6 @@ import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.PrivateKey;
-import java.security.Provider;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
@@ -74,9 +73,11 @@ final class Pem {
     /**
      * The one unencrypted private key in the file: PKCS#8 ({@code PRIVATE KEY}), PKCS#1
      * ({@code RSA PRIVATE KEY}) or SEC1 ({@code EC PRIVATE KEY}, optionally after
-     * {@code EC PARAMETERS}). Converted by Bouncy Castle, through the provider instance given.
+     * {@code EC PARAMETERS}). Parsed by Bouncy Castle's PEM reader, converted by the JDK's key factories
+     * (SunRsaSign, SunEC): Bouncy Castle's JCA provider is not loaded, as its ~800 classes would stay in
+     * memory for the life of the server.
      */
-    static PrivateKey readPrivateKey(Path file, Provider bc) throws KeyMaterialException {
+    static PrivateKey readPrivateKey(Path file) throws KeyMaterialException {
         PrivateKeyInfo found = null;
         try (Reader reader = Files.newBufferedReader(file, StandardCharsets.US_ASCII);
                 PEMParser parser = new PEMParser(reader)) {
@@ -102,7 +103,7 @@ final class Pem {
                 throw new KeyMaterialException(file, "contains no private key (PRIVATE KEY, RSA PRIVATE KEY or "
                         + "EC PRIVATE KEY block)");
             }
-            return new JcaPEMKeyConverter().setProvider(bc).getPrivateKey(found);
+            return new JcaPEMKeyConverter().getPrivateKey(found);
         } catch (NoSuchFileException e) {
             throw new KeyMaterialException(file, "does not exist");
         } catch (IOException | RuntimeException e) {

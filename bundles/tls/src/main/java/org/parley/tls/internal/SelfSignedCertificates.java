@@ -9,7 +9,6 @@ import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
-import java.security.Provider;
 import java.security.SecureRandom;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
@@ -56,13 +55,11 @@ final class SelfSignedCertificates {
     private static final Logger LOG = LoggerFactory.getLogger(SelfSignedCertificates.class);
 
     private final Path directory;
-    private final Provider bc;
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
 
-    SelfSignedCertificates(Path directory, Provider bc, Clock clock) {
+    SelfSignedCertificates(Path directory, Clock clock) {
         this.directory = directory;
-        this.bc = bc;
         this.clock = clock;
     }
 
@@ -111,8 +108,8 @@ final class SelfSignedCertificates {
 
     private KeyMaterial load() throws KeyMaterialException {
         List<X509Certificate> chain = Pem.readCertificates(certificateFile());
-        PrivateKey key = Pem.readPrivateKey(keyFile(), bc);
-        KeyMaterial.checkKeyMatchesCertificate(key, chain.get(0), keyFile(), bc);
+        PrivateKey key = Pem.readPrivateKey(keyFile());
+        KeyMaterial.checkKeyMatchesCertificate(key, chain.get(0), keyFile());
         return new KeyMaterial(chain, key, KeyMaterial.Source.SELF_SIGNED, certificateFile(), keyFile());
     }
 
@@ -120,7 +117,7 @@ final class SelfSignedCertificates {
         KeyPair pair;
         X509Certificate certificate;
         try {
-            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC", bc);
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
             generator.initialize(new ECGenParameterSpec("secp256r1"), random);
             pair = generator.generateKeyPair();
             certificate = selfSign(pair, domain);
@@ -157,7 +154,7 @@ final class SelfSignedCertificates {
         builder.addExtension(Extension.subjectKeyIdentifier, false,
                 new JcaX509ExtensionUtils().createSubjectKeyIdentifier(pair.getPublic()));
         X509CertificateHolder holder = builder.build(
-                new JcaContentSignerBuilder("SHA256withECDSA").setProvider(bc).build(pair.getPrivate()));
+                new JcaContentSignerBuilder("SHA256withECDSA").build(pair.getPrivate()));
         return (X509Certificate) CertificateFactory.getInstance("X.509")
                 .generateCertificate(new ByteArrayInputStream(holder.getEncoded()));
     }

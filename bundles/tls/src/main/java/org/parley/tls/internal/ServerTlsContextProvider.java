@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.PrivateKey;
-import java.security.Provider;
 import java.security.SecureRandom;
 import java.security.cert.CertificateExpiredException;
 import java.security.cert.CertificateNotYetValidException;
@@ -26,7 +25,6 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.TrustManager;
-import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -61,7 +59,6 @@ public final class ServerTlsContextProvider implements TlsContextProvider {
 
     private static final Logger LOG = LoggerFactory.getLogger(ServerTlsContextProvider.class);
 
-    private final Provider bc = new BouncyCastleProvider();
     private final Path etcDirectory;
     private final Clock clock;
     private final SelfSignedCertificates selfSigned;
@@ -100,7 +97,7 @@ public final class ServerTlsContextProvider implements TlsContextProvider {
             throws InvalidConfigurationException, KeyMaterialException {
         this.etcDirectory = etcDirectory;
         this.clock = clock;
-        this.selfSigned = new SelfSignedCertificates(dataDirectory.resolve("tls"), bc, clock);
+        this.selfSigned = new SelfSignedCertificates(dataDirectory.resolve("tls"), clock);
         synchronized (lock) {
             try {
                 TlsSettings settings = TlsSettings.of(config, etcDirectory);
@@ -351,8 +348,8 @@ public final class ServerTlsContextProvider implements TlsContextProvider {
     private KeyMaterial loadOperatorMaterial(TlsSettings settings) throws KeyMaterialException {
         Path certificateFile = settings.certificateFile();
         List<X509Certificate> chain = Pem.readCertificates(certificateFile);
-        PrivateKey key = Pem.readPrivateKey(settings.keyFile(), bc);
-        KeyMaterial.checkKeyMatchesCertificate(key, chain.get(0), settings.keyFile(), bc);
+        PrivateKey key = Pem.readPrivateKey(settings.keyFile());
+        KeyMaterial.checkKeyMatchesCertificate(key, chain.get(0), settings.keyFile());
         X509Certificate leaf = chain.get(0);
         // Served anyway, as the operator chose it; but say why clients will complain.
         try {
