@@ -2,12 +2,19 @@ package org.parley.itests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.regex.Pattern;
+import javax.net.ssl.SSLSocket;
 import org.jivesoftware.smack.tcp.XMPPTCPConnection;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -16,8 +23,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * Client access by network (CIDR allow and deny ranges in org.parley.session.cfg), applied live:
  * a client connecting from 127.0.0.2 (a socket bound to that loopback address) against one from
- * 127.0.0.1. A refused client gets policy-violation at its first stream header, before TLS; the
- * refusal is logged once per address and interval.
+ * 127.0.0.1. A refused client gets policy-violation at its first stream header, before TLS (on the
+ * direct TLS port, after the handshake), or with {@code networkRefusal = close} is closed as soon
+ * as it is accepted; the refusal is logged once per address and interval.
  */
 class NetworkAccessTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
@@ -39,8 +47,10 @@ class NetworkAccessTest {
     @AfterEach
     void open() throws Exception {
         long offset = server.logSize();
-        ParleyServer.writeProperties(sessionCfg(), Map.of("allowNetworks", "", "denyNetworks", ""));
-        server.awaitLog(offset, "Client access: allowed networks all, denied networks none", WAIT);
+        ParleyServer.writeProperties(sessionCfg(), Map.of("allowNetworks", "", "denyNetworks", "",
+                "networkRefusal", "stream-error"));
+        server.awaitLog(offset, "Client access: allowed networks all, denied networks none, refused clients get policy-violation",
+                WAIT);
     }
 
     private static XMPPTCPConnection loginFrom(String local, Account account) throws Exception {
@@ -85,6 +95,53 @@ class NetworkAccessTest {
         rules("127.0.0.0/8", "", "allowed networks [127.0.0.0/8], denied networks none");
         XMPPTCPConnection outside = loginFrom(OUTSIDE, bob);
         Xmpp.pingServer(outside);
+    }
+
+    @Test
+    void onTheDirectTlsPortARefusedClientGetsPolicyViolationAfterTheHandshake() throws Exception {
+        rules("", "127.0.0.2", "denied networks [127.0.0.2/32]");
+        try (RawXmppClient c = server.track(RawXmppClient.connectDirectTlsFrom(OUTSIDE, server.c2sTlsPort(),
+                server.sslContext()))) {
+            c.send(RawXmppClient.streamHeader(ParleyServer.DOMAIN));
+            String error = c.assertStreamErrorAndClose("policy-violation", WAIT);
+            assertFalse(c.received().contains("<stream:features"), "features for a refused client: " + c.transcript());
+            assertTrue(error.contains("not allowed"), error);
+        }
+        Xmpp.pingServer(server.login(server.newAccount("net")));
+    }
+
+    @Test
+    void withNetworkRefusalCloseARefusedClientIsClosedBeforeAnyByteOnEitherPort() throws Exception {
+        long offset = server.logSize();
+        ParleyServer.writeProperties(sessionCfg(), Map.of("allowNetworks", "", "denyNetworks", "127.0.0.2",
+                "networkRefusal", "close"));
+        server.awaitLog(offset, "denied networks [127.0.0.2/32], refused clients closed at once", WAIT);
+
+        try (Socket plain = new Socket()) {
+            plain.bind(new InetSocketAddress(OUTSIDE, 0));
+            plain.connect(new InetSocketAddress("127.0.0.1", server.c2sPort()), 5000);
+            plain.setSoTimeout((int) WAIT.toMillis());
+            int first;
+            try {
+                plain.getOutputStream().write(RawXmppClient.streamHeader(ParleyServer.DOMAIN).getBytes(StandardCharsets.UTF_8));
+                first = plain.getInputStream().read();
+            } catch (SocketException reset) {
+                first = -1; // closed before or while the header was written: a reset, still not a byte
+            }
+            assertEquals(-1, first, "the STARTTLS port answered a refused client");
+        }
+        try (Socket plain = new Socket()) {
+            plain.bind(new InetSocketAddress(OUTSIDE, 0));
+            plain.connect(new InetSocketAddress("127.0.0.1", server.c2sTlsPort()), 5000);
+            plain.setSoTimeout((int) WAIT.toMillis());
+            SSLSocket tls = (SSLSocket) server.sslContext().getSocketFactory().createSocket(plain, ParleyServer.DOMAIN,
+                    server.c2sTlsPort(), true);
+            assertThrows(IOException.class, tls::startHandshake, "a TLS handshake with a refused client");
+        }
+        server.awaitLog(offset, "Refused a client connection from 127.0.0.2", WAIT);
+        assertTrue(server.logSince(offset).contains("are not allowed here (connection closed)"), server.logSince(offset));
+        // Everyone else signs in as before.
+        Xmpp.pingServer(server.login(server.newAccount("net")));
     }
 
     @Test

@@ -85,6 +85,15 @@ public final class RawXmppClient implements Closeable {
         return new RawXmppClient(s);
     }
 
+    /** A direct TLS connection (XEP-0368) from another loopback address, as {@link #connectFrom}. */
+    public static RawXmppClient connectDirectTlsFrom(String localAddress, int port, SSLContext context) throws IOException {
+        Socket plain = new Socket();
+        plain.bind(new InetSocketAddress(localAddress, 0));
+        plain.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+        plain.setTcpNoDelay(true);
+        return new RawXmppClient(handshake(plain, context, port));
+    }
+
     /** A direct TLS connection (XEP-0368), verified against the trust anchors of {@code context}. */
     public static RawXmppClient connectDirectTls(int port, SSLContext context) throws IOException {
         Socket plain = new Socket();

@@ -58,6 +58,18 @@ public interface ClientConnection {
     void closeWithError(StreamErrorCondition condition, String text);
 
     /**
+     * Closes the connection at once, writing nothing more: no stream close, no stream error, and
+     * on a TLS port no handshake if it has not happened yet. For a connection the server refuses
+     * to talk to at all (an operator's denied network with {@code networkRefusal = close}).
+     * Providers that cannot do better may close cleanly instead.
+     *
+     * @since 1.2
+     */
+    default void abort() {
+        close();
+    }
+
+    /**
      * Channel-binding data for the TLS connection (RFC 5929 {@code tls-server-end-point}, RFC 9266
      * {@code tls-exporter}), when the transport supports the type.
      */

@@ -10,11 +10,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Who may open a client stream, by network: the operator's allow and deny ranges (CIDR). Checked
- * when a client opens its first stream, before TLS and before any authentication work, so a
- * refused network costs the server a stream header and an error; a client from a denied range
- * gets the {@code policy-violation} stream error (RFC 6120 section 4.9.3.15: the entity "has
- * violated some local service policy"). Deny wins over allow; with no allow ranges every network
+ * Who may open a client stream, by network: the operator's allow and deny ranges (CIDR). By
+ * default checked when a client opens its first stream, before TLS and before any authentication
+ * work, so a refused network costs the server a stream header and an error; a client from a
+ * denied range gets the {@code policy-violation} stream error (RFC 6120 section 4.9.3.15: the
+ * entity "has violated some local service policy"). With {@code networkRefusal = close} the
+ * connection is closed as soon as it is accepted instead: no byte, no TLS handshake on either
+ * port. Deny wins over allow; with no allow ranges every network
  * not denied is allowed. Sessions already open are not cut off by a change: it applies to the next
  * connection. Refusals are logged once per address per interval, not per attempt, so a client
  * retrying in a loop cannot flood the log.
@@ -24,8 +26,8 @@ final class AccessPolicy {
     private static final int LOGGED_ADDRESSES = 10_000;
 
     /** The ranges in force, replaced as a whole. */
-    record Rules(Networks allow, Networks deny, long logIntervalNanos) {
-        static final Rules OPEN = new Rules(Networks.NONE, Networks.NONE, 300_000_000_000L);
+    record Rules(Networks allow, Networks deny, long logIntervalNanos, boolean closeAtConnect) {
+        static final Rules OPEN = new Rules(Networks.NONE, Networks.NONE, 300_000_000_000L, false);
 
         /** @return null when allowed, else why not (for the log and the client) */
         String refusal(InetAddress address) {
@@ -59,7 +61,13 @@ final class AccessPolicy {
                 throw new IllegalArgumentException("key 'refusalLogSeconds': must be at least 1, got "
                         + config.refusalLogSeconds());
             }
-            return new Rules(allow, deny, config.refusalLogSeconds() * 1_000_000_000L);
+            boolean closeAtConnect = switch (config.networkRefusal() == null ? "" : config.networkRefusal().trim()) {
+                case "stream-error" -> false;
+                case "close" -> true;
+                default -> throw new IllegalArgumentException("key 'networkRefusal': '" + config.networkRefusal()
+                        + "' is neither 'stream-error' nor 'close'");
+            };
+            return new Rules(allow, deny, config.refusalLogSeconds() * 1_000_000_000L, closeAtConnect);
         }
     }
 
@@ -90,8 +98,9 @@ final class AccessPolicy {
             synchronized (logged) {
                 logged.clear(); // under new rules, each address's first refusal is news again
             }
-            LOG.info("Client access: allowed networks {}, denied networks {}",
-                    next.allow().isEmpty() ? "all" : next.allow(), next.deny().isEmpty() ? "none" : next.deny());
+            LOG.info("Client access: allowed networks {}, denied networks {}, refused clients {}",
+                    next.allow().isEmpty() ? "all" : next.allow(), next.deny().isEmpty() ? "none" : next.deny(),
+                    next.closeAtConnect() ? "closed at once" : "get policy-violation");
         }
     }
 
@@ -103,12 +112,30 @@ final class AccessPolicy {
         Rules r = rules;
         String refusal = r.refusal(remote.getAddress());
         if (refusal != null) {
-            logRefusal(remote.getAddress(), refusal, r.logIntervalNanos());
+            logRefusal(remote.getAddress(), refusal, "policy-violation", r.logIntervalNanos());
         }
         return refusal;
     }
 
-    private void logRefusal(InetAddress address, String refusal, long interval) {
+    /**
+     * @return true when the connection just accepted is to be closed at once: its network is
+     *     refused and the operator chose {@code networkRefusal = close}. (With the default, the
+     *     refusal waits for the stream header: {@link #refusal}.)
+     */
+    boolean closesAtConnect(InetSocketAddress remote) {
+        Rules r = rules;
+        if (!r.closeAtConnect() || remote == null || remote.getAddress() == null) {
+            return false;
+        }
+        String refusal = r.refusal(remote.getAddress());
+        if (refusal == null) {
+            return false;
+        }
+        logRefusal(remote.getAddress(), refusal, "connection closed", r.logIntervalNanos());
+        return true;
+    }
+
+    private void logRefusal(InetAddress address, String refusal, String how, long interval) {
         long now = nanoClock.getAsLong();
         long unlogged;
         synchronized (logged) {
@@ -126,7 +153,7 @@ final class AccessPolicy {
             }
         }
         refusalLog.accept("Refused a client connection from " + address.getHostAddress() + ": " + refusal
-                + " (policy-violation)" + (unlogged == 0 ? "" : "; " + unlogged + " more were refused since the last line")
+                + " (" + how + ")" + (unlogged == 0 ? "" : "; " + unlogged + " more were refused since the last line")
                 + "; the next refusal of this address is logged after " + interval / 1_000_000_000L + " s");
     }
 }

@@ -2,6 +2,7 @@ package org.parley.session.internal;
 
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.osgi.service.metatype.annotations.Option;
 
 /** Configuration of the session core (PID org.parley.session). */
 @ObjectClassDefinition(pid = SessionConfig.PID, name = "Parley session core",
@@ -43,6 +44,14 @@ public @interface SessionConfig {
     @AttributeDefinition(description = "Networks clients may not connect from (CIDR, comma-separated); they win over "
             + "allowNetworks")
     String[] denyNetworks() default {};
+
+    @AttributeDefinition(description = "How a client from a refused network is turned away: 'stream-error' answers its "
+            + "first stream header with the policy-violation stream error (it learns why; on the direct TLS port after "
+            + "the TLS handshake), 'close' closes the connection as soon as it is accepted, before any byte and before "
+            + "TLS on either port (it costs the server nothing and tells the client nothing)",
+            options = {@Option(label = "stream error (policy-violation)", value = "stream-error"),
+                    @Option(label = "close at once", value = "close")})
+    String networkRefusal() default "stream-error";
 
     @AttributeDefinition(description = "Seconds between two log lines about refused connections from one address "
             + "(the refusals in between are counted, not logged)")

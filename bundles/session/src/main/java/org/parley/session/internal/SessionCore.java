@@ -30,9 +30,11 @@ import org.parley.api.auth.SaslMechanism;
 import org.parley.api.connection.ClientConnection;
 import org.parley.api.connection.ConnectionHandler;
 import org.parley.api.connection.StreamHandler;
+import org.parley.api.connection.StreamHeader;
 import org.parley.api.routing.ServerInfo;
 import org.parley.api.routing.StanzaRouter;
 import org.parley.api.server.StateHandoff;
+import org.parley.api.stanza.Element;
 import org.parley.api.session.Session;
 import org.parley.api.session.SessionListener;
 import org.parley.api.session.SessionRegistry;
@@ -56,6 +58,24 @@ import org.slf4j.LoggerFactory;
         configurationPid = SessionConfig.PID, immediate = true)
 public final class SessionCore implements ConnectionHandler, SessionRegistry, TrafficCounters {
     private static final Logger LOG = LoggerFactory.getLogger(SessionCore.class);
+    /** The handler of a connection closed as soon as it was accepted: whatever still arrives is dropped. */
+    private static final StreamHandler REFUSED = new StreamHandler() {
+        @Override
+        public void streamOpened(StreamHeader header) {
+        }
+
+        @Override
+        public void element(Element element) {
+        }
+
+        @Override
+        public void streamClosed() {
+        }
+
+        @Override
+        public void disconnected() {
+        }
+    };
 
     private final SessionTable sessions = new SessionTable();
     private final Resumptions resumptions = new Resumptions();
@@ -292,6 +312,10 @@ public final class SessionCore implements ConnectionHandler, SessionRegistry, Tr
 
     @Override
     public StreamHandler connected(ClientConnection connection) {
+        if (access.closesAtConnect(connection.remoteAddress())) {
+            connection.abort();
+            return REFUSED;
+        }
         ClientStream stream = new ClientStream(services, connection);
         services.streams().add(stream);
         stream.startAuthDeadline();

@@ -126,6 +126,29 @@ class AccessPolicyTest {
     }
 
     @Test
+    void withNetworkRefusalCloseARefusedConnectionIsClosedAtOnceWithoutAByte() throws Exception {
+        fixture = new CoreFixture(CoreFixture.settings(true, 5, 60, 300));
+        fixture.core.access().apply(AccessPolicy.Rules.from(config(Map.of("allowNetworks", "127.0.0.1",
+                "networkRefusal", "close"))));
+        FakeConnection outsider = new FakeConnection();
+        outsider.remote = new InetSocketAddress("127.0.0.2", 40000);
+        fixture.core.connected(outsider).streamOpened(CoreFixture.header()); // anything still arriving is dropped
+        assertTrue(outsider.aborted, "closed when accepted");
+        assertNull(outsider.error, "no stream error: nothing is written");
+        assertTrue(outsider.sentSnapshot().isEmpty(), outsider.sentSnapshot().toString());
+
+        FakeConnection insider = new FakeConnection();
+        fixture.connect(insider).streamOpened(CoreFixture.header());
+        assertFalse(insider.aborted);
+        assertFalse(insider.sentSnapshot().isEmpty());
+
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> AccessPolicy.Rules.from(config(Map.of("networkRefusal", "drop"))));
+        assertEquals("key 'networkRefusal': 'drop' is neither 'stream-error' nor 'close'", e.getMessage());
+        assertFalse(AccessPolicy.Rules.from(config(Map.of())).closeAtConnect(), "the default answers with a stream error");
+    }
+
+    @Test
     void refusalsAreLoggedOncePerAddressAndInterval() throws Exception {
         AtomicLong now = new AtomicLong();
         List<String> logged = new CopyOnWriteArrayList<>();

@@ -19,6 +19,7 @@ final class FakeConnection implements ClientConnection {
     volatile boolean secure;
     boolean tlsAvailable = true;
     volatile boolean closed;
+    volatile boolean aborted;
     volatile StreamErrorCondition error;
     /** Where the client connects from. */
     volatile InetSocketAddress remote = new InetSocketAddress("127.0.0.1", 50000);
@@ -86,6 +87,12 @@ final class FakeConnection implements ClientConnection {
     public synchronized void sendAndResetStream(Element element) {
         sent.add(element);
         resets++;
+    }
+
+    @Override
+    public void abort() {
+        aborted = true;
+        closed = true;
     }
 
     @Override

@@ -344,6 +344,12 @@ final class MinaClientConnection implements ClientConnection, XmppStreamParser.L
     }
 
     @Override
+    public void abort() {
+        closing = true;
+        session.closeNow();
+    }
+
+    @Override
     public void closeWithError(StreamErrorCondition condition, String text) {
         if (closing) {
             return;
