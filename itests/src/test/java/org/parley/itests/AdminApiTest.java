@@ -270,7 +270,8 @@ class AdminApiTest {
         AdminClient.Answer refused = admin.call("PATCH", "/api/config/org.parley.http", map("port", "70000"));
 
         assertEquals(422, refused.status(), refused::toString);
-        assertTrue(refused.error().contains("key 'port'") && refused.error().contains("70000"), refused.error());
+        assertTrue(refused.error().contains("key 'port'") && refused.error().contains("70000 is above the maximum 65535 (allowed: 1 to 65535"),
+                refused.error());
         assertEquals(before, Files.readString(file), "the file is not touched");
         assertEquals(Integer.toString(server.httpsPort()), value(admin.call("GET", "/api/config/org.parley.http").json(), "port"));
         AdminClient.Answer notANumber = admin.call("PATCH", "/api/config/org.parley.admin", map("failuresPerAddress", "many"));
@@ -284,7 +285,7 @@ class AdminApiTest {
         // The roster's limits carry their range in the metatype: refused here, not written for the roster to refuse.
         AdminClient.Answer noItems = admin.call("PATCH", "/api/config/org.parley.roster", map("maxItems", "0"));
         assertEquals(422, noItems.status(), noItems::toString);
-        assertTrue(noItems.error().contains("key 'maxItems'"), noItems.error());
+        assertTrue(noItems.error().contains("key 'maxItems' refused: 0 is below the minimum 1"), noItems.error());
     }
 
     @Test

@@ -123,12 +123,13 @@ class ConsoleBrowserTest {
         Xmpp.pingServer(alice);
 
         browser.get(url("/console/config/org.parley.http"));
+        assertTrue(browser.findElement(By.id("config")).getText().contains("(allowed: 1 to 65535)"), "the range beside the field");
         var port = browser.findElement(By.id("v.port"));
         port.clear();
         port.sendKeys("70000");
         browser.findElement(By.id("apply")).click();
         String refused = browser.findElement(By.id("error")).getText();
-        assertTrue(refused.contains("key 'port'") && refused.contains("70000"), refused);
+        assertTrue(refused.contains("key 'port'") && refused.contains("70000 is above the maximum 65535 (allowed: 1 to 65535"), refused);
         screenshot("4-value-refused");
         browser.get(url("/console/config/org.parley.http"));
         assertEquals(Integer.toString(server.httpsPort()), browser.findElement(By.id("v.port")).getAttribute("value"), "unchanged");

@@ -23,7 +23,8 @@ import org.osgi.service.metatype.ObjectClassDefinition;
 /**
  * Component configuration read and changed through its metatype. A change is validated against
  * the attribute definitions first (type, range, options); a refused value names its key and the
- * reason and nothing is written. An accepted change is written to the instance's
+ * reason (for a number out of range, the bound it crossed and the range) and nothing is written.
+ * An accepted change is written to the instance's
  * {@code etc/<pid>.cfg}, keeping the operator's comments: that file is what the server reads at
  * every start, and FileInstall applies it live from there, exactly as an edit by hand would be.
  */
@@ -60,7 +61,9 @@ final class ConfigManager {
     }
 
     Map<String, Object> read(MetaTypeService metatype, ConfigurationAdmin configAdmin, String pid) throws ApiException {
-        ObjectClassDefinition ocd = definition(metatype, pid);
+        Described described = described(metatype, pid);
+        ObjectClassDefinition ocd = described.ocd();
+        Map<String, MetatypeRanges.Range> ranges = MetatypeRanges.of(described.bundle(), pid);
         Dictionary<String, Object> current = current(configAdmin, pid);
         List<Map<String, Object>> attributes = new ArrayList<>();
         for (AttributeDefinition ad : ocd.getAttributeDefinitions(ObjectClassDefinition.ALL)) {
@@ -73,6 +76,12 @@ final class ConfigManager {
             a.put("default", ad.getDefaultValue() == null ? null : List.of(ad.getDefaultValue()));
             if (ad.getOptionValues() != null) {
                 a.put("options", List.of(ad.getOptionValues()));
+            }
+            MetatypeRanges.Range range = ranges.get(ad.getID());
+            if (range != null) {
+                a.put("min", range.min());
+                a.put("max", range.max());
+                a.put("range", range.describe());
             }
             Object value = current == null ? null : current.get(ad.getID());
             if (value != null && isSecret(ad)) {
@@ -99,7 +108,9 @@ final class ConfigManager {
      */
     Map<String, String> change(MetaTypeService metatype, ConfigurationAdmin configAdmin, String pid, Map<String, Object> changes)
             throws ApiException {
-        ObjectClassDefinition ocd = definition(metatype, pid);
+        Described described = described(metatype, pid);
+        ObjectClassDefinition ocd = described.ocd();
+        Map<String, MetatypeRanges.Range> ranges = MetatypeRanges.of(described.bundle(), pid);
         if (changes.isEmpty()) {
             throw ApiException.badRequest("no values to change");
         }
@@ -137,6 +148,12 @@ final class ConfigManager {
                 if (v.indexOf('\n') >= 0 || v.indexOf('\r') >= 0) {
                     throw ApiException.unprocessable(pid + ": key '" + key + "' cannot hold a line break");
                 }
+                MetatypeRanges.Range range = ranges.get(key);
+                String outside = range == null ? null : range.refusal(v);
+                if (outside != null) {
+                    throw ApiException.unprocessable(pid + ": key '" + key + "' refused: " + outside + " (allowed: " + range.describe()
+                            + "; the running configuration is unchanged)");
+                }
                 String problem = ad.validate(v);
                 if (problem != null && !problem.isEmpty()) {
                     throw ApiException.unprocessable(pid + ": key '" + key + "' refused, the value '" + v + "' is " + problem
@@ -167,7 +184,7 @@ final class ConfigManager {
     Map<String, String> forAudit(MetaTypeService metatype, String pid, Map<String, String> applied) {
         Map<String, String> result = new LinkedHashMap<>(applied);
         try {
-            for (AttributeDefinition ad : definition(metatype, pid).getAttributeDefinitions(ObjectClassDefinition.ALL)) {
+            for (AttributeDefinition ad : described(metatype, pid).ocd().getAttributeDefinitions(ObjectClassDefinition.ALL)) {
                 if (result.containsKey(ad.getID()) && isSecret(ad)) {
                     result.put(ad.getID(), MASK);
                 }
@@ -178,11 +195,15 @@ final class ConfigManager {
         return result;
     }
 
-    private ObjectClassDefinition definition(MetaTypeService metatype, String pid) throws ApiException {
+    /** A configuration's definition and the bundle whose metatype gives it (where its ranges are read). */
+    private record Described(Bundle bundle, ObjectClassDefinition ocd) {
+    }
+
+    private Described described(MetaTypeService metatype, String pid) throws ApiException {
         for (Bundle b : context.getBundles()) {
             MetaTypeInformation info = metatype.getMetaTypeInformation(b);
             if (info != null && List.of(info.getPids()).contains(pid)) {
-                return info.getObjectClassDefinition(pid, null);
+                return new Described(b, info.getObjectClassDefinition(pid, null));
             }
         }
         throw ApiException.notFound("no component describes the configuration " + pid);

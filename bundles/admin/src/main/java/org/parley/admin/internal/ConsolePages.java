@@ -243,7 +243,11 @@ final class ConsolePages {
             form.append("<label>").append(esc(a.get("name"))).append(" <code>").append(esc(a.get("key"))).append("</code> <input name=\"v.")
                     .append(esc(a.get("key"))).append("\" id=\"v.").append(esc(a.get("key"))).append("\" type=\"")
                     .append(secret ? "password" : "text").append("\" value=\"").append(secret ? "" : esc(text)).append("\"></label><small>")
-                    .append(esc(a.get("description"))).append("</small>");
+                    .append(esc(a.get("description")));
+            if (a.get("range") != null) {
+                form.append(" <span class=\"range\">(allowed: ").append(esc(a.get("range"))).append(")</span>");
+            }
+            form.append("</small>");
         }
         form.append("<p><button type=\"submit\" id=\"apply\">Apply</button></p></form>");
         kit.page(resp, status, session, String.valueOf(c.get("name")), notice + form);

@@ -17,26 +17,27 @@ public @interface ComponentsConfig {
     @AttributeDefinition(description = "Address the component listener binds; loopback unless components run on other hosts")
     String bindAddress() default "127.0.0.1";
 
-    @AttributeDefinition(description = "TCP port for components over plain TCP (XEP-0114); 0 disables it")
+    // min and max as ComponentSettings checks them: the admin console refuses a value outside them before writing it.
+    @AttributeDefinition(min = "0", max = "65535", description = "TCP port for components over plain TCP (XEP-0114); 0 disables it")
     int port() default 5347;
 
-    @AttributeDefinition(description = "TCP port for components over direct TLS (the tls bundle's certificate); 0 disables it")
+    @AttributeDefinition(min = "0", max = "65535", description = "TCP port for components over direct TLS (the tls bundle's certificate); 0 disables it")
     int tlsPort() default 0;
 
-    @AttributeDefinition(description = "Largest stanza in bytes a component may send; a bigger one closes its stream with policy-violation")
+    @AttributeDefinition(min = "1024", description = "Largest stanza in bytes a component may send; a bigger one closes its stream with policy-violation")
     int maxStanzaBytes() default 262_144;
 
-    @AttributeDefinition(description = "Stanzas per second a component may send; past it the server stops reading from it until it is back under")
+    @AttributeDefinition(min = "1", description = "Stanzas per second a component may send; past it the server stops reading from it until it is back under")
     int maxStanzasPerSecond() default 1000;
 
-    @AttributeDefinition(description = "Seconds the stanzas for a configured component that is not connected are held before "
+    @AttributeDefinition(min = "0", description = "Seconds the stanzas for a configured component that is not connected are held before "
             + "they are answered with service-unavailable")
     int holdSeconds() default 30;
 
-    @AttributeDefinition(description = "Stanzas held at most for one component that is not connected; past it they are answered "
+    @AttributeDefinition(min = "0", description = "Stanzas held at most for one component that is not connected; past it they are answered "
             + "with service-unavailable at once")
     int maxHeldStanzas() default 10_000;
 
-    @AttributeDefinition(description = "A refused handshake is logged once per address in this many seconds")
+    @AttributeDefinition(min = "1", description = "A refused handshake is logged once per address in this many seconds")
     int refusalLogIntervalSeconds() default 300;
 }

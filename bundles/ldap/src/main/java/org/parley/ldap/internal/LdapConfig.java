@@ -38,22 +38,23 @@ public @interface LdapConfig {
     @AttributeDefinition(description = "Attribute holding the username (the JID's local part).")
     String usernameAttribute() default "uid";
 
-    @AttributeDefinition(description = "Milliseconds to open a connection (TCP, TLS and the service bind) to one server.")
+    // min and max as LdapSettings checks them: the admin console refuses a value outside them before writing it.
+    @AttributeDefinition(min = "100", max = "120000", description = "Milliseconds to open a connection (TCP, TLS and the service bind) to one server.")
     int connectTimeoutMillis() default 5000;
 
-    @AttributeDefinition(description = "Milliseconds to wait for one answer of the directory before trying the next server.")
+    @AttributeDefinition(min = "100", max = "300000", description = "Milliseconds to wait for one answer of the directory before trying the next server.")
     int timeoutMillis() default 5000;
 
-    @AttributeDefinition(description = "Open connections kept per server.")
+    @AttributeDefinition(min = "1", max = "1000", description = "Open connections kept per server.")
     int maxConnections() default 8;
 
-    @AttributeDefinition(description = "Seconds a server that failed is passed over before it is tried again.")
+    @AttributeDefinition(min = "1", max = "3600", description = "Seconds a server that failed is passed over before it is tried again.")
     int retrySeconds() default 10;
 
-    @AttributeDefinition(description = "Seconds a found user is remembered (0: not at all).")
+    @AttributeDefinition(min = "0", max = "86400", description = "Seconds a found user is remembered (0: not at all).")
     int cacheSeconds() default 60;
 
-    @AttributeDefinition(description = "Seconds an unknown name is remembered, at most 60, so that a new directory "
+    @AttributeDefinition(min = "0", max = "60", description = "Seconds an unknown name is remembered, at most 60, so that a new directory "
             + "account can sign in within a minute.")
     int negativeCacheSeconds() default 30;
 
@@ -88,7 +89,7 @@ public @interface LdapConfig {
     @AttributeDefinition(description = "Binary attribute of the photo, JPEG or PNG (PHOTO).")
     String vcardPhoto() default "jpegPhoto";
 
-    @AttributeDefinition(description = "Largest photo published, in bytes; a larger one is left out of the vCard.")
+    @AttributeDefinition(min = "0", max = "1048576", description = "Largest photo published, in bytes; a larger one is left out of the vCard.")
     int vcardMaxPhotoBytes() default 65536;
 
     // Shared roster groups from directory groups (read by DirectoryGroups; the roster bundle shows them).

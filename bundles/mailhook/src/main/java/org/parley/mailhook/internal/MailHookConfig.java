@@ -13,7 +13,8 @@ public @interface MailHookConfig {
     @AttributeDefinition(description = "The SMTP server's host name")
     String smtpHost() default "localhost";
 
-    @AttributeDefinition(description = "The SMTP server's port; 0 means the usual one for the security mode "
+    // min and max as MailSettings checks them: the admin console refuses a value outside them before writing it.
+    @AttributeDefinition(min = "0", max = "65535", description = "The SMTP server's port; 0 means the usual one for the security mode "
             + "(587 for starttls, 465 for smtps, 25 for none)")
     int smtpPort() default 0;
 
@@ -32,7 +33,7 @@ public @interface MailHookConfig {
             + "trusted CAs. The server's name is checked against its certificate either way")
     String smtpTrustedCertificates() default "";
 
-    @AttributeDefinition(description = "Seconds to wait for the SMTP server to connect or answer")
+    @AttributeDefinition(min = "1", max = "600", description = "Seconds to wait for the SMTP server to connect or answer")
     int smtpTimeoutSeconds() default 30;
 
     @AttributeDefinition(description = "The mail's From address, e.g. 'Parley <noreply@example.edu>'; "
@@ -47,17 +48,17 @@ public @interface MailHookConfig {
             + "who wrote and how many messages wait")
     boolean includeText() default false;
 
-    @AttributeDefinition(description = "At most one mail per sender and recipient within this many seconds: "
+    @AttributeDefinition(min = "0", description = "At most one mail per sender and recipient within this many seconds: "
             + "a burst of messages becomes one mail")
     int intervalSeconds() default 900;
 
-    @AttributeDefinition(description = "Seconds before the first retry of a mail the SMTP server did not take; "
+    @AttributeDefinition(min = "1", description = "Seconds before the first retry of a mail the SMTP server did not take; "
             + "each further retry waits twice as long")
     int retryInitialSeconds() default 30;
 
-    @AttributeDefinition(description = "The longest wait between two retries, in seconds")
+    @AttributeDefinition(min = "1", description = "The longest wait between two retries, in seconds")
     int retryMaxSeconds() default 3600;
 
-    @AttributeDefinition(description = "A mail not sent after this many hours is given up (logged)")
+    @AttributeDefinition(min = "1", description = "A mail not sent after this many hours is given up (logged)")
     int retryGiveUpHours() default 48;
 }

@@ -13,9 +13,10 @@ public @interface MailToImConfig {
             + "(printf %s \"$TOKEN\" | sha256sum); comma-separated. Empty: every call is refused")
     String tokens() default "";
 
-    @AttributeDefinition(description = "Calls one system (token) may make per minute; past it 429 Too Many Requests")
+    // min and max as MailArrivedServlet.Settings checks them: the admin console refuses a value outside them before writing it.
+    @AttributeDefinition(min = "1", description = "Calls one system (token) may make per minute; past it 429 Too Many Requests")
     int perTokenPerMinute() default 600;
 
-    @AttributeDefinition(description = "Notifications one user may get per minute; past it 429 Too Many Requests")
+    @AttributeDefinition(min = "1", description = "Notifications one user may get per minute; past it 429 Too Many Requests")
     int perUserPerMinute() default 6;
 }

@@ -12,7 +12,8 @@ public @interface MetricsConfig {
     @AttributeDefinition(description = "Address the metrics listener binds to: loopback unless a monitoring network must reach it")
     String bindAddress() default "127.0.0.1";
 
-    @AttributeDefinition(description = "TCP port of the metrics listener (1 to 65535)")
+    // min and max as MetricsSettings checks them: the admin console refuses a value outside them before writing it.
+    @AttributeDefinition(min = "1", max = "65535", description = "TCP port of the metrics listener (1 to 65535)")
     int port() default 9464;
 
     @AttributeDefinition(description = "Path the metrics are served on")

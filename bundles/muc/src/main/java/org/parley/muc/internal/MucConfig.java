@@ -14,13 +14,14 @@ public @interface MucConfig {
     @AttributeDefinition(description = "The service's name in service discovery")
     String serviceName() default "Chatrooms";
 
-    @AttributeDefinition(description = "Occupants of one room at most; one more is refused with service-unavailable")
+    // min and max as MucSettings checks them: the admin console refuses a value outside them before writing it.
+    @AttributeDefinition(min = "1", description = "Occupants of one room at most; one more is refused with service-unavailable")
     int maxOccupants() default 500;
 
-    @AttributeDefinition(description = "Groupchat messages a new room keeps for occupants who join later")
+    @AttributeDefinition(min = "0", description = "Groupchat messages a new room keeps for occupants who join later")
     int historyLength() default 20;
 
-    @AttributeDefinition(description = "The most history an owner may configure a room to keep")
+    @AttributeDefinition(min = "0", description = "The most history an owner may configure a room to keep")
     int maxHistoryLength() default 200;
 
     @AttributeDefinition(description = "New rooms show occupants' real JIDs to everyone (non-anonymous); "
@@ -35,14 +36,14 @@ public @interface MucConfig {
             + "accounts' bare JIDs; others get not-allowed when they submit the configuration")
     String persistentRoomCreators() default "*";
 
-    @AttributeDefinition(description = "Rooms one user may own at once; creating one more is refused with "
+    @AttributeDefinition(min = "1", description = "Rooms one user may own at once; creating one more is refused with "
             + "resource-constraint (persistent rooms count until destroyed, temporary ones while they exist)")
     int maxRoomsPerUser() default MucSettings.DEFAULT_MAX_ROOMS_PER_USER;
 
-    @AttributeDefinition(description = "Messages an occupant may send to a room (groupchat and private) in a burst; "
+    @AttributeDefinition(min = "1", description = "Messages an occupant may send to a room (groupchat and private) in a burst; "
             + "after it, messagesPerSecond. Past that the sender gets resource-constraint and the message goes nowhere")
     int messageBurst() default MucSettings.DEFAULT_MESSAGE_BURST;
 
-    @AttributeDefinition(description = "Messages per second an occupant may send on average, after a burst")
+    @AttributeDefinition(min = "1", description = "Messages per second an occupant may send on average, after a burst")
     int messagesPerSecond() default MucSettings.DEFAULT_MESSAGES_PER_SECOND;
 }

@@ -9,11 +9,12 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 public @interface OfflineConfig {
     String PID = "org.parley.offline";
 
-    @AttributeDefinition(description = "Messages kept for one user at most; past it senders get service-unavailable "
+    // min and max as Quota checks them: the admin console refuses a value outside them before writing it.
+    @AttributeDefinition(min = "1", description = "Messages kept for one user at most; past it senders get service-unavailable "
             + "and nothing already kept is dropped")
     int maxMessagesPerUser() default 1000;
 
-    @AttributeDefinition(description = "Bytes of stored XML kept for one user at most; past it senders get "
+    @AttributeDefinition(min = "1024", description = "Bytes of stored XML kept for one user at most; past it senders get "
             + "service-unavailable and nothing already kept is dropped")
     long maxBytesPerUser() default 10L * 1024 * 1024;
 }

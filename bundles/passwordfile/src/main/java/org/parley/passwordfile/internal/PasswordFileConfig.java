@@ -13,6 +13,7 @@ public @interface PasswordFileConfig {
             + "($2a$, $2b$, $2y$), SHA-512-crypt ($6$), SHA-256-crypt ($5$), Apache APR1 ($apr1$). Empty: off.")
     String file() default "";
 
-    @AttributeDefinition(description = "Seconds between looks at the file; a changed file is read again.")
+    // min and max as PasswordFileProvider checks them: the admin console refuses a value outside them before writing it.
+    @AttributeDefinition(min = "1", max = "3600", description = "Seconds between looks at the file; a changed file is read again.")
     int pollSeconds() default 5;
 }

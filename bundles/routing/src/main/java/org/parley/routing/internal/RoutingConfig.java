@@ -8,7 +8,8 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 public @interface RoutingConfig {
     String PID = "org.parley.routing";
 
-    @AttributeDefinition(description = "Milliseconds a stanza for an iq handler, interceptor, component or the session core "
+    // min and max as Router checks them: the admin console refuses a value outside them before writing it.
+    @AttributeDefinition(min = "0", description = "Milliseconds a stanza for an iq handler, interceptor, component or the session core "
             + "that is being replaced (a bundle upgrade) is held before it is answered as if there were none")
     long graceMillis() default 5000;
 }

@@ -9,6 +9,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 public @interface HandoffConfig {
     String PID = "org.parley.handoff";
 
-    @AttributeDefinition(description = "Seconds a snapshot deposited by an outgoing component waits for its successor before it is dropped")
+    // min and max as HandoffStore checks them: the admin console refuses a value outside them before writing it.
+    @AttributeDefinition(min = "1", description = "Seconds a snapshot deposited by an outgoing component waits for its successor before it is dropped")
     int snapshotTtlSeconds() default 60;
 }

@@ -29,15 +29,20 @@ import org.slf4j.LoggerFactory;
 public final class SharedWorkerPool implements WorkerPool {
     private static final Logger LOG = LoggerFactory.getLogger(SharedWorkerPool.class);
 
+    /** More threads than this is a misconfiguration: each takes a stack, and the work they wait on has its own limits. */
+    static final int MAX_THREADS = 10_000;
+    /** The queue is an array allocated at start: a size near Integer.MAX_VALUE would fail the pool with OutOfMemoryError. */
+    static final int MAX_QUEUE_SIZE = 1_000_000;
+
     private final ThreadPoolExecutor pool;
 
     @Activate
     public SharedWorkerPool(WorkersConfig config) {
-        int threads = Math.max(1, config.threads());
-        int queue = Math.max(1, config.queueSize());
+        int threads = Math.max(1, Math.min(MAX_THREADS, config.threads()));
+        int queue = Math.max(1, Math.min(MAX_QUEUE_SIZE, config.queueSize()));
         if (threads != config.threads() || queue != config.queueSize()) {
-            LOG.error("{}: threads and queueSize must be at least 1 (got {} and {}); using {} and {}", WorkersConfig.PID,
-                    config.threads(), config.queueSize(), threads, queue);
+            LOG.error("{}: key 'threads' must be 1 to {} and key 'queueSize' 1 to {} (got {} and {}); using {} and {}",
+                    WorkersConfig.PID, MAX_THREADS, MAX_QUEUE_SIZE, config.threads(), config.queueSize(), threads, queue);
         }
         pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(queue),
                 new NamedThreads(), new ThreadPoolExecutor.AbortPolicy());
@@ -47,8 +52,8 @@ public final class SharedWorkerPool implements WorkerPool {
     /** Thread count changes apply at once; the queue size needs a restart of this bundle (the queue is fixed). */
     @Modified
     void modified(WorkersConfig config) {
-        if (config.threads() < 1) {
-            LOG.error("{}: key 'threads' must be at least 1, got {}; keeping {}", WorkersConfig.PID, config.threads(),
+        if (config.threads() < 1 || config.threads() > MAX_THREADS) {
+            LOG.error("{}: key 'threads' must be 1 to {}, got {}; keeping {}", WorkersConfig.PID, MAX_THREADS, config.threads(),
                     pool.getMaximumPoolSize());
             return;
         }
@@ -105,6 +110,16 @@ public final class SharedWorkerPool implements WorkerPool {
     @Override
     public int busyThreads() {
         return pool.getActiveCount();
+    }
+
+    /** The thread limit in force (tests). */
+    int threads() {
+        return pool.getMaximumPoolSize();
+    }
+
+    /** The queue's capacity in force (tests). */
+    int queueCapacity() {
+        return pool.getQueue().remainingCapacity() + pool.getQueue().size();
     }
 
     private static final class Task<T> implements Runnable {

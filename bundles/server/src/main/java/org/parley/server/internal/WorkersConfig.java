@@ -9,9 +9,10 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 public @interface WorkersConfig {
     String PID = "org.parley.workers";
 
-    @AttributeDefinition(description = "Threads for blocking work; they wait on I/O, so more than the cores")
+    // min and max as SharedWorkerPool checks them: the admin console refuses a value outside them before writing it.
+    @AttributeDefinition(min = "1", max = "10000", description = "Threads for blocking work; they wait on I/O, so more than the cores")
     int threads() default 16;
 
-    @AttributeDefinition(description = "Tasks that may wait for a thread; more are refused at once (the caller answers 'try later')")
+    @AttributeDefinition(min = "1", max = "1000000", description = "Tasks that may wait for a thread; more are refused at once (the caller answers 'try later')")
     int queueSize() default 1000;
 }

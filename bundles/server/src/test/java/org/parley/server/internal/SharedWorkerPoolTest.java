@@ -90,4 +90,38 @@ class SharedWorkerPoolTest {
         ExecutionException failed = assertThrows(ExecutionException.class, () -> waiting.get(1, TimeUnit.SECONDS));
         assertInstanceOf(WorkRejectedException.class, failed.getCause());
     }
+
+    @Test
+    void aThreadCountOrQueueSizeOutOfRangeAtStartIsBroughtIntoItInsteadOfFailingThePool() {
+        // A queue of Integer.MAX_VALUE would be allocated at once and fail the pool every bundle uses.
+        SharedWorkerPool pool = new SharedWorkerPool(config(50_000, Integer.MAX_VALUE));
+        try {
+            assertEquals(SharedWorkerPool.MAX_THREADS, pool.threads());
+            assertEquals(SharedWorkerPool.MAX_QUEUE_SIZE, pool.queueCapacity());
+        } finally {
+            pool.deactivate();
+        }
+        SharedWorkerPool low = new SharedWorkerPool(config(0, 0));
+        try {
+            assertEquals(1, low.threads());
+            assertEquals(1, low.queueCapacity());
+        } finally {
+            low.deactivate();
+        }
+    }
+
+    @Test
+    void aChangedThreadCountOutOfRangeIsRefusedAndTheOldOneKept() {
+        SharedWorkerPool pool = new SharedWorkerPool(config(4, 10));
+        try {
+            pool.modified(config(SharedWorkerPool.MAX_THREADS + 1, 10));
+            assertEquals(4, pool.threads());
+            pool.modified(config(0, 10));
+            assertEquals(4, pool.threads());
+            pool.modified(config(SharedWorkerPool.MAX_THREADS, 10));
+            assertEquals(SharedWorkerPool.MAX_THREADS, pool.threads(), "the bound itself is accepted");
+        } finally {
+            pool.deactivate();
+        }
+    }
 }

@@ -13,25 +13,26 @@ public @interface SessionConfig {
     @AttributeDefinition(description = "Refuse authentication until the client has started TLS")
     boolean requireTls() default true;
 
-    @AttributeDefinition(description = "Seconds a connection may take from connecting to binding a resource")
+    // min and max as SessionSettings and AccessPolicy check them: the admin console refuses a value outside them before writing it.
+    @AttributeDefinition(min = "1", description = "Seconds a connection may take from connecting to binding a resource")
     int authTimeoutSeconds() default 60;
 
-    @AttributeDefinition(description = "Failed SASL attempts allowed on one connection before it is closed")
+    @AttributeDefinition(min = "1", description = "Failed SASL attempts allowed on one connection before it is closed")
     int maxAuthAttempts() default 5;
 
-    @AttributeDefinition(description = "Milliseconds a client's stanzas wait for routing, or a nonza for its stream feature, "
+    @AttributeDefinition(min = "0", description = "Milliseconds a client's stanzas wait for routing, or a nonza for its stream feature, "
             + "while that bundle is being replaced")
     long graceMillis() default 5000;
 
-    @AttributeDefinition(description = "Seconds a session whose connection was lost waits to be resumed (XEP-0198); "
+    @AttributeDefinition(min = "0", description = "Seconds a session whose connection was lost waits to be resumed (XEP-0198); "
             + "0 turns resumption off")
     int resumptionTimeoutSeconds() default 300;
 
-    @AttributeDefinition(description = "Stanzas sent to a client and not yet acknowledged (XEP-0198) before its stream "
+    @AttributeDefinition(min = "10", description = "Stanzas sent to a client and not yet acknowledged (XEP-0198) before its stream "
             + "is closed with resource-constraint")
     int maxUnackedStanzas() default 5000;
 
-    @AttributeDefinition(description = "Received elements waiting to be processed on one stream before the server stops "
+    @AttributeDefinition(min = "2", description = "Received elements waiting to be processed on one stream before the server stops "
             + "reading from that connection until it catches up")
     int maxPendingElements() default 64;
 
@@ -53,7 +54,7 @@ public @interface SessionConfig {
                     @Option(label = "close at once", value = "close")})
     String networkRefusal() default "stream-error";
 
-    @AttributeDefinition(description = "Seconds between two log lines about refused connections from one address "
+    @AttributeDefinition(min = "1", description = "Seconds between two log lines about refused connections from one address "
             + "(the refusals in between are counted, not logged)")
     int refusalLogSeconds() default 300;
 }

@@ -9,27 +9,28 @@ public @interface TransportConfig {
     @AttributeDefinition(description = "Address to listen on; 0.0.0.0 for all")
     String bindAddress() default "0.0.0.0";
 
-    @AttributeDefinition(description = "Port for client connections with STARTTLS (RFC 6120); 0 disables it")
+    // min and max as ClientTransport checks them: the admin console refuses a value outside them before writing it.
+    @AttributeDefinition(min = "0", max = "65535", description = "Port for client connections with STARTTLS (RFC 6120); 0 disables it")
     int c2sPort() default 5222;
 
-    @AttributeDefinition(description = "Port for client connections with direct TLS (XEP-0368); 0 disables it")
+    @AttributeDefinition(min = "0", max = "65535", description = "Port for client connections with direct TLS (XEP-0368); 0 disables it")
     int c2sTlsPort() default 5223;
 
-    @AttributeDefinition(description = "Largest stanza in bytes; a bigger one closes the stream with policy-violation")
+    @AttributeDefinition(min = "10000", description = "Largest stanza in bytes; a bigger one closes the stream with policy-violation")
     int maxStanzaBytes() default 262_144;
 
-    @AttributeDefinition(description = "Connections open at once from one IP address")
+    @AttributeDefinition(min = "1", description = "Connections open at once from one IP address")
     int maxConnectionsPerAddress() default 50;
 
-    @AttributeDefinition(description = "Client connections open at once in all; each takes a file descriptor, "
+    @AttributeDefinition(min = "0", description = "Client connections open at once in all; each takes a file descriptor, "
             + "so the process's open-file limit must be above it. 0 (the default): as many as that limit allows, "
             + "less 512 files kept for the server itself")
     int maxConnections() default 0;
 
-    @AttributeDefinition(description = "Seconds without any data after which a connection is closed with connection-timeout")
+    @AttributeDefinition(min = "10", description = "Seconds without any data after which a connection is closed with connection-timeout")
     int idleTimeoutSeconds() default 300;
 
-    @AttributeDefinition(description = "Seconds open connections wait for a session core while it is replaced (a live upgrade) "
+    @AttributeDefinition(min = "1", description = "Seconds open connections wait for a session core while it is replaced (a live upgrade) "
             + "before they are closed with system-shutdown")
     int reattachGraceSeconds() default 30;
 }

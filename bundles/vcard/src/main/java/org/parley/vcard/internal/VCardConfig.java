@@ -8,7 +8,8 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 public @interface VCardConfig {
     String PID = "org.parley.vcard";
 
-    @AttributeDefinition(description = "Largest photo a user may store, in bytes of the image (before base64); "
+    // min and max as VCardComponent checks them: the admin console refuses a value outside them before writing it.
+    @AttributeDefinition(min = "1", max = "1048576", description = "Largest photo a user may store, in bytes of the image (before base64); "
             + "a bigger one is refused with not-acceptable. At least 1, at most 1048576")
     int maxPhotoBytes() default VCards.DEFAULT_MAX_PHOTO_BYTES;
 

@@ -22,7 +22,8 @@ public @interface BotConfig {
     @AttributeDefinition(description = "The announcement (1 to 1000 characters)")
     String announcement() default "Welcome! Write 'help' to the bot for what it can do.";
 
-    @AttributeDefinition(description = "Seconds between two announcements (at least 1)")
+    // min and max as BotSettings checks them: the admin console refuses a value outside them before writing it.
+    @AttributeDefinition(min = "1", max = "604800", description = "Seconds between two announcements (at least 1)")
     int announceIntervalSeconds() default 3600;
 
     @AttributeDefinition(description = "The bot's nickname in the room")
