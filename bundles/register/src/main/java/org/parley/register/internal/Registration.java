@@ -7,6 +7,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+import org.jxmpp.jid.DomainBareJid;
 import org.jxmpp.jid.EntityBareJid;
 import org.jxmpp.jid.Jid;
 import org.jxmpp.jid.parts.Localpart;
@@ -20,6 +22,7 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.parley.api.auth.UserException;
 import org.parley.api.auth.UserManager;
 import org.parley.api.routing.IqHandler;
+import org.parley.api.routing.ServerInfo;
 import org.parley.api.server.StateHandoff;
 import org.parley.api.server.WorkRejectedException;
 import org.parley.api.server.WorkerPool;
@@ -74,19 +77,21 @@ public final class Registration implements IqHandler, UnauthenticatedIqHandler, 
     private final SessionRegistry sessions;
     private final StateHandoff handoff;
     private final LongSupplier clock;
+    private final Supplier<DomainBareJid> domain;
     private final CreationLimit limit = new CreationLimit();
     private volatile RegisterSettings settings;
 
     @Activate
     public Registration(RegisterConfig config, @Reference UserManager users, @Reference WorkerPool workers,
-            @Reference SessionRegistry sessions, @Reference StateHandoff handoff) {
-        this(users, workers, sessions, handoff, System::currentTimeMillis, settingsOrDefaults(config));
+            @Reference SessionRegistry sessions, @Reference StateHandoff handoff, @Reference ServerInfo server) {
+        this(users, workers, sessions, handoff, System::currentTimeMillis, server::domain, settingsOrDefaults(config));
         takeOver();
         LOG.info("In-band registration: {}", settings.describe());
     }
 
     Registration(UserManager users, WorkerPool workers, SessionRegistry sessions, StateHandoff handoff, LongSupplier clock,
-            RegisterSettings settings) {
+            Supplier<DomainBareJid> domain, RegisterSettings settings) {
+        this.domain = domain;
         this.users = users;
         this.workers = workers;
         this.sessions = sessions;
@@ -172,6 +177,11 @@ public final class Registration implements IqHandler, UnauthenticatedIqHandler, 
 
     @Override
     public CompletionStage<Void> handleIq(Element iq, StreamContext stream) {
+        String to = iq.attribute("to");
+        if (to != null && !to.equals(domain.get().toString())) {
+            stream.send(error(iq, StanzaErrorCondition.SERVICE_UNAVAILABLE, "before sign-in only the server answers"));
+            return CompletableFuture.completedFuture(null);
+        }
         Refusal refusal = creationRefusal(stream);
         if (refusal != null) {
             stream.send(error(iq, refusal.condition(), refusal.text()));
@@ -375,8 +385,12 @@ public final class Registration implements IqHandler, UnauthenticatedIqHandler, 
         return Stanza.create(request.build()).errorReply(condition, text);
     }
 
-    static Element result(Element iq, Element payload) {
-        Element.Builder b = Element.builder("iq", Namespaces.CLIENT).attribute("type", "result");
+    /**
+     * Replies before sign-in come from the server's domain: a client matches an answer to a
+     * request it addressed to the server by that (Smack's reply filter does).
+     */
+    private Element result(Element iq, Element payload) {
+        Element.Builder b = Element.builder("iq", Namespaces.CLIENT).attribute("type", "result").attribute("from", domain.get().toString());
         if (iq.attribute("id") != null) {
             b.attribute("id", iq.attribute("id"));
         }
@@ -386,8 +400,8 @@ public final class Registration implements IqHandler, UnauthenticatedIqHandler, 
         return b.build();
     }
 
-    static Element error(Element iq, StanzaErrorCondition condition, String text) {
-        Element.Builder b = Element.builder("iq", Namespaces.CLIENT).attribute("type", "error");
+    private Element error(Element iq, StanzaErrorCondition condition, String text) {
+        Element.Builder b = Element.builder("iq", Namespaces.CLIENT).attribute("type", "error").attribute("from", domain.get().toString());
         if (iq.attribute("id") != null) {
             b.attribute("id", iq.attribute("id"));
         }

@@ -19,6 +19,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
+import org.jxmpp.jid.impl.JidCreate;
 import org.parley.api.auth.UserException;
 import org.parley.api.auth.UserManager;
 import org.parley.api.server.StateHandoff;
@@ -42,7 +43,8 @@ class RegistrationTest {
     private final AtomicLong now = new AtomicLong(1_000_000);
 
     private Registration registration(Map<String, Object> config) {
-        return new Registration(users, INLINE, sessions, handoff, now::get, RegisterSettings.from(config(config)));
+        return new Registration(users, INLINE, sessions, handoff, now::get, () -> JidCreate.domainBareFromOrThrowUnchecked("example.org"),
+                RegisterSettings.from(config(config)));
     }
 
     // ---- before sign-in ----
@@ -74,6 +76,18 @@ class RegistrationTest {
         assertEquals("result", stream.last().attribute("type"));
         assertEquals("c1", stream.last().attribute("id"));
         assertEquals("secret", users.passwords.get("alice"), "the name as nodeprep prepares it");
+    }
+
+    @Test
+    void answersBeforeSignInComeFromTheDomainAndARequestForAnotherAddressIsRefused() {
+        Registration r = registration(Map.of("accountCreation", true));
+        Stream stream = new Stream(true, "10.0.0.1");
+        r.handleIq(get("g1").withAttribute("to", "example.org"), stream);
+        assertEquals("example.org", stream.last().attribute("from"));
+        assertEquals("result", stream.last().attribute("type"));
+        r.handleIq(create("c1", "alice", "pw").withAttribute("to", "bob@example.org"), stream);
+        assertError(stream.last(), "c1", StanzaErrorCondition.SERVICE_UNAVAILABLE);
+        assertFalse(users.passwords.containsKey("alice"));
     }
 
     @Test
