@@ -187,6 +187,21 @@ class InBandRegistrationTest {
     }
 
     @Test
+    void anInvalidValueIsRefusedNamingItsKeyAndTheSettingsInForceStay() throws Exception {
+        configure(true, "", 100);
+        long offset = server.logSize();
+        ParleyServer.writeProperties(registerCfg(), Map.of("maxPerAddress", "0"));
+        server.awaitLog(offset, "key 'maxPerAddress'", WAIT);
+        assertTrue(server.logSince(offset).contains("the previous settings stay in force"), server.logSince(offset));
+        offset = server.logSize();
+        ParleyServer.writeProperties(registerCfg(), Map.of("maxPerAddress", "100", "allowNetworks", "10.0.0.300/8"));
+        server.awaitLog(offset, "key 'allowNetworks'", WAIT);
+        XMPPTCPConnection c = unauthenticated(null);
+        assertTrue(c.hasFeature("register", FEATURE_NS), "creation stays on, from every network");
+        AccountManager.getInstance(c).createAccount(Localpart.from(newName()), "secret-v");
+    }
+
+    @Test
     void aSignedInUserChangesTheirPasswordAndTheOtherSessionStays() throws Exception {
         Account alice = server.newAccount("reg");
         XMPPTCPConnection desk = server.login(alice, "desk");
