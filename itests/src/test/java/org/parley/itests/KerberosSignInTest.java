@@ -237,6 +237,45 @@ class KerberosSignInTest {
         }
     }
 
+    /** The mechanisms a new stream is offered after TLS. */
+    private static String offeredAfterTls() throws Exception {
+        try (RawXmppClient raw = server.raw()) {
+            raw.openStream();
+            raw.startTls(server.sslContext());
+            return raw.openStream();
+        }
+    }
+
+    @Test
+    void switchedOffLiveGssapiIsNoLongerOfferedNorListedAndSignedInSessionsStay() throws Exception {
+        Account gina = kerberosUser(server, "kgina");
+        XMPPTCPConnection before = loginWithTicket(server, gina, ticket(gina), "before");
+        long at = server.logSize();
+        try {
+            rewrite("enabled", "false");
+            server.awaitLog(at, "Kerberos: GSSAPI switched off (org.parley.kerberos key 'enabled')", WAIT);
+            // The session core offers a departed mechanism for its grace period (5 s), as during an upgrade.
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            String features = offeredAfterTls();
+            while (features.contains(">GSSAPI<") && System.nanoTime() < deadline) {
+                Thread.sleep(250);
+                features = offeredAfterTls();
+            }
+            assertFalse(features.contains(">GSSAPI<"), features);
+            ParleyServer.CliResult status = server.cli("status");
+            assertFalse(status.stdout().contains("GSSAPI ("), status.stdout());
+            Xmpp.pingServer(before);
+            assertTrue(before.isAuthenticated(), "a session signed in with a ticket stays");
+        } finally {
+            at = server.logSize();
+            rewrite("enabled", "true");
+            server.awaitLog(at, "Kerberos: GSSAPI offered", WAIT);
+        }
+        assertTrue(offeredAfterTls().contains("<mechanism>GSSAPI</mechanism>"));
+        assertTrue(loginWithTicket(server, gina, ticket(gina), "after").isAuthenticated(), "switched on again, live");
+        Xmpp.pingServer(before);
+    }
+
     @Test
     void aPrincipalWithoutAnAccountIsNotAuthorized() throws Exception {
         String name = ParleyServer.uniqueLocal("knobody");

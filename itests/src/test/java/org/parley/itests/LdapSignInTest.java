@@ -124,6 +124,42 @@ class LdapSignInTest {
     }
 
     @Test
+    void switchedOffLiveTheDirectoryIsNotAskedNorListedAndSignedInSessionsStay() throws Exception {
+        java.nio.file.Path cfg = server.base().resolve("etc/org.parley.ldap.cfg");
+        XMPPTCPConnection alice = server.login(plain(server, "alice", "alice directory pw", "before-off"));
+        try {
+            long at = server.logSize();
+            ParleyServer.writeProperties(cfg, java.util.Map.of("enabled", "false"));
+            server.awaitLog(at, "LDAP directory provider: off (org.parley.ldap key 'enabled')", WAIT);
+            ParleyServer.CliResult status = server.cli("status");
+            assertFalse(status.stdout().contains("LdapProvider ("), status.stdout());
+            assertTrue(status.stdout().contains("password providers, asked in order: StoredPasswordAuthenticator (org.parley.auth)\n"),
+                    status.stdout());
+            assertEquals("not-authorized", failure("alice", "alice directory pw"));
+            Xmpp.pingServer(alice);
+            assertTrue(alice.isAuthenticated(), "a directory user's session stays");
+        } finally {
+            long at = server.logSize();
+            ParleyServer.writeProperties(cfg, java.util.Map.of("enabled", "true"));
+            server.awaitLog(at, "LDAP directory: servers", WAIT);
+        }
+        assertTrue(server.login(plain(server, "alice", "alice directory pw", "after-on")).isAuthenticated(), "on again, live");
+        Xmpp.pingServer(alice);
+    }
+
+    @Test
+    void aDirectoryUserChangesTheirPasswordInTheDirectoryNotInBand() throws Exception {
+        XMPPTCPConnection bob = server.login(plain(server, "bob", "bob directory pw", "ibr"));
+        org.jivesoftware.smack.XMPPException.XMPPErrorException e = assertThrows(
+                org.jivesoftware.smack.XMPPException.XMPPErrorException.class,
+                () -> org.jivesoftware.smackx.iqregister.AccountManager.getInstance(bob).changePassword("bob new pw"));
+        assertEquals(org.jivesoftware.smack.packet.StanzaError.Condition.not_allowed, e.getStanzaError().getCondition());
+        assertTrue(e.getStanzaError().getDescriptiveText().contains("directory"), e.toString());
+        assertEquals("not-authorized", failure("bob", "bob new pw"));
+        assertTrue(server.login(plain(server, "bob", "bob directory pw", "still")).isAuthenticated());
+    }
+
+    @Test
     void aDirectoryUserSignsInWithTheDirectoryPasswordAndNoLocalAccount() throws Exception {
         XMPPTCPConnection alice = server.login(plain(server, "alice", "alice directory pw", "desk"));
         assertTrue(alice.isSecureConnection());

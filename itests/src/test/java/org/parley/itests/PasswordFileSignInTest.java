@@ -142,6 +142,44 @@ class PasswordFileSignInTest {
     }
 
     @Test
+    void switchedOffLiveItsUsersNoLongerSignInAndItIsNotListedWhileSignedInSessionsStay() throws Exception {
+        Path cfg = server.base().resolve("etc/" + CFG);
+        XMPPTCPConnection before = server.login(plain(server, "sharon", "secret pw", "before"));
+        try {
+            long at = server.logSize();
+            ParleyServer.writeProperties(cfg, java.util.Map.of("enabled", "false"));
+            server.awaitLog(at, "Password file provider: off (org.parley.passwordfile key 'enabled')", WAIT);
+            ParleyServer.CliResult status = server.cli("status");
+            assertTrue(status.stdout().contains("password providers, asked in order: StoredPasswordAuthenticator (org.parley.auth)\n"),
+                    status.stdout());
+            assertEquals("not-authorized", failure("sharon", "secret pw"));
+            Xmpp.pingServer(before);
+            assertTrue(before.isAuthenticated(), "a session signed in before stays");
+        } finally {
+            long at = server.logSize();
+            ParleyServer.writeProperties(cfg, java.util.Map.of("enabled", "true"));
+            server.awaitLog(at, "Password file provider: on", WAIT);
+            server.awaitLog(at, "Password file " + FILE + ": ", WAIT);
+        }
+        assertTrue(server.login(plain(server, "sharon", "secret pw", "after")).isAuthenticated(), "on again, sharon signs in");
+        Xmpp.pingServer(before);
+    }
+
+    @Test
+    void aFileUserCannotChangeOrCancelTheirAccountInBand() throws Exception {
+        XMPPTCPConnection april = server.login(plain(server, "april", "secret pw", "ibr"));
+        org.jivesoftware.smackx.iqregister.AccountManager accounts = org.jivesoftware.smackx.iqregister.AccountManager.getInstance(april);
+        org.jivesoftware.smack.XMPPException.XMPPErrorException e = assertThrows(
+                org.jivesoftware.smack.XMPPException.XMPPErrorException.class, () -> accounts.changePassword("mine now"));
+        assertEquals(org.jivesoftware.smack.packet.StanzaError.Condition.not_allowed, e.getStanzaError().getCondition());
+        assertTrue(e.getStanzaError().getDescriptiveText().contains("change your password there"), e.toString());
+        e = assertThrows(org.jivesoftware.smack.XMPPException.XMPPErrorException.class, accounts::deleteAccount);
+        assertEquals(org.jivesoftware.smack.packet.StanzaError.Condition.not_allowed, e.getStanzaError().getCondition());
+        assertEquals("not-authorized", failure("april", "mine now"));
+        assertTrue(server.login(plain(server, "april", "secret pw", "still")).isAuthenticated());
+    }
+
+    @Test
     void statusListsTheInternalStoreBeforeThePasswordFile() throws Exception {
         ParleyServer.CliResult status = server.cli("status");
         assertEquals(0, status.exitCode(), status::toString);

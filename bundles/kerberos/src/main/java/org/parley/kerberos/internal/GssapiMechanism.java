@@ -46,6 +46,7 @@ import org.slf4j.LoggerFactory;
  * exchanges it started finish with the configuration they started with.
  */
 @Component(service = SaslMechanism.class, configurationPid = KerberosConfig.PID,
+        enabled = false, // MechanismSwitch enables it unless the configuration says enabled = false
         configurationPolicy = ConfigurationPolicy.OPTIONAL, property = "service.ranking:Integer=" + GssapiMechanism.RANKING)
 @Designate(ocd = KerberosConfig.class)
 public final class GssapiMechanism implements SaslMechanism {

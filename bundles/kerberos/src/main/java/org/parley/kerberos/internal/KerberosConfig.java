@@ -9,6 +9,11 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 public @interface KerberosConfig {
     String PID = "org.parley.kerberos";
 
+    @AttributeDefinition(description = "Switches GSSAPI on and off live. Off: the mechanism's service is withdrawn, so it "
+            + "is no longer offered (after the session core's grace period for a departed mechanism) nor listed by "
+            + "'bin/parley status'; sessions already signed in stay. The other keys are kept for when it is on again.")
+    boolean enabled() default true;
+
     @AttributeDefinition(description = "The service's keytab file, relative to etc/ (or absolute). Empty: GSSAPI is not offered.")
     String keytab() default "";
 

@@ -28,6 +28,11 @@ class KerberosSettingsTest {
             }
 
             @Override
+            public boolean enabled() {
+                return true;
+            }
+
+            @Override
             public String keytab() {
                 return keytab;
             }

@@ -10,6 +10,11 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 public @interface LdapConfig {
     String PID = "org.parley.ldap";
 
+    @AttributeDefinition(description = "Switches the directory provider on and off live. Off: its services are withdrawn "
+            + "(PLAIN no longer asks the directory, its users are no longer accounts, its vCard fields and groups are gone, "
+            + "'bin/parley status' no longer lists it); sessions already signed in stay. The other keys are kept.")
+    boolean enabled() default true;
+
     @AttributeDefinition(description = "Directory servers in order of preference, ldaps://host[:636] or "
             + "ldap://host[:389] (with StartTLS); the next is used when one is down. Empty: no directory.")
     String[] urls() default {};

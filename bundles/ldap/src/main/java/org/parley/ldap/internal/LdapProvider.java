@@ -36,6 +36,7 @@ import org.slf4j.LoggerFactory;
  * and the previous configuration stays.
  */
 @Component(service = {PasswordAuthenticator.class, UserDirectory.class, LdapProvider.class}, configurationPid = LdapConfig.PID,
+        enabled = false, // DirectorySwitch enables it unless the configuration says enabled = false
         configurationPolicy = ConfigurationPolicy.OPTIONAL, property = "service.ranking:Integer=" + LdapProvider.RANKING)
 @Designate(ocd = LdapConfig.class)
 public final class LdapProvider implements PasswordAuthenticator, UserDirectory {

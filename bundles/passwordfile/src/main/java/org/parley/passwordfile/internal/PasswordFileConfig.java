@@ -9,6 +9,11 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 public @interface PasswordFileConfig {
     String PID = "org.parley.passwordfile";
 
+    @AttributeDefinition(description = "Switches the provider on and off live. Off: its users are neither asked for "
+            + "nor listed (the provider's services are withdrawn, as if the bundle were stopped); sessions already signed "
+            + "in stay. The file and its other settings are kept for when it is switched on again.")
+    boolean enabled() default true;
+
     @AttributeDefinition(description = "The file of user:hash lines, relative to etc/ (or absolute). Hashes: bcrypt "
             + "($2a$, $2b$, $2y$), SHA-512-crypt ($6$), SHA-256-crypt ($5$), Apache APR1 ($apr1$). Empty: off.")
     String file() default "";

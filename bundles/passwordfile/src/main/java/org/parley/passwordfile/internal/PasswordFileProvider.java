@@ -43,8 +43,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The file stays the truth across an upgrade of this bundle: the successor reads it again, so
  * there is no state to hand over. A file that cannot be read keeps the entries last read.
+ *
+ * <p>Enabled by {@link ProviderSwitch} (key {@code enabled}), so that switching it off withdraws its
+ * services rather than leaving a provider that answers "unknown".
  */
 @Component(service = {PasswordAuthenticator.class, UserDirectory.class}, configurationPid = PasswordFileConfig.PID,
+        enabled = false, // ProviderSwitch enables it unless the configuration says enabled = false
         configurationPolicy = ConfigurationPolicy.OPTIONAL, property = "service.ranking:Integer=" + PasswordFileProvider.RANKING)
 @Designate(ocd = PasswordFileConfig.class)
 public final class PasswordFileProvider implements PasswordAuthenticator, UserDirectory {

@@ -60,6 +60,11 @@ class PasswordFileProviderTest {
             public int pollSeconds() {
                 return pollSeconds;
             }
+
+            @Override
+            public boolean enabled() {
+                return true;
+            }
         };
     }
 

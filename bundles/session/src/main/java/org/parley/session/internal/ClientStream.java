@@ -281,6 +281,15 @@ final class ClientStream implements StreamHandler {
         if (services.features().claims(ns)) {
             return feature(element);
         }
+        boolean mayCarryStanzas = connection.isSecure() || !services.settings().get().requireTls();
+        if (mayCarryStanzas && Namespaces.CLIENT.equals(ns) && element.name().equals("iq")) {
+            String type = element.attribute("type");
+            List<Element> payload = element.elements();
+            if (("get".equals(type) || "set".equals(type)) && payload.size() == 1
+                    && services.features().answersIq(payload.get(0).namespace())) {
+                return unauthenticatedIq(element, payload.get(0).namespace());
+            }
+        }
         if (!connection.isSecure() && services.settings().get().requireTls()) {
             fail(StreamErrorCondition.POLICY_VIOLATION, "start TLS first");
         } else {
@@ -354,6 +363,43 @@ final class ClientStream implements StreamHandler {
                 .child(Element.builder("text", Namespaces.STANZAS_ERROR).attribute("xml:lang", "en").text(text).build())
                 .build());
         session.deliver(Stanza.create(reply.build()));
+    }
+
+    // ---- iqs before authentication (UnauthenticatedIqHandler) ----
+
+    private CompletionStage<?> unauthenticatedIq(Element iq, String ns) {
+        return services.features().iqHandlerOf(ns).thenCompose(handler -> {
+            if (handler == null) {
+                // its bundle left and no successor came within the grace period
+                sendIqError(iq, StanzaErrorCondition.SERVICE_UNAVAILABLE, null);
+                return CompletableFuture.completedFuture(null);
+            }
+            CompletionStage<Void> done;
+            try {
+                done = handler.handleIq(iq, new FeatureView());
+            } catch (RuntimeException e) {
+                done = CompletableFuture.failedFuture(e);
+            }
+            return done == null ? CompletableFuture.completedFuture(null) : done;
+        }).exceptionally(e -> {
+            LOG.error("The handler of {} before authentication failed on an iq from {}", ns, connection.remoteAddress(), e);
+            sendIqError(iq, StanzaErrorCondition.INTERNAL_SERVER_ERROR, null);
+            return null;
+        });
+    }
+
+    /** An error answer on a stream that has no session yet, so no address. */
+    private void sendIqError(Element iq, StanzaErrorCondition condition, String text) {
+        Element.Builder reply = Element.builder("iq", Namespaces.CLIENT).attribute("type", "error");
+        if (iq.attribute("id") != null) {
+            reply.attribute("id", iq.attribute("id"));
+        }
+        Element.Builder error = Element.builder("error", Namespaces.CLIENT).attribute("type", condition.defaultType().xmlName())
+                .child(Element.empty(condition.xmlName(), Namespaces.STANZAS_ERROR));
+        if (text != null) {
+            error.child(Element.builder("text", Namespaces.STANZAS_ERROR).attribute("xml:lang", "en").text(text).build());
+        }
+        send(reply.child(error.build()).build());
     }
 
     // ---- contributed stream features ----

@@ -41,6 +41,7 @@ import org.parley.api.session.SessionRegistry;
 import org.parley.api.stanza.Stanza;
 import org.parley.api.stanza.StreamErrorCondition;
 import org.parley.api.stream.StreamFeature;
+import org.parley.api.stream.UnauthenticatedIqHandler;
 import org.parley.api.usage.TrafficCounters;
 import org.parley.concurrent.Standby;
 import org.slf4j.Logger;
@@ -258,6 +259,20 @@ public final class SessionCore implements ConnectionHandler, SessionRegistry, Tr
 
     void removeFeature(StreamFeature feature, ServiceReference<StreamFeature> reference) {
         features.remove(feature, strings(reference.getProperty(StreamFeature.NAMESPACE)));
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void addIqHandler(UnauthenticatedIqHandler handler, ServiceReference<UnauthenticatedIqHandler> reference) {
+        List<String> namespaces = strings(reference.getProperty(UnauthenticatedIqHandler.NAMESPACE));
+        if (namespaces.isEmpty()) {
+            LOG.error("Unauthenticated iq handler {} of {} has no {} service property and answers nothing",
+                    handler.getClass().getName(), bundleOf(reference), UnauthenticatedIqHandler.NAMESPACE);
+        }
+        features.addIqHandler(handler, namespaces);
+    }
+
+    void removeIqHandler(UnauthenticatedIqHandler handler, ServiceReference<UnauthenticatedIqHandler> reference) {
+        features.removeIqHandler(handler, strings(reference.getProperty(UnauthenticatedIqHandler.NAMESPACE)));
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)

@@ -7,6 +7,7 @@ import java.util.function.LongSupplier;
 import org.parley.api.stanza.Element;
 import org.parley.api.stream.StreamContext;
 import org.parley.api.stream.StreamFeature;
+import org.parley.api.stream.UnauthenticatedIqHandler;
 import org.parley.concurrent.RankedList;
 import org.parley.concurrent.Standby;
 import org.slf4j.Logger;
@@ -15,7 +16,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The stream features bundles contribute: what each advertises, in ranking order, and which
  * feature handles the top-level elements of a namespace. While a feature's bundle is replaced,
- * elements of its namespaces wait for the successor for the grace period.
+ * elements of its namespaces wait for the successor for the grace period. The same for the handlers
+ * of iqs sent before authentication, by payload namespace.
  */
 final class StreamFeatures {
     private static final Logger LOG = LoggerFactory.getLogger(StreamFeatures.class);
@@ -26,9 +28,33 @@ final class StreamFeatures {
 
     private final RankedList<Entry> features = new RankedList<>();
     private final Standby<String, StreamFeature> byNamespace;
+    private final Standby<String, UnauthenticatedIqHandler> iqHandlers;
 
     StreamFeatures(ScheduledExecutorService timer, LongSupplier graceMillis) {
         this.byNamespace = new Standby<>(timer, graceMillis);
+        this.iqHandlers = new Standby<>(timer, graceMillis);
+    }
+
+    void addIqHandler(UnauthenticatedIqHandler handler, List<String> namespaces) {
+        for (String ns : namespaces) {
+            iqHandlers.arrived(ns, handler);
+        }
+    }
+
+    void removeIqHandler(UnauthenticatedIqHandler handler, List<String> namespaces) {
+        for (String ns : namespaces) {
+            iqHandlers.departed(ns, handler);
+        }
+    }
+
+    /** The handler of iqs before authentication with this payload namespace: now, or its successor within the grace period; null when none. */
+    CompletionStage<UnauthenticatedIqHandler> iqHandlerOf(String namespace) {
+        return iqHandlers.await(namespace);
+    }
+
+    /** True when a handler answers iqs of this payload namespace before authentication now or is expected back. */
+    boolean answersIq(String namespace) {
+        return iqHandlers.current(namespace) != null || iqHandlers.isWaiting(namespace);
     }
 
     void add(StreamFeature feature, List<String> namespaces, String bundle, int ranking, long serviceId) {
@@ -71,5 +97,6 @@ final class StreamFeatures {
 
     void close() {
         byNamespace.closeAll();
+        iqHandlers.closeAll();
     }
 }

@@ -26,6 +26,7 @@ import org.parley.api.stanza.Stanza;
 import org.parley.api.stanza.StreamErrorCondition;
 import org.parley.api.stream.StreamContext;
 import org.parley.api.stream.StreamFeature;
+import org.parley.api.stream.UnauthenticatedIqHandler;
 
 class ClientStreamTest {
     private CoreFixture fixture = new CoreFixture(CoreFixture.settings(true, 3, 60, 300));
@@ -495,6 +496,113 @@ class ClientStreamTest {
         assertEquals(List.of("new"), handledBy);
         assertEquals(routed + 1, fixture.router.fromSessions.size(), "the stanza after it waited its turn");
         assertFalse(c.closed);
+    }
+
+    // ---- iqs before authentication ----
+
+    private static final String REGISTER = "jabber:iq:register";
+
+    private static Element registerGet(String id) {
+        return Element.builder("iq", Namespaces.CLIENT).attribute("type", "get").attribute("id", id)
+                .child(Element.empty("query", REGISTER)).build();
+    }
+
+    /** Answers with a result carrying the request's id, and records what it saw of the stream. */
+    private static UnauthenticatedIqHandler answering(List<String> seen) {
+        return (iq, stream) -> {
+            seen.add(iq.attribute("id") + " user=" + stream.username() + " secure=" + stream.isSecure());
+            stream.send(Element.builder("iq", Namespaces.CLIENT).attribute("type", "result").attribute("id", iq.attribute("id")).build());
+            return CompletableFuture.completedFuture(null);
+        };
+    }
+
+    @Test
+    void anIqBeforeAuthenticationReachesTheHandlerOfItsPayloadNamespaceAndTheStreamGoesOn() {
+        List<String> seen = new CopyOnWriteArrayList<>();
+        fixture.core.addIqHandler(answering(seen), new FakeReference<>(Map.of(UnauthenticatedIqHandler.NAMESPACE, REGISTER,
+                Constants.SERVICE_ID, 12L)));
+        FakeConnection c = FakeConnection.secured();
+        ClientStream s = fixture.connect(c);
+        s.streamOpened(CoreFixture.header());
+        s.element(registerGet("r1"));
+        assertEquals(List.of("r1 user=null secure=true"), seen);
+        assertTrue(c.last().is("iq", Namespaces.CLIENT));
+        assertEquals("r1", c.last().attribute("id"));
+        assertFalse(c.closed);
+        // the stream still signs in afterwards
+        s.element(CoreFixture.auth("alice"));
+        s.streamOpened(CoreFixture.header());
+        assertNotNull(c.last().child("bind", Namespaces.BIND));
+    }
+
+    @Test
+    void anIqBeforeAuthenticationThatNoHandlerClaimsStillEndsTheStream() {
+        List<String> seen = new CopyOnWriteArrayList<>();
+        fixture.core.addIqHandler(answering(seen), new FakeReference<>(Map.of(UnauthenticatedIqHandler.NAMESPACE, REGISTER,
+                Constants.SERVICE_ID, 12L)));
+        FakeConnection c = FakeConnection.secured();
+        ClientStream s = fixture.connect(c);
+        s.streamOpened(CoreFixture.header());
+        s.element(Element.builder("iq", Namespaces.CLIENT).attribute("type", "get").attribute("id", "v1")
+                .child(Element.empty("query", "jabber:iq:version")).build());
+        assertEquals(StreamErrorCondition.NOT_AUTHORIZED, c.error);
+        assertTrue(seen.isEmpty());
+    }
+
+    @Test
+    void aResultOrAnIqBeforeTlsNeverReachesTheHandler() {
+        List<String> seen = new CopyOnWriteArrayList<>();
+        fixture.core.addIqHandler(answering(seen), new FakeReference<>(Map.of(UnauthenticatedIqHandler.NAMESPACE, REGISTER,
+                Constants.SERVICE_ID, 12L)));
+        FakeConnection plain = new FakeConnection();
+        ClientStream s = fixture.connect(plain);
+        s.streamOpened(CoreFixture.header());
+        s.element(registerGet("r1"));
+        assertEquals(StreamErrorCondition.POLICY_VIOLATION, plain.error, "TLS is required: nothing before it");
+        FakeConnection secured = FakeConnection.secured();
+        ClientStream t = fixture.connect(secured);
+        t.streamOpened(CoreFixture.header());
+        t.element(Element.builder("iq", Namespaces.CLIENT).attribute("type", "result").attribute("id", "x")
+                .child(Element.empty("query", REGISTER)).build());
+        assertEquals(StreamErrorCondition.NOT_AUTHORIZED, secured.error);
+        assertTrue(seen.isEmpty());
+    }
+
+    @Test
+    void aHandlerThatFailsIsAnsweredInternalServerErrorAndTheStreamGoesOn() {
+        fixture.core.addIqHandler((iq, stream) -> {
+            throw new IllegalStateException("broken on purpose");
+        }, new FakeReference<>(Map.of(UnauthenticatedIqHandler.NAMESPACE, REGISTER, Constants.SERVICE_ID, 12L)));
+        FakeConnection c = FakeConnection.secured();
+        ClientStream s = fixture.connect(c);
+        s.streamOpened(CoreFixture.header());
+        s.element(registerGet("r1"));
+        Element error = c.last();
+        assertEquals("error", error.attribute("type"));
+        assertEquals("r1", error.attribute("id"));
+        assertNotNull(error.child("error", Namespaces.CLIENT).child("internal-server-error", Namespaces.STANZAS_ERROR));
+        assertFalse(c.closed);
+    }
+
+    @Test
+    void aHandlerBeingReplacedHoldsItsIqsForTheSuccessor() {
+        List<String> old = new CopyOnWriteArrayList<>();
+        UnauthenticatedIqHandler first = answering(old);
+        FakeReference<UnauthenticatedIqHandler> ref = new FakeReference<>(Map.of(UnauthenticatedIqHandler.NAMESPACE, REGISTER,
+                Constants.SERVICE_ID, 12L));
+        fixture.core.addIqHandler(first, ref);
+        fixture.core.removeIqHandler(first, ref);
+        FakeConnection c = FakeConnection.secured();
+        ClientStream s = fixture.connect(c);
+        s.streamOpened(CoreFixture.header());
+        s.element(registerGet("r1"));
+        assertFalse(c.closed, "held, not refused, while the handler is away");
+        List<String> successor = new CopyOnWriteArrayList<>();
+        fixture.core.addIqHandler(answering(successor), new FakeReference<>(Map.of(UnauthenticatedIqHandler.NAMESPACE, REGISTER,
+                Constants.SERVICE_ID, 13L)));
+        assertEquals(List.of("r1 user=null secure=true"), successor);
+        assertTrue(old.isEmpty());
+        assertEquals("r1", c.last().attribute("id"));
     }
 
     private static StreamFeature feature(String name, List<String> handledBy) {

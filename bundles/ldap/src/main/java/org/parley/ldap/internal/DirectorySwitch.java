@@ -1,0 +1,43 @@
+package org.parley.ldap.internal;
+
+import org.osgi.service.component.ComponentContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Modified;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The live on/off switch of the directory provider (key {@code enabled}). Off disables the
+ * {@link LdapProvider} component: its PasswordAuthenticator and UserDirectory services leave the
+ * registry (PLAIN no longer asks the directory, its users are no longer accounts, {@code bin/parley
+ * status} no longer lists it), its connections are closed, and the components that use it (the
+ * directory's vCard fields and groups) go with it. Signed-in sessions do not depend on the
+ * provider and stay. On enables it again with the configuration as it is then.
+ */
+@Component(immediate = true, configurationPid = LdapConfig.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL)
+public final class DirectorySwitch {
+    private static final Logger LOG = LoggerFactory.getLogger(DirectorySwitch.class);
+    static final String PROVIDER = LdapProvider.class.getName();
+
+    private Boolean on;
+
+    @Activate
+    @Modified
+    synchronized void apply(ComponentContext context, LdapConfig config) {
+        boolean wanted = config.enabled();
+        if (on != null && on == wanted) {
+            return;
+        }
+        if (wanted) {
+            context.enableComponent(PROVIDER);
+        } else {
+            context.disableComponent(PROVIDER);
+        }
+        if (on != null || !wanted) {
+            LOG.info("LDAP directory provider: {} ({} key 'enabled')", wanted ? "on" : "off", LdapConfig.PID);
+        }
+        on = wanted;
+    }
+}
