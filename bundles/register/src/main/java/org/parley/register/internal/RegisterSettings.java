@@ -1,5 +1,6 @@
 package org.parley.register.internal;
 
+import org.parley.net.Networks;
 /**
  * The registration configuration, checked: a value out of range is refused with the key's name,
  * so that the caller keeps the settings in force.

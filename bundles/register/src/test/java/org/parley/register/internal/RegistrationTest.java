@@ -33,6 +33,7 @@ import org.parley.api.stanza.Stanza;
 import org.parley.api.stanza.StanzaErrorCondition;
 import org.parley.api.stanza.StreamErrorCondition;
 import org.parley.api.stream.StreamContext;
+import org.parley.net.Networks;
 
 class RegistrationTest {
     private static final String NS = Registration.REGISTER;

@@ -6,6 +6,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
+import org.parley.net.Networks;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,4 +1,4 @@
-package org.parley.session.internal;
+package org.parley.net;
 
 import java.net.Inet4Address;
 import java.net.Inet6Address;
@@ -12,9 +12,13 @@ import java.util.List;
  * {@code 2001:db8::/32}; a bare address is one host). An IPv4-mapped IPv6 address
  * ({@code ::ffff:10.1.2.3}), as a dual-stack socket reports an IPv4 client, is matched as the IPv4
  * address it carries. Immutable.
+ *
+ * <p>Used by the session core (client access by network) and the register bundle (networks that
+ * may create accounts), each with its own copy compiled in (see this module's pom), so both read
+ * ranges alike.
  */
-final class Networks {
-    static final Networks NONE = new Networks(List.of(), List.of());
+public final class Networks {
+    public static final Networks NONE = new Networks(List.of(), List.of());
 
     private final List<byte[]> prefixes;
     private final List<Integer> lengths;
@@ -34,7 +38,7 @@ final class Networks {
      *
      * @throws IllegalArgumentException naming the first value that is no range
      */
-    static Networks parse(String[] values) {
+    public static Networks parse(String[] values) {
         List<byte[]> prefixes = new ArrayList<>();
         List<Integer> lengths = new ArrayList<>();
         if (values != null) {
@@ -89,7 +93,7 @@ final class Networks {
     }
 
     /** The address's bytes, an IPv4-mapped IPv6 address as its IPv4 bytes. */
-    static byte[] bytes(InetAddress address) {
+    public static byte[] bytes(InetAddress address) {
         byte[] b = address.getAddress();
         if (address instanceof Inet6Address && isV4Mapped(b)) {
             byte[] v4 = new byte[4];
@@ -124,12 +128,12 @@ final class Networks {
         }
     }
 
-    boolean isEmpty() {
+    public boolean isEmpty() {
         return prefixes.isEmpty();
     }
 
     /** The range that contains the address, or null. */
-    String match(InetAddress address) {
+    public String match(InetAddress address) {
         byte[] a = bytes(address);
         for (int i = 0; i < prefixes.size(); i++) {
             byte[] p = prefixes.get(i);
@@ -170,7 +174,7 @@ final class Networks {
         return texts.hashCode();
     }
 
-    static boolean isV4(InetAddress a) {
+    public static boolean isV4(InetAddress a) {
         return a instanceof Inet4Address || bytes(a).length == 4;
     }
 }
