@@ -117,6 +117,11 @@ class ExtendingExamplesTest {
             public String greeting() {
                 return value;
             }
+
+            @Override
+            public int cacheSeconds() {
+                return 60;
+            }
         };
     }
 }

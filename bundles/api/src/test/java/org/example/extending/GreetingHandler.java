@@ -21,6 +21,9 @@ import org.slf4j.LoggerFactory;
 @interface GreetingConfig {
     @AttributeDefinition(description = "The answer, 1 to 100 characters")
     String greeting() default "hello";
+
+    @AttributeDefinition(min = "1", max = "3600", description = "Seconds the answer is cached")
+    int cacheSeconds() default 60;
 }
 
 @Component(configurationPid = GreetingHandler.PID, property = IqHandler.NAMESPACE + "=urn:example:greeting")
