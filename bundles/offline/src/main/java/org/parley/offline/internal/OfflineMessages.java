@@ -316,7 +316,9 @@ final class OfflineMessages {
                 live.add(key(s));
                 live.add(awaitingReceipt(s));
             }
+            live.addAll(settlement.endedPending());
             List<OfflineStore.Row> rows = store.undelivered(username, live);
+            rows.removeIf(row -> settlement.receivedPending(row.id()));
             if (rows.isEmpty()) {
                 return 0;
             }

@@ -203,6 +203,15 @@ final class OfflineStore {
                 } else {
                     recount(c, username);
                 }
+                return;
+            }
+        }
+        if (messages < 0) {
+            // Below zero only if rows were stored without counting them (a version of this bundle
+            // without counters ran in between): a quota reading that would admit without limit.
+            long[] now = usage(c, username);
+            if (now[0] < 0 || now[1] < 0) {
+                recount(c, username);
             }
         }
     }

@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -68,6 +70,12 @@ final class Settlement {
     private final AtomicBoolean draining = new AtomicBoolean();
     private final AtomicBoolean retryPending = new AtomicBoolean();
     private volatile boolean closed;
+    /**
+     * Rows received and sessions ended, queued or being settled: a delivery pass meanwhile (the
+     * user signs in again at once) must not take those rows for undelivered and send them again.
+     */
+    private final Set<Long> receivedPending = ConcurrentHashMap.newKeySet();
+    private final Set<String> endedPending = ConcurrentHashMap.newKeySet();
 
     Settlement(OfflineStore store, WorkerPool workers, Consumer<String> redeliver) {
         this(store, workers, redeliver, CompletableFuture.delayedExecutor(RETRY_MILLIS, TimeUnit.MILLISECONDS));
@@ -81,13 +89,33 @@ final class Settlement {
     }
 
     void add(Item item) {
+        track(item);
         queue.add(item);
         schedule();
     }
 
     void addAll(List<? extends Item> items) {
+        items.forEach(this::track);
         queue.addAll(items);
         schedule();
+    }
+
+    private void track(Item item) {
+        if (item instanceof Received r) {
+            receivedPending.add(r.id());
+        } else if (item instanceof Ended e) {
+            endedPending.add(e.session());
+        }
+    }
+
+    /** The row's receipt said received and its deletion is pending: it is not to be delivered again. */
+    boolean receivedPending(long id) {
+        return receivedPending.contains(id);
+    }
+
+    /** Sessions whose end is not settled yet: their rows are theirs, not waiting. */
+    Set<String> endedPending() {
+        return Set.copyOf(endedPending);
     }
 
     /** Items queued and not yet taken by a drain, for tests and the upgrade's handoff. */
@@ -166,7 +194,14 @@ final class Settlement {
             }
         }
         try {
-            List<OfflineStore.Remark> changed = store.settle(username, remarks, received, ended);
+            List<OfflineStore.Remark> changed;
+            try {
+                changed = store.settle(username, remarks, received, ended);
+            } finally {
+                // Settled, or failed and left stored: from now on a delivery pass sees them as they are.
+                received.forEach(receivedPending::remove);
+                ended.forEach(endedPending::remove);
+            }
             LOG.debug("Settled for {}: {} received, {} of {} mark(s) changed, {} ended session(s)", username, received.size(),
                     changed.size(), remarks.size(), ended.size());
             if (redeliverIfChanged && changed.stream().anyMatch(c -> c.mark() == null)) {

@@ -759,6 +759,25 @@ class OfflineMessagesTest {
     }
 
     @Test
+    void rowsStoredWithoutCountingThemDoNotDriveTheCountersBelowZero() throws Exception {
+        offline.quota(new Quota(3, 1_000_000));
+        assertTrue(store(message("chat", "1")));
+        // As after a version of the bundle without counters stored three more, then all are deleted here.
+        try (Connection c = database.dataSource().getConnection();
+             PreparedStatement ps = c.prepareStatement("INSERT INTO offline_message (username, stanza, bytes, stored_at) "
+                     + "SELECT username, stanza, bytes, stored_at FROM offline_message WHERE username = 'juliet'")) {
+            assertEquals(1, ps.executeUpdate());
+            assertEquals(2, ps.executeUpdate());
+        }
+        assertEquals(4, offline.store().deleteAll("juliet"), "one counted, three not");
+        assertCountersMatchTheRows();
+        assertTrue(store(message("chat", "a")));
+        assertTrue(store(message("chat", "b")));
+        assertTrue(store(message("chat", "c")));
+        assertFalse(store(message("chat", "d")), "the quota holds again");
+    }
+
+    @Test
     void theMigrationCountsWhatAnEarlierVersionStored() throws Exception {
         TestSqlDatabase old = newDatabase();
         try {
