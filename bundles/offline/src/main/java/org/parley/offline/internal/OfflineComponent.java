@@ -93,12 +93,63 @@ public final class OfflineComponent implements UndeliverableMessageHandler, Sess
         }
         offline.restoreFlexible(keys);
         pruneOnRegistry = true;
-        LOG.info("Took over the offline state: {} session(s) retrieving their messages themselves (XEP-0013)", keys.size());
+        List<Settlement.Item> unsettled = unsettled(snapshot.get("unsettled"));
+        offline.settlement().addAll(unsettled);
+        LOG.info("Took over the offline state: {} session(s) retrieving their messages themselves (XEP-0013), {} receipt(s) or "
+                + "session end(s) to settle", keys.size(), unsettled.size());
+    }
+
+    /**
+     * Receipts and session ends the predecessor had queued and not settled: this instance settles
+     * them, so a row received just before the upgrade is not delivered again at the next sign-in.
+     * An entry that cannot be read is skipped: its row stays stored (delivered again, not lost).
+     * Optional in format 1: a predecessor without it simply left its rows stored.
+     */
+    static List<Settlement.Item> unsettled(Object value) {
+        List<Settlement.Item> items = new ArrayList<>();
+        if (!(value instanceof List<?> list)) {
+            return items;
+        }
+        for (Object o : list) {
+            if (!(o instanceof List<?> e) || e.size() < 3 || !(e.get(0) instanceof String kind) || !(e.get(1) instanceof String user)) {
+                continue;
+            }
+            if (kind.equals("received") && e.get(2) instanceof Long id) {
+                items.add(new Settlement.Received(user, id));
+            } else if (kind.equals("ended") && e.get(2) instanceof String session) {
+                items.add(new Settlement.Ended(user, session));
+            } else if (kind.equals("remark") && e.size() == 6 && e.get(2) instanceof Long id && e.get(3) instanceof String expected
+                    && e.get(5) instanceof Boolean redeliver) {
+                String mark = e.get(4) instanceof String m && !m.isEmpty() ? m : null;
+                items.add(new Settlement.Remark(user, new OfflineStore.Remark(id, expected, mark), redeliver));
+            }
+        }
+        return items;
+    }
+
+    static List<Object> unsettled(List<Settlement.Item> items) {
+        List<Object> out = new ArrayList<>(items.size());
+        for (Settlement.Item i : items) {
+            if (i instanceof Settlement.Received r) {
+                out.add(List.of("received", r.username(), r.id()));
+            } else if (i instanceof Settlement.Ended s) {
+                out.add(List.of("ended", s.username(), s.session()));
+            } else if (i instanceof Settlement.Remark m) {
+                OfflineStore.Remark r = m.remark();
+                out.add(List.of("remark", m.username(), r.id(), r.expected(), r.mark() == null ? "" : r.mark(), m.redeliver()));
+            }
+        }
+        return out;
     }
 
     @Deactivate
     void deactivate() {
-        handoff.deposit(HANDOFF_KEY, Map.of("format", HANDOFF_FORMAT, "flexible", offline.flexibleSessions()));
+        List<Settlement.Item> left = offline.settlement().close();
+        handoff.deposit(HANDOFF_KEY, Map.of("format", HANDOFF_FORMAT, "flexible", offline.flexibleSessions(),
+                "unsettled", unsettled(left)));
+        if (!left.isEmpty()) {
+            LOG.info("Handed {} unsettled receipt(s) or session end(s) to the successor", left.size());
+        }
     }
 
     private static Quota quotaOrDefaults(OfflineConfig config) {

@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * <p>When a message counts as received: each is delivered with a receipt
  * ({@link Session#deliverWithReceipt}), which the core completes when the client acknowledged it
  * (XEP-0198) or, without stream management, answered a ping sent after it. The row, marked as
- * awaiting that receipt, is then deleted; a receipt that fails (the session ended or lost its
+ * awaiting that receipt, is then deleted (in a batch with others, see {@link Settlement}); a receipt that fails (the session ended or lost its
  * connection first) clears the mark, and the message is delivered again. A message that a session
  * hands back to the undeliverable hook (XEP-0198 section 4) un-marks its row instead of being
  * stored a second time. Where the session cannot tell (a session core upgraded meanwhile, a
@@ -60,6 +60,8 @@ final class OfflineMessages {
     /** Set when a delivery waited for want of routing: its return delivers to the users online. */
     private volatile boolean deferred;
     private volatile Quota quota;
+    /** Receipts and session ends, settled in batches by one drain at a time. */
+    private final Settlement settlement;
     /** Sessions that asked for XEP-0013 retrieval: their presence brings no flood (XEP-0013 section 3). */
     private final Set<String> flexible = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
@@ -77,6 +79,8 @@ final class OfflineMessages {
         this.listeners = listeners;
         this.clock = clock;
         this.quota = quota;
+        this.settlement = new Settlement(store, workers,
+                username -> deliverPending(JidCreate.entityBareFromOrThrowUnchecked(username + "@" + domain.get())));
     }
 
     void quota(Quota newQuota) {
@@ -236,25 +240,11 @@ final class OfflineMessages {
      * handed back is received. Rows awaiting a receipt are settled by it.
      */
     void ended(Session session) {
-        EntityBareJid user = session.bareJid();
         String key = key(session);
         flexible.remove(key);
-        workers.submit(() -> {
-            String username = user.getLocalpart().toString();
-            ReentrantLock lock = store.lockOf(username);
-            lock.lock();
-            try {
-                return store.deleteDelivered(username, key);
-            } finally {
-                lock.unlock();
-            }
-        }).whenComplete((n, e) -> {
-            if (e != null) {
-                LOG.error("Offline messages delivered to {} were not deleted; they will be delivered again", session.jid(), e);
-            } else if (n > 0) {
-                LOG.debug("{} offline message(s) delivered to {} are received", n, session.jid());
-            }
-        });
+        // Queued behind the receipts this session gave before it ended, so a receipt that failed
+        // (its row then marked as delivered to the session) is settled first and the end takes that row too.
+        settlement.add(new Settlement.Ended(session.bareJid().getLocalpart().toString(), key));
     }
 
     /** Delivers what waits for a user to its receiving resource, on the worker pool. @return how many were delivered */
@@ -326,7 +316,9 @@ final class OfflineMessages {
                 live.add(key(s));
                 live.add(awaitingReceipt(s));
             }
+            live.addAll(settlement.endedPending());
             List<OfflineStore.Row> rows = store.undelivered(username, live);
+            rows.removeIf(row -> settlement.receivedPending(row.id()));
             if (rows.isEmpty()) {
                 return 0;
             }
@@ -514,30 +506,16 @@ final class OfflineMessages {
     private void settle(EntityBareJid user, long id, Session session, Boolean received, Throwable failure) {
         String username = user.getLocalpart().toString();
         String awaiting = awaitingReceipt(session);
-        CompletionStage<Boolean> settled = workers.submit(() -> {
-            ReentrantLock lock = store.lockOf(username);
-            lock.lock();
-            try {
-                if (failure == null && received) {
-                    return store.delete(username, id);
-                }
-                return store.remark(id, awaiting, failure == null ? null : key(session));
-            } finally {
-                lock.unlock();
-            }
-        });
-        settled.whenComplete((changed, e) -> {
-            if (e != null) {
-                LOG.error("Offline message {} for {} was not settled after its delivery; it stays stored and is delivered again",
-                        id, session.jid(), e);
-            } else if (failure == null && !received && changed) {
-                LOG.debug("Offline message {} did not surely reach {}; it waits again", id, session.jid());
-                deliverPending(user);
-            } else if (failure != null) {
-                LOG.debug("No receipt for offline message {} delivered to {} ({}); deleted when that session ends",
-                        id, session.jid(), failure.getMessage());
-            }
-        });
+        if (failure == null && received) {
+            settlement.add(new Settlement.Received(username, id));
+        } else if (failure == null) {
+            LOG.debug("Offline message {} did not surely reach {}; it waits again", id, session.jid());
+            settlement.add(new Settlement.Remark(username, new OfflineStore.Remark(id, awaiting, null), true));
+        } else {
+            LOG.debug("No receipt for offline message {} delivered to {} ({}); deleted when that session ends",
+                    id, session.jid(), failure.getMessage());
+            settlement.add(new Settlement.Remark(username, new OfflineStore.Remark(id, awaiting, key(session)), false));
+        }
     }
 
     /** The mark of a row delivered to a session whose receipt is still to come. */
@@ -601,6 +579,10 @@ final class OfflineMessages {
 
     OfflineStore store() {
         return store;
+    }
+
+    Settlement settlement() {
+        return settlement;
     }
 
     WorkerPool workers() {

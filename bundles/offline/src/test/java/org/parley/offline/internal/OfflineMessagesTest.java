@@ -569,6 +569,237 @@ class OfflineMessagesTest {
         assertTrue(other.received.isEmpty());
     }
 
+    // ---- settling receipts in batches, and the quota's counters ----
+
+    private List<Long> ids() throws Exception {
+        List<Long> ids = new java.util.ArrayList<>();
+        try (Connection c = database.dataSource().getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT id FROM offline_message ORDER BY id");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                ids.add(rs.getLong(1));
+            }
+        }
+        return ids;
+    }
+
+    /** The counters the quota reads against what the rows hold. */
+    private void assertCountersMatchTheRows() throws Exception {
+        long[] counted = offline.store().usage("juliet");
+        assertEquals(rows(), counted[0], "counted messages");
+        assertEquals(rows() == 0 ? 0 : bytesStored(), counted[1], "counted bytes");
+    }
+
+    private void storeMany(int n) throws Exception {
+        offline.quota(new Quota(n, 100_000_000));
+        List<CompletableFuture<Boolean>> all = new java.util.ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            all.add(offline.undeliverable(message("chat", "m" + i), JULIET).toCompletableFuture());
+            if (all.size() == 50) { // the test pool has no queue bound, but the database has few connections
+                for (CompletableFuture<Boolean> f : all) {
+                    assertTrue(f.get(30, TimeUnit.SECONDS));
+                }
+                all.clear();
+            }
+        }
+        for (CompletableFuture<Boolean> f : all) {
+            assertTrue(f.get(30, TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
+    void receiptsCompletedWhileThePoolRefusesEverythingAreAllSettledLater_inFewTasks_andNothingUnreceivedIsDeleted() throws Exception {
+        int n = 600; // more than one batch of Settlement.BATCH
+        storeMany(n);
+        List<Long> ids = ids();
+        assertEquals(n, ids.size());
+        TestSession phone = session("phone").givingReceipts().available(0);
+        get(offline.deliverPending(JULIET));
+        List<CompletableFuture<Boolean>> receipts = phone.receipts();
+        assertEquals(n, receipts.size());
+
+        workers.full = true; // the shared pool refuses every task, as it did in the benchmark
+        int before = workers.submitted.get();
+        java.util.Set<Long> kept = new java.util.TreeSet<>();
+        for (int i = 0; i < n; i++) {
+            if (i % 100 == 7) {
+                receipts.get(i).complete(false); // not surely received: waits again
+                kept.add(ids.get(i));
+            } else if (i % 100 == 13) {
+                kept.add(ids.get(i)); // no receipt yet: must stay
+            } else if (i % 100 == 29) {
+                receipts.get(i).completeExceptionally(new IllegalStateException("cannot tell")); // held until the session ends
+                kept.add(ids.get(i));
+            } else {
+                receipts.get(i).complete(true);
+            }
+        }
+        Thread.sleep(300);
+        assertEquals(n, rows(), "nothing deleted while the pool refuses, and nothing forgotten either");
+        assertEquals(before, workers.submitted.get());
+        assertTrue(offline.settlement().pending() >= n - 18, "queued: " + offline.settlement().pending());
+
+        workers.full = false; // no new receipt comes: the retry alone must settle what is queued
+        await(() -> rowsNow() == kept.size(), "every received row deleted once the pool takes work again");
+        assertEquals(List.copyOf(kept), ids(), "exactly the rows not received are left");
+        assertTrue(workers.submitted.get() - before <= 10, "a few drains, not a task per receipt: " + (workers.submitted.get() - before));
+        assertCountersMatchTheRows();
+
+        // The 6 rows whose receipt said "not received" went back to waiting and go again to the phone, still there.
+        await(() -> phone.received.size() == n + 6, "the 6 not surely received delivered again at once");
+        for (int i = n; i < phone.receipts().size(); i++) {
+            phone.receipts().get(i).complete(true);
+        }
+        await(() -> rowsNow() == 12, "then deleted at their receipts");
+        end(phone);
+        await(() -> rowsNow() == 6, "the end takes the 6 whose receipt could not tell");
+        assertCountersMatchTheRows();
+        TestSession laptop = session("laptop").available(0);
+        get(offline.deliverPending(JULIET));
+        assertEquals(6, laptop.received.size(), "only the 6 never receipted come at the next sign-in");
+    }
+
+    @Test
+    void receiptsQueuedWhenTheBundleStopsAreSettledByItsSuccessor() throws Exception {
+        storeMany(40);
+        TestSession phone = session("phone").givingReceipts().available(0);
+        get(offline.deliverPending(JULIET));
+        workers.full = true;
+        for (int i = 0; i < 30; i++) {
+            phone.receipts().get(i).complete(true);
+        }
+        phone.receipts().get(30).complete(false);
+        phone.receipts().get(31).completeExceptionally(new IllegalStateException("cannot tell"));
+        // Deactivation: what is queued goes into the handoff as plain values, and the successor settles it.
+        Object handedOver = OfflineComponent.unsettled(offline.settlement().close());
+        assertEquals(32, ((List<?>) handedOver).size());
+        workers.full = false;
+        OfflineMessages successor = start(new Quota(1000, 1_000_000));
+        offline = successor;
+        successor.settlement().addAll(OfflineComponent.unsettled(handedOver));
+        await(() -> rowsNow() == 10, "the 30 received deleted by the successor");
+        await(() -> phone.received.size() == 41, "the one not surely received waits again and goes at once");
+        assertCountersMatchTheRows();
+    }
+
+    @Test
+    void concurrentSendersNeverGetPastTheQuota_andTheCountersStayExact() throws Exception {
+        offline.quota(new Quota(100, 100_000_000));
+        java.util.concurrent.ExecutorService senders = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            List<java.util.concurrent.Future<Boolean>> results = new java.util.ArrayList<>();
+            java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+            for (int t = 0; t < 8; t++) {
+                int sender = t;
+                for (int i = 0; i < 20; i++) {
+                    int m = i;
+                    results.add(senders.submit(() -> {
+                        start.await();
+                        return get(offline.undeliverable(message("chat", "s" + sender + "-" + m + "x".repeat(m)), JULIET));
+                    }));
+                }
+            }
+            start.countDown();
+            int taken = 0;
+            for (var r : results) {
+                taken += r.get(60, TimeUnit.SECONDS) ? 1 : 0;
+            }
+            assertEquals(100, taken, "exactly the quota taken, the rest refused");
+        } finally {
+            senders.shutdownNow();
+        }
+        assertEquals(100, rows());
+        assertCountersMatchTheRows();
+        // A byte quota under concurrency: the bytes now stored plus room for about one more message.
+        long used = bytesStored();
+        offline.quota(new Quota(1000, used + 60));
+        List<CompletableFuture<Boolean>> racing = new java.util.ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            racing.add(offline.undeliverable(message("chat", "r" + i), JULIET).toCompletableFuture());
+        }
+        int fits = 0;
+        for (CompletableFuture<Boolean> f : racing) {
+            fits += f.get(30, TimeUnit.SECONDS) ? 1 : 0;
+        }
+        assertTrue(bytesStored() <= used + 60, "never past the byte quota");
+        assertEquals(100 + fits, rows());
+        assertCountersMatchTheRows();
+    }
+
+    @Test
+    void everyDeletionTakesItsRowsOffTheCounters() throws Exception {
+        storeMany(6);
+        assertCountersMatchTheRows();
+        TestSession phone = session("phone").available(0);
+        get(offline.deliverPending(JULIET));
+        end(phone); // deleted at the end of a session without receipts
+        await(() -> rowsNow() == 0, "deleted at the end");
+        assertCountersMatchTheRows();
+        storeMany(4);
+        assertTrue(offline.store().delete("juliet", ids().get(0)));
+        assertCountersMatchTheRows();
+        assertEquals(3, offline.store().deleteAll("juliet"));
+        assertCountersMatchTheRows();
+    }
+
+    @Test
+    void aCounterSayingMoreThanIsStoredDoesNotRefuseASender() throws Exception {
+        offline.quota(new Quota(3, 1_000_000));
+        assertTrue(store(message("chat", "1")));
+        // As after rows deleted by a version of the bundle that kept no counters.
+        try (Connection c = database.dataSource().getConnection();
+             PreparedStatement ps = c.prepareStatement("UPDATE offline_usage SET messages = 3 WHERE username = 'juliet'")) {
+            assertEquals(1, ps.executeUpdate());
+        }
+        assertTrue(store(message("chat", "2")), "recounted before refusing");
+        assertCountersMatchTheRows();
+        assertTrue(store(message("chat", "3")));
+        assertFalse(store(message("chat", "4")), "the real quota still holds");
+        assertEquals(3, rows());
+    }
+
+    @Test
+    void rowsStoredWithoutCountingThemDoNotDriveTheCountersBelowZero() throws Exception {
+        offline.quota(new Quota(3, 1_000_000));
+        assertTrue(store(message("chat", "1")));
+        // As after a version of the bundle without counters stored three more, then all are deleted here.
+        try (Connection c = database.dataSource().getConnection();
+             PreparedStatement ps = c.prepareStatement("INSERT INTO offline_message (username, stanza, bytes, stored_at) "
+                     + "SELECT username, stanza, bytes, stored_at FROM offline_message WHERE username = 'juliet'")) {
+            assertEquals(1, ps.executeUpdate());
+            assertEquals(2, ps.executeUpdate());
+        }
+        assertEquals(4, offline.store().deleteAll("juliet"), "one counted, three not");
+        assertCountersMatchTheRows();
+        assertTrue(store(message("chat", "a")));
+        assertTrue(store(message("chat", "b")));
+        assertTrue(store(message("chat", "c")));
+        assertFalse(store(message("chat", "d")), "the quota holds again");
+    }
+
+    @Test
+    void theMigrationCountsWhatAnEarlierVersionStored() throws Exception {
+        TestSqlDatabase old = newDatabase();
+        try {
+            old.migrate(OfflineStore.MODULE, OfflineStore.MIGRATIONS.subList(0, 1));
+            try (Connection c = old.dataSource().getConnection();
+                 PreparedStatement ps = c.prepareStatement(
+                         "INSERT INTO offline_message (username, stanza, bytes, stored_at) VALUES (?, '<message/>', ?, 0)")) {
+                for (int i = 0; i < 5; i++) {
+                    ps.setString(1, i < 3 ? "juliet" : "romeo");
+                    ps.setInt(2, 100 + i);
+                    ps.executeUpdate();
+                }
+            }
+            old.migrate(OfflineStore.MODULE, OfflineStore.MIGRATIONS);
+            OfflineStore store = new OfflineStore(old.dataSource());
+            assertEquals(List.of(3L, 303L), java.util.Arrays.stream(store.usage("juliet")).boxed().toList());
+            assertEquals(List.of(2L, 207L), java.util.Arrays.stream(store.usage("romeo")).boxed().toList());
+        } finally {
+            old.shutdown();
+        }
+    }
+
     // ---- the stored form ----
 
     @Test
