@@ -551,8 +551,10 @@ final class MucService {
                         () -> room.history().remove(entry));
             }
         }
+        // The reflected element is what every occupant gets, less the address.
+        Stanza unaddressed = Stanza.create(reflected);
         for (Occupant other : room.occupants()) {
-            Room.messageTo(out, from, other, "groupchat", s.id(), children);
+            Room.messageTo(out, unaddressed, other);
         }
     }
 

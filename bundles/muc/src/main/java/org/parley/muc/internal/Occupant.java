@@ -21,6 +21,12 @@ final class Occupant {
     private final BareJid user;
     private String nick;
     private Role role;
+    /**
+     * The room's XEP-0421 element for this occupant, made once: it depends only on the account and
+     * the room's secret, and an HMAC per stanza sent on the occupant's behalf was most of what a
+     * join's presence fan-out cost. Set by the room.
+     */
+    private Element occupantIdElement;
 
     Occupant(EntityFullJid jid, String nick, Role role, List<Element> presence) {
         this.user = jid.asBareJid();
@@ -32,6 +38,14 @@ final class Occupant {
     /** The primary session: the real JID the room shows for this occupant. */
     EntityFullJid jid() {
         return sessions.keySet().iterator().next();
+    }
+
+    Element occupantIdElement() {
+        return occupantIdElement;
+    }
+
+    void occupantIdElement(Element e) {
+        occupantIdElement = e;
     }
 
     /** The account all sessions belong to (affiliations and occupant ids are by account). */
