@@ -220,6 +220,7 @@ final class Blocking {
         }
         for (Session s : rosters.sessions(target.asEntityBareJidIfPossible())) {
             if (!target.hasResource() || s.jid().equals(target)) {
+                rosters.ledger().forget(s, stanza.from());
                 s.deliver(stanza);
             }
         }

@@ -79,6 +79,12 @@ public final class RosterService implements SessionListener, AccountListener {
     static final int HANDOFF_FORMAT = 1;
     static final String DELAY = "urn:xmpp:delay";
     static final String LAST_ACTIVITY = "jabber:iq:last";
+    /**
+     * How long a lookup that a routed stanza waits for may wait for room in a full worker pool:
+     * longer than a burst of sign-ins or sign-offs keeps the pool full, short enough that a
+     * stalled database still fails the stanza closed rather than holding it.
+     */
+    static final long PATIENCE_MILLIS = 30_000;
 
     /** What the server remembers of a user who went offline: the unavailable presence, and when. */
     record LastUnavailable(Stanza presence, Instant at) {
@@ -120,6 +126,10 @@ public final class RosterService implements SessionListener, AccountListener {
     private final LastSeenStore lastSeen;
     private final List<UserDirectory> directories = new CopyOnWriteArrayList<>();
     private final AtomicInteger inFlight = new AtomicInteger();
+    /** Set when this instance stops: lookups still waiting for room in the worker pool give up. */
+    private volatile boolean stopped;
+    /** Lookups a stanza already accepted depends on: they wait for room in a full pool (see {@link PatientWork}). */
+    private final PatientWork patient;
     private final AtomicLong pushes = new AtomicLong();
     private volatile StanzaRouter router;
     private volatile SessionRegistry registry;
@@ -128,6 +138,8 @@ public final class RosterService implements SessionListener, AccountListener {
     /** Accounts deleted in the last minute: they exist for nobody, whatever sessions they still had. */
     private final Map<EntityBareJid, Long> deletedUntil = new ConcurrentHashMap<>();
     private final SharedRosterGroups shared;
+    /** Which presence each newly available session was handed, so that it gets each contact's once. */
+    private final PresenceLedger ledger;
     private final java.util.function.Consumer<List<SharedRosterGroups.PairChange>> sharedListener = this::sharedChanged;
 
     @Activate
@@ -157,7 +169,9 @@ public final class RosterService implements SessionListener, AccountListener {
         for (int i = 0; i < locks.length; i++) {
             locks[i] = new ReentrantLock();
         }
-        this.privacy = new Privacy(new BlockStore(store.database()), workers, this);
+        this.ledger = new PresenceLedger();
+        this.patient = new PatientWork(workers, PATIENCE_MILLIS, () -> stopped);
+        this.privacy = new Privacy(new BlockStore(store.database()), workers, patient, this);
         this.blocking = new Blocking(privacy, this);
         this.lastSeen = new LastSeenStore(store.database());
     }
@@ -243,7 +257,10 @@ public final class RosterService implements SessionListener, AccountListener {
         if (cached != null) {
             return CompletableFuture.completedFuture(cached);
         }
-        return tracked(workers.submit(() -> {
+        // A signed-in user's roster is read once and kept, and their presence waits for it: patient
+        // with a full pool. Others' (a probe of an offline contact) meet the pool's bound.
+        WorkerPool pool = hasSessions(user) ? patient : workers;
+        return tracked(pool.submit(() -> {
             ReentrantLock lock = lockOf(user);
             lock.lock();
             try {
@@ -708,7 +725,10 @@ public final class RosterService implements SessionListener, AccountListener {
         for (Session other : available(user)) {
             Stanza p = other.presence();
             if (!other.jid().equals(origin.jid()) && p != null) {
-                origin.deliver(p.withTo(origin.jid()));
+                Stanza once = ledger.admit(p.withTo(origin.jid()), origin); // the other resource's broadcast may have come already
+                if (once != null) {
+                    origin.deliver(once);
+                }
             }
         }
     }
@@ -722,7 +742,7 @@ public final class RosterService implements SessionListener, AccountListener {
         LastUnavailable last = new LastUnavailable(presence.withTo(null).withFrom(origin.jid()), Instant.now());
         lastUnavailable.put(user, last);
         String xml = XmlSerializer.toXml(last.presence().element());
-        tracked(workers.submit(() -> {
+        tracked(patient.submit(() -> {
             lastSeen.put(user.getLocalpart().toString(), new LastSeenStore.Seen(xml, last.at().toEpochMilli()));
             return null;
         })).exceptionally(e -> {
@@ -902,6 +922,10 @@ public final class RosterService implements SessionListener, AccountListener {
 
     Blocking blocking() {
         return blocking;
+    }
+
+    PresenceLedger ledger() {
+        return ledger;
     }
 
     Privacy privacy() {
@@ -1101,7 +1125,18 @@ public final class RosterService implements SessionListener, AccountListener {
     // ---- session lifecycle ----
 
     @Override
+    public void available(Session session, Stanza presence) {
+        ledger.open(session);
+    }
+
+    @Override
+    public void unavailable(Session session, Stanza presence) {
+        ledger.close(session);
+    }
+
+    @Override
     public void ended(Session session) {
+        ledger.close(session);
         interested.remove(session.id());
         announced.remove(session.id());
         if (!hasSessions(session.bareJid())) {
@@ -1158,6 +1193,7 @@ public final class RosterService implements SessionListener, AccountListener {
     /** Lets work in hand finish (bounded), then deposits the in-memory state for the successor. */
     @Deactivate
     void deactivate() {
+        stopped = true;
         shared.unlisten(sharedListener);
         long deadline = System.nanoTime() + 5_000_000_000L;
         while (inFlight.get() > 0 && System.nanoTime() < deadline) {
