@@ -173,7 +173,7 @@ final class Blocking {
                 } else if (was && !is) {
                     if (item.subscription().hasFrom()) {
                         for (Session s : available) {
-                            Stanza p = s.presence();
+                            Stanza p = rosters.shown(s);
                             if (p != null) {
                                 rosters.routeStanza(p.withTo(contact));
                             }

@@ -501,8 +501,8 @@ final class Privacy {
                         session.deliver(Stanza.create(Element.builder("presence", Namespaces.CLIENT)
                                 .attribute("from", theirs.jid().toString()).attribute("to", session.jid().toString())
                                 .attribute("type", "unavailable").build()));
-                    } else if (was && !is && theirs.presence() != null) {
-                        session.deliver(theirs.presence().withTo(session.jid()));
+                    } else if (was && !is && rosters.shown(theirs) != null) {
+                        session.deliver(rosters.shown(theirs).withTo(session.jid()));
                     }
                 }
             }
@@ -535,7 +535,7 @@ final class Privacy {
                             .attribute("from", session.jid().toString()).attribute("to", target.toString())
                             .attribute("type", "unavailable").build()));
                 } else if (was && !is) {
-                    Stanza p = session.presence();
+                    Stanza p = rosters.shown(session);
                     if (p != null) {
                         rosters.routeStanza(p.withTo(target));
                     }

@@ -119,6 +119,12 @@ public final class RosterService implements SessionListener, AccountListener {
     private final Set<String> interested = ConcurrentHashMap.newKeySet();
     /** Sessions whose initial presence was handled (probes sent, pending requests delivered). */
     private final Set<String> announced = ConcurrentHashMap.newKeySet();
+    /**
+     * Each available session's presence as it was broadcast, by session id: after the outbound
+     * interceptors above the roster (the vCard bundle adds the avatar hash), so that a probe answer
+     * is the same presence the broadcast carried, not the session's bare one.
+     */
+    private final Map<String, Stanza> broadcastPresence = new ConcurrentHashMap<>();
     /** Set when state was taken over: ids of sessions that ended meanwhile are dropped once the registry is known. */
     private volatile boolean pruneOnRegistry;
     /** Users' last unavailable presence: what this instance saw or read back from {@link #lastSeen}. */
@@ -687,8 +693,10 @@ public final class RosterService implements SessionListener, AccountListener {
         boolean initial = false;
         if (origin != null) {
             if (available) {
+                broadcastPresence.put(origin.id(), presence);
                 initial = announced.add(origin.id());
             } else {
+                broadcastPresence.remove(origin.id());
                 announced.remove(origin.id());
                 rememberIfLastUnavailable(user, origin, presence);
             }
@@ -723,7 +731,7 @@ public final class RosterService implements SessionListener, AccountListener {
             }
         }
         for (Session other : available(user)) {
-            Stanza p = other.presence();
+            Stanza p = answerable(other);
             if (!other.jid().equals(origin.jid()) && p != null) {
                 Stanza once = ledger.admit(p.withTo(origin.jid()), origin); // the other resource's broadcast may have come already
                 if (once != null) {
@@ -830,7 +838,7 @@ public final class RosterService implements SessionListener, AccountListener {
             }
             if (!online.isEmpty()) {
                 for (Session s : online) {
-                    Stanza p = s.presence();
+                    Stanza p = answerable(s);
                     if (p != null) {
                         route(p.withTo(prober));
                     }
@@ -846,10 +854,31 @@ public final class RosterService implements SessionListener, AccountListener {
         });
     }
 
+    /**
+     * The presence a session's probe answer carries: the one its broadcast carried. Null while its
+     * initial presence is still on its way to the roster (an interceptor above may be looking up
+     * the avatar hash): that broadcast reaches the prober itself, who is available since it probes.
+     * The session's own presence when the broadcast one is not known (taken over from a previous
+     * version of this bundle).
+     */
+    Stanza answerable(Session s) {
+        Stanza p = broadcastPresence.get(s.id());
+        if (p != null) {
+            return p;
+        }
+        return announced.contains(s.id()) ? s.presence() : null;
+    }
+
+    /** The presence a session shows its contacts now: as broadcast where known. */
+    Stanza shown(Session s) {
+        Stanza p = broadcastPresence.get(s.id());
+        return p != null && s.presence() != null ? p : s.presence();
+    }
+
     /** The user's available resources' presence to a contact that may now see it. */
     private void sendPresence(EntityBareJid user, Jid contact) {
         for (Session s : available(user)) {
-            Stanza p = s.presence();
+            Stanza p = shown(s);
             if (p != null) {
                 route(p.withTo(contact));
             }
@@ -1137,6 +1166,7 @@ public final class RosterService implements SessionListener, AccountListener {
     @Override
     public void ended(Session session) {
         ledger.close(session);
+        broadcastPresence.remove(session.id());
         interested.remove(session.id());
         announced.remove(session.id());
         if (!hasSessions(session.bareJid())) {

@@ -158,15 +158,15 @@ class PresenceUnderLoadTest {
     }
 
     @Test
-    void whenTheProbeAnswerComesBeforeTheContactsBroadcastTheNewSessionGetsItOnce() {
+    void whenTheProbeComesBeforeTheContactsBroadcastReachedTheRosterTheBroadcastAloneBringsIt() {
         mutual("alice", "bob");
         TestSession a = world.bind("alice", "phone");
         TestSession b = world.bind("bob", "desk");
-        Stanza ap = markAvailable(a, "away"); // alice is available, her broadcast not routed yet
+        Stanza ap = markAvailable(a, "away"); // alice is available, her broadcast still on its way (an avatar lookup)
         Stanza bp = markAvailable(b, null);
-        world.routeFrom(b, bp); // bob probes alice: answered with her presence, to his full JID
-        assertEquals(1, presenceFrom(b, "alice@example.org/phone", null).size());
-        world.routeFrom(a, ap); // then her broadcast reaches bob's bare JID
+        world.routeFrom(b, bp); // bob probes alice: not answered for that resource, her broadcast will reach him
+        assertEquals(0, presenceFrom(b, "alice@example.org/phone", null).size(), b.received.toString());
+        world.routeFrom(a, ap); // her broadcast reaches bob's bare JID
 
         assertEquals(1, presenceFrom(b, "alice@example.org/phone", null).size(), "once: " + b.received);
         assertEquals(1, presenceFrom(a, "bob@example.org/desk", null).size(), "once: " + a.received);
@@ -177,7 +177,7 @@ class PresenceUnderLoadTest {
         mutual("alice", "bob");
         TestSession a = world.bind("alice", "phone");
         TestSession b = world.bind("bob", "desk");
-        markAvailable(a, "away");
+        world.routeFrom(a, markAvailable(a, "away"));
         Stanza bp = markAvailable(b, null);
         world.routeFrom(b, bp); // the answer carries "away"
         Stanza changed = Stanza.create(Element.builder("presence", Namespaces.CLIENT).textChild("show", "dnd").build()).withFrom(a.jid());
@@ -198,6 +198,29 @@ class PresenceUnderLoadTest {
         world.routeFrom(laptop, lp); // the laptop's initial presence gives it the phone's presence again
 
         assertEquals(1, presenceFrom(laptop, "alice@example.org/phone", null).size(), "once: " + laptop.received);
+    }
+
+    @Test
+    void aProbeAnswerCarriesThePresenceAsBroadcastWithWhatAnInterceptorAddedSoItIsItsTwin() {
+        mutual("alice", "bob");
+        TestSession a = world.bind("alice", "phone");
+        TestSession b = world.bind("bob", "desk");
+        Stanza ap = markAvailable(a, "away");
+        // As the vCard bundle's interceptor (above the roster) adds the avatar hash to the broadcast.
+        Stanza withHash = Stanza.create(ap.element().toBuilder().child(Element.builder("x", "vcard-temp:x:update")
+                .child(Element.empty("photo", "vcard-temp:x:update")).build()).build());
+        Stanza bp = markAvailable(b, null);
+        world.routeFrom(a, withHash);
+        world.routeFrom(b, bp);
+
+        List<Stanza> got = presenceFrom(b, "alice@example.org/phone", null);
+        assertEquals(1, got.size(), got.toString());
+        assertTrue(got.get(0).element().child("x", "vcard-temp:x:update") != null);
+        TestSession b2 = world.bind("bob", "laptop");
+        world.broadcast(b2, null); // a later sign-in gets the answer, with the hash too
+        List<Stanza> later = presenceFrom(b2, "alice@example.org/phone", null);
+        assertEquals(1, later.size());
+        assertTrue(later.get(0).element().child("x", "vcard-temp:x:update") != null, later.toString());
     }
 
     @Test
