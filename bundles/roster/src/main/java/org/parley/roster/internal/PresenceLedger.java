@@ -7,6 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 import org.jxmpp.jid.Jid;
 import org.parley.api.session.Session;
 import org.parley.api.stanza.Element;
@@ -56,17 +57,24 @@ final class PresenceLedger {
     private final Queue<Book> opened = new ConcurrentLinkedQueue<>();
     private final LongSupplier nanoClock;
     private final long windowNanos;
+    /**
+     * True for an available session whose initial presence the roster has not handled yet: the
+     * core marks a session available a moment before it tells its listeners ({@link #open}), and
+     * what reaches it in that moment is noted too.
+     */
+    private final Predicate<Session> signingIn;
 
-    PresenceLedger() {
-        this(System::nanoTime, WINDOW_MILLIS);
+    PresenceLedger(Predicate<Session> signingIn) {
+        this(System::nanoTime, WINDOW_MILLIS, signingIn);
     }
 
-    PresenceLedger(LongSupplier nanoClock, long windowMillis) {
+    PresenceLedger(LongSupplier nanoClock, long windowMillis, Predicate<Session> signingIn) {
         this.nanoClock = nanoClock;
         this.windowNanos = TimeUnit.MILLISECONDS.toNanos(windowMillis);
+        this.signingIn = signingIn;
     }
 
-    /** The session sent initial presence: what it is handed from now on is noted. */
+    /** The session sent initial presence: what it is handed from now on is noted (and what it was handed since it became available). */
     void open(Session session) {
         long now = nanoClock.getAsLong();
         for (Book head = opened.peek(); head != null && now - head.until > 0; head = opened.peek()) {
@@ -74,9 +82,23 @@ final class PresenceLedger {
                 books.remove(head.session, head);
             }
         }
-        Book book = new Book(session.id(), now + windowNanos);
-        books.put(book.session, book);
-        opened.add(book);
+        bookOf(session, now);
+    }
+
+    /** The session's open book, opened now unless it has one still in its window. */
+    private Book bookOf(Session session, long now) {
+        Book[] created = new Book[1];
+        Book book = books.compute(session.id(), (id, old) -> {
+            if (old != null && now - old.until <= 0) {
+                return old;
+            }
+            created[0] = new Book(id, now + windowNanos);
+            return created[0];
+        });
+        if (created[0] != null) {
+            opened.add(created[0]);
+        }
+        return book;
     }
 
     /** The session went unavailable or ended: a later initial presence starts afresh. */
@@ -94,7 +116,7 @@ final class PresenceLedger {
 
     /** The presence as the session should get it, or null for the twin of one it already got. */
     Stanza admit(Stanza stanza, Session recipient) {
-        if (books.isEmpty() || stanza.kind() != Stanza.Kind.PRESENCE) {
+        if (stanza.kind() != Stanza.Kind.PRESENCE) {
             return stanza;
         }
         Jid from = stanza.from();
@@ -104,7 +126,10 @@ final class PresenceLedger {
         }
         Book book = books.get(recipient.id());
         if (book == null) {
-            return stanza;
+            if (!signingIn.test(recipient)) {
+                return stanza;
+            }
+            book = bookOf(recipient, nanoClock.getAsLong());
         }
         if (nanoClock.getAsLong() - book.until > 0) {
             books.remove(book.session, book);

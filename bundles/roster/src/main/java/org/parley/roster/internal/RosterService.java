@@ -175,7 +175,7 @@ public final class RosterService implements SessionListener, AccountListener {
         for (int i = 0; i < locks.length; i++) {
             locks[i] = new ReentrantLock();
         }
-        this.ledger = new PresenceLedger();
+        this.ledger = new PresenceLedger(session -> session.isAvailable() && !announced.contains(session.id()));
         this.patient = new PatientWork(workers, PATIENCE_MILLIS, () -> stopped);
         this.privacy = new Privacy(new BlockStore(store.database()), workers, patient, this);
         this.blocking = new Blocking(privacy, this);

@@ -15,7 +15,8 @@ import org.parley.api.stanza.Stanza;
 /** Every order in which a contact's broadcast and a probe answer can reach a new session, decided alone. */
 class PresenceLedgerTest {
     private final AtomicLong now = new AtomicLong();
-    private final PresenceLedger ledger = new PresenceLedger(now::get, 60_000);
+    private volatile TestSession signingIn;
+    private final PresenceLedger ledger = new PresenceLedger(now::get, 60_000, s -> s == this.signingIn);
     private final TestSession bob = new TestSession("bob@example.org/desk");
     private final Stanza away = presence("away");
 
@@ -39,11 +40,13 @@ class PresenceLedgerTest {
 
     @Test
     void theSecondOfTheTwoPathsIsWithheldInEitherOrderAndOnlyOnce() {
+        ledger.close(bob);
         ledger.open(bob);
         assertNotNull(ledger.admit(broadcast(away), bob));
         assertNull(ledger.admit(answer(away), bob), "the answer repeats the broadcast");
         assertNotNull(ledger.admit(answer(away), bob), "only one twin per copy: a client's own probe later is answered");
 
+        ledger.close(bob);
         ledger.open(bob);
         assertNotNull(ledger.admit(answer(away), bob));
         assertNull(ledger.admit(broadcast(away), bob), "the broadcast repeats the answer");
@@ -52,11 +55,13 @@ class PresenceLedgerTest {
 
     @Test
     void theSamePathTwiceADifferentPresenceOrOneAfterUnavailableIsDelivered() {
+        ledger.close(bob);
         ledger.open(bob);
         assertNotNull(ledger.admit(broadcast(away), bob));
         assertNotNull(ledger.admit(broadcast(away), bob), "a client that sends the same presence twice is heard twice");
         assertNotNull(ledger.admit(answer(presence("dnd")), bob), "another presence is news");
 
+        ledger.close(bob);
         ledger.open(bob);
         assertNotNull(ledger.admit(broadcast(away), bob));
         assertNotNull(ledger.admit(unavailable(), bob));
@@ -68,16 +73,19 @@ class PresenceLedgerTest {
         assertNotNull(ledger.admit(broadcast(away), bob));
         assertNotNull(ledger.admit(answer(away), bob), "no initial presence noted: nothing withheld");
 
+        ledger.close(bob);
         ledger.open(bob);
         assertNotNull(ledger.admit(broadcast(away), bob));
         ledger.close(bob);
         assertNotNull(ledger.admit(answer(away), bob), "closed: the session went unavailable");
 
+        ledger.close(bob);
         ledger.open(bob);
         assertNotNull(ledger.admit(broadcast(away), bob));
         ledger.forget(bob, away.from()); // e.g. a block showed bob alice as unavailable, around routing
         assertNotNull(ledger.admit(answer(away), bob));
 
+        ledger.close(bob);
         ledger.open(bob);
         assertNotNull(ledger.admit(broadcast(away), bob));
         now.addAndGet(60_001_000_000L);
@@ -86,8 +94,18 @@ class PresenceLedgerTest {
     }
 
     @Test
+    void aSessionHandedPresenceBeforeItsInitialPresenceReachedTheRosterIsNotedFromThen() {
+        signingIn = bob; // available in the core, its listeners not told yet
+        assertNotNull(ledger.admit(broadcast(away), bob));
+        ledger.open(bob); // keeps the book opened a moment before
+        signingIn = null;
+        assertNull(ledger.admit(answer(away), bob), "the probe answer repeats the broadcast that came in that moment");
+    }
+
+    @Test
     void expiredBooksAreDroppedAtTheNextSignInWithoutATimer() {
         TestSession carol = new TestSession("carol@example.org/desk");
+        ledger.close(bob);
         ledger.open(bob);
         now.addAndGet(61_000_000_000L);
         ledger.open(carol);
@@ -96,6 +114,7 @@ class PresenceLedgerTest {
 
     @Test
     void onlyAvailableAndUnavailablePresenceFromAResourceIsLookedAt() {
+        ledger.close(bob);
         ledger.open(bob);
         Stanza bare = Stanza.create(Element.builder("presence", Namespaces.CLIENT).build())
                 .withFrom(JidCreate.fromOrThrowUnchecked("alice@example.org")).withTo(bob.jid());
