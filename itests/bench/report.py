@@ -292,6 +292,8 @@ def presence(r):
                                           f"{fmt(r.x('peak_rss_kib') / 1024 if r.x('peak_rss_kib') else None)} MiB"),
         ('load average (1/5/15 min) before → after', loads(r)),
         ('WARN/ERROR lines in the server log', fmt(r.x('server_warnings'))),
+        ('stanzas refused by a failing interceptor / work refused by a full worker pool (log lines)',
+         f"{fmt(r.x('stanzas_refused'))} / {fmt(r.x('pool_full'))}"),
     ]
 
 

@@ -273,6 +273,9 @@ measure() {
   if [ "$server" = parley ]; then
     cp "$BASE/log/parley.log" "$run/parley.log"
     grep -c ' WARN \| ERROR ' "$run/parley.log" | sed 's/^/server_warnings=/' >> "$extra" || true
+    # Stanzas a failing interceptor refused (a policy fails closed), and work the shared pool refused.
+    grep -c 'the stanza is refused' "$run/parley.log" | sed 's/^/stanzas_refused=/' >> "$extra" || true
+    grep -c 'pool is full' "$run/parley.log" | sed 's/^/pool_full=/' >> "$extra" || true
   fi
 }
 

@@ -173,7 +173,7 @@ final class Blocking {
                 } else if (was && !is) {
                     if (item.subscription().hasFrom()) {
                         for (Session s : available) {
-                            Stanza p = s.presence();
+                            Stanza p = rosters.shown(s);
                             if (p != null) {
                                 rosters.routeStanza(p.withTo(contact));
                             }
@@ -220,6 +220,7 @@ final class Blocking {
         }
         for (Session s : rosters.sessions(target.asEntityBareJidIfPossible())) {
             if (!target.hasResource() || s.jid().equals(target)) {
+                rosters.ledger().forget(s, stanza.from());
                 s.deliver(stanza);
             }
         }

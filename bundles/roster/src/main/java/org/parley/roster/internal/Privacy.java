@@ -49,6 +49,7 @@ final class Privacy {
 
     private final BlockStore store;
     private final WorkerPool workers;
+    private final PatientWork patient;
     private final RosterService rosters;
     private volatile ListLimits limits = ListLimits.DEFAULTS;
     /** Lists of signed-in users; others are read when needed. */
@@ -60,9 +61,10 @@ final class Privacy {
     private final AtomicLong pushes = new AtomicLong();
     private final PrivacyEnforcement enforcement;
 
-    Privacy(BlockStore store, WorkerPool workers, RosterService rosters) {
+    Privacy(BlockStore store, WorkerPool workers, PatientWork patient, RosterService rosters) {
         this.store = store;
         this.workers = workers;
+        this.patient = patient;
         this.rosters = rosters;
         this.enforcement = new PrivacyEnforcement(this, rosters);
         for (int i = 0; i < locks.length; i++) {
@@ -137,8 +139,13 @@ final class Privacy {
         boolean finished;
     }
 
+    /**
+     * Patient with a full pool: every stanza to or from the user waits for this one read, and a
+     * policy that cannot read fails closed, so a refused read would drop them all (a mass sign-off
+     * filled the pool and contacts kept seeing users online).
+     */
     private void load(EntityBareJid user, Loading loading) {
-        workers.submit(() -> {
+        patient.submit(() -> {
             ReentrantLock lock = lockOf(user);
             lock.lock();
             try {
@@ -487,12 +494,15 @@ final class Privacy {
                 for (Session theirs : rosters.available(contact.asEntityBareJidIfPossible())) {
                     boolean was = before != null && before.denies(theirs.jid(), PrivacyItem.PRESENCE_IN, item);
                     boolean is = after != null && after.denies(theirs.jid(), PrivacyItem.PRESENCE_IN, item);
+                    if (is != was) {
+                        rosters.ledger().forget(session, theirs.jid());
+                    }
                     if (is && !was) {
                         session.deliver(Stanza.create(Element.builder("presence", Namespaces.CLIENT)
                                 .attribute("from", theirs.jid().toString()).attribute("to", session.jid().toString())
                                 .attribute("type", "unavailable").build()));
-                    } else if (was && !is && theirs.presence() != null) {
-                        session.deliver(theirs.presence().withTo(session.jid()));
+                    } else if (was && !is && rosters.shown(theirs) != null) {
+                        session.deliver(rosters.shown(theirs).withTo(session.jid()));
                     }
                 }
             }
@@ -525,7 +535,7 @@ final class Privacy {
                             .attribute("from", session.jid().toString()).attribute("to", target.toString())
                             .attribute("type", "unavailable").build()));
                 } else if (was && !is) {
-                    Stanza p = session.presence();
+                    Stanza p = rosters.shown(session);
                     if (p != null) {
                         rosters.routeStanza(p.withTo(target));
                     }
@@ -541,6 +551,7 @@ final class Privacy {
         }
         for (Session s : rosters.sessions(target.asEntityBareJidIfPossible())) {
             if (!target.hasResource() || s.jid().equals(target)) {
+                rosters.ledger().forget(s, stanza.from());
                 s.deliver(stanza);
             }
         }

@@ -111,6 +111,12 @@ final class PrivacyEnforcement {
     CompletionStage<InterceptResult> inbound(Stanza stanza, EntityBareJid account) {
         Jid from = stanza.from();
         Jid recipient = stanza.to() != null ? stanza.to() : account;
+        if (stanza.kind() == Stanza.Kind.PRESENCE && !stanza.isError() && isNotification(stanza) && !wouldReach(recipient, account)) {
+            // Nobody would get it (routing drops presence for an account without an available
+            // resource), so no list needs reading: a broadcast to offline contacts, or to contacts
+            // signing off at the same moment, costs no lookup and so cannot be refused for one.
+            return CompletableFuture.completedFuture(InterceptResult.consumed());
+        }
         CompletionStage<Boolean> senderDenies = NO;
         if (rosters.blocking().isLocalAccount(from)) {
             EntityBareJid sender = from.asEntityBareJidIfPossible();
@@ -120,6 +126,19 @@ final class PrivacyEnforcement {
         }
         return senderDenies.thenCompose(silenced -> silenced ? CompletableFuture.completedFuture(InterceptResult.consumed())
                 : recipientSide(stanza, account, from));
+    }
+
+    /** True when routing would hand a presence notification to some session: the bound full JID, or an available resource of the bare one. */
+    private boolean wouldReach(Jid recipient, EntityBareJid account) {
+        if (recipient.hasResource()) {
+            return rosters.session(recipient.asEntityFullJidIfPossible()) != null;
+        }
+        for (Session s : rosters.sessions(account)) {
+            if (s.isAvailable()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private CompletionStage<InterceptResult> recipientSide(Stanza stanza, EntityBareJid account, Jid from) {

@@ -13,6 +13,9 @@ import org.parley.api.stanza.Stanza;
  * several sessions, and each may have its own active list. The interceptor refused what every one
  * of them denies; this withholds it from the ones whose list denies it when others allow it.
  * A policy: if it throws, the session does not get the stanza.
+ *
+ * <p>Also the roster's one look at each delivery: a session signing in gets a contact's presence
+ * once, not from both the contact's broadcast and the answer to its probe ({@link PresenceLedger}).
  */
 @Component(property = {StanzaInterceptor.POLICY + ":Boolean=true"})
 public final class PrivacyFilter implements DeliveryFilter {
@@ -25,6 +28,7 @@ public final class PrivacyFilter implements DeliveryFilter {
 
     @Override
     public Stanza filter(Stanza stanza, Session recipient) {
-        return rosters.privacy().enforcement().filter(stanza, recipient);
+        Stanza allowed = rosters.privacy().enforcement().filter(stanza, recipient);
+        return allowed == null ? null : rosters.ledger().admit(allowed, recipient);
     }
 }

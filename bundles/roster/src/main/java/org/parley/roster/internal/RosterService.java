@@ -79,6 +79,12 @@ public final class RosterService implements SessionListener, AccountListener {
     static final int HANDOFF_FORMAT = 1;
     static final String DELAY = "urn:xmpp:delay";
     static final String LAST_ACTIVITY = "jabber:iq:last";
+    /**
+     * How long a lookup that a routed stanza waits for may wait for room in a full worker pool:
+     * longer than a burst of sign-ins or sign-offs keeps the pool full, short enough that a
+     * stalled database still fails the stanza closed rather than holding it.
+     */
+    static final long PATIENCE_MILLIS = 30_000;
 
     /** What the server remembers of a user who went offline: the unavailable presence, and when. */
     record LastUnavailable(Stanza presence, Instant at) {
@@ -113,6 +119,12 @@ public final class RosterService implements SessionListener, AccountListener {
     private final Set<String> interested = ConcurrentHashMap.newKeySet();
     /** Sessions whose initial presence was handled (probes sent, pending requests delivered). */
     private final Set<String> announced = ConcurrentHashMap.newKeySet();
+    /**
+     * Each available session's presence as it was broadcast, by session id: after the outbound
+     * interceptors above the roster (the vCard bundle adds the avatar hash), so that a probe answer
+     * is the same presence the broadcast carried, not the session's bare one.
+     */
+    private final Map<String, Stanza> broadcastPresence = new ConcurrentHashMap<>();
     /** Set when state was taken over: ids of sessions that ended meanwhile are dropped once the registry is known. */
     private volatile boolean pruneOnRegistry;
     /** Users' last unavailable presence: what this instance saw or read back from {@link #lastSeen}. */
@@ -120,6 +132,10 @@ public final class RosterService implements SessionListener, AccountListener {
     private final LastSeenStore lastSeen;
     private final List<UserDirectory> directories = new CopyOnWriteArrayList<>();
     private final AtomicInteger inFlight = new AtomicInteger();
+    /** Set when this instance stops: lookups still waiting for room in the worker pool give up. */
+    private volatile boolean stopped;
+    /** Lookups a stanza already accepted depends on: they wait for room in a full pool (see {@link PatientWork}). */
+    private final PatientWork patient;
     private final AtomicLong pushes = new AtomicLong();
     private volatile StanzaRouter router;
     private volatile SessionRegistry registry;
@@ -128,6 +144,8 @@ public final class RosterService implements SessionListener, AccountListener {
     /** Accounts deleted in the last minute: they exist for nobody, whatever sessions they still had. */
     private final Map<EntityBareJid, Long> deletedUntil = new ConcurrentHashMap<>();
     private final SharedRosterGroups shared;
+    /** Which presence each newly available session was handed, so that it gets each contact's once. */
+    private final PresenceLedger ledger;
     private final java.util.function.Consumer<List<SharedRosterGroups.PairChange>> sharedListener = this::sharedChanged;
 
     @Activate
@@ -157,7 +175,9 @@ public final class RosterService implements SessionListener, AccountListener {
         for (int i = 0; i < locks.length; i++) {
             locks[i] = new ReentrantLock();
         }
-        this.privacy = new Privacy(new BlockStore(store.database()), workers, this);
+        this.ledger = new PresenceLedger(session -> session.isAvailable() && !announced.contains(session.id()));
+        this.patient = new PatientWork(workers, PATIENCE_MILLIS, () -> stopped);
+        this.privacy = new Privacy(new BlockStore(store.database()), workers, patient, this);
         this.blocking = new Blocking(privacy, this);
         this.lastSeen = new LastSeenStore(store.database());
     }
@@ -243,7 +263,10 @@ public final class RosterService implements SessionListener, AccountListener {
         if (cached != null) {
             return CompletableFuture.completedFuture(cached);
         }
-        return tracked(workers.submit(() -> {
+        // A signed-in user's roster is read once and kept, and their presence waits for it: patient
+        // with a full pool. Others' (a probe of an offline contact) meet the pool's bound.
+        WorkerPool pool = hasSessions(user) ? patient : workers;
+        return tracked(pool.submit(() -> {
             ReentrantLock lock = lockOf(user);
             lock.lock();
             try {
@@ -670,8 +693,10 @@ public final class RosterService implements SessionListener, AccountListener {
         boolean initial = false;
         if (origin != null) {
             if (available) {
+                broadcastPresence.put(origin.id(), presence);
                 initial = announced.add(origin.id());
             } else {
+                broadcastPresence.remove(origin.id());
                 announced.remove(origin.id());
                 rememberIfLastUnavailable(user, origin, presence);
             }
@@ -706,9 +731,12 @@ public final class RosterService implements SessionListener, AccountListener {
             }
         }
         for (Session other : available(user)) {
-            Stanza p = other.presence();
+            Stanza p = answerable(other);
             if (!other.jid().equals(origin.jid()) && p != null) {
-                origin.deliver(p.withTo(origin.jid()));
+                Stanza once = ledger.admit(p.withTo(origin.jid()), origin); // the other resource's broadcast may have come already
+                if (once != null) {
+                    origin.deliver(once);
+                }
             }
         }
     }
@@ -722,7 +750,7 @@ public final class RosterService implements SessionListener, AccountListener {
         LastUnavailable last = new LastUnavailable(presence.withTo(null).withFrom(origin.jid()), Instant.now());
         lastUnavailable.put(user, last);
         String xml = XmlSerializer.toXml(last.presence().element());
-        tracked(workers.submit(() -> {
+        tracked(patient.submit(() -> {
             lastSeen.put(user.getLocalpart().toString(), new LastSeenStore.Seen(xml, last.at().toEpochMilli()));
             return null;
         })).exceptionally(e -> {
@@ -810,7 +838,7 @@ public final class RosterService implements SessionListener, AccountListener {
             }
             if (!online.isEmpty()) {
                 for (Session s : online) {
-                    Stanza p = s.presence();
+                    Stanza p = answerable(s);
                     if (p != null) {
                         route(p.withTo(prober));
                     }
@@ -826,10 +854,31 @@ public final class RosterService implements SessionListener, AccountListener {
         });
     }
 
+    /**
+     * The presence a session's probe answer carries: the one its broadcast carried. Null while its
+     * initial presence is still on its way to the roster (an interceptor above may be looking up
+     * the avatar hash): that broadcast reaches the prober itself, who is available since it probes.
+     * The session's own presence when the broadcast one is not known (taken over from a previous
+     * version of this bundle).
+     */
+    Stanza answerable(Session s) {
+        Stanza p = broadcastPresence.get(s.id());
+        if (p != null) {
+            return p;
+        }
+        return announced.contains(s.id()) ? s.presence() : null;
+    }
+
+    /** The presence a session shows its contacts now: as broadcast where known. */
+    Stanza shown(Session s) {
+        Stanza p = broadcastPresence.get(s.id());
+        return p != null && s.presence() != null ? p : s.presence();
+    }
+
     /** The user's available resources' presence to a contact that may now see it. */
     private void sendPresence(EntityBareJid user, Jid contact) {
         for (Session s : available(user)) {
-            Stanza p = s.presence();
+            Stanza p = shown(s);
             if (p != null) {
                 route(p.withTo(contact));
             }
@@ -902,6 +951,10 @@ public final class RosterService implements SessionListener, AccountListener {
 
     Blocking blocking() {
         return blocking;
+    }
+
+    PresenceLedger ledger() {
+        return ledger;
     }
 
     Privacy privacy() {
@@ -1101,7 +1154,19 @@ public final class RosterService implements SessionListener, AccountListener {
     // ---- session lifecycle ----
 
     @Override
+    public void available(Session session, Stanza presence) {
+        ledger.open(session);
+    }
+
+    @Override
+    public void unavailable(Session session, Stanza presence) {
+        ledger.close(session);
+    }
+
+    @Override
     public void ended(Session session) {
+        ledger.close(session);
+        broadcastPresence.remove(session.id());
         interested.remove(session.id());
         announced.remove(session.id());
         if (!hasSessions(session.bareJid())) {
@@ -1158,6 +1223,7 @@ public final class RosterService implements SessionListener, AccountListener {
     /** Lets work in hand finish (bounded), then deposits the in-memory state for the successor. */
     @Deactivate
     void deactivate() {
+        stopped = true;
         shared.unlisten(sharedListener);
         long deadline = System.nanoTime() + 5_000_000_000L;
         while (inFlight.get() > 0 && System.nanoTime() < deadline) {

@@ -56,6 +56,26 @@ final class World implements StanzaRouter, SessionRegistry, AutoCloseable {
         }
     };
 
+    /**
+     * The pool a world's roster uses: runs work at once like {@link #SYNC}, or refuses it as a full
+     * shared pool does while {@link #full} is set, counting both.
+     */
+    static final class Pool implements WorkerPool {
+        volatile boolean full;
+        final AtomicInteger ran = new AtomicInteger();
+        final AtomicInteger refused = new AtomicInteger();
+
+        @Override
+        public <T> CompletionStage<T> submit(Callable<T> work) {
+            if (full) {
+                refused.incrementAndGet();
+                return CompletableFuture.failedFuture(new org.parley.api.server.WorkRejectedException("the worker pool is full"));
+            }
+            ran.incrementAndGet();
+            return SYNC.submit(work);
+        }
+    }
+
     /** Keeps snapshots in a map, as the server bundle does between two versions of a bundle. */
     static final class MapHandoff implements StateHandoff {
         final Map<String, Map<String, Object>> snapshots = new HashMap<>();
@@ -77,6 +97,7 @@ final class World implements StanzaRouter, SessionRegistry, AutoCloseable {
     final TestSqlDatabase database = databases.get();
     final RosterStore store = new RosterStore(database);
     final MapHandoff handoff = new MapHandoff();
+    final Pool pool = new Pool();
     final Set<String> accounts = ConcurrentHashMap.newKeySet();
     final Map<EntityFullJid, TestSession> sessions = new LinkedHashMap<>();
     final List<Stanza> routed = new CopyOnWriteArrayList<>();
@@ -106,7 +127,7 @@ final class World implements StanzaRouter, SessionRegistry, AutoCloseable {
     /** Starts (again) the roster's components, as a new version of the bundle does. */
     void start(Limits limits) {
         shared = new SharedRosterGroups(handoff, 300);
-        service = new RosterService(store, SYNC, handoff, () -> DOMAIN, limits, shared);
+        service = new RosterService(store, pool, handoff, () -> DOMAIN, limits, shared);
         service.setRouter(this);
         service.setRegistry(this);
         service.addDirectory(username -> CompletableFuture.completedFuture(accounts.contains(username)));
@@ -145,20 +166,32 @@ final class World implements StanzaRouter, SessionRegistry, AutoCloseable {
             b.textChild("show", show);
         }
         Stanza p = Stanza.create(b.build()).withFrom(s.jid());
+        boolean initial = s.presence() == null;
         s.presence(p);
+        if (initial) {
+            service.available(s, p); // as the core tells its listeners, before it routes the presence
+        }
         routeFrom(s, p);
     }
 
     void unavailable(TestSession s) {
         Stanza p = Stanza.create(Element.builder("presence", Namespaces.CLIENT).attribute("type", "unavailable").build()).withFrom(s.jid());
+        boolean was = s.presence() != null;
         s.presence(null);
+        if (was) {
+            service.unavailable(s, p);
+        }
         routeFrom(s, p);
     }
 
     void unavailableWithStatus(TestSession s, String status) {
         Stanza p = Stanza.create(Element.builder("presence", Namespaces.CLIENT).attribute("type", "unavailable").textChild("status", status)
                 .build()).withFrom(s.jid());
+        boolean was = s.presence() != null;
         s.presence(null);
+        if (was) {
+            service.unavailable(s, p);
+        }
         routeFrom(s, p);
     }
 
@@ -327,9 +360,12 @@ final class World implements StanzaRouter, SessionRegistry, AutoCloseable {
         }
     }
 
-    /** Delivery to one session, through the privacy filter when enforcing. */
-    private void give(Session target, Stanza s) {
-        Stanza filtered = enforce ? filter.filter(s, target) : s;
+    /**
+     * Delivery to one session, through the roster's delivery filter as routing runs it: its privacy
+     * lists only when enforcing, its presence ledger always.
+     */
+    void give(Session target, Stanza s) {
+        Stanza filtered = enforce ? filter.filter(s, target) : service.ledger().admit(s, target);
         if (filtered != null) {
             target.deliver(filtered);
         }
