@@ -98,6 +98,8 @@ class ExtendingExamplesTest {
         assertEquals("good morning", greet(handler), "the refused value changed nothing");
         handler.configure(greeting("good evening"));
         assertEquals("good evening", greet(handler));
+        handler.configure(greeting("o".repeat(101)));
+        assertEquals("good evening", greet(handler), "longer than maxLength (100 here) is refused");
     }
 
     private static String greet(GreetingHandler handler) {
@@ -119,8 +121,8 @@ class ExtendingExamplesTest {
             }
 
             @Override
-            public int cacheSeconds() {
-                return 60;
+            public int maxLength() {
+                return 100;
             }
         };
     }

@@ -19,11 +19,11 @@ import org.slf4j.LoggerFactory;
 // cannot use is refused with the key named, and the previous one stays in force.
 @ObjectClassDefinition(id = GreetingHandler.PID, name = "Example greeting", description = "What the greeting handler answers")
 @interface GreetingConfig {
-    @AttributeDefinition(description = "The answer, 1 to 100 characters")
+    @AttributeDefinition(description = "The answer, 1 to maxLength characters")
     String greeting() default "hello";
 
-    @AttributeDefinition(min = "1", max = "3600", description = "Seconds the answer is cached")
-    int cacheSeconds() default 60;
+    @AttributeDefinition(min = "1", max = "1000", description = "The longest answer accepted, in characters")
+    int maxLength() default 100;
 }
 
 @Component(configurationPid = GreetingHandler.PID, property = IqHandler.NAMESPACE + "=urn:example:greeting")
@@ -37,8 +37,9 @@ public final class GreetingHandler implements IqHandler {
     @Modified
     void configure(GreetingConfig config) {
         String value = config.greeting() == null ? "" : config.greeting().strip();
-        if (value.isEmpty() || value.length() > 100) {
-            LOG.error("Refused the configuration ({}): key 'greeting' must have 1 to 100 characters; keeping '{}'", PID, greeting);
+        if (value.isEmpty() || value.length() > config.maxLength()) {
+            LOG.error("Refused the configuration ({}): key 'greeting' must have 1 to {} characters; keeping '{}'", PID,
+                    config.maxLength(), greeting);
             return;
         }
         greeting = value;
