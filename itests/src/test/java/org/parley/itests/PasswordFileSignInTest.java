@@ -186,4 +186,56 @@ class PasswordFileSignInTest {
         assertTrue(status.stdout().contains("password providers, asked in order: StoredPasswordAuthenticator (org.parley.auth), "
                 + "PasswordFileProvider (org.parley.passwordfile)\n"), status.stdout());
     }
+
+    @Test
+    void aServiceRankingInTheCfgFileReordersTheChainLiveAndTheFirstProviderAskedDecides() throws Exception {
+        // One name, held both by the internal store and by the file, with a different password in each.
+        Account local = server.newAccount("both");
+        String original = Files.readString(FILE);
+        Path cfg = server.base().resolve("etc/" + CFG);
+        String storeFirst = "password providers, asked in order: StoredPasswordAuthenticator (org.parley.auth), "
+                + "PasswordFileProvider (org.parley.passwordfile)\n";
+        String fileFirst = "password providers, asked in order: PasswordFileProvider (org.parley.passwordfile), "
+                + "StoredPasswordAuthenticator (org.parley.auth)\n";
+        try {
+            long at = server.logSize();
+            write(FILE, original + local.local() + ":" + bcrypt("file pw") + "\n");
+            server.awaitLog(at, ": 5 users", WAIT);
+            // Default order: the store knows the name, so its password decides and the file is not asked.
+            assertTrue(server.login(plain(server, local.local(), local.password(), "r")).isAuthenticated());
+            assertEquals("not-authorized", failure(local.local(), "file pw"), "the store rejected: final");
+
+            ParleyServer.writeProperties(cfg, java.util.Map.of("service.ranking", "0"));
+            awaitStatus(fileFirst);
+            assertTrue(server.login(plain(server, local.local(), "file pw", "r")).isAuthenticated(), "the file is asked first now");
+            assertEquals("not-authorized", failure(local.local(), local.password()), "the file rejected: the store is not asked");
+            assertTrue(server.login(plain(server, "shaw", "secret pw", "r")).isAuthenticated(), "file users as before");
+            Account other = server.newAccount("localonly");
+            assertTrue(server.login(plain(server, other.local(), other.password(), "r")).isAuthenticated(),
+                    "unknown to the file: the store is asked next");
+        } finally {
+            // FileInstall hands this over as the text "-1500": read as 0 (as the framework alone would),
+            // the file would stay first, and the wait for the store-first order below would fail.
+            ParleyServer.writeProperties(cfg, java.util.Map.of("service.ranking", "-1500"));
+            long at = server.logSize();
+            write(FILE, original);
+            server.awaitLog(at, ": 4 users", WAIT);
+        }
+        awaitStatus(storeFirst);
+        assertTrue(server.login(plain(server, local.local(), local.password(), "back")).isAuthenticated(), "the store first again");
+    }
+
+    /** The order is applied by Config Admin and DS on their own threads: wait for status to show it. */
+    private static void awaitStatus(String line) throws Exception {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        String last = "";
+        while (System.nanoTime() < deadline) {
+            last = server.cli("status").stdout();
+            if (last.contains(line)) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("status never showed " + line + "last:\n" + last);
+    }
 }
