@@ -186,4 +186,111 @@ class PasswordFileSignInTest {
         assertTrue(status.stdout().contains("password providers, asked in order: StoredPasswordAuthenticator (org.parley.auth), "
                 + "PasswordFileProvider (org.parley.passwordfile)\n"), status.stdout());
     }
+
+    @Test
+    void aServiceRankingInTheCfgFileReordersTheChainLiveAndTheFirstProviderAskedDecides() throws Exception {
+        // One name, held both by the internal store and by the file, with a different password in each.
+        Account local = server.newAccount("both");
+        String original = Files.readString(FILE);
+        Path cfg = server.base().resolve("etc/" + CFG);
+        String storeFirst = "password providers, asked in order: StoredPasswordAuthenticator (org.parley.auth), "
+                + "PasswordFileProvider (org.parley.passwordfile)\n";
+        String fileFirst = "password providers, asked in order: PasswordFileProvider (org.parley.passwordfile), "
+                + "StoredPasswordAuthenticator (org.parley.auth)\n";
+        try {
+            long at = server.logSize();
+            write(FILE, original + local.local() + ":" + bcrypt("file pw") + "\n");
+            server.awaitLog(at, ": 5 users", WAIT);
+            // Default order: the store knows the name, so its password decides and the file is not asked.
+            assertTrue(server.login(plain(server, local.local(), local.password(), "r")).isAuthenticated());
+            assertEquals("not-authorized", failure(local.local(), "file pw"), "the store rejected: final");
+
+            ParleyServer.writeProperties(cfg, java.util.Map.of("service.ranking", "0"));
+            awaitStatus(fileFirst);
+            assertTrue(server.login(plain(server, local.local(), "file pw", "r")).isAuthenticated(), "the file is asked first now");
+            assertEquals("not-authorized", failure(local.local(), local.password()), "the file rejected: the store is not asked");
+            assertTrue(server.login(plain(server, "shaw", "secret pw", "r")).isAuthenticated(), "file users as before");
+            Account other = server.newAccount("localonly");
+            assertTrue(server.login(plain(server, other.local(), other.password(), "r")).isAuthenticated(),
+                    "unknown to the file: the store is asked next");
+        } finally {
+            // FileInstall hands this over as the text "-1500": read as 0 (as the framework alone would),
+            // the file would stay first, and the wait for the store-first order below would fail.
+            ParleyServer.writeProperties(cfg, java.util.Map.of("service.ranking", "-1500"));
+            long at = server.logSize();
+            write(FILE, original);
+            server.awaitLog(at, ": 4 users", WAIT);
+        }
+        awaitStatus(storeFirst);
+        assertTrue(server.login(plain(server, local.local(), local.password(), "back")).isAuthenticated(), "the store first again");
+    }
+
+    @Test
+    void localPasswordsSwitchedOffLiveOnlyTheProvidersSignInWhileTheAccountsAndSignedInSessionsStay() throws Exception {
+        Account local = server.newAccount("localpw");
+        Path cfg = server.base().resolve("etc/org.parley.auth.cfg");
+        XMPPTCPConnection scramBefore = server.login(server.smackConfig(local, "scram").addEnabledSaslMechanism("SCRAM-SHA-1").build());
+        XMPPTCPConnection plainBefore = server.login(plain(server, local.local(), local.password(), "plain"));
+        try {
+            long at = server.logSize();
+            ParleyServer.writeProperties(cfg, java.util.Map.of("localPasswords", "false"));
+            server.awaitLog(at, "Local passwords: off (org.parley.auth key 'localPasswords')", WAIT);
+            awaitStatus("password providers, asked in order: PasswordFileProvider (org.parley.passwordfile)\n");
+            String status = server.cli("status").stdout();
+            assertTrue(!status.contains("SCRAM") && status.contains("PLAIN ("), status);
+            assertTrue(!server.logSince(at).contains("no other password provider"), "the file is there: no warning");
+            // The session core offers a departed mechanism for its grace period (5 s), as during an upgrade.
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            String features = offeredAfterTls();
+            while (features.contains(">SCRAM-") && System.nanoTime() < deadline) {
+                Thread.sleep(250);
+                features = offeredAfterTls();
+            }
+            assertTrue(!features.contains(">SCRAM-") && features.contains(">PLAIN<"), features);
+
+            assertEquals("not-authorized", failure(local.local(), local.password()), "the store is not asked");
+            assertTrue(server.login(plain(server, "april", "secret pw", "off")).isAuthenticated(), "a file user signs in");
+            Xmpp.pingServer(scramBefore);
+            Xmpp.pingServer(plainBefore);
+            assertTrue(scramBefore.isAuthenticated() && plainBefore.isAuthenticated(), "sessions signed in before stay");
+            // The accounts are kept and still managed.
+            ParleyServer.CliResult list = server.cli("user", "list");
+            assertTrue(list.stdout().contains(local.local()), list::toString);
+            assertTrue(server.newAccount("whileoff") != null);
+        } finally {
+            long at = server.logSize();
+            ParleyServer.writeProperties(cfg, java.util.Map.of("localPasswords", "true"));
+            server.awaitLog(at, "Local passwords: on", WAIT);
+        }
+        awaitStatus("password providers, asked in order: StoredPasswordAuthenticator (org.parley.auth), "
+                + "PasswordFileProvider (org.parley.passwordfile)\n");
+        assertTrue(offeredAfterTls().contains(">SCRAM-SHA-1<"));
+        assertTrue(server.login(server.smackConfig(local, "scram2").addEnabledSaslMechanism("SCRAM-SHA-1").build()).isAuthenticated(),
+                "on again: SCRAM");
+        assertTrue(server.login(plain(server, local.local(), local.password(), "plain2")).isAuthenticated(), "on again: PLAIN");
+        Xmpp.pingServer(scramBefore);
+    }
+
+    /** The mechanisms a new stream is offered after TLS. */
+    private static String offeredAfterTls() throws Exception {
+        try (RawXmppClient raw = server.raw()) {
+            raw.openStream();
+            raw.startTls(server.sslContext());
+            return raw.openStream();
+        }
+    }
+
+    /** The order is applied by Config Admin and DS on their own threads: wait for status to show it. */
+    private static void awaitStatus(String line) throws Exception {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        String last = "";
+        while (System.nanoTime() < deadline) {
+            last = server.cli("status").stdout();
+            if (last.contains(line)) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("status never showed " + line + "last:\n" + last);
+    }
 }

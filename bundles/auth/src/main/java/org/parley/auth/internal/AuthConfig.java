@@ -46,4 +46,11 @@ public @interface AuthConfig {
                     + "longest delay), so guessing one account's password from many addresses is slowed too. A "
                     + "success with the right password is never delayed, so the account's owner is not locked out.")
     int accountFailureThreshold() default 5;
+
+    @AttributeDefinition(name = "Local passwords", description = "Whether accounts of the internal store sign in by "
+            + "password, switched live. Off: PLAIN no longer asks the internal store and SCRAM is no longer offered (its "
+            + "keys are the store's); 'bin/parley status' no longer lists the store. The accounts stay (user list, admin "
+            + "console, rosters), sessions already signed in stay, and other providers (password file, directory, "
+            + "Kerberos, certificates) sign in as before. Administrators usually have local accounts: keep another way in.")
+    boolean localPasswords() default true;
 }

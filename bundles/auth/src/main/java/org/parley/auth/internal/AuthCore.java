@@ -185,8 +185,29 @@ public final class AuthCore implements ScramCredentials {
         Object ranking = properties.get(Constants.SERVICE_RANKING);
         Object id = properties.get(Constants.SERVICE_ID);
         Object name = properties.get("component.name");
-        return new RankedAuthenticator(authenticator, ranking instanceof Integer i ? i : 0,
+        return new RankedAuthenticator(authenticator, ranking(ranking, name),
                 id instanceof Long l ? l : Long.MAX_VALUE, name == null ? null : name.toString());
+    }
+
+    /**
+     * A provider's place in the chain. An operator sets it as {@code service.ranking} in the
+     * provider's etc/ file, and FileInstall hands such values over as text; DS puts the configured
+     * value in the service properties as it came. The framework orders only by an Integer, so text
+     * holding a whole number is read as one here (and by {@code bin/parley status}), else the
+     * operator's ranking would silently count as 0.
+     */
+    static int ranking(Object value, Object component) {
+        if (value instanceof Integer i) {
+            return i;
+        }
+        if (value instanceof String text) {
+            try {
+                return Integer.parseInt(text.strip());
+            } catch (NumberFormatException e) {
+                LOG.warn("{}: key 'service.ranking': '{}' is not a whole number; ranked 0", component, text);
+            }
+        }
+        return 0;
     }
 
     /** The PLAIN chain as it stands now, highest ranking first. */

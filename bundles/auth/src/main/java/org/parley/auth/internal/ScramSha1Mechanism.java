@@ -8,7 +8,8 @@ import org.parley.api.auth.SaslMechanism;
 import org.parley.api.auth.SaslNegotiation;
 
 /** SCRAM-SHA-1 (RFC 5802): offered on every connection, for clients and imported accounts without SHA-256. */
-@Component(service = SaslMechanism.class, property = "service.ranking:Integer=" + Mechanism.RANK_SCRAM_SHA_1)
+@Component(service = SaslMechanism.class, enabled = false, // StoreSwitch: the keys are the store's
+        property = "service.ranking:Integer=" + Mechanism.RANK_SCRAM_SHA_1)
 public final class ScramSha1Mechanism extends RegisteredMechanism {
     @Activate
     public ScramSha1Mechanism(@Reference AuthCore core) {

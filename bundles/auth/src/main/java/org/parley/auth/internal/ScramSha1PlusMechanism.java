@@ -8,7 +8,8 @@ import org.parley.api.auth.SaslMechanism;
 import org.parley.api.auth.SaslNegotiation;
 
 /** SCRAM-SHA-1-PLUS (RFC 5802, RFC 5929 tls-server-end-point): offered when the connection has channel binding. */
-@Component(service = SaslMechanism.class, property = "service.ranking:Integer=" + Mechanism.RANK_SCRAM_SHA_1_PLUS)
+@Component(service = SaslMechanism.class, enabled = false, // StoreSwitch: the keys are the store's
+        property = "service.ranking:Integer=" + Mechanism.RANK_SCRAM_SHA_1_PLUS)
 public final class ScramSha1PlusMechanism extends RegisteredMechanism {
     @Activate
     public ScramSha1PlusMechanism(@Reference AuthCore core) {

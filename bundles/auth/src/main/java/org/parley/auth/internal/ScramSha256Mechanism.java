@@ -8,7 +8,8 @@ import org.parley.api.auth.SaslMechanism;
 import org.parley.api.auth.SaslNegotiation;
 
 /** SCRAM-SHA-256 (RFC 7677): offered on every connection. */
-@Component(service = SaslMechanism.class, property = "service.ranking:Integer=" + Mechanism.RANK_SCRAM_SHA_256)
+@Component(service = SaslMechanism.class, enabled = false, // StoreSwitch: the keys are the store's
+        property = "service.ranking:Integer=" + Mechanism.RANK_SCRAM_SHA_256)
 public final class ScramSha256Mechanism extends RegisteredMechanism {
     @Activate
     public ScramSha256Mechanism(@Reference AuthCore core) {

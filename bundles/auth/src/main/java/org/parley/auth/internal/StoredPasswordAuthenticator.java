@@ -25,6 +25,7 @@ import org.slf4j.LoggerFactory;
  * the internal accounts are the last resort.
  */
 @Component(service = PasswordAuthenticator.class, configurationPid = AuthConfig.PID,
+        enabled = false, // StoreSwitch enables it unless localPasswords = false
         property = "service.ranking:Integer=" + StoredPasswordAuthenticator.RANKING)
 public final class StoredPasswordAuthenticator implements PasswordAuthenticator {
     static final int RANKING = -1000;

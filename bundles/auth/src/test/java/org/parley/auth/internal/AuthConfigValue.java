@@ -23,6 +23,11 @@ record AuthConfigValue(int iterations, int failureThreshold, int failureWindowSe
     }
 
     @Override
+    public boolean localPasswords() {
+        return true;
+    }
+
+    @Override
     public Class<? extends Annotation> annotationType() {
         return AuthConfig.class;
     }

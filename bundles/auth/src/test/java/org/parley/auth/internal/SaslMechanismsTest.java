@@ -432,6 +432,31 @@ class SaslMechanismsTest {
     }
 
     @Test
+    void aRankingConfiguredAsTextInAnEtcFileReordersTheChainWhenItChanges() throws Exception {
+        TestSaslContext c = TestSaslContext.tls("192.0.2.37");
+        PasswordAuthenticator file = (user, password) -> CompletableFuture.completedFuture(
+                !user.equals("juliet") ? PasswordAuthenticator.Result.UNKNOWN_USER
+                        : password.equals("file-pass") ? PasswordAuthenticator.Result.ACCEPTED
+                        : PasswordAuthenticator.Result.REJECTED);
+        f.core.addAuthenticator(file, Map.of("service.ranking", -1500, "service.id", 2L));
+        assertEquals("juliet", success(step(f.start("PLAIN", c), "\0juliet\0r0meo")).username(), "the store is asked first");
+        assertEquals(SaslFailure.NOT_AUTHORIZED, failure(step(f.start("PLAIN", c), "\0juliet\0file-pass")).condition());
+
+        // FileInstall hands 'service.ranking = 0' over as the text "0"; DS updates the service properties.
+        f.core.updateAuthenticator(file, Map.of("service.ranking", " 0", "service.id", 2L));
+        assertTrue(f.core.chain().get(0) == file, "text holding a number ranks as that number, not as nothing");
+        assertEquals("juliet", success(step(f.start("PLAIN", c), "\0juliet\0file-pass")).username());
+        assertEquals(SaslFailure.NOT_AUTHORIZED, failure(step(f.start("PLAIN", c), "\0juliet\0r0meo")).condition(),
+                "the file rejected: the store is not asked");
+
+        f.core.updateAuthenticator(file, Map.of("service.ranking", "first", "service.id", 2L));
+        assertTrue(f.core.chain().get(0) == file, "not a number: 0, as the framework ranks it, still above the store's -1000");
+        f.core.updateAuthenticator(file, Map.of("service.ranking", "-1500", "service.id", 2L));
+        assertTrue(f.core.chain().get(1) == file);
+        assertEquals("juliet", success(step(f.start("PLAIN", c), "\0juliet\0r0meo")).username());
+    }
+
+    @Test
     void plainWhileADirectoryIsReplacedWaitsForItsSuccessor() throws Exception {
         TestSaslContext c = TestSaslContext.tls("192.0.2.36");
         PasswordAuthenticator old = (user, password) -> CompletableFuture.completedFuture(

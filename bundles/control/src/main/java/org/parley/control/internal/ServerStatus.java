@@ -78,13 +78,35 @@ final class ServerStatus {
         sb.append("sign-in mechanisms, in offer order: ").append(mechanisms.isEmpty() ? "none" : String.join(", ", mechanisms))
                 .append('\n');
         List<String> providers = new ArrayList<>();
-        for (ServiceReference<PasswordAuthenticator> ref : sorted(PasswordAuthenticator.class)) {
+        List<ServiceReference<PasswordAuthenticator>> chain = sorted(PasswordAuthenticator.class);
+        chain.sort(Comparator.comparingInt((ServiceReference<PasswordAuthenticator> ref) -> ranking(ref)).reversed()
+                .thenComparingLong(ref -> ref.getProperty(Constants.SERVICE_ID) instanceof Long id ? id : Long.MAX_VALUE));
+        for (ServiceReference<PasswordAuthenticator> ref : chain) {
             Object name = ref.getProperty("component.name");
             providers.add((name == null ? ref.getBundle().getSymbolicName() : name.toString().replaceFirst(".*\\.", ""))
                     + " (" + ref.getBundle().getSymbolicName() + ")");
         }
         sb.append("password providers, asked in order: ").append(providers.isEmpty() ? "none" : String.join(", ", providers))
                 .append('\n');
+    }
+
+    /**
+     * A password provider's ranking as auth's PLAIN chain reads it: a ranking set in an etc/ file
+     * arrives as text, which the framework's own order would count as 0.
+     */
+    private static int ranking(ServiceReference<?> ref) {
+        Object value = ref.getProperty(Constants.SERVICE_RANKING);
+        if (value instanceof Integer i) {
+            return i;
+        }
+        if (value instanceof String text) {
+            try {
+                return Integer.parseInt(text.strip());
+            } catch (NumberFormatException e) {
+                return 0;
+            }
+        }
+        return 0;
     }
 
     /** Highest service ranking first, then the oldest service: the framework's own order, reversed. */

@@ -113,4 +113,11 @@ public @interface LdapConfig {
 
     @AttributeDefinition(min = "10", max = "86400", description = "Seconds between two reads of the groups; a change reaches online members' rosters then.")
     int groupRefreshSeconds() default 300;
+
+    // DS puts this value in the provider's service properties, where auth's PLAIN chain reads it.
+    @AttributeDefinition(name = "service.ranking", min = "-1000000", max = "1000000", description = "Where PLAIN asks this provider: "
+            + "highest first; the first that knows the user decides (a wrong password there is final). The internal "
+            + "account store is -1000, the password file -1500, a directory -2000. Applies live; 'bin/parley status' "
+            + "shows the order.")
+    int service_ranking() default LdapProvider.RANKING;
 }

@@ -21,4 +21,11 @@ public @interface PasswordFileConfig {
     // min and max as PasswordFileProvider checks them: the admin console refuses a value outside them before writing it.
     @AttributeDefinition(min = "1", max = "3600", description = "Seconds between looks at the file; a changed file is read again.")
     int pollSeconds() default 5;
+
+    // DS puts this value in the provider's service properties, where auth's PLAIN chain reads it.
+    @AttributeDefinition(name = "service.ranking", min = "-1000000", max = "1000000", description = "Where PLAIN asks this provider: "
+            + "highest first; the first that knows the user decides (a wrong password there is final). The internal "
+            + "account store is -1000, the password file -1500, a directory -2000. Applies live; 'bin/parley status' "
+            + "shows the order.")
+    int service_ranking() default PasswordFileProvider.RANKING;
 }

@@ -65,6 +65,11 @@ class PasswordFileProviderTest {
             public boolean enabled() {
                 return true;
             }
+
+            @Override
+            public int service_ranking() {
+                return PasswordFileProvider.RANKING;
+            }
         };
     }
 
