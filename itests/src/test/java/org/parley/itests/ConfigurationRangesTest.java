@@ -162,7 +162,7 @@ class ConfigurationRangesTest {
                 + "\""), "the form shows the value in force");
     }
 
-    /** A file's text, or null where there is none (org.parley.auth has no file until an operator writes one). */
+    /** A file's text, or null where there is none (a PID whose defaults the distribution does not ship as a file). */
     private static String contents(Path file) throws java.io.IOException {
         return Files.exists(file) ? Files.readString(file) : null;
     }
