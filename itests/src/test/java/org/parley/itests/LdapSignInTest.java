@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.jivesoftware.smack.StanzaCollector;
+import org.jivesoftware.smack.XMPPException.XMPPErrorException;
 import org.jivesoftware.smack.filter.AndFilter;
 import org.jivesoftware.smack.filter.MessageTypeFilter;
 import org.jivesoftware.smack.filter.StanzaIdFilter;
@@ -16,6 +17,7 @@ import org.jivesoftware.smack.filter.StanzaTypeFilter;
 import org.jivesoftware.smack.packet.Message;
 import org.jivesoftware.smack.packet.Presence;
 import org.jivesoftware.smack.packet.StanzaError;
+import org.jivesoftware.smack.roster.Roster;
 import org.jivesoftware.smack.sasl.SASLErrorException;
 import org.jivesoftware.smack.tcp.XMPPTCPConnection;
 import org.jivesoftware.smack.tcp.XMPPTCPConnectionConfiguration;
@@ -227,6 +229,16 @@ class LdapSignInTest {
         Presence unsubscribed = answers.nextResult(WAIT.toMillis());
         answers.cancel();
         assertEquals("carol@localhost", unsubscribed.getFrom().toString());
+
+        // A roster add: frank, whom the directory knows, is added; carol, whom it does not, is item-not-found.
+        Roster roster = Roster.getInstanceFor(alice);
+        roster.createItem(JidCreate.bareFrom("frank@localhost"), "Frank", null);
+        XMPPErrorException refused = assertThrows(XMPPErrorException.class,
+                () -> roster.createItem(JidCreate.bareFrom("carol@localhost"), "Carol", null));
+        assertEquals(StanzaError.Condition.item_not_found, refused.getStanzaError().getCondition());
+        roster.reloadAndWait();
+        assertTrue(roster.getEntry(JidCreate.bareFrom("frank@localhost")) != null, "frank is on the roster");
+        assertTrue(roster.getEntry(JidCreate.bareFrom("carol@localhost")) == null, "carol is not");
     }
 
     @Test

@@ -101,10 +101,11 @@ class RosterTest {
 
     @Test
     void aCurrentRosterVersionIsAnsweredWithAnEmptyResult() throws Exception {
-        Account alice = server.newAccounts("ver", 1).get(0);
+        List<Account> accounts = server.newAccounts("ver", 3); // the contacts must exist: item-not-found otherwise
+        Account alice = accounts.get(0);
         XMPPTCPConnection c = server.login(alice, "phone");
         Roster.getInstanceFor(c).reloadAndWait();
-        Roster.getInstanceFor(c).createItem(JidCreate.entityBareFrom("someone@localhost"), "Someone", null);
+        Roster.getInstanceFor(c).createItem(accounts.get(1).bareJid(), "Someone", null);
         IQ whole = c.sendIqRequestAndWaitForResponse(new RawIq(IQ.Type.get, null, "query", ROSTER, Map.of("ver", ""), ""));
         RosterPacket roster = (RosterPacket) whole;
         assertEquals(1, roster.getRosterItemCount());
@@ -116,7 +117,7 @@ class RosterTest {
         assertTrue(!(same instanceof RosterPacket), "no roster when the client's version is current: " + same.toXML());
 
         // A client holding that version, after a change: an empty result, then the change as a push.
-        Roster.getInstanceFor(c).createItem(JidCreate.entityBareFrom("someone-else@localhost"), "Someone else", null);
+        Roster.getInstanceFor(c).createItem(accounts.get(2).bareJid(), "Someone else", null);
         XMPPTCPConnection other = server.login(alice, "tablet");
         List<RosterPacket> pushes = new CopyOnWriteArrayList<>();
         // Smack hands iq requests to their handler only (no stanza listener sees them): this one records the pushes.
@@ -130,7 +131,7 @@ class RosterTest {
         IQ delta = other.sendIqRequestAndWaitForResponse(new RawIq(IQ.Type.get, null, "query", ROSTER, Map.of("ver", version), ""));
         assertTrue(!(delta instanceof RosterPacket), "an empty result for a known older version: " + delta.toXML());
         await("the change since arrives as a push", () -> pushes.stream().anyMatch(p -> p.getRosterItems().stream()
-                .anyMatch(i -> i.getJid().toString().equals("someone-else@localhost"))));
+                .anyMatch(i -> i.getJid().equals(accounts.get(2).bareJid()))));
     }
 
     /**

@@ -467,7 +467,13 @@ public final class RosterService implements SessionListener, AccountListener {
 
     private CompletionStage<Change> update(EntityBareJid user, RosterRequest request) {
         String contact = request.contact().toString();
-        return inLine(user, () -> change(user, contact, roster -> {
+        return inLine(user, () -> mayAdd(user, request.contact()).thenCompose(found -> {
+            if (!found) {
+                // Issue 12: an address of this server that no directory knows is not added. An
+                // item already there (an account deleted since) can still be renamed or removed.
+                throw new RosterRefusal(StanzaErrorCondition.ITEM_NOT_FOUND, "there is no account " + contact + " on this server");
+            }
+            return change(user, contact, roster -> {
             // A shared group's name is the operator's, not the user's: a client echoing it back does not make it personal.
             Set<String> sharedGroups = sharedWith(user, contact);
             List<String> groups = sharedGroups.isEmpty() ? request.groups()
@@ -479,10 +485,17 @@ public final class RosterService implements SessionListener, AccountListener {
             }
             RosterItem base = before == null ? RosterItem.visible(contact) : before;
             return Transition.none(base.withNameAndGroups(request.name(), groups));
+            });
         }).thenApply(change -> {
             pushIfChanged(user, change);
             return change;
         }));
+    }
+
+    /** True when the roster may hold the contact: it does already, or it is an account that exists (any other domain's is not ours to judge). */
+    private CompletionStage<Boolean> mayAdd(EntityBareJid user, Jid contact) {
+        return roster(user).thenCompose(roster -> RosterItem.visibleOrNull(roster.item(contact.toString())) != null
+                ? CompletableFuture.completedFuture(true) : exists(contact));
     }
 
     /**

@@ -15,7 +15,7 @@ import org.parley.api.stanza.StanzaErrorCondition;
 /** Roster get, set and remove (RFC 6121 section 2), versioning (XEP-0237), limits and refusals. */
 class RosterServiceTest {
     private static final Limits SMALL = new Limits(3, 20, 10, 2, false);
-    private final World world = new World(SMALL, "alice", "bob", "carol", "erin");
+    private final World world = new World(SMALL, "alice", "bob", "carol", "dave", "erin");
 
     @AfterEach
     void close() {
@@ -183,6 +183,25 @@ class RosterServiceTest {
 
         assertEquals(before, world.stored("alice"), "nothing stored changed");
         assertEquals(pushesBefore, pushes(a).size(), "nothing was pushed");
+    }
+
+    /** Issue 12: an address of this server that no directory knows is refused; other domains are not ours to judge. */
+    @Test
+    void aContactOfThisServerThatDoesNotExistIsNotAddedButOneAlreadyThereCanStillBeRenamedAndRemoved() {
+        TestSession a = world.bind("alice", "phone");
+        Roster before = world.stored("alice");
+        Stanza refused = world.rosterSet(a, World.item("zed@example.org", "Zed"));
+        assertEquals(StanzaErrorCondition.ITEM_NOT_FOUND, refused.errorCondition());
+        assertEquals(before, world.stored("alice"), "nothing stored");
+        assertEquals("result", world.rosterSet(a, World.item("someone@elsewhere.example.net", "Remote")).type(),
+                "another domain's accounts are for its server to know");
+
+        world.accounts.add("gina");
+        assertEquals("result", world.rosterSet(a, World.item("gina@example.org", "Gina")).type());
+        world.accounts.remove("gina"); // her account is deleted: the item stays the user's to manage
+        assertEquals("result", world.rosterSet(a, World.item("gina@example.org", "Gina (left)")).type());
+        assertEquals("result", world.rosterSet(a, World.removal("gina@example.org")).type());
+        assertEquals(StanzaErrorCondition.ITEM_NOT_FOUND, world.rosterSet(a, World.item("gina@example.org", "Gina")).errorCondition());
     }
 
     @Test
