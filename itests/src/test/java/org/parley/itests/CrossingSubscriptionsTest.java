@@ -67,11 +67,12 @@ class CrossingSubscriptionsTest {
             List<Presence> requestsToB = RosterTest.collect(b, Presence.Type.subscribe);
 
             together(a, b, Presence.Type.subscribe);
-            RosterTest.await("both asked (pair " + i + ")", () -> pending(ra, ba.bareJid()) && pending(rb, aa.bareJid())
-                    && requestsToA.size() == 1 && requestsToB.size() == 1);
+            awaitPair("both asked (pair " + i + ")", ra, rb, aa.bareJid(), ba.bareJid(), requestsToA, requestsToB,
+                    () -> pending(ra, ba.bareJid()) && pending(rb, aa.bareJid()) && requestsToA.size() == 1 && requestsToB.size() == 1);
 
             together(a, b, Presence.Type.subscribed);
-            RosterTest.await("both see each other (pair " + i + ")", () -> both(ra, ba.bareJid()) && both(rb, aa.bareJid()));
+            awaitPair("both see each other (pair " + i + ")", ra, rb, aa.bareJid(), ba.bareJid(), requestsToA, requestsToB,
+                    () -> both(ra, ba.bareJid()) && both(rb, aa.bareJid()));
             ra.reloadAndWait();
             rb.reloadAndWait();
             assertEquals(1, ra.getEntries().size(), "one item on " + aa.local() + "'s side");
@@ -83,6 +84,22 @@ class CrossingSubscriptionsTest {
             a.disconnect();
             b.disconnect();
         }
+    }
+
+    /** As RosterTest.await, but a timeout says what each side had then, so a failure tells a lost stanza from a slow one. */
+    private static void awaitPair(String what, Roster ra, Roster rb, BareJid a, BareJid b, List<Presence> requestsToA,
+            List<Presence> requestsToB, java.util.function.BooleanSupplier condition) throws InterruptedException {
+        try {
+            RosterTest.await(what, condition);
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "; " + a + " has " + describe(ra, b) + ", " + b + " has " + describe(rb, a)
+                    + ", requests received " + requestsToA.size() + " and " + requestsToB.size(), e);
+        }
+    }
+
+    private static String describe(Roster r, BareJid contact) {
+        RosterEntry e = r.getEntry(contact);
+        return e == null ? "no item" : e.getType() + (e.isSubscriptionPending() ? " (asked)" : "");
     }
 
     private static boolean pending(Roster r, BareJid contact) {
