@@ -19,8 +19,10 @@ import org.parley.api.stanza.Element;
  * none they are answered {@code service-unavailable} by the core.
  *
  * <p>The handler answers by {@link StreamContext#send sending} an iq of type {@code result} or
- * {@code error} with the request's id (no {@code from} or {@code to} is needed: the stream has no
- * address yet). The stream's {@link StreamContext#username() username} is null. Calls run on the
+ * {@code error} with the request's id, and no {@code to} (the stream has no address yet). When the
+ * request was addressed to the server's domain, the answer must say {@code from} that domain:
+ * clients match an answer to their request by its sender, and Smack drops an answer without
+ * {@code from} to a request it sent to the domain. The stream's {@link StreamContext#username() username} is null. Calls run on the
  * stream's own thread, in order with the stream's other elements, never on an I/O thread; they
  * must not block: do blocking work elsewhere and complete the stage then.
  *
