@@ -3,6 +3,7 @@
 #
 #   itests/sint/run.sh [-Dsinttest.KEY=VALUE ...]
 #   e.g. itests/sint/run.sh -Dsinttest.enabledTests=MultiUserChatIntegrationTest
+#   SINT_C2S_PORT=5222 itests/sint/run.sh   (if 5222 is free: also runs the tests that assume it)
 #
 # Needs runtime/target/parley (mvn -B -DskipTests package -pl runtime -am). Starts a temporary
 # instance (PARLEY_BASE in a new directory) on the shipped defaults, except: loopback and free
@@ -43,6 +44,9 @@ set_key() {
   fi
 }
 set_key org.parley.transport.cfg bindAddress 127.0.0.1
+# SINT_C2S_PORT=5222: the framework's few tests that build their own connection (StreamManagementTest,
+# the modular connection's low-level test) ignore the port SintMain gives the others and use 5222.
+c2s=${SINT_C2S_PORT:-$c2s}
 set_key org.parley.transport.cfg c2sPort "$c2s"
 set_key org.parley.transport.cfg c2sTlsPort "$c2stls"
 set_key org.parley.http.cfg bindAddress 127.0.0.1
@@ -78,9 +82,13 @@ grep -q "Listening for clients" "$base/log/parley.log" || { echo "sint: the serv
 echo "sint: Parley for $domain on 127.0.0.1:$c2s (instance $base), output in $out"
 
 mkdir -p "$base/sint-home"
+# Also the JVM's default trust store: the framework's tests that build their own connection use it.
+keytool -importcert -noprompt -alias parley -file "$base/data/tls/self-signed.crt" \
+  -keystore "$base/sint-trust.p12" -storetype PKCS12 -storepass parley-sint > /dev/null
 set +e
 java -Duser.home="$base/sint-home" \
   -Dparley.port="$c2s" -Dparley.certificate="$base/data/tls/self-signed.crt" \
+  -Djavax.net.ssl.trustStore="$base/sint-trust.p12" -Djavax.net.ssl.trustStoreType=PKCS12 -Djavax.net.ssl.trustStorePassword=parley-sint \
   -Dsinttest.service="$domain" -Dsinttest.host=127.0.0.1 -Dsinttest.securityMode=required \
   -Dsinttest.defaultConnection=parley -Dsinttest.enabledConnections=parley -Dsinttest.dnsResolver=javax \
   -Dsinttest.replyTimeout=${SINT_REPLY_TIMEOUT:-15000} \
