@@ -84,7 +84,8 @@ echo "sint: Parley for $domain on 127.0.0.1:$c2s (instance $base), output in $ou
 mkdir -p "$base/sint-home"
 # Also the JVM's default trust store: the framework's tests that build their own connection use it.
 keytool -importcert -noprompt -alias parley -file "$base/data/tls/self-signed.crt" \
-  -keystore "$base/sint-trust.p12" -storetype PKCS12 -storepass parley-sint > /dev/null
+  -keystore "$base/sint-trust.p12" -storetype PKCS12 -storepass parley-sint > "$out/keytool.log" 2>&1 \
+  || { echo "sint: keytool could not build the trust store; see $out/keytool.log" >&2; exit 1; }
 set +e
 java -Duser.home="$base/sint-home" \
   -Dparley.port="$c2s" -Dparley.certificate="$base/data/tls/self-signed.crt" \
