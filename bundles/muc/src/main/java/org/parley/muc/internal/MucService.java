@@ -722,6 +722,10 @@ final class MucService {
         }
         if (room == null) {
             out.accept(s.errorReply(StanzaErrorCondition.ITEM_NOT_FOUND, "no such room"));
+        } else if (o == null && isDisco(s.payload())) {
+            // XEP-0045 section 6.6: "If a non-occupant attempts to send a disco request to an address of the form
+            // <room@service/nick>, a MUC service MUST return a <bad-request/> error".
+            out.accept(s.errorReply(StanzaErrorCondition.BAD_REQUEST, "only occupants may query occupants"));
         } else if (o == null) {
             out.accept(s.errorReply(StanzaErrorCondition.NOT_ACCEPTABLE, "only occupants may address occupants"));
         } else if (target == null) {
@@ -740,6 +744,10 @@ final class MucService {
             }
             out.accept(Stanza.create(forwarded));
         }
+    }
+
+    private static boolean isDisco(Element payload) {
+        return payload != null && (payload.is("query", Muc.DISCO_INFO) || payload.is("query", Muc.DISCO_ITEMS));
     }
 
     /** Marks an iq id the room rewrote to remember which of an occupant's sessions asked. */

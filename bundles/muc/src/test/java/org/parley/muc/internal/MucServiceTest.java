@@ -302,6 +302,17 @@ class MucServiceTest {
     }
 
     @Test
+    void aNonOccupantsDiscoToAnOccupantIsABadRequestAndReachesNobody() {
+        service.instantRoom(ALICE, "lounge", "Alice");
+        for (String ns : List.of(Muc.DISCO_INFO, Muc.DISCO_ITEMS)) {
+            List<Stanza> r = service.send(iq(CAROL, ROOM + "/Alice", "get", Element.empty("query", ns)));
+            assertEquals(1, r.size(), r.toString());
+            assertEquals(CAROL, r.get(0).to().toString());
+            assertEquals(StanzaErrorCondition.BAD_REQUEST, r.get(0).errorCondition(), ns);
+        }
+    }
+
+    @Test
     void aFullRoomRefusesWithServiceUnavailable() {
         Service small = new Service(new MucSettings("conference", "Rooms", 2, 20, 200, false));
         small.instantRoom(ALICE, "lounge", "Alice");
