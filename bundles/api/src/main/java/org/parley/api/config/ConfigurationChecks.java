@@ -64,6 +64,25 @@ public final class ConfigurationChecks {
         return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, handler));
     }
 
+    /**
+     * Whether a listener could be opened on this address and port now, as a component's own bind
+     * would (address reuse on, so a port in TIME_WAIT is free): how a component refuses a port
+     * that another listener of this server (or another process) holds, whichever PID configures
+     * that one. Call it only for a port the component does not already listen on itself.
+     *
+     * @return null when the port can be listened on, else why not
+     */
+    public static String unavailablePort(String bindAddress, int port) {
+        try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+            probe.setReuseAddress(true);
+            probe.bind(new java.net.InetSocketAddress(bindAddress, port), 1);
+            return null;
+        } catch (java.io.IOException | RuntimeException e) {
+            return "cannot listen on " + bindAddress + " port " + port + ": " + (e.getMessage() == null ? e : e.getMessage())
+                    + " (another listener holds it?)";
+        }
+    }
+
     /** The property name Declarative Services maps a configuration type's method to (OSGi Compendium 112.8.2.2). */
     public static String propertyName(String methodName) {
         StringBuilder out = new StringBuilder();
@@ -108,6 +127,12 @@ public final class ConfigurationChecks {
             if (text.startsWith(key + " ")) {
                 return new ConfigurationProblem(key, text); // "c2sPort and c2sTlsPort must differ": the first key named
             }
+        }
+        int close = text.indexOf('\'', 5);
+        if (text.startsWith("key '") && close > 5) { // a key no method names, e.g. one of a family ("secret.<domain>")
+            String rest = text.substring(close + 1).strip();
+            rest = rest.startsWith(":") || rest.startsWith(",") ? rest.substring(1).strip() : rest;
+            return new ConfigurationProblem(text.substring(5, close), rest.isEmpty() ? text : rest);
         }
         return new ConfigurationProblem(null, text);
     }

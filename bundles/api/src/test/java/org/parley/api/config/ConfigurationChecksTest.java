@@ -74,6 +74,8 @@ class ConfigurationChecksTest {
         assertEquals(new ConfigurationProblem("limit", "limit must be at least 10, got 3"), ConfigurationChecks.problem(Sample.class,
                 "limit must be at least 10, got 3"));
         assertEquals(new ConfigurationProblem("dotted.name", "too big"), ConfigurationChecks.problem(Sample.class, "key 'dotted.name': too big"));
+        assertEquals(new ConfigurationProblem("secret.a.example", "must not be empty"), ConfigurationChecks.problem(Sample.class,
+                "key 'secret.a.example': must not be empty"));
         assertEquals(new ConfigurationProblem(null, "nothing would listen"), ConfigurationChecks.problem(Sample.class, "nothing would listen"));
     }
 
@@ -84,5 +86,19 @@ class ConfigurationChecksTest {
         assertEquals("a$b", ConfigurationChecks.propertyName("a$$b"));
         assertEquals("ab", ConfigurationChecks.propertyName("a$b"));
         assertEquals("a-b", ConfigurationChecks.propertyName("a$_$b"));
+    }
+
+    @Test
+    void aPortAnotherListenerHoldsIsUnavailableAndAFreeOneIsNot() throws Exception {
+        try (java.net.ServerSocket held = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            String reason = ConfigurationChecks.unavailablePort("127.0.0.1", held.getLocalPort());
+            org.junit.jupiter.api.Assertions.assertNotNull(reason);
+            org.junit.jupiter.api.Assertions.assertTrue(reason.startsWith("cannot listen on 127.0.0.1 port " + held.getLocalPort()), reason);
+        }
+        int free;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            free = s.getLocalPort();
+        }
+        org.junit.jupiter.api.Assertions.assertNull(ConfigurationChecks.unavailablePort("127.0.0.1", free));
     }
 }
