@@ -111,8 +111,11 @@ public final class ConfigurationChecks {
         return out.toString();
     }
 
-    /** The problem a component's refusal message describes, its key found among the type's keys. */
-    static ConfigurationProblem problem(Class<?> type, String message) {
+    /**
+     * The problem a component's refusal message describes, its key found among the type's keys
+     * (for a component that collects its refusals as messages instead of throwing the first).
+     */
+    public static ConfigurationProblem problem(Class<?> type, String message) {
         String text = message == null || message.isBlank() ? "refused" : message.strip();
         for (Method m : type.getDeclaredMethods()) {
             String key = propertyName(m.getName());
