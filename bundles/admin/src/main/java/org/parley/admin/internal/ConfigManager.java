@@ -200,7 +200,10 @@ final class ConfigManager {
                         + "the bundle checks the configuration when it starts and logs what it refuses");
     }
 
-    /** What the owning bundle's checker said: no checker (checkedBy null), no problem, or the problems. */
+    /**
+     * What the owning bundles' checkers said: no checker (checkedBy null), no problem (checkedBy:
+     * the bundles that accepted), or the problems (checkedBy: the bundles that refused).
+     */
     private record Verdict(String checkedBy, List<ConfigurationProblem> problems) {
     }
 
@@ -217,7 +220,9 @@ final class ConfigManager {
         } catch (InvalidSyntaxException e) {
             return new Verdict(null, List.of());
         }
-        String checkedBy = null;
+        // Several bundles may read one PID (org.parley.admin): each is asked; the answer names the ones that refused, or all that accepted.
+        java.util.Set<String> accepted = new java.util.LinkedHashSet<>();
+        java.util.Set<String> refusing = new java.util.LinkedHashSet<>();
         List<ConfigurationProblem> problems = new ArrayList<>();
         for (ServiceReference<ConfigurationChecker> ref : refs) {
             ConfigurationChecker checker = context.getService(ref);
@@ -225,15 +230,17 @@ final class ConfigManager {
                 continue;
             }
             try {
-                problems.addAll(checker.check(java.util.Collections.unmodifiableMap(proposed)));
-                checkedBy = checkedBy == null ? ref.getBundle().getSymbolicName() : checkedBy;
+                List<ConfigurationProblem> found = checker.check(java.util.Collections.unmodifiableMap(proposed));
+                problems.addAll(found);
+                (found.isEmpty() ? accepted : refusing).add(ref.getBundle().getSymbolicName());
             } catch (RuntimeException e) {
                 LOG.error("The configuration checker of {} for {} failed; the change is treated as unchecked", ref.getBundle(), pid, e);
             } finally {
                 context.ungetService(ref);
             }
         }
-        return new Verdict(checkedBy, problems);
+        java.util.Set<String> named = refusing.isEmpty() ? accepted : refusing;
+        return new Verdict(named.isEmpty() ? null : String.join(", ", named), problems);
     }
 
     /** The configuration as it would be: the one in force with the changed keys replaced, as FileInstall would give it. */
