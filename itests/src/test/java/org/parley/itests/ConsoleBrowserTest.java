@@ -130,6 +130,8 @@ class ConsoleBrowserTest {
         browser.findElement(By.id("apply")).click();
         String refused = browser.findElement(By.id("error")).getText();
         assertTrue(refused.contains("key 'port'") && refused.contains("70000 is above the maximum 65535 (allowed: 1 to 65535"), refused);
+        assertEquals("refused: 70000 is above the maximum 65535", browser.findElement(By.id("problem.port")).getText(),
+                "the reason beside the field as well");
         screenshot("4-value-refused");
         browser.get(url("/console/config/org.parley.http"));
         assertEquals(Integer.toString(server.httpsPort()), browser.findElement(By.id("v.port")).getAttribute("value"), "unchanged");

@@ -10,11 +10,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.parley.api.auth.AuthenticatedIdentity;
+import org.parley.api.config.ConfigurationProblem;
 import org.parley.api.routing.InterceptResult;
 import org.parley.api.routing.StanzaInterceptor;
 import org.parley.api.server.TestStateHandoff;
@@ -35,7 +37,7 @@ class ExtendingExamplesTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"HelloHandler", "LongMessagePolicy", "ClientStateIndication", "ParkingLot", "EchoBot", "OnlineCounter",
-        "ExternalMechanism", "RealmMapper", "KeptCounter", "MailOnOffline", "GreetingHandler"})
+        "ExternalMechanism", "RealmMapper", "KeptCounter", "MailOnOffline", "GreetingHandler", "GreetingChecker"})
     void eachExampleIsOnThePageAsItCompiles(String example) throws IOException {
         String source = Files.readString(HERE.resolve(example + ".java"));
         String lastImport = source.substring(source.lastIndexOf("\nimport "));
@@ -100,6 +102,17 @@ class ExtendingExamplesTest {
         assertEquals("good evening", greet(handler));
         handler.configure(greeting("o".repeat(101)));
         assertEquals("good evening", greet(handler), "longer than maxLength (100 here) is refused");
+    }
+
+    @Test
+    void theCheckerRefusesWhatTheHandlerWouldRefuseAndNamesTheKey() {
+        GreetingChecker checker = new GreetingChecker();
+        assertEquals(List.of(), checker.check(Map.of("greeting", "good morning")));
+        assertEquals(List.of(), checker.check(Map.of()), "the defaults are accepted");
+        assertEquals(List.of(new ConfigurationProblem("greeting", "must have 1 to 5 characters")),
+                checker.check(Map.of("greeting", "good morning", "maxLength", "5")), "a rule between two keys");
+        assertEquals(List.of(new ConfigurationProblem("greeting", "must have 1 to 100 characters")), checker.check(Map.of("greeting", " ")));
+        assertEquals(List.of(new ConfigurationProblem("maxLength", "'many' is not a number")), checker.check(Map.of("maxLength", "many")));
     }
 
     private static String greet(GreetingHandler handler) {

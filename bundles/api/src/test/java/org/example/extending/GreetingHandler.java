@@ -36,13 +36,20 @@ public final class GreetingHandler implements IqHandler {
     @Activate
     @Modified
     void configure(GreetingConfig config) {
+        try {
+            greeting = validate(config);
+        } catch (IllegalArgumentException e) {
+            LOG.error("Refused the configuration ({}): {}; keeping '{}'", PID, e.getMessage(), greeting);
+        }
+    }
+
+    /** The one check of a configuration: run here, and by GreetingChecker before the console writes it. */
+    static String validate(GreetingConfig config) {
         String value = config.greeting() == null ? "" : config.greeting().strip();
         if (value.isEmpty() || value.length() > config.maxLength()) {
-            LOG.error("Refused the configuration ({}): key 'greeting' must have 1 to {} characters; keeping '{}'", PID,
-                    config.maxLength(), greeting);
-            return;
+            throw new IllegalArgumentException("key 'greeting' must have 1 to " + config.maxLength() + " characters");
         }
-        greeting = value;
+        return value;
     }
 
     @Override

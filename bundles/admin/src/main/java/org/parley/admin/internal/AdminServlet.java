@@ -306,7 +306,7 @@ public final class AdminServlet extends HttpServlet {
             if (caller != null && isChange(method)) {
                 audit(caller.admin(), req, route, "refused", e.status() + " " + e.getMessage());
             }
-            error(req, resp, e.status(), e.getMessage());
+            error(req, resp, e.status(), e.getMessage(), e.details());
         } catch (StorageException e) {
             LOG.error("Admin API {}: storage failed", route, e);
             error(req, resp, 503, "the database is not available: " + e.getMessage());
@@ -385,10 +385,15 @@ public final class AdminServlet extends HttpServlet {
                             changes.put(e.getKey(), v.isNull() || v.isObject() ? null : v.asText());
                         }
                     }
-                    Map<String, String> applied = configs.change(metatype, configAdmin, p.get(1), changes);
-                    Map<String, String> shown = configs.forAudit(metatype, p.get(1), applied);
-                    req.setAttribute(AUDIT_DETAIL, "set " + shown);
-                    return Map.of("pid", p.get(1), "applied", shown);
+                    ConfigManager.Applied applied = configs.change(metatype, configAdmin, p.get(1), changes);
+                    Map<String, String> shown = configs.forAudit(metatype, p.get(1), applied.values());
+                    req.setAttribute(AUDIT_DETAIL, "set " + shown + (applied.checkedBy() == null ? " (unchecked: " + applied.note() + ")" : ""));
+                    Map<String, Object> answer = new LinkedHashMap<>();
+                    answer.put("pid", p.get(1));
+                    answer.put("applied", shown);
+                    answer.put("checkedBy", applied.checkedBy());
+                    answer.put("note", applied.note());
+                    return answer;
                 }
                 break;
             case "rooms":
@@ -927,12 +932,20 @@ public final class AdminServlet extends HttpServlet {
     }
 
     private static void error(HttpServletRequest req, HttpServletResponse resp, int status, String message) throws IOException {
+        error(req, resp, status, message, Map.of());
+    }
+
+    private static void error(HttpServletRequest req, HttpServletResponse resp, int status, String message, Map<String, Object> details)
+            throws IOException {
         if (resp.isCommitted()) {
             return;
         }
         resp.resetBuffer();
         drainOrClose(req, resp);
-        writeJson(resp, status, Map.of("error", message, "status", status));
+        Map<String, Object> body = new LinkedHashMap<>(details);
+        body.put("error", message);
+        body.put("status", status);
+        writeJson(resp, status, body);
     }
 
     /**

@@ -4,10 +4,21 @@ package org.parley.admin.internal;
 final class ApiException extends Exception {
     private static final long serialVersionUID = 1L;
     private final int status;
+    private final transient java.util.Map<String, Object> details;
 
     ApiException(int status, String message) {
+        this(status, message, java.util.Map.of());
+    }
+
+    /** @param details more fields for the JSON answer (e.g. a refused configuration's pid and problems) */
+    ApiException(int status, String message, java.util.Map<String, Object> details) {
         super(message);
         this.status = status;
+        this.details = details;
+    }
+
+    java.util.Map<String, Object> details() {
+        return details;
     }
 
     int status() {

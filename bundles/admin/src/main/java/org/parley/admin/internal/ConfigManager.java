@@ -13,23 +13,32 @@ import java.util.Objects;
 import java.util.TreeMap;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceReference;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.metatype.AttributeDefinition;
 import org.osgi.service.metatype.MetaTypeInformation;
 import org.osgi.service.metatype.MetaTypeService;
 import org.osgi.service.metatype.ObjectClassDefinition;
+import org.parley.api.config.ConfigurationChecker;
+import org.parley.api.config.ConfigurationProblem;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Component configuration read and changed through its metatype. A change is validated against
- * the attribute definitions first (type, range, options); a refused value names its key and the
- * reason (for a number out of range, the bound it crossed and the range) and nothing is written.
+ * the attribute definitions first (type, range, options), then as a whole by the bundle that owns
+ * the PID (its {@link ConfigurationChecker}: rules between keys, and domains no metatype can say,
+ * such as addresses, networks and URLs); a refused value names its key and the reason (for a
+ * number out of range, the bound it crossed and the range) and nothing is written.
  * An accepted change is written to the instance's
  * {@code etc/<pid>.cfg}, keeping the operator's comments: that file is what the server reads at
  * every start, and FileInstall applies it live from there, exactly as an edit by hand would be.
  */
 final class ConfigManager {
     private static final long APPLY_WAIT_MILLIS = 10_000;
+    private static final Logger LOG = LoggerFactory.getLogger(ConfigManager.class);
 
     private final BundleContext context;
     private final Path etc;
@@ -101,12 +110,23 @@ final class ConfigManager {
     }
 
     /**
-     * Validates every value, then writes them all or none.
+     * A change written and in force.
+     *
+     * @param values the values now in force
+     * @param checkedBy the bundle whose {@link ConfigurationChecker} accepted the whole configuration, or
+     *        null when no running bundle checks this PID
+     * @param note for an unchecked change, what the operator should know; otherwise null
+     */
+    record Applied(Map<String, String> values, String checkedBy, String note) {
+    }
+
+    /**
+     * Validates every value against the metatype, then the whole configuration as it would be with
+     * the bundle that owns the PID (its {@link ConfigurationChecker}), then writes them all or none.
      *
      * @param changes key to its new value as text (a list for a multi-valued attribute)
-     * @return the values now in force
      */
-    Map<String, String> change(MetaTypeService metatype, ConfigurationAdmin configAdmin, String pid, Map<String, Object> changes)
+    Applied change(MetaTypeService metatype, ConfigurationAdmin configAdmin, String pid, Map<String, Object> changes)
             throws ApiException {
         Described described = described(metatype, pid);
         ObjectClassDefinition ocd = described.ocd();
@@ -151,16 +171,22 @@ final class ConfigManager {
                 MetatypeRanges.Range range = ranges.get(key);
                 String outside = range == null ? null : range.refusal(v);
                 if (outside != null) {
-                    throw ApiException.unprocessable(pid + ": key '" + key + "' refused: " + outside + " (allowed: " + range.describe()
-                            + "; the running configuration is unchanged)");
+                    throw refused(pid, pid + ": key '" + key + "' refused: " + outside + " (allowed: " + range.describe()
+                            + "; the running configuration is unchanged)", List.of(new ConfigurationProblem(key, outside)), null);
                 }
                 String problem = ad.validate(v);
                 if (problem != null && !problem.isEmpty()) {
-                    throw ApiException.unprocessable(pid + ": key '" + key + "' refused, the value '" + v + "' is " + problem
-                            + " (the running configuration is unchanged)");
+                    throw refused(pid, pid + ": key '" + key + "' refused, the value '" + v + "' is " + problem
+                            + " (the running configuration is unchanged)",
+                            List.of(new ConfigurationProblem(key, "the value '" + v + "' is " + problem)), null);
                 }
             }
             lines.put(key, String.join(",", values));
+        }
+        Verdict verdict = askOwner(pid, proposed(configAdmin, pid, lines));
+        if (!verdict.problems().isEmpty()) {
+            throw refused(pid, pid + ": " + describe(verdict.problems()) + " (checked by " + verdict.checkedBy()
+                    + "; the running configuration is unchanged)", verdict.problems(), verdict.checkedBy());
         }
         Path file = etc.resolve(pid + ".cfg");
         try {
@@ -169,7 +195,91 @@ final class ConfigManager {
             throw new ApiException(500, "cannot write " + file + ": " + e.getMessage());
         }
         awaitApplied(configAdmin, pid, lines);
-        return lines;
+        return new Applied(lines, verdict.checkedBy(), verdict.checkedBy() != null ? null
+                : "no running bundle checks " + pid + " (its bundle is stopped or has no checker): only the ranges were checked; "
+                        + "the bundle checks the configuration when it starts and logs what it refuses");
+    }
+
+    /**
+     * What the owning bundles' checkers said: no checker (checkedBy null), no problem (checkedBy:
+     * the bundles that accepted), or the problems (checkedBy: the bundles that refused).
+     */
+    private record Verdict(String checkedBy, List<ConfigurationProblem> problems) {
+    }
+
+    /**
+     * Asks the checker the bundle owning the PID registered. Without one (the bundle is stopped)
+     * the change goes ahead unchecked: an operator must be able to fix the configuration of a
+     * bundle that cannot start. A checker that fails counts as none, with the failure logged.
+     */
+    private Verdict askOwner(String pid, Map<String, Object> proposed) {
+        java.util.Collection<ServiceReference<ConfigurationChecker>> refs;
+        try {
+            refs = context.getServiceReferences(ConfigurationChecker.class, "(" + ConfigurationChecker.PID + "="
+                    + pid.replace("\\", "\\\\").replace("*", "\\*").replace("(", "\\(").replace(")", "\\)") + ")");
+        } catch (InvalidSyntaxException e) {
+            return new Verdict(null, List.of());
+        }
+        // Several bundles may read one PID (org.parley.admin): each is asked; the answer names the ones that refused, or all that accepted.
+        java.util.Set<String> accepted = new java.util.LinkedHashSet<>();
+        java.util.Set<String> refusing = new java.util.LinkedHashSet<>();
+        List<ConfigurationProblem> problems = new ArrayList<>();
+        for (ServiceReference<ConfigurationChecker> ref : refs) {
+            ConfigurationChecker checker = context.getService(ref);
+            if (checker == null) {
+                continue;
+            }
+            try {
+                List<ConfigurationProblem> found = checker.check(java.util.Collections.unmodifiableMap(proposed));
+                problems.addAll(found);
+                (found.isEmpty() ? accepted : refusing).add(ref.getBundle().getSymbolicName());
+            } catch (RuntimeException e) {
+                LOG.error("The configuration checker of {} for {} failed; the change is treated as unchecked", ref.getBundle(), pid, e);
+            } finally {
+                context.ungetService(ref);
+            }
+        }
+        java.util.Set<String> named = refusing.isEmpty() ? accepted : refusing;
+        return new Verdict(named.isEmpty() ? null : String.join(", ", named), problems);
+    }
+
+    /** The configuration as it would be: the one in force with the changed keys replaced, as FileInstall would give it. */
+    private static Map<String, Object> proposed(ConfigurationAdmin configAdmin, String pid, Map<String, String> lines) throws ApiException {
+        Map<String, Object> proposed = new LinkedHashMap<>();
+        Dictionary<String, Object> now = current(configAdmin, pid);
+        if (now != null) {
+            for (java.util.Enumeration<String> keys = now.keys(); keys.hasMoreElements();) {
+                String k = keys.nextElement();
+                proposed.put(k, now.get(k));
+            }
+        }
+        proposed.putAll(lines);
+        return proposed;
+    }
+
+    private static String describe(List<ConfigurationProblem> problems) {
+        List<String> parts = new ArrayList<>();
+        for (ConfigurationProblem p : problems) {
+            parts.add(p.key() == null ? "refused: " + p.reason() : "key '" + p.key() + "' refused: " + p.reason());
+        }
+        return String.join("; ", parts);
+    }
+
+    private static ApiException refused(String pid, String message, List<ConfigurationProblem> problems, String checkedBy) {
+        List<Map<String, Object>> list = new ArrayList<>();
+        for (ConfigurationProblem p : problems) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("key", p.key());
+            m.put("reason", p.reason());
+            list.add(m);
+        }
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("pid", pid);
+        details.put("problems", list);
+        if (checkedBy != null) {
+            details.put("checkedBy", checkedBy);
+        }
+        return new ApiException(422, message, details);
     }
 
     static final String MASK = "********";

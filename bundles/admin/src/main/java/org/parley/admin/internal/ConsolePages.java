@@ -43,6 +43,7 @@ final class ConsolePages {
             td, th { border: 1px solid #ccc; padding: .3em .6em; text-align: left; }
             .message { background: #e6f4e6; border: 1px solid #7a7; padding: .5em; }
             .error { background: #fbe9e9; border: 1px solid #c77; padding: .5em; }
+            .problem { display: block; color: #a22; margin-bottom: .5em; }
             .notice { background: #fff7e0; border: 1px solid #cb5; padding: .5em; }
             .secret { font-family: monospace; font-size: 1.1em; background: #fff; padding: .2em .4em; border: 1px solid #999; }
             label { display: block; margin: .4em 0; }
@@ -204,6 +205,7 @@ final class ConsolePages {
         String pid = p.get(1);
         String notice = "";
         int status = 200;
+        Map<String, String> problemsByKey = new LinkedHashMap<>();
         if (method.equals("POST")) {
             Map<String, Object> current = configs.read(api.metatype(), api.configAdmin(), pid);
             Map<String, Object> changes = new LinkedHashMap<>();
@@ -221,14 +223,23 @@ final class ConsolePages {
                 notice = message("Nothing changed.");
             } else {
                 try {
-                    Map<String, String> applied = configs.change(api.metatype(), api.configAdmin(), pid, changes);
-                    Map<String, String> shownApplied = configs.forAudit(api.metatype(), pid, applied);
-                    api.auditChange(session.admin(), req, "ok", "set " + shownApplied);
-                    notice = message("Applied " + shownApplied + ".");
+                    ConfigManager.Applied applied = configs.change(api.metatype(), api.configAdmin(), pid, changes);
+                    Map<String, String> shownApplied = configs.forAudit(api.metatype(), pid, applied.values());
+                    api.auditChange(session.admin(), req, "ok", "set " + shownApplied
+                            + (applied.checkedBy() == null ? " (unchecked: " + applied.note() + ")" : ""));
+                    notice = message("Applied " + shownApplied + (applied.checkedBy() == null ? ". Note: " + applied.note() : ", checked by "
+                            + applied.checkedBy()) + ".");
                 } catch (ApiException e) {
                     api.auditChange(session.admin(), req, "refused", e.status() + " " + e.getMessage());
                     notice = error(e.getMessage());
                     status = e.status();
+                    if (e.details().get("problems") instanceof List<?> problems) {
+                        for (Object o : problems) {
+                            if (o instanceof Map<?, ?> problem && problem.get("key") != null) {
+                                problemsByKey.merge(String.valueOf(problem.get("key")), String.valueOf(problem.get("reason")), (a, b) -> a + "; " + b);
+                            }
+                        }
+                    }
                 }
             }
         }
@@ -248,6 +259,12 @@ final class ConsolePages {
                 form.append(" <span class=\"range\">(allowed: ").append(esc(a.get("range"))).append(")</span>");
             }
             form.append("</small>");
+            String problem = problemsByKey.get(String.valueOf(a.get("key")));
+            if (problem != null) {
+                // Beside the field it is about, as well as at the top: a rule between keys may name a key the operator did not change.
+                form.append("<strong class=\"problem\" id=\"problem.").append(esc(a.get("key"))).append("\">refused: ").append(esc(problem))
+                        .append("</strong>");
+            }
         }
         form.append("<p><button type=\"submit\" id=\"apply\">Apply</button></p></form>");
         kit.page(resp, status, session, String.valueOf(c.get("name")), notice + form);

@@ -34,6 +34,9 @@ import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.Designate;
+import org.parley.api.config.ConfigurationChecker;
+import org.parley.api.config.ConfigurationChecks;
+import org.parley.api.config.ConfigurationProblem;
 import org.parley.api.routing.ServerInfo;
 import org.parley.api.routing.StanzaRouter;
 import org.parley.api.server.StateHandoff;
@@ -58,7 +61,7 @@ import org.slf4j.LoggerFactory;
  */
 @Component(service = {}, configurationPid = ComponentsConfig.PID, immediate = true)
 @Designate(ocd = ComponentsConfig.class)
-public final class ComponentListener implements ComponentHost {
+public final class ComponentListener implements ComponentHost, ConfigurationChecker {
     private static final Logger LOG = LoggerFactory.getLogger(ComponentListener.class);
     private static final String HANDOFF_KEY = ComponentListener.class.getName();
     private static final int HANDOFF_FORMAT = 1;
@@ -81,6 +84,7 @@ public final class ComponentListener implements ComponentHost {
     private final ArrayDeque<Stanza> pending = new ArrayDeque<>();
     private NioSocketAcceptor acceptor;
     private ComponentSettings listening;
+    private final ServiceRegistration<ConfigurationChecker> checker;
 
     @Activate
     public ComponentListener(BundleContext context, ComponentsConfig config, Map<String, Object> properties,
@@ -114,6 +118,46 @@ public final class ComponentListener implements ComponentHost {
             applyComponents(secrets, held);
             listen(first);
         }
+        // Registered by hand, not as a DS service: DS would copy the configuration, component secrets included, into the
+        // service's properties, where every bundle can read them.
+        this.checker = context.registerService(ConfigurationChecker.class, this,
+                new Hashtable<>(Map.of(ConfigurationChecker.PID, ComponentsConfig.PID)));
+    }
+
+    /**
+     * What {@link #modified} would refuse: {@link ComponentSettings#from}'s rules, and a new port
+     * another listener holds (the client transport's, whatever PID configures it, or another
+     * process's): binding it would fail and the previous listener would stay. The ports this
+     * listener holds are not probed; the secrets are checked when they are applied (opening them
+     * seals the file).
+     */
+    @Override
+    public List<ConfigurationProblem> check(Map<String, Object> proposed) {
+        ComponentSettings held;
+        synchronized (this) {
+            held = acceptor == null ? null : listening;
+        }
+        return check(proposed, held);
+    }
+
+    /** @param held the settings this listener listens with, null when it does not listen */
+    static List<ConfigurationProblem> check(Map<String, Object> proposed, ComponentSettings held) {
+        return ConfigurationChecks.check(ComponentsConfig.class, proposed, c -> {
+            ComponentSettings next = ComponentSettings.from(c, proposed);
+            if (next.secrets().isEmpty()) {
+                return; // nothing would listen
+            }
+            for (String key : List.of("port", "tlsPort")) {
+                int port = key.equals("port") ? next.port() : next.tlsPort();
+                boolean ours = held != null && (port == held.port() || port == held.tlsPort());
+                if (port != 0 && !ours) {
+                    String unavailable = ConfigurationChecks.unavailablePort(next.bindAddress(), port);
+                    if (unavailable != null) {
+                        throw new IllegalArgumentException("key '" + key + "': " + unavailable);
+                    }
+                }
+            }
+        });
     }
 
     @Modified
@@ -147,6 +191,11 @@ public final class ComponentListener implements ComponentHost {
      */
     @Deactivate
     void deactivate() {
+        try {
+            checker.unregister();
+        } catch (IllegalStateException alreadyGone) {
+            // the bundle is stopping: the framework unregistered it
+        }
         List<ServiceRegistration<org.parley.api.routing.Component>> regs;
         synchronized (this) {
             regs = new ArrayList<>(registrations.values());

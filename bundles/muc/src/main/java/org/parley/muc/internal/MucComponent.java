@@ -101,6 +101,11 @@ public final class MucComponent implements RoomAdministration, AccountListener {
     }
 
     private DomainBareJid domainOf(String subdomain) {
+        return domainOf(subdomain, server);
+    }
+
+    /** The service's address; its rule is also {@link MucConfigChecker}'s. */
+    static DomainBareJid domainOf(String subdomain, ServerInfo server) {
         try {
             return JidCreate.domainBareFrom(subdomain + "." + server.domain());
         } catch (XmppStringprepException e) {

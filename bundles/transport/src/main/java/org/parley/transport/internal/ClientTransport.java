@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.mina.core.session.IoSession;
@@ -15,6 +16,9 @@ import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
+import org.parley.api.config.ConfigurationChecker;
+import org.parley.api.config.ConfigurationChecks;
+import org.parley.api.config.ConfigurationProblem;
 import org.parley.api.connection.ConnectionHandler;
 import org.parley.api.connection.StreamHandler;
 import org.parley.api.stanza.StreamErrorCondition;
@@ -29,8 +33,9 @@ import org.slf4j.LoggerFactory;
  * session core is replaced, open and new connections wait for its successor (reading paused);
  * while the TLS provider is, new connections are offered no TLS and open ones carry on.
  */
-@Component(configurationPid = "org.parley.transport", immediate = true)
-public final class ClientTransport {
+@Component(configurationPid = "org.parley.transport", immediate = true, service = ConfigurationChecker.class,
+        property = ConfigurationChecker.PID + "=org.parley.transport")
+public final class ClientTransport implements ConfigurationChecker {
     private static final Logger LOG = LoggerFactory.getLogger(ClientTransport.class);
 
     /** maxConnections = 0 where the open-file limit is unknown (not a Unix): the old fixed default. */
@@ -105,6 +110,29 @@ public final class ClientTransport {
         acceptor.dispose(true);
         // the acceptor disposes only processors it created itself
         ioThreads.dispose();
+    }
+
+    /**
+     * What {@link #modified} would refuse: {@link #validate}'s rules, and a new port another
+     * listener holds (the components' or the admin console's, whatever PID configures it, or
+     * another process's): this bundle would fail to bind it and keep its old ports. The ports it
+     * listens on itself are not probed.
+     */
+    @Override
+    public List<ConfigurationProblem> check(Map<String, Object> proposed) {
+        TransportConfig inForce = config;
+        return ConfigurationChecks.check(TransportConfig.class, proposed, c -> {
+            validate(c);
+            for (String key : List.of("c2sPort", "c2sTlsPort")) {
+                int port = key.equals("c2sPort") ? c.c2sPort() : c.c2sTlsPort();
+                if (port != 0 && port != inForce.c2sPort() && port != inForce.c2sTlsPort()) {
+                    String unavailable = ConfigurationChecks.unavailablePort(c.bindAddress(), port);
+                    if (unavailable != null) {
+                        throw new IllegalArgumentException("key '" + key + "': " + unavailable);
+                    }
+                }
+            }
+        });
     }
 
     /** Refuses a configuration that cannot work, naming the key; the previous one stays in force. */
