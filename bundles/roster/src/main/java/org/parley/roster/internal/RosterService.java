@@ -65,7 +65,10 @@ import org.slf4j.LoggerFactory;
  * the stanzas one side sends reach the other side in the order that side's state changed, even
  * when two resources of a user act at once or a request crosses the contact's answer. There is
  * never more than one item per contact, and each stanza moves it by one step of RFC 6121
- * Appendix A.
+ * Appendix A. Between two users of this domain a subscription stanza (and a removal's
+ * cancellations) changes both sides in one step under both users' locks ({@link #pairStep}), so
+ * crossing operations cannot leave the sides disagreeing; with another domain's contact the sides
+ * follow each other by stanzas, as RFC 6121 has it between two servers.
  *
  * <p>In memory, and handed to the successor when the bundle is upgraded: which resources asked for
  * the roster (they get pushes), which ones sent initial presence (the next available presence is
