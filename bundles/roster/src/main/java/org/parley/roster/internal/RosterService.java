@@ -65,7 +65,10 @@ import org.slf4j.LoggerFactory;
  * the stanzas one side sends reach the other side in the order that side's state changed, even
  * when two resources of a user act at once or a request crosses the contact's answer. There is
  * never more than one item per contact, and each stanza moves it by one step of RFC 6121
- * Appendix A.
+ * Appendix A. Between two users of this domain a subscription stanza (and a removal's
+ * cancellations) changes both sides in one step under both users' locks ({@link #pairStep}), so
+ * crossing operations cannot leave the sides disagreeing; with another domain's contact the sides
+ * follow each other by stanzas, as RFC 6121 has it between two servers.
  *
  * <p>In memory, and handed to the successor when the bundle is upgraded: which resources asked for
  * the roster (they get pushes), which ones sent initial presence (the next available presence is
@@ -292,7 +295,9 @@ public final class RosterService implements SessionListener, AccountListener {
 
     /**
      * Applies an edit to one item of the user's roster and stores the result, under the user's lock
-     * on the worker pool. An edit that leaves the item as it was stores nothing.
+     * on the worker pool. An edit that leaves the item as it was stores nothing. The push goes out
+     * under the lock too: a pair step ({@link #pairStep}) changes this user's items outside the
+     * user's line, and pushes must reach the user's resources in version order.
      */
     CompletionStage<Change> change(EntityBareJid user, String contact, Edit edit) {
         return tracked(workers.submit(() -> {
@@ -311,7 +316,9 @@ public final class RosterService implements SessionListener, AccountListener {
                 if (cache.containsKey(user) || hasSessions(user)) {
                     cache.put(user, next);
                 }
-                return new Change(before, after, version, t);
+                Change change = new Change(before, after, version, t);
+                pushIfChanged(user, change);
+                return change;
             } finally {
                 lock.unlock();
             }
@@ -486,9 +493,6 @@ public final class RosterService implements SessionListener, AccountListener {
             RosterItem base = before == null ? RosterItem.visible(contact) : before;
             return Transition.none(base.withNameAndGroups(request.name(), groups));
             });
-        }).thenApply(change -> {
-            pushIfChanged(user, change);
-            return change;
         }));
     }
 
@@ -504,7 +508,23 @@ public final class RosterService implements SessionListener, AccountListener {
      */
     private CompletionStage<Change> remove(EntityBareJid user, Jid contactJid) {
         String contact = contactJid.toString();
-        return inLine(user, () -> change(user, contact, roster -> {
+        EntityBareJid local = localContact(user, contactJid);
+        if (local != null) {
+            return inLine(user, () -> exists(local).thenCompose(found -> !found ? stanzaRemove(user, contactJid)
+                    : admitted(subscription(user, local, "unsubscribe", null), local)
+                            .thenCombine(admitted(subscription(user, local, "unsubscribed", null), local), (unsubscribe, unsubscribed) ->
+                                    new boolean[] {unsubscribe, unsubscribed})
+                            .thenCompose(admits -> tracked(workers.submit(() -> pairStep(user, local,
+                                    pair -> pairRemove(pair, user, local, admits[0], admits[1])))))
+                            .thenApply(done -> (Change) null)));
+        }
+        return inLine(user, () -> stanzaRemove(user, contactJid));
+    }
+
+    /** Removal with the cancellations sent as stanzas: for a contact on another domain, or one the pair path cannot serve. */
+    private CompletionStage<Change> stanzaRemove(EntityBareJid user, Jid contactJid) {
+        String contact = contactJid.toString();
+        return change(user, contact, roster -> {
             Set<String> sharedGroups = sharedWith(user, contact);
             if (!sharedGroups.isEmpty()) {
                 // As Openfire does: the operator put the contact there, the user cannot take it out.
@@ -528,9 +548,8 @@ public final class RosterService implements SessionListener, AccountListener {
             if (before.subscription().hasFrom() || before.pendingIn()) {
                 route(subscription(user, to, "unsubscribed", null));
             }
-            pushIfChanged(user, change);
             return change;
-        }));
+        });
     }
 
     /** A refusal, or internal-server-error (or try later) for a failure. Nothing was stored either way. */
@@ -570,30 +589,57 @@ public final class RosterService implements SessionListener, AccountListener {
                 }
                 return CompletableFuture.completedFuture(InterceptResult.consumed());
             }
-            return change(user, contact, roster -> {
-                RosterItem before = roster.item(contact);
-                Transition t = SubscriptionRules.apply(op, before, contact, null, false);
-                if (RosterItem.visibleOrNull(before) == null && RosterItem.visibleOrNull(t.after()) != null
-                        && roster.visibleCount() >= limits.maxItems()) {
-                    throw new RosterRefusal(StanzaErrorCondition.RESOURCE_CONSTRAINT,
-                            "a roster holds at most " + limits.maxItems() + " items");
+            EntityBareJid local = localContact(user, contactJid);
+            if (local == null) {
+                return stanzaOutbound(op, presence, user, contactJid);
+            }
+            Element status = presence.element().child("status", Namespaces.CLIENT);
+            CompletionStage<Boolean> there = op == Op.OUT_SUBSCRIBE ? CompletableFuture.completedFuture(true) : exists(local);
+            return there.thenCompose(yes -> !yes ? CompletableFuture.completedFuture(false)
+                    : admitted(subscription(user, local, presence.type(), status), local)).thenCompose(pairable -> {
+                if (!pairable) {
+                    return stanzaOutbound(op, presence, user, contactJid);
                 }
-                return t;
-            }).thenApply(change -> {
-                Transition t = change.transition();
-                pushIfChanged(user, change);
-                if (t.sendUnavailable()) {
-                    sendUnavailable(user, contactJid);
-                }
-                if (t.route()) {
-                    route(subscription(user, contactJid, presence.type(), presence.element().child("status", Namespaces.CLIENT)));
-                }
-                if (t.sendPresence()) {
-                    sendPresence(user, contactJid);
-                }
-                return InterceptResult.consumed();
+                // The contact's automatic answer to a request (already approved, pre-approved, or
+                // autoApprove) meets the user's policies as a stanza to the user would.
+                CompletionStage<Boolean> reply = op == Op.OUT_SUBSCRIBE ? admitted(subscription(local, user, "subscribed", null), user)
+                        : CompletableFuture.completedFuture(false);
+                return reply.thenCompose(replyAdmitted -> tracked(workers.submit(() -> pairStep(user, local,
+                        pair -> pairOutbound(pair, user, local, op, presence.type(), status, replyAdmitted)))))
+                        .thenApply(done -> InterceptResult.consumed());
             });
         })).exceptionally(RosterService::refused);
+    }
+
+    /** The user's side of a subscription stanza, the stanza routed on to the contact's server: RFC 6121 between two servers. */
+    private CompletionStage<InterceptResult> stanzaOutbound(Op op, Stanza presence, EntityBareJid user, Jid contactJid) {
+        String contact = contactJid.toString();
+        return change(user, contact, roster -> {
+            RosterItem before = roster.item(contact);
+            Transition t = SubscriptionRules.apply(op, before, contact, null, false);
+            checkRoom(roster, before, t.after());
+            return t;
+        }).thenApply(change -> {
+            Transition t = change.transition();
+            if (t.sendUnavailable()) {
+                sendUnavailable(user, contactJid);
+            }
+            if (t.route()) {
+                route(subscription(user, contactJid, presence.type(), presence.element().child("status", Namespaces.CLIENT)));
+            }
+            if (t.sendPresence()) {
+                sendPresence(user, contactJid);
+            }
+            return InterceptResult.consumed();
+        });
+    }
+
+    /** Refuses an item the user would newly see in a roster already holding the most it may. */
+    private void checkRoom(Roster roster, RosterItem before, RosterItem after) {
+        if (RosterItem.visibleOrNull(before) == null && RosterItem.visibleOrNull(after) != null
+                && roster.visibleCount() >= limits.maxItems()) {
+            throw new RosterRefusal(StanzaErrorCondition.RESOURCE_CONSTRAINT, "a roster holds at most " + limits.maxItems() + " items");
+        }
     }
 
     /** A refusal the sender gets as an error; any other failure is the interceptor's (internal-server-error). */
@@ -606,6 +652,218 @@ public final class RosterService implements SessionListener, AccountListener {
             return InterceptResult.refuse(StanzaErrorCondition.RESOURCE_CONSTRAINT, "the server is busy; try again");
         }
         throw error instanceof CompletionException ce ? ce : new CompletionException(cause);
+    }
+
+    // ---- both sides of a subscription between two local users, in one step ----
+
+    /**
+     * The contact as a local account whose side the pair path can apply (another account of this
+     * domain), or null: another domain's contact keeps the stanza path, as between two servers.
+     */
+    private EntityBareJid localContact(EntityBareJid user, Jid contact) {
+        EntityBareJid account = contact.asEntityBareJidIfPossible();
+        if (account == null || !account.asDomainBareJid().equals(domain.get()) || account.equals(user)) {
+            return null;
+        }
+        return account;
+    }
+
+    /**
+     * Whether the recipient's policies (privacy lists, blocks) let a subscription stanza reach it
+     * now, asked of routing as for any stanza arriving for the account. No (and a policy that
+     * cannot decide, or no routing) sends the stanza the way it always went, through routing,
+     * where those policies drop or refuse it exactly as before.
+     */
+    private CompletionStage<Boolean> admitted(Stanza stanza, EntityBareJid recipient) {
+        StanzaRouter r = router;
+        if (r == null) {
+            return CompletableFuture.completedFuture(false);
+        }
+        CompletionStage<Boolean> answer;
+        try {
+            answer = r.admits(stanza, recipient);
+        } catch (RuntimeException e) {
+            return CompletableFuture.completedFuture(false);
+        }
+        return answer.handle((yes, e) -> e == null && Boolean.TRUE.equals(yes));
+    }
+
+    /**
+     * Runs the steps on both users' rosters under both users' locks, taken in the order of their
+     * lock stripes (one fixed order for every pair, so two crossing steps cannot deadlock), stores
+     * what they changed in one transaction, then sends the pushes and stanzas in the order the
+     * steps made them, still under the locks: each user's resources get pushes in version order,
+     * whichever pair or line changed the item. A refusal or a failed write stores and sends
+     * nothing. Nothing else can change either item in between, so crossing operations of the two
+     * users are applied one after the other, never half of one between the halves of another.
+     */
+    private Void pairStep(EntityBareJid a, EntityBareJid b, java.util.function.Consumer<Pair> steps) {
+        int i = Math.floorMod(a.hashCode(), locks.length);
+        int j = Math.floorMod(b.hashCode(), locks.length);
+        ReentrantLock first = locks[Math.min(i, j)];
+        ReentrantLock second = locks[Math.max(i, j)];
+        first.lock();
+        try {
+            second.lock();
+            try {
+                Pair pair = new Pair(a, b);
+                steps.accept(pair);
+                pair.commit();
+                return null;
+            } finally {
+                second.unlock();
+            }
+        } finally {
+            first.unlock();
+        }
+    }
+
+    /**
+     * One pair step's work in hand: both rosters as the step changed them, the writes, and what to
+     * send once the writes are stored (a push, by index of its write, or a stanza to send).
+     */
+    private final class Pair {
+        private final Map<EntityBareJid, Roster> rosters = new HashMap<>(4);
+        private final List<RosterStore.Write> writes = new ArrayList<>();
+        private final List<EntityBareJid> owners = new ArrayList<>();
+        private final List<Change> changes = new ArrayList<>();
+        private final List<Object> sends = new ArrayList<>();
+
+        Pair(EntityBareJid a, EntityBareJid b) {
+            rosters.put(a, current(a));
+            rosters.put(b, current(b));
+        }
+
+        Roster roster(EntityBareJid owner) {
+            return rosters.get(owner);
+        }
+
+        RosterItem item(EntityBareJid owner, EntityBareJid contact) {
+            return rosters.get(owner).item(contact.toString());
+        }
+
+        /** The owner's item for the contact becomes the transition's; pushed in its place among the sends. */
+        void store(EntityBareJid owner, EntityBareJid contact, Transition t) {
+            Roster roster = rosters.get(owner);
+            String c = contact.toString();
+            RosterItem before = roster.item(c);
+            if (Objects.equals(before, t.after())) {
+                return;
+            }
+            writes.add(new RosterStore.Write(owner.getLocalpart().toString(), c, t.after(), RosterItem.visibleOrNull(before) != null));
+            owners.add(owner);
+            changes.add(new Change(before, t.after(), 0, t));
+            rosters.put(owner, roster.with(c, t.after(), roster.version() + 1));
+            sends.add(changes.size() - 1);
+        }
+
+        void send(Runnable stanza) {
+            sends.add(stanza);
+        }
+
+        void commit() {
+            long[] versions = writes.isEmpty() ? new long[0] : store.writeAll(writes);
+            Map<EntityBareJid, Long> last = new HashMap<>(4);
+            for (int k = 0; k < versions.length; k++) {
+                last.put(owners.get(k), versions[k]);
+            }
+            last.forEach((owner, version) -> {
+                if (cache.containsKey(owner) || hasSessions(owner)) {
+                    cache.put(owner, new Roster(version, rosters.get(owner).items()));
+                }
+            });
+            for (Object send : sends) {
+                if (send instanceof Integer k) {
+                    Change c = changes.get(k);
+                    pushIfChanged(owners.get(k), new Change(c.before(), c.after(), versions[k], c.transition()));
+                } else {
+                    ((Runnable) send).run();
+                }
+            }
+        }
+    }
+
+    /**
+     * The user's subscription stanza to a local contact: the user's side (Appendix A.2) and, where
+     * the stanza goes on, the contact's (A.3) with its automatic answer, in the order routing
+     * would have carried them, with the same pushes and stanzas each side's resources got then.
+     */
+    private void pairOutbound(Pair pair, EntityBareJid user, EntityBareJid contact, Op op, String type, Element status,
+            boolean replyAdmitted) {
+        RosterItem before = pair.item(user, contact);
+        Transition t = SubscriptionRules.apply(op, before, contact.toString(), null, false);
+        checkRoom(pair.roster(user), before, t.after());
+        pair.store(user, contact, t);
+        if (t.sendUnavailable()) {
+            pair.send(() -> sendUnavailable(user, contact));
+        }
+        if (t.route()) {
+            pairInbound(pair, contact, user, Op.inbound(type), type, status, replyAdmitted);
+        }
+        if (t.sendPresence()) {
+            pair.send(() -> sendPresence(user, contact));
+        }
+    }
+
+    /** A subscription stanza from a local user reaching the owner, as {@link #inbound} applies one. */
+    private void pairInbound(Pair pair, EntityBareJid owner, EntityBareJid from, Op op, String type, Element status,
+            boolean replyAdmitted) {
+        Transition t = SubscriptionRules.apply(op, pair.item(owner, from), from.toString(), status == null ? null : status.text(),
+                limits.autoApprove());
+        pair.store(owner, from, t);
+        if (t.deliver()) {
+            Stanza delivered = subscription(from, owner, type, status);
+            pair.send(() -> {
+                for (Session s : available(owner)) {
+                    s.deliver(delivered);
+                }
+            });
+        }
+        if (t.sendUnavailable()) {
+            pair.send(() -> sendUnavailable(owner, from));
+        }
+        if (t.replySubscribed()) {
+            if (replyAdmitted) {
+                pairInbound(pair, from, owner, Op.IN_SUBSCRIBED, "subscribed", null, false);
+            } else {
+                pair.send(() -> route(subscription(owner, from, "subscribed", null)));
+            }
+        }
+        if (t.sendPresence()) {
+            pair.send(() -> sendPresence(owner, from));
+        }
+    }
+
+    /** Section 2.5.2 for a local contact: the item goes, and the contact's side follows the cancellations in the same step. */
+    private void pairRemove(Pair pair, EntityBareJid user, EntityBareJid contact, boolean unsubscribeAdmitted,
+            boolean unsubscribedAdmitted) {
+        Set<String> sharedGroups = sharedWith(user, contact.toString());
+        if (!sharedGroups.isEmpty()) {
+            throw new RosterRefusal(StanzaErrorCondition.NOT_ALLOWED, "the server shares this contact with you through the group(s) "
+                    + String.join(", ", sharedGroups) + "; it cannot be removed");
+        }
+        RosterItem before = pair.item(user, contact);
+        if (RosterItem.visibleOrNull(before) == null) {
+            throw new RosterRefusal(StanzaErrorCondition.ITEM_NOT_FOUND, "no such item in the roster");
+        }
+        pair.store(user, contact, Transition.none(null));
+        if (before.subscription().hasTo() || before.askOut()) {
+            if (unsubscribeAdmitted) {
+                pairInbound(pair, contact, user, Op.IN_UNSUBSCRIBE, "unsubscribe", null, false);
+            } else {
+                pair.send(() -> route(subscription(user, contact, "unsubscribe", null)));
+            }
+        }
+        if (before.subscription().hasFrom()) {
+            pair.send(() -> sendUnavailable(user, contact));
+        }
+        if (before.subscription().hasFrom() || before.pendingIn()) {
+            if (unsubscribedAdmitted) {
+                pairInbound(pair, contact, user, Op.IN_UNSUBSCRIBED, "unsubscribed", null, false);
+            } else {
+                pair.send(() -> route(subscription(user, contact, "unsubscribed", null)));
+            }
+        }
     }
 
     /** A subscription stanza for a local user: the contact's side of the state machine. */
@@ -632,7 +890,6 @@ public final class RosterService implements SessionListener, AccountListener {
             return change(owner, from, roster -> SubscriptionRules.apply(op, roster.item(from), from,
                     status == null ? null : status.text(), autoApprove)).thenApply(change -> {
                         Transition t = change.transition();
-                        pushIfChanged(owner, change);
                         if (t.deliver()) {
                             Stanza delivered = subscription(fromJid, owner, presence.type(), status);
                             for (Session s : available(owner)) {
@@ -1159,7 +1416,6 @@ public final class RosterService implements SessionListener, AccountListener {
                     s.deliver(unavailable);
                 }
             }
-            pushIfChanged(owner, change);
             return change;
         }));
     }

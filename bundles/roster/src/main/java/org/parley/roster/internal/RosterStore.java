@@ -109,6 +109,10 @@ final class RosterStore {
         }
     }
 
+    /** One item to store (or remove, for null) for a user; {@code wasVisible}: the user saw it before. */
+    record Write(String username, String contact, RosterItem item, boolean wasVisible) {
+    }
+
     /**
      * Stores one item (or removes it, for null) and advances the user's roster version, in one
      * transaction: a failure changes nothing.
@@ -116,47 +120,27 @@ final class RosterStore {
      * @return the new roster version
      */
     long write(String username, String contact, RosterItem item, boolean wasVisible) {
+        return writeAll(List.of(new Write(username, contact, item, wasVisible)))[0];
+    }
+
+    /**
+     * Stores several items, each advancing its user's roster version, in one transaction: both
+     * sides of a subscription between two local users are stored together or not at all.
+     *
+     * @return each write's new roster version, in order
+     */
+    long[] writeAll(List<Write> writes) {
         try (Connection c = database.dataSource().getConnection()) {
             boolean autoCommit = c.getAutoCommit();
             c.setAutoCommit(false);
             try {
-                long version = version(c, username) + 1;
-                setVersion(c, username, version);
-                delete(c, "DELETE FROM roster_group WHERE username = ? AND contact = ?", username, contact);
-                boolean visible = item != null && item.inRoster();
-                if (visible) {
-                    delete(c, "DELETE FROM roster_removed WHERE username = ? AND contact = ?", username, contact);
-                } else if (wasVisible) {
-                    // Remembered so that a client holding an older version learns of the removal.
-                    delete(c, "DELETE FROM roster_removed WHERE username = ? AND contact = ?", username, contact);
-                    try (PreparedStatement ps = c.prepareStatement("INSERT INTO roster_removed (username, contact, ver) VALUES (?, ?, ?)")) {
-                        ps.setString(1, username);
-                        ps.setString(2, contact);
-                        ps.setLong(3, version);
-                        ps.executeUpdate();
-                    }
-                }
-                if (item == null) {
-                    delete(c, "DELETE FROM roster_item WHERE username = ? AND contact = ?", username, contact);
-                } else {
-                    upsert(c, username, item, version);
-                    try (PreparedStatement ps = c.prepareStatement(
-                            "INSERT INTO roster_group (username, contact, seq, group_name) VALUES (?, ?, ?, ?)")) {
-                        int position = 0;
-                        for (String group : item.groups()) {
-                            ps.setString(1, username);
-                            ps.setString(2, contact);
-                            ps.setInt(3, position++);
-                            ps.setString(4, group);
-                            ps.addBatch();
-                        }
-                        if (position > 0) {
-                            ps.executeBatch();
-                        }
-                    }
+                long[] versions = new long[writes.size()];
+                for (int i = 0; i < versions.length; i++) {
+                    Write w = writes.get(i);
+                    versions[i] = write(c, w.username(), w.contact(), w.item(), w.wasVisible());
                 }
                 c.commit();
-                return version;
+                return versions;
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
                 throw e;
@@ -164,8 +148,49 @@ final class RosterStore {
                 c.setAutoCommit(autoCommit);
             }
         } catch (SQLException e) {
-            throw new StorageException("cannot store the roster item " + contact + " of " + username + ": " + e.getMessage(), e);
+            Write w = writes.get(0);
+            throw new StorageException("cannot store the roster item " + w.contact() + " of " + w.username()
+                    + (writes.size() > 1 ? " and " + (writes.size() - 1) + " more" : "") + ": " + e.getMessage(), e);
         }
+    }
+
+    private static long write(Connection c, String username, String contact, RosterItem item, boolean wasVisible) throws SQLException {
+        long version = version(c, username) + 1;
+        setVersion(c, username, version);
+        delete(c, "DELETE FROM roster_group WHERE username = ? AND contact = ?", username, contact);
+        boolean visible = item != null && item.inRoster();
+        if (visible) {
+            delete(c, "DELETE FROM roster_removed WHERE username = ? AND contact = ?", username, contact);
+        } else if (wasVisible) {
+            // Remembered so that a client holding an older version learns of the removal.
+            delete(c, "DELETE FROM roster_removed WHERE username = ? AND contact = ?", username, contact);
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO roster_removed (username, contact, ver) VALUES (?, ?, ?)")) {
+                ps.setString(1, username);
+                ps.setString(2, contact);
+                ps.setLong(3, version);
+                ps.executeUpdate();
+            }
+        }
+        if (item == null) {
+            delete(c, "DELETE FROM roster_item WHERE username = ? AND contact = ?", username, contact);
+        } else {
+            upsert(c, username, item, version);
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO roster_group (username, contact, seq, group_name) VALUES (?, ?, ?, ?)")) {
+                int position = 0;
+                for (String group : item.groups()) {
+                    ps.setString(1, username);
+                    ps.setString(2, contact);
+                    ps.setInt(3, position++);
+                    ps.setString(4, group);
+                    ps.addBatch();
+                }
+                if (position > 0) {
+                    ps.executeBatch();
+                }
+            }
+        }
+        return version;
     }
 
     Delta since(String username, long version) {

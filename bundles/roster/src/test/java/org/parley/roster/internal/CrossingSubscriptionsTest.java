@@ -24,11 +24,8 @@ import org.parley.api.session.TestSession;
  * sides in the mirrored state: both asked (pending out and pending in on each side), both approved
  * (both), both cancelled (none); with autoApprove the crossing requests end in both.
  *
- * <p>What it does not cover: these crossings commute row by row (it passes even with the per-user
- * line taken out, checked once by hand), so it proves the outcome, not an atomic per-pair step.
- * Crossings that do not commute (one side cancels and asks again while the other's approval of
- * the first request is on its way) can still leave the sides disagreeing, as between two
- * servers; see the issue-9 shared-groups note.
+ * <p>These crossings commute row by row (it passed even with the per-user line taken out), so it
+ * proves the outcome for them; crossings that do not commute are {@link CrossingPropertyTest}'s.
  */
 class CrossingSubscriptionsTest {
     private static final int PAIRS = 200;

@@ -387,4 +387,26 @@ class PrivacyTest {
         assertTrue(messagesFrom(laptop, "bob@example.org").isEmpty(), "the laptop's active list still denies strangers");
         assertNotNull(world.service.privacy().cached(World.user("alice")), "read at the takeover, for the filter");
     }
+    /**
+     * A request to a local user who blocked the sender is applied as it always was (the sender's
+     * side asks; the blocked side keeps nothing and hears nothing), not by the pair step that
+     * changes both sides of an unblocked request at once; after the unblock a request arrives.
+     */
+    @Test
+    void aRequestToALocalUserWhoBlockedTheSenderChangesOnlyTheSendersSide() {
+        ok(world.iq(bob, "set", Element.builder("block", Blocking.NAMESPACE)
+                .child(Element.builder("item", Blocking.NAMESPACE).attribute("jid", "alice@example.org").build()).build(), null));
+        world.presence(phone, "subscribe", "bob@example.org");
+        RosterItem asked = world.stored("alice").item("bob@example.org");
+        assertTrue(asked != null && asked.askOut(), "alice's side asks: " + asked);
+        assertEquals(0, world.database.count("SELECT COUNT(*) FROM roster_item WHERE username = 'bob'"), "bob keeps nothing");
+        assertTrue(bob.received("presence", "subscribe").isEmpty(), "bob hears nothing");
+        assertTrue(phone.received("presence", "error").isEmpty(), "the request is dropped, not answered (XEP-0191 3.5)");
+
+        ok(world.iq(bob, "set", Element.builder("unblock", Blocking.NAMESPACE)
+                .child(Element.builder("item", Blocking.NAMESPACE).attribute("jid", "alice@example.org").build()).build(), null));
+        world.presence(phone, "subscribe", "bob@example.org");
+        assertEquals(1, bob.received("presence", "subscribe").size(), "after the unblock the request arrives");
+        assertTrue(world.stored("bob").item("alice@example.org").pendingIn());
+    }
 }

@@ -49,21 +49,21 @@ class SubscriptionPropertyTest {
 
     // Each row: the new state for None, None+PO, None+PI, None+PO+PI, To, To+PI, From, From+PO, Both.
     /** A.2.1 outbound subscribe. */
-    private static final S[] OUT_SUBSCRIBE = {NONE_PO, NONE_PO, NONE_PO_PI, NONE_PO_PI, TO, TO_PI, FROM_PO, FROM_PO, BOTH};
+    static final S[] OUT_SUBSCRIBE = {NONE_PO, NONE_PO, NONE_PO_PI, NONE_PO_PI, TO, TO_PI, FROM_PO, FROM_PO, BOTH};
     /** A.2.2 outbound unsubscribe. */
-    private static final S[] OUT_UNSUBSCRIBE = {NONE, NONE, NONE_PI, NONE_PI, NONE, NONE_PI, FROM, FROM, FROM};
+    static final S[] OUT_UNSUBSCRIBE = {NONE, NONE, NONE_PI, NONE_PI, NONE, NONE_PI, FROM, FROM, FROM};
     /** A.2.3 outbound subscribed. */
-    private static final S[] OUT_SUBSCRIBED = {NONE, NONE_PO, FROM, FROM_PO, TO, BOTH, FROM, FROM_PO, BOTH};
+    static final S[] OUT_SUBSCRIBED = {NONE, NONE_PO, FROM, FROM_PO, TO, BOTH, FROM, FROM_PO, BOTH};
     /** A.2.4 outbound unsubscribed. */
-    private static final S[] OUT_UNSUBSCRIBED = {NONE, NONE_PO, NONE, NONE_PO, TO, TO, NONE, NONE_PO, TO};
+    static final S[] OUT_UNSUBSCRIBED = {NONE, NONE_PO, NONE, NONE_PO, TO, TO, NONE, NONE_PO, TO};
     /** A.3.1 inbound subscribe. */
-    private static final S[] IN_SUBSCRIBE = {NONE_PI, NONE_PO_PI, NONE_PI, NONE_PO_PI, TO_PI, TO_PI, FROM, FROM_PO, BOTH};
+    static final S[] IN_SUBSCRIBE = {NONE_PI, NONE_PO_PI, NONE_PI, NONE_PO_PI, TO_PI, TO_PI, FROM, FROM_PO, BOTH};
     /** A.3.2 inbound unsubscribe. */
-    private static final S[] IN_UNSUBSCRIBE = {NONE, NONE_PO, NONE, NONE_PO, TO, TO, NONE, NONE_PO, TO};
+    static final S[] IN_UNSUBSCRIBE = {NONE, NONE_PO, NONE, NONE_PO, TO, TO, NONE, NONE_PO, TO};
     /** A.3.3 inbound subscribed. */
-    private static final S[] IN_SUBSCRIBED = {NONE, TO, NONE_PI, TO_PI, TO, TO_PI, FROM, BOTH, BOTH};
+    static final S[] IN_SUBSCRIBED = {NONE, TO, NONE_PI, TO_PI, TO, TO_PI, FROM, BOTH, BOTH};
     /** A.3.4 inbound unsubscribed. */
-    private static final S[] IN_UNSUBSCRIBED = {NONE, NONE, NONE_PI, NONE_PI, NONE, NONE_PI, FROM, FROM, FROM};
+    static final S[] IN_UNSUBSCRIBED = {NONE, NONE, NONE_PI, NONE_PI, NONE, NONE_PI, FROM, FROM, FROM};
 
     /** One user's view of one contact in the model: the Appendix A state, in the roster or not, pre-approved or not. */
     static final class Side {

@@ -285,6 +285,15 @@ final class World implements StanzaRouter, SessionRegistry, AutoCloseable {
         deliver(stanza, null);
     }
 
+    /** As routing's: the policies alone (privacy lists and blocks when enforcing; none otherwise), for the stanza arriving now. */
+    @Override
+    public CompletionStage<Boolean> admits(Stanza stanza, EntityBareJid account) {
+        if (!enforce) {
+            return CompletableFuture.completedFuture(true);
+        }
+        return policy.intercept(stanza, new Interception(Direction.INBOUND, account, null)).thenApply(r -> !r.isConsumed());
+    }
+
     @Override
     public CompletionStage<Void> undeliverable(Stanza message, EntityBareJid account) {
         return CompletableFuture.completedFuture(null);
