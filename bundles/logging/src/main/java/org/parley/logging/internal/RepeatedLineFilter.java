@@ -69,6 +69,14 @@ public final class RepeatedLineFilter extends TurboFilter {
         this.windowMillis = Math.max(1, windowSeconds) * 1000L;
     }
 
+    int allowedRepetitions() {
+        return allowedRepetitions;
+    }
+
+    long windowMillis() {
+        return windowMillis;
+    }
+
     void setClock(LongSupplier clock) {
         this.clock = clock;
     }
