@@ -328,6 +328,11 @@ public final class ParleyServer implements BeforeAllCallback, AfterAllCallback, 
         return process != null && process.isAlive();
     }
 
+    /** The server's JVM (bin/parley execs it), for looking at the process from outside. */
+    public long pid() {
+        return process.pid();
+    }
+
     /**
      * Starts {@code bin/parley run} and waits until it is ready: the log (of this run) says it
      * listens, both client ports accept connections and the control socket exists. Then loads the

@@ -10,7 +10,8 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import org.slf4j.Marker;
@@ -40,7 +41,7 @@ public final class RepeatedLineFilter extends TurboFilter {
     private int allowedRepetitions = 5;
     private long windowMillis = 10_000;
     private LongSupplier clock = System::currentTimeMillis;
-    private ScheduledFuture<?> flusher;
+    private ScheduledExecutorService flusher;
 
     /** One line's window: when it opened, how many copies passed and how many were dropped. */
     private static final class Window {
@@ -69,6 +70,14 @@ public final class RepeatedLineFilter extends TurboFilter {
         this.windowMillis = Math.max(1, windowSeconds) * 1000L;
     }
 
+    int allowedRepetitions() {
+        return allowedRepetitions;
+    }
+
+    long windowMillis() {
+        return windowMillis;
+    }
+
     void setClock(LongSupplier clock) {
         this.clock = clock;
     }
@@ -76,17 +85,23 @@ public final class RepeatedLineFilter extends TurboFilter {
     @Override
     public void start() {
         if (getContext() != null) {
-            // The context's scheduler: logback cancels it on reset, so a reconfiguration leaves no timer behind.
-            flusher = getContext().getScheduledExecutorService().scheduleAtFixedRate(() -> flush(clock.getAsLong()), 1, 1, TimeUnit.SECONDS);
-            getContext().addScheduledFuture(flusher);
+            // A thread of its own: a periodic task on logback's shared scheduler grows that pool to
+            // its 4 core threads (each run re-queues the task), which an idle server then keeps.
+            flusher = Executors.newSingleThreadScheduledExecutor(task -> {
+                Thread thread = new Thread(task, "parley-log-repeats");
+                thread.setDaemon(true);
+                return thread;
+            });
+            flusher.scheduleAtFixedRate(() -> flush(clock.getAsLong()), 1, 1, TimeUnit.SECONDS);
         }
         super.start();
     }
 
+    /** logback stops its turbo filters when it is reset or reconfigured, so no thread is left behind. */
     @Override
     public void stop() {
         if (flusher != null) {
-            flusher.cancel(false);
+            flusher.shutdownNow();
             flusher = null;
         }
         super.stop();

@@ -10,6 +10,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import java.nio.file.ClosedWatchServiceException;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -113,5 +114,26 @@ class RepeatedLineFilterTest {
             log.info("line {}", i);
         }
         assertEquals(count, appender.list.size());
+    }
+
+    /** Its one thread (logback's shared scheduler would keep four) ends when logback resets. */
+    @Test
+    void itsFlushThreadIsOneAndEndsWhenLogbackResets() throws InterruptedException {
+        Set<Thread> before = Thread.getAllStackTraces().keySet();
+        LoggerContext another = new LoggerContext();
+        RepeatedLineFilter started = new RepeatedLineFilter();
+        started.setContext(another);
+        started.start();
+        another.addTurboFilter(started);
+        List<Thread> threads = Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> !before.contains(t) && t.getName().equals("parley-log-repeats")).toList();
+        assertEquals(1, threads.size(), threads.toString());
+        assertTrue(threads.get(0).isDaemon());
+
+        another.reset();
+
+        threads.get(0).join(5_000);
+        assertTrue(!threads.get(0).isAlive(), "the flush thread ended with the reset");
+        assertTrue(!started.isStarted());
     }
 }

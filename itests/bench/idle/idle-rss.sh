@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Idle memory with the shipped defaults: a new instance of the distribution under /tmp, started
+# by bin/parley as an operator starts it (etc/jvm.options as shipped, plus any extra lines given),
+# two accounts signed in over STARTTLS and left idle, and the process's RSS (VmRSS) at 60-300 s.
+# Each sample is taken that many seconds after the start, whatever the machine's load.
+#
+# usage: itests/bench/idle/idle-rss.sh LABEL PORTBASE ['extra jvm.options lines, \n-separated'] [DIST]
+#   PORTBASE and the four ports after it are used (c2s, components, direct TLS, metrics, https);
+#   DIST defaults to runtime/target/parley. Prints one line: RSS per sample (MiB), threads and classes loaded at the end, WARN/ERROR
+#   lines on the console, and the load average at the end. KEEP=1 leaves the server running.
+set -u
+HERE=$(cd "$(dirname "$0")" && pwd)
+label=$1; pb=$2; extra=${3:-}; dist=${4:-$HERE/../../../runtime/target/parley}
+base=/tmp/parley-idle-$label; rm -rf "$base"; mkdir -p "$base/etc"
+cp -r "$dist"/defaults/etc/* "$base/etc/"
+[ -n "$extra" ] && printf "%b\n" "$extra" >> "$base/etc/jvm.options"
+sed -i "s/^port *=.*/port = $((pb+1))/" "$base/etc/org.parley.components.cfg"
+sed -i "s/^port *=.*/port = $((pb+3))/" "$base/etc/org.parley.metrics.cfg"
+sed -i "s/^port *=.*/port = $((pb+4))/" "$base/etc/org.parley.http.cfg"
+sed -i "s/^c2sPort *=.*/c2sPort = $pb/; s/^c2sTlsPort *=.*/c2sTlsPort = $((pb+2))/" "$base/etc/org.parley.transport.cfg"
+start=$(date +%s)
+# exec all the way down (setsid, bin/parley): $! is the JVM
+PARLEY_BASE=$base setsid "$dist/bin/parley" > "$base/console.log" 2>&1 &
+pid=$!
+for _ in $(seq 120); do grep -q "Listening for clients" "$base/console.log" 2>/dev/null && break; sleep 1; done
+for u in idle1 idle2; do PARLEY_BASE=$base "$dist/bin/parley" user add $u@localhost "pw-$u" > /dev/null; done
+python3 "$HERE/idle-client.py" "$pb" idle1:pw-idle1 idle2:pw-idle2 > "$base/client.log" 2>&1 &
+client=$!
+out=$label
+for t in 60 90 120 150 180 240 300; do
+  while [ $(( $(date +%s) - start )) -lt $t ]; do sleep 1; done
+  out="$out t$t=$(awk '/VmRSS/{printf "%.1f", $2/1024}' /proc/$pid/status)"
+done
+classes=$(jstat -class $pid | awk 'NR==2{print $1-$3}')
+echo "$out threads=$(ls /proc/$pid/task | wc -l) classes=$classes warn=$(grep -c 'WARN\|ERROR' "$base/console.log") client=$(head -1 "$base/client.log") load=$(cut -d' ' -f1-3 /proc/loadavg)"
+[ -n "${KEEP:-}" ] && { echo "kept: server $pid, client $client, base $base"; exit 0; }
+kill $client; kill $pid; wait $pid 2>/dev/null
