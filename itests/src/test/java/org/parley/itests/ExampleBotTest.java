@@ -80,7 +80,8 @@ class ExampleBotTest {
         assertEquals("I answer: help (this list), time (the server's time), resources (where you are connected), "
                 + "count (how many messages you have sent me).", ask(alice, botJid, "help"));
         sent++;
-        assertTrue(ask(alice, botJid, "time").matches("The server's time is \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}[+-Z].*\\."));
+        String time = ask(alice, botJid, "time");
+        assertTrue(time.matches("The server's time is \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}[+-Z].*\\."), time);
         sent++;
         XMPPTCPConnection laptop = server.login(account, "laptop");
         laptop.sendStanza(Xmpp.available(laptop, 3));

@@ -3,7 +3,6 @@ package org.parley.examples.bot.internal;
 import java.time.Clock;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoUnit;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -24,6 +23,11 @@ import org.parley.api.stanza.StanzaErrorCondition;
  * across the upgrade as if nothing happened.
  */
 final class Conversations {
+    /**
+     * ISO 8601 with the milliseconds always written: ISO_OFFSET_DATE_TIME leaves out a fraction
+     * that is zero, so one answer in a thousand had none.
+     */
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSXXX", Locale.ROOT);
     static final String HELP = "I answer: help (this list), time (the server's time), resources (where you are connected), "
             + "count (how many messages you have sent me).";
     private static final String DISCO_INFO = "http://jabber.org/protocol/disco#info";
@@ -76,8 +80,7 @@ final class Conversations {
     private String text(String command, EntityBareJid user, long count) {
         return switch (command) {
             case "help" -> HELP;
-            case "time" -> "The server's time is " + ZonedDateTime.now(clock).truncatedTo(ChronoUnit.MILLIS)
-                    .format(DateTimeFormatter.ISO_OFFSET_DATE_TIME) + ".";
+            case "time" -> "The server's time is " + ZonedDateTime.now(clock).format(TIME) + ".";
             case "resources" -> resources(user);
             case "count" -> "You have sent me " + count + (count == 1 ? " message." : " messages.");
             default -> "I don't know '" + (command.length() > 40 ? command.substring(0, 40) + "..." : command)

@@ -50,6 +50,12 @@ class BotTest {
     }
 
     @Test
+    void theTimeAlwaysCarriesItsMilliseconds() {
+        Conversations onTheSecond = new Conversations(Clock.fixed(Instant.parse("2026-11-29T18:30:00Z"), ZoneId.of("UTC")), user -> List.of());
+        assertEquals("The server's time is 2026-11-29T18:30:00.000Z.", say(onTheSecond, "time"));
+    }
+
+    @Test
     void resourcesListsTheUsersOwnSessions() {
         List<Object> asked = new ArrayList<>();
         Conversations c = new Conversations(CLOCK, user -> {
