@@ -64,6 +64,11 @@ class Run:
         self.extra = read_extra(os.path.join(path, 'extra.txt'))
         self.dumps = read_dumps(path)
         self.samples = read_samples(path)
+        self.jit = []   # [epoch, CPU ticks of the JIT compiler threads] every 2 s (Parley only)
+        if os.path.exists(os.path.join(path, 'jit.tsv')):
+            with open(os.path.join(path, 'jit.tsv')) as f:
+                next(f)
+                self.jit = [[float(x) for x in line.split()] for line in f if len(line.split()) == 2]
 
     def x(self, key):
         v = self.extra.get(key)
@@ -77,6 +82,15 @@ class Run:
             return None
         a, b = before[-1], after[0]
         return (b[col] - a[col]) / hz / (b[0] - a[0])
+
+    def jit_cpu(self, t0, t1):
+        """Cores the JIT compiler threads used between t0 and t1, from the 2 s samples around them."""
+        before = [s for s in self.jit if s[0] <= t0]
+        after = [s for s in self.jit if s[0] >= t1]
+        if not before or not after or after[0][0] <= before[-1][0]:
+            return None
+        a, b = before[-1], after[0]
+        return max(0.0, b[1] - a[1]) / hz / (b[0] - a[0])
 
     def busy(self, t0, t1):
         before = [s for s in self.samples if s[0] <= t0]
@@ -176,6 +190,8 @@ def throughput(r):
         ('mean latency, steady state', fmt(lat_sum / msgs if msgs else None, 2, ' ms')),
         ('max latency (all)', fmt(lat[3] if lat else None, 1, ' ms')),
         ('server CPU per delivered message', fmt(cpu_s / msgs * 1e6 if msgs else None, 0, ' µs')),
+        ('  of which the JIT compiler threads', pct(jit_share(r, lambda d: n_of(d, 'xmpp_msg_latency') >= peak / 2
+                                                                      and n_of(d, 'xmpp_msg_latency') and not n_of(d, 'tr_authenticate')))),
         ('server CPU, steady state', fmt(cpu_s / secs * 100 if secs else None, 0, ' % of a core')),
         ('Tsung CPU, steady state', fmt(tsung_s / secs * 100 if secs else None, 0, ' % of a core')),
         ('machine busy, steady state', fmt(sum(busy) / len(busy) * 100 if busy else None, 0, ' % of 2 cores')),
@@ -235,6 +251,22 @@ def window(r, select):
         busy.append(r.busy(t0, t1))
     busy = [b for b in busy if b is not None]
     return secs, cpu_s, tsung_s, (sum(busy) / len(busy) if busy else None)
+
+
+def jit_share(r, select):
+    """The JIT compiler threads' share of the server's CPU over the intervals select keeps."""
+    cpu_s = jit_s = 0.0
+    for t0, t1, d in r.intervals():
+        if select(d):
+            c, j = r.cpu(t0, t1, 2), r.jit_cpu(t0, t1)
+            if c is not None and j is not None:
+                cpu_s += c * (t1 - t0)
+                jit_s += j * (t1 - t0)
+    return jit_s / cpu_s if cpu_s else None
+
+
+def pct(v):
+    return '-' if v is None else f'{v * 100:.0f} %'
 
 
 def total(r, name):
@@ -304,7 +336,16 @@ def muc(r):
     peak = max((n_of(d, 'tr_groupchat') for _, d in r.dumps), default=0)
 
     def steady(d):
-        return n_of(d, 'tr_groupchat') >= peak / 2 and not n_of(d, 'tr_authenticate') and not n_of(d, 'tr_join')
+        # the measured round only: not the warm-up round's intervals (nor logins, nor joins)
+        return (peak and n_of(d, 'tr_groupchat') >= peak / 2 and not n_of(d, 'tr_authenticate') and not n_of(d, 'tr_join')
+                and not n_of(d, 'tr_warmup'))
+    warm_peak = max((n_of(d, 'tr_warmup') for _, d in r.dumps), default=0)
+
+    def warm(d):
+        return (warm_peak and n_of(d, 'tr_warmup') >= warm_peak / 2 and not n_of(d, 'tr_authenticate')
+                and not n_of(d, 'tr_groupchat'))
+    warm_sent = sum(n_of(d, 'tr_warmup') for _, _, d in r.intervals() if warm(d))
+    warm_secs, warm_cpu, _, _ = window(r, warm)
     sent, lat_n, lat_sum = 0, 0, 0.0
     for _, _, d in r.intervals():
         if steady(d):
@@ -333,6 +374,10 @@ def muc(r):
         ('latency samples received (all)', fmt(lat[6] if lat else None)),
         ('mean latency, steady state', fmt(lat_sum / lat_n if lat_n else None, 1, ' ms')),
         ('server CPU per delivered copy', fmt(cpu_s / copies * 1e6 if copies else None, 1, ' µs')),
+        ('  of which the JIT compiler threads', pct(jit_share(r, steady))),
+        ('warm-up round (not counted above): messages / CPU per copy / JIT share',
+         f"{fmt(total(r, 'tr_warmup'))} / {fmt(warm_cpu / (warm_sent * size) * 1e6 if warm_sent else None, 1, ' µs')} / "
+         f"{pct(jit_share(r, warm)) if warm_sent else '-'}"),
         ('server CPU, steady state', fmt(cpu_s / secs * 100 if secs else None, 0, ' % of a core')),
         ('Tsung CPU / machine busy, steady state', f"{fmt(tsung_s / secs * 100 if secs else None, 0)} % of a core / {fmt(busy * 100 if busy is not None else None, 0)} % of 2 cores"),
         ('joins of room 0 after the messages (20 of history)', fmt(joins)),
