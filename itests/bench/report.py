@@ -329,8 +329,32 @@ def presence(r):
     ]
 
 
+def muc_phases(r, e):
+    """Whole phases, for when Tsung's 10-s intervals stretch on a starved machine: server CPU and
+    the JIT's share from T0 to T1 (warm-up round) and from T1 to the end of the measured round
+    plus 10 s, over every copy the round offers (speakers x messages x occupants)."""
+    import re
+    xml = open(os.path.join(r.path, 'tsung', 'scenario.xml')).read()
+    marks = [int(x) for x in re.findall(r'max\(1, (\d+) - ', xml)]
+    msgs, think = int(e.get('MSGS', 3)), int(e.get('THINK', 25))
+    copies = int(e.get('SPEAKERS', 0)) * msgs * int(e.get('SIZE', 100))
+    if len(marks) < 2 or not copies:
+        return None, None
+    t0, t1 = marks[0], marks[1]
+    out = []
+    for a, b in ((t0, t1), (t1, t1 + 2 * msgs * think + 10)):
+        c, j = r.cpu(a, b, 2), r.jit_cpu(a, b)
+        if c is None or a == b:
+            out.append('-')
+            continue
+        jit = f', JIT {j / c * 100:.0f} %' if j is not None and c else ''
+        out.append(f'{c * (b - a) / copies * 1e6:.1f} µs{jit}')
+    return out[0] if t1 > t0 else 'no warm-up', out[1]
+
+
 def muc(r):
     e = effective(r)
+    warm_phase, measured_phase = muc_phases(r, e)
     size = int(e.get('SIZE', 100))
     sent_all = total(r, 'tr_groupchat')
     peak = max((n_of(d, 'tr_groupchat') for _, d in r.dumps), default=0)
@@ -339,13 +363,6 @@ def muc(r):
         # the measured round only: not the warm-up round's intervals (nor logins, nor joins)
         return (peak and n_of(d, 'tr_groupchat') >= peak / 2 and not n_of(d, 'tr_authenticate') and not n_of(d, 'tr_join')
                 and not n_of(d, 'tr_warmup'))
-    warm_peak = max((n_of(d, 'tr_warmup') for _, d in r.dumps), default=0)
-
-    def warm(d):
-        return (warm_peak and n_of(d, 'tr_warmup') >= warm_peak / 2 and not n_of(d, 'tr_authenticate')
-                and not n_of(d, 'tr_groupchat'))
-    warm_sent = sum(n_of(d, 'tr_warmup') for _, _, d in r.intervals() if warm(d))
-    warm_secs, warm_cpu, _, _ = window(r, warm)
     sent, lat_n, lat_sum = 0, 0, 0.0
     for _, _, d in r.intervals():
         if steady(d):
@@ -375,9 +392,8 @@ def muc(r):
         ('mean latency, steady state', fmt(lat_sum / lat_n if lat_n else None, 1, ' ms')),
         ('server CPU per delivered copy', fmt(cpu_s / copies * 1e6 if copies else None, 1, ' µs')),
         ('  of which the JIT compiler threads', pct(jit_share(r, steady))),
-        ('warm-up round (not counted above): messages / CPU per copy / JIT share',
-         f"{fmt(total(r, 'tr_warmup'))} / {fmt(warm_cpu / (warm_sent * size) * 1e6 if warm_sent else None, 1, ' µs')} / "
-         f"{pct(jit_share(r, warm)) if warm_sent else '-'}"),
+        ('server CPU per copy offered, whole measured round (+10 s)', measured_phase or '-'),
+        ('the warm-up round before it (not counted above), per copy offered', warm_phase or '-'),
         ('server CPU, steady state', fmt(cpu_s / secs * 100 if secs else None, 0, ' % of a core')),
         ('Tsung CPU / machine busy, steady state', f"{fmt(tsung_s / secs * 100 if secs else None, 0)} % of a core / {fmt(busy * 100 if busy is not None else None, 0)} % of 2 cores"),
         ('joins of room 0 after the messages (20 of history)', fmt(joins)),
