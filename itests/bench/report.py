@@ -64,6 +64,11 @@ class Run:
         self.extra = read_extra(os.path.join(path, 'extra.txt'))
         self.dumps = read_dumps(path)
         self.samples = read_samples(path)
+        self.jit = []   # [epoch, CPU ticks of the JIT compiler threads] every 2 s (Parley only)
+        if os.path.exists(os.path.join(path, 'jit.tsv')):
+            with open(os.path.join(path, 'jit.tsv')) as f:
+                next(f)
+                self.jit = [[float(x) for x in line.split()] for line in f if len(line.split()) == 2]
 
     def x(self, key):
         v = self.extra.get(key)
@@ -77,6 +82,15 @@ class Run:
             return None
         a, b = before[-1], after[0]
         return (b[col] - a[col]) / hz / (b[0] - a[0])
+
+    def jit_cpu(self, t0, t1):
+        """Cores the JIT compiler threads used between t0 and t1, from the 2 s samples around them."""
+        before = [s for s in self.jit if s[0] <= t0]
+        after = [s for s in self.jit if s[0] >= t1]
+        if not before or not after or after[0][0] <= before[-1][0]:
+            return None
+        a, b = before[-1], after[0]
+        return max(0.0, b[1] - a[1]) / hz / (b[0] - a[0])
 
     def busy(self, t0, t1):
         before = [s for s in self.samples if s[0] <= t0]
@@ -176,6 +190,8 @@ def throughput(r):
         ('mean latency, steady state', fmt(lat_sum / msgs if msgs else None, 2, ' ms')),
         ('max latency (all)', fmt(lat[3] if lat else None, 1, ' ms')),
         ('server CPU per delivered message', fmt(cpu_s / msgs * 1e6 if msgs else None, 0, ' µs')),
+        ('  of which the JIT compiler threads', pct(jit_share(r, lambda d: n_of(d, 'xmpp_msg_latency') >= peak / 2
+                                                                      and n_of(d, 'xmpp_msg_latency') and not n_of(d, 'tr_authenticate')))),
         ('server CPU, steady state', fmt(cpu_s / secs * 100 if secs else None, 0, ' % of a core')),
         ('Tsung CPU, steady state', fmt(tsung_s / secs * 100 if secs else None, 0, ' % of a core')),
         ('machine busy, steady state', fmt(sum(busy) / len(busy) * 100 if busy else None, 0, ' % of 2 cores')),
@@ -235,6 +251,22 @@ def window(r, select):
         busy.append(r.busy(t0, t1))
     busy = [b for b in busy if b is not None]
     return secs, cpu_s, tsung_s, (sum(busy) / len(busy) if busy else None)
+
+
+def jit_share(r, select):
+    """The JIT compiler threads' share of the server's CPU over the intervals select keeps."""
+    cpu_s = jit_s = 0.0
+    for t0, t1, d in r.intervals():
+        if select(d):
+            c, j = r.cpu(t0, t1, 2), r.jit_cpu(t0, t1)
+            if c is not None and j is not None:
+                cpu_s += c * (t1 - t0)
+                jit_s += j * (t1 - t0)
+    return jit_s / cpu_s if cpu_s else None
+
+
+def pct(v):
+    return '-' if v is None else f'{v * 100:.0f} %'
 
 
 def total(r, name):
@@ -297,14 +329,40 @@ def presence(r):
     ]
 
 
+def muc_phases(r, e):
+    """Whole phases, for when Tsung's 10-s intervals stretch on a starved machine: server CPU and
+    the JIT's share from T0 to T1 (warm-up round) and from T1 to the end of the measured round
+    plus 10 s, over every copy the round offers (speakers x messages x occupants)."""
+    import re
+    xml = open(os.path.join(r.path, 'tsung', 'scenario.xml')).read()
+    marks = [int(x) for x in re.findall(r'max\(1, (\d+) - ', xml)]
+    msgs, think = int(e.get('MSGS', 3)), int(e.get('THINK', 25))
+    copies = int(e.get('SPEAKERS', 0)) * msgs * int(e.get('SIZE', 100))
+    if len(marks) < 2 or not copies:
+        return None, None
+    t0, t1 = marks[0], marks[1]
+    out = []
+    for a, b in ((t0, t1), (t1, t1 + 2 * msgs * think + 10)):
+        c, j = r.cpu(a, b, 2), r.jit_cpu(a, b)
+        if c is None or a == b:
+            out.append('-')
+            continue
+        jit = f', JIT {j / c * 100:.0f} %' if j is not None and c else ''
+        out.append(f'{c * (b - a) / copies * 1e6:.1f} µs{jit}')
+    return out[0] if t1 > t0 else 'no warm-up', out[1]
+
+
 def muc(r):
     e = effective(r)
+    warm_phase, measured_phase = muc_phases(r, e)
     size = int(e.get('SIZE', 100))
     sent_all = total(r, 'tr_groupchat')
     peak = max((n_of(d, 'tr_groupchat') for _, d in r.dumps), default=0)
 
     def steady(d):
-        return n_of(d, 'tr_groupchat') >= peak / 2 and not n_of(d, 'tr_authenticate') and not n_of(d, 'tr_join')
+        # the measured round only: not the warm-up round's intervals (nor logins, nor joins)
+        return (peak and n_of(d, 'tr_groupchat') >= peak / 2 and not n_of(d, 'tr_authenticate') and not n_of(d, 'tr_join')
+                and not n_of(d, 'tr_warmup'))
     sent, lat_n, lat_sum = 0, 0, 0.0
     for _, _, d in r.intervals():
         if steady(d):
@@ -333,6 +391,9 @@ def muc(r):
         ('latency samples received (all)', fmt(lat[6] if lat else None)),
         ('mean latency, steady state', fmt(lat_sum / lat_n if lat_n else None, 1, ' ms')),
         ('server CPU per delivered copy', fmt(cpu_s / copies * 1e6 if copies else None, 1, ' µs')),
+        ('  of which the JIT compiler threads', pct(jit_share(r, steady))),
+        ('server CPU per copy offered, whole measured round (+10 s)', measured_phase or '-'),
+        ('the warm-up round before it (not counted above), per copy offered', warm_phase or '-'),
         ('server CPU, steady state', fmt(cpu_s / secs * 100 if secs else None, 0, ' % of a core')),
         ('Tsung CPU / machine busy, steady state', f"{fmt(tsung_s / secs * 100 if secs else None, 0)} % of a core / {fmt(busy * 100 if busy is not None else None, 0)} % of 2 cores"),
         ('joins of room 0 after the messages (20 of history)', fmt(joins)),

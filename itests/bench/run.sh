@@ -21,6 +21,11 @@
 #                      runs it, and RSS is also sampled 75 s after the load (memory given back)
 #   --no-build         use the distribution already built in runtime/target/parley
 #   --label NAME       results go to target/bench/NAME (default: a timestamp)
+#   --port BASE        every port of the run from BASE, so that two runs on one machine cannot meet:
+#                      Parley's c2s BASE, Prosody's c2s BASE+1, PostgreSQL BASE+2, Parley's metrics
+#                      BASE+3, HTTPS (console, admin) BASE+4, components BASE+5, and Tsung's controller
+#                      named after BASE. Default: c2s 25222, Prosody 15222, PostgreSQL 25432, and the
+#                      shipped 9464, 9091, 5347. The run refuses to start, naming it, if a port is taken.
 #   k=v                passed to the scenario (see tsung/README.md): SESSIONS, RATE, HOLD, USERS,
 #                      THINK, MSGS, PHASES, STEP. Defaults here: capacity SESSIONS=18000 RATE=200
 #                      HOLD=60; throughput USERS=1000 RATE=100 THINK=0.2 MSGS=200; login
@@ -33,7 +38,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 DIST=$ROOT/runtime/target/parley
 SCENARIOS="capacity throughput login"; PEER=""; NUSERS=27000; HEAP=1g; BUILD=1; STORE=h2
-LABEL=$(date +%Y%m%d-%H%M%S); PARAMS=()
+LABEL=$(date +%Y%m%d-%H%M%S); PARAMS=(); PORT_BASE=
 while [ $# -gt 0 ]; do
   case "$1" in
     --scenario) [ "$2" = all ] || SCENARIOS=$2; shift 2;;
@@ -43,8 +48,9 @@ while [ $# -gt 0 ]; do
     --heap) HEAP=$2; shift 2;;
     --no-build) BUILD=0; shift;;
     --label) LABEL=$2; shift 2;;
+    --port) PORT_BASE=$2; shift 2;;
     *=*) PARAMS+=("$1"); shift;;
-    *) sed -n 2,29p "$0"; exit 2;;
+    *) sed -n 2,34p "$0"; exit 2;;
   esac
 done
 [ -z "$PEER" ] || [ "$PEER" = prosody ] || { echo "run.sh: the only peer is prosody" >&2; exit 2; }
@@ -52,11 +58,43 @@ done
 command -v tsung >/dev/null || { echo "run.sh: tsung is missing (apt-get install -y tsung)" >&2; exit 2; }
 [ -z "$PEER" ] || command -v prosody >/dev/null || { echo "run.sh: prosody is missing (apt-get install -y prosody)" >&2; exit 2; }
 
+DOMAIN=load.test
+log() { echo "[bench] $*" >&2; }
+# Every port the run and its servers listen on. A port another process holds would not make a
+# server fail visibly: wait_port would find the other listener and Tsung would drive it.
+if [ -z "$PORT_BASE" ]; then
+  PORT=25222; PEER_PORT=15222; PG_PORT=25432; METRICS_PORT=9464; HTTP_PORT=9091; COMPONENT_PORT=5347; TSUNG_ID=""
+else
+  [[ "$PORT_BASE" =~ ^[0-9]+$ ]] && [ "$PORT_BASE" -ge 1024 ] && [ "$PORT_BASE" -le 65530 ] \
+    || { echo "run.sh: --port takes a base port from 1024 to 65530" >&2; exit 2; }
+  PORT=$PORT_BASE; PEER_PORT=$((PORT_BASE + 1)); PG_PORT=$((PORT_BASE + 2)); METRICS_PORT=$((PORT_BASE + 3))
+  HTTP_PORT=$((PORT_BASE + 4)); COMPONENT_PORT=$((PORT_BASE + 5)); TSUNG_ID=p$PORT_BASE
+fi
+port_taken() { ss -Hltn "sport = :$1" | grep -q .; }
+check_ports() {
+  local name port
+  local -a ports=("Parley's c2s:$PORT" "Parley's metrics:$METRICS_PORT" "Parley's HTTPS:$HTTP_PORT" "Parley's components:$COMPONENT_PORT")
+  [ -z "$PEER" ] || ports+=("Prosody's c2s:$PEER_PORT")
+  [ "$STORE" = h2 ] || ports+=("PostgreSQL:$PG_PORT")
+  for name in "${ports[@]}"; do
+    port=${name##*:}
+    if port_taken "$port"; then
+      echo "run.sh: port $port (${name%:*}) is already in use ($(ss -Hltnp "sport = :$port" | grep -o 'users:(([^)]*))' | head -1)); another benchmark? Choose another --port BASE" >&2
+      exit 2
+    fi
+  done
+  # two Tsungs of one name cannot run at once (Erlang node names)
+  local tsung=tsung_controller${TSUNG_ID:+_$TSUNG_ID}
+  if pgrep -f "beam.*-sname $tsung( |$)" >/dev/null; then
+    echo "run.sh: a Tsung named $tsung is running; another benchmark? Choose another --port BASE" >&2
+    exit 2
+  fi
+}
+check_ports
+
 WORK=$ROOT/target/bench            # kept between runs: instance, accounts, Prosody data
 OUT=$WORK/$LABEL
 mkdir -p "$OUT"
-PORT=25222; PEER_PORT=15222; DOMAIN=load.test
-log() { echo "[bench] $*" >&2; }
 
 if [ "$BUILD" = 1 ]; then
   # verify, not install: the distribution and benchmarks.jar are built in the reactor's target/
@@ -70,11 +108,17 @@ BASE=$WORK/parley-base
 mkdir -p "$BASE/etc"
 cp -n "$DIST"/defaults/etc/* "$BASE/etc/" 2>/dev/null || true
 cp "$DIST/defaults/etc/logback.xml" "$DIST/defaults/etc/jvm.options" "$HERE"/etc/*.cfg "$BASE/etc/"
+# this run's ports (the instance is kept between runs, which may have had others)
+set_key() { if grep -q "^$2 *=" "$1"; then sed -i "s/^$2 *=.*/$2 = $3/" "$1"; else echo "$2 = $3" >> "$1"; fi; }
+set_key "$BASE/etc/org.parley.transport.cfg" c2sPort "$PORT"
+set_key "$BASE/etc/org.parley.metrics.cfg" port "$METRICS_PORT"
+set_key "$BASE/etc/org.parley.http.cfg" port "$HTTP_PORT"
+set_key "$BASE/etc/org.parley.components.cfg" port "$COMPONENT_PORT"
 parley() { PARLEY_BASE=$BASE "$DIST/bin/parley" "$@"; }
 
 # A private PostgreSQL for --store postgres: its own cluster, loopback only, the server's default
 # durability (fsync, synchronous commit), run as the postgres OS user when we are root.
-PG=$WORK/pg; PG_PORT=25432; PG_PASSWORD=parley-bench
+PG=$WORK/pg; PG_PASSWORD=parley-bench
 pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 start_pg() {
   local bin=/usr/lib/postgresql/15/bin
@@ -113,9 +157,22 @@ if [ "${have:-0}" -lt "$NUSERS" ]; then
   echo "import_seconds=$(python3 -c "print(round($(date +%s.%N) - $start, 1))") accounts=$NUSERS" | tee "$OUT/import.txt"
 fi
 
-wait_port() { for _ in $(seq 1 120); do ss -ltn | grep -q ":$1 " && return 0; sleep 0.5; done; return 1; }
+wait_port() { for _ in $(seq 1 120); do port_taken "$1" && return 0; sleep 0.5; done; return 1; }
+# The listener must be the server just started: a process that took the port since check_ports
+# would otherwise be measured in its place.
+own_port() {
+  ss -Hltnp "sport = :$1" | grep -q "pid=$2," \
+    || { log "port $1 is held by another process ($(ss -Hltnp "sport = :$1" | grep -o 'users:(([^)]*))' | head -1)), not the server started (pid $2)"; exit 1; }
+}
 heap_used_kib() { jcmd "$1" GC.run >/dev/null; jcmd "$1" GC.heap_info | grep -o 'used [0-9]*K' | head -1 | grep -o '[0-9]*'; }
 proc() { awk -v k="$2:" '$1==k{print $2}' /proc/$1/status; }
+# CPU ticks of the JVM's JIT compiler threads (C1, C2): how much of a window's CPU is compiling
+jit_ticks() {
+  local files; files=$(grep -l '^C[12] CompilerThre' /proc/$1/task/*/comm 2>/dev/null | sed 's/comm$/stat/')
+  [ -n "$files" ] || { echo 0; return; }
+  # shellcheck disable=SC2086
+  awk '{sub(/^.*\) /, ""); s += $12 + $13} END {print s + 0}' $files 2>/dev/null || echo 0
+}
 
 start_parley() {
   rm -f "$BASE/log/parley.log"
@@ -128,12 +185,13 @@ start_parley() {
     "$DIST/bin/parley" > "$OUT/parley.out" 2>&1 &
   SPID=$!
   wait_port $PORT || { log "Parley did not start"; cat "$OUT/parley.out" >&2; exit 1; }
+  own_port $PORT $SPID
 }
 
 start_prosody() {
   local d=$WORK/prosody
   mkdir -p "$d/certs" "$d/data"
-  sed "s#@DIR@#$d#g" "$HERE/tsung/prosody/prosody.cfg.lua.in" > "$d/prosody.cfg.lua"
+  sed "s#@DIR@#$d#g;s#@PORT@#$PEER_PORT#g" "$HERE/tsung/prosody/prosody.cfg.lua.in" > "$d/prosody.cfg.lua"
   if [ ! -s "$d/certs/load.test.key" ]; then
     openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 365 -subj "/CN=$DOMAIN" \
       -keyout "$d/certs/load.test.key" -out "$d/certs/load.test.crt" 2>/dev/null
@@ -146,6 +204,7 @@ start_prosody() {
   prosody --config "$d/prosody.cfg.lua" > "$OUT/prosody.out" 2>&1 &
   SPID=$!
   wait_port $PEER_PORT || { log "Prosody did not start"; cat "$OUT/prosody.out" >&2; exit 1; }
+  own_port $PEER_PORT $SPID
 }
 
 stop_server() { kill "$SPID" 2>/dev/null || true; wait "$SPID" 2>/dev/null || true; sleep 2; }
@@ -192,7 +251,7 @@ measure_offline() {
   local server=$1 port=$2 run=$OUT/$1-offline
   mkdir -p "$run"
   if [ "$server" = parley ]; then start_parley; else start_prosody; fi
-  BENCH_OUT=$run "$HERE/tsung/run-scenario.sh" --scenario login --host 127.0.0.1 --port "$port" --domain $DOMAIN \
+  BENCH_OUT=$run "$HERE/tsung/run-scenario.sh" ${TSUNG_ID:+--tsung-id $TSUNG_ID} --scenario login --host 127.0.0.1 --port "$port" --domain $DOMAIN \
     --label warmup --nusers "$NUSERS" PHASES=100 STEP=10 > "$run/warmup.out" 2>&1 || true
   sleep 5
   log "$server: offline COUNT=$(param COUNT 10000) SENDERS=$(param SENDERS 4)$([ "$server" = prosody ] || echo " store=$STORE")"
@@ -220,7 +279,7 @@ measure() {
   # Warm up before the baseline: the first thousand logins grow the JIT's code cache and the
   # JVM's native structures by tens of MiB, which are no session's memory.
   local -a warm=(PHASES=100 STEP=10)
-  BENCH_OUT=$run "$HERE/tsung/run-scenario.sh" --scenario login --host 127.0.0.1 --port "$port" --domain $DOMAIN \
+  BENCH_OUT=$run "$HERE/tsung/run-scenario.sh" ${TSUNG_ID:+--tsung-id $TSUNG_ID} --scenario login --host 127.0.0.1 --port "$port" --domain $DOMAIN \
     --label warmup --nusers "$NUSERS" "${warm[@]}" > "$run/warmup.out" 2>&1 || true
   sleep 5
   {
@@ -232,14 +291,16 @@ measure() {
   local -a args; read -r -a args <<< "$(scenario_args "$scen")"
   [ "$scen" = login ] && args+=("PHASES=$(param PHASES "100 200 300 400 500")")
   log "$server: $scen ${args[*]}"
-  BENCH_OUT=$run "$HERE/tsung/run-scenario.sh" --scenario "$scen" --host 127.0.0.1 --port "$port" --domain $DOMAIN \
+  BENCH_OUT=$run "$HERE/tsung/run-scenario.sh" ${TSUNG_ID:+--tsung-id $TSUNG_ID} --scenario "$scen" --host 127.0.0.1 --port "$port" --domain $DOMAIN \
     --label tsung --pid "$SPID" --nusers "$NUSERS" "${args[@]}" > "$run/driver.out" 2>&1 &
   local driver=$! max_threads=0 max_rss=0 peak_taken=0 last_fds=0 stable=0
+  [ "$server" != parley ] || echo -e "epoch\tjit_ticks" > "$run/jit.tsv"
   local sessions; sessions=$(param SESSIONS 18000)
   [ "$scen" != presence ] || sessions=$(param USERS 2500)
   while kill -0 $driver 2>/dev/null; do
     sleep 2
     [ -d /proc/$SPID ] || break
+    [ "$server" != parley ] || echo -e "$(date +%s.%N)\t$(jit_ticks $SPID)" >> "$run/jit.tsv"
     local t fds rss; t=$(proc $SPID Threads); fds=$(ls /proc/$SPID/fd 2>/dev/null | wc -l); rss=$(proc $SPID VmRSS)
     [ "${t:-0}" -gt "$max_threads" ] && max_threads=$t
     [ "${rss:-0}" -gt "$max_rss" ] && max_rss=$rss
