@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.security.MessageDigest;
@@ -36,8 +34,8 @@ import org.jxmpp.jid.impl.JidCreate;
 class ComponentTest {
     static final String DOMAIN = "relay." + ParleyServer.DOMAIN;
     static final String SECRET = "relay-secret-" + ParleyServer.randomPassword();
-    static final int PORT = freePort();
-    static final int TLS_PORT = freePort();
+    static final int PORT = FreePorts.next();
+    static final int TLS_PORT = FreePorts.next();
     static final int HOLD_SECONDS = 6;
     static final Duration WAIT = Duration.ofSeconds(20);
     static final String CFG = "org.parley.components.cfg";
@@ -50,14 +48,6 @@ class ComponentTest {
             .set(CFG, "maxStanzaBytes", 4096)
             .set(CFG, "secret." + DOMAIN, SECRET)
             .build();
-
-    static int freePort() {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     static String handshake(String streamId, String secret) throws Exception {
         MessageDigest sha1 = MessageDigest.getInstance("SHA-1");

@@ -29,7 +29,7 @@ import org.jxmpp.jid.impl.JidCreate;
 class ComponentUpgradeTest {
     static final String DOMAIN = "relay." + ParleyServer.DOMAIN;
     static final String SECRET = "relay-secret-" + ParleyServer.randomPassword();
-    static final int PORT = ComponentTest.freePort();
+    static final int PORT = FreePorts.next();
     static final Duration WAIT = Duration.ofSeconds(30);
 
     @RegisterExtension

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class ConfigurationCheckTest {
     static final String COMPONENTS = "org.parley.components.cfg";
-    static final int COMPONENT_PORT = ComponentTest.freePort();
+    static final int COMPONENT_PORT = FreePorts.next();
 
     @RegisterExtension
     static final ParleyServer server = ParleyServer.builder()

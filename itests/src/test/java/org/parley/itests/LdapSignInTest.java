@@ -319,7 +319,7 @@ class LdapSignInTest {
             server.awaitLog(before, "key 'baseDn'", WAIT);
             assertTrue(server.login(plain(server, "alice", "alice directory pw", "cfg1")).isAuthenticated());
             long next = server.logSize();
-            int closed = TestDirectory.freePort();
+            int closed = FreePorts.next();
             rewrite(cfg, original.replaceAll("(?m)^urls = .*$", "urls = ldaps://127.0.0.1:" + closed));
             server.awaitLog(next, "key 'urls'", WAIT);
             assertTrue(server.login(plain(server, "alice", "alice directory pw", "cfg2")).isAuthenticated());

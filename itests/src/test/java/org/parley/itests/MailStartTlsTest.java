@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,7 +29,7 @@ class MailStartTlsTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final String MAIL_DOMAIN = "tls.test";
     private static final String PASSWORD = "relay-" + ParleyServer.randomPassword();
-    private static final int PORT = freePort();
+    private static final int PORT = FreePorts.next();
     private static final TestCa CA;
     private static final Path CA_PEM;
 
@@ -60,14 +58,6 @@ class MailStartTlsTest {
             .build();
 
     private StartTlsRelay relay;
-
-    private static int freePort() {
-        try {
-            return TestDirectory.freePort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 
     @AfterEach
     void relayDown() {

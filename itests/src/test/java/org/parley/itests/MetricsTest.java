@@ -3,9 +3,7 @@ package org.parley.itests;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.io.InputStream;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -34,14 +32,6 @@ class MetricsTest {
 
     @RegisterExtension
     static final ParleyServer server = ParleyServer.builder().set("org.parley.auth.cfg", "failureThreshold", 1000).build();
-
-    private static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     static HttpResponse<String> scrape(int port, String path) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(WAIT).build(),
@@ -186,7 +176,7 @@ class MetricsTest {
         server.awaitLog(offset, "Refused the new metrics configuration (org.parley.metrics): key 'port': 0", WAIT);
         assertEquals(200, scrape(server.metricsPort(), "/metrics").statusCode(), "the old listener keeps serving");
 
-        int moved = freePort();
+        int moved = FreePorts.next();
         offset = server.logSize();
         rewrite("port", Integer.toString(moved));
         server.awaitLog(offset, "Metrics for Prometheus on http://127.0.0.1:" + moved + "/metrics", WAIT);

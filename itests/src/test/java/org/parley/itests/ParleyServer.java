@@ -7,7 +7,6 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -141,7 +140,7 @@ public final class ParleyServer implements BeforeAllCallback, AfterAllCallback, 
     public void beforeAll(ExtensionContext context) throws Exception {
         dist = distribution();
         base = newBase();
-        int[] ports = freePorts(4);
+        int[] ports = FreePorts.next(4);
         c2sPort = ports[0];
         c2sTlsPort = ports[1];
         httpsPort = ports[2];
@@ -303,23 +302,6 @@ public final class ParleyServer implements BeforeAllCallback, AfterAllCallback, 
         }
         missing.forEach((k, v) -> out.add(k + " = " + v));
         Files.write(file, out);
-    }
-
-    private static int[] freePorts(int count) throws IOException {
-        List<ServerSocket> sockets = new ArrayList<>();
-        try {
-            int[] ports = new int[count];
-            for (int i = 0; i < count; i++) {
-                ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"));
-                sockets.add(s);
-                ports[i] = s.getLocalPort();
-            }
-            return ports;
-        } finally {
-            for (ServerSocket s : sockets) {
-                s.close();
-            }
-        }
     }
 
     // ---------------------------------------------------------------- process

@@ -5,10 +5,8 @@ import com.unboundid.ldap.listener.InMemoryDirectoryServerConfig;
 import com.unboundid.ldap.listener.InMemoryListenerConfig;
 import com.unboundid.util.ssl.SSLUtil;
 import com.unboundid.util.ssl.TrustAllTrustManager;
-import java.io.IOException;
 import java.math.BigInteger;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -99,7 +97,7 @@ final class TestDirectory implements AutoCloseable {
 
     /** {@code ldaps}: TLS from the first byte; otherwise plain LDAP that offers StartTLS. */
     TestDirectory(TestCa ca, boolean ldaps) throws Exception {
-        this.port = freePort();
+        this.port = FreePorts.next();
         this.ldaps = ldaps;
         InMemoryDirectoryServerConfig config = new InMemoryDirectoryServerConfig(BASE);
         config.addAdditionalBindCredentials(SERVICE_DN, SERVICE_PASSWORD);
@@ -144,12 +142,6 @@ final class TestDirectory implements AutoCloseable {
 
     boolean listening() {
         return listening;
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            return s.getLocalPort();
-        }
     }
 
     @Override
