@@ -2,7 +2,6 @@ package org.parley.api.stanza;
 
 import java.util.Objects;
 import org.jxmpp.jid.Jid;
-import org.jxmpp.jid.impl.JidCreate;
 import org.jxmpp.stringprep.XmppStringprepException;
 
 /**
@@ -76,7 +75,7 @@ public final class Stanza {
             return null;
         }
         try {
-            return JidCreate.from(value);
+            return JidCache.parse(value);
         } catch (XmppStringprepException | IllegalArgumentException e) {
             throw new StanzaException(StanzaErrorCondition.JID_MALFORMED, "malformed address '" + value + "'");
         }

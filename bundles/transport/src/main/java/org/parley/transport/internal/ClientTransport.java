@@ -57,6 +57,7 @@ public final class ClientTransport implements ConfigurationChecker {
         this.limiter = new ConnectionLimiter(config.maxConnectionsPerAddress(), maxConnections(config.maxConnections()));
         this.ioThreads = new IoThreads(IoThreads.defaultCount());
         this.acceptor = new NioSocketAcceptor(ioThreads);
+        acceptor.setSessionDataStructureFactory(new WriteQueue.Factory());
         acceptor.setReuseAddress(true);
         acceptor.setBacklog(1024);
         acceptor.getSessionConfig().setTcpNoDelay(true);

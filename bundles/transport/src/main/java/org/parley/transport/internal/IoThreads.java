@@ -23,6 +23,9 @@ import org.apache.mina.transport.socket.nio.NioSession;
  * for some other reason, up to a second later. Here the change is queued for the connection's own
  * I/O thread, which is woken and applies the session's current read and write state between
  * selects; it alone touches the interest set.
+ *
+ * <p>A second difference: a write to an idle connection is made by the writing thread itself
+ * (connections must be given a {@link WriteQueue} through {@link WriteQueue.Factory}).
  */
 final class IoThreads implements IoProcessor<NioSession> {
     private final ExecutorService threads;
@@ -62,8 +65,26 @@ final class IoThreads implements IoProcessor<NioSession> {
         of(session).flush(session);
     }
 
+    /**
+     * MINA's filter chain calls this for a write to a connection with nothing queued: the caller
+     * writes it to the socket itself when it can (see {@link WriteQueue}), instead of waking the
+     * connection's I/O thread to do it.
+     */
     @Override
     public void write(NioSession session, WriteRequest writeRequest) {
+        if (session.getWriteRequestQueue() instanceof WriteQueue queue) {
+            switch (queue.writeNow(session, writeRequest)) {
+                case WRITTEN -> {
+                    return;
+                }
+                case QUEUED -> {
+                    of(session).flush(session);
+                    return;
+                }
+                case NO -> {
+                }
+            }
+        }
         of(session).write(session, writeRequest);
     }
 
