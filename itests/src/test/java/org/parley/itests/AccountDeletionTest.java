@@ -107,4 +107,23 @@ class AccountDeletionTest {
         assertNull(bobRoster.getEntry(alice.bareJid()));
         assertTrue(bobRoster.getPresences(alice.bareJid()).stream().noneMatch(Presence::isAvailable));
     }
+
+    /**
+     * An account removed from its own session (XEP-0077 section 3.2, as Smack's AccountManager and the
+     * Smack integration tests do it): the answer, then the stream error, then the closing stream tag
+     * (RFC 6120 section 4.9.1.1) and the TCP close, so a client waiting for the closing tag is not
+     * kept waiting.
+     */
+    @Test
+    void removingTheAccountFromItsSessionEndsTheStreamWithAnErrorAndTheClosingTag() throws Exception {
+        Account account = server.newAccount("selfremove");
+        try (RawXmppClient wire = server.raw()) {
+            wire.login(account, "wire", server.sslContext());
+            wire.send("<iq type='set' id='rm1'><query xmlns='jabber:iq:register'><remove/></query></iq>");
+            wire.await(Pattern.compile("<iq\\b[^>]*\\bid=['\"]rm1['\"][^>]*type=['\"]result['\"]|<iq\\b[^>]*type=['\"]result['\"][^>]*\\bid=['\"]rm1['\"]"),
+                    WAIT);
+            String error = wire.assertStreamErrorAndClose("not-authorized", WAIT);
+            assertTrue(error.contains("your account was deleted"), error);
+        }
+    }
 }

@@ -8,7 +8,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import org.jxmpp.jid.DomainBareJid;
 import org.jxmpp.jid.EntityFullJid;
 import org.jxmpp.jid.impl.JidCreate;
@@ -55,10 +54,7 @@ final class ClientStream implements StreamHandler {
     private final StreamServices services;
     private final ClientConnection connection;
     private final SerialExecutor executor;
-    /** 1 while reading from the connection is suspended (a field updater, not an object per stream). */
-    private volatile int readingSuspended;
-    private static final AtomicIntegerFieldUpdater<ClientStream> READING_SUSPENDED =
-            AtomicIntegerFieldUpdater.newUpdater(ClientStream.class, "readingSuspended");
+    private final ReadingBackpressure backpressure;
 
     // confined to the executor
     private Phase phase = Phase.AWAIT_HEADER;
@@ -80,6 +76,7 @@ final class ClientStream implements StreamHandler {
         this.services = services;
         this.connection = connection;
         this.executor = new SerialExecutor(services.pool(), this);
+        this.backpressure = new ReadingBackpressure(executor::backlog, () -> services.settings().get().maxPendingElements(), connection);
     }
 
     /** Starts the clock for authentication; a new connection only. */
@@ -162,21 +159,12 @@ final class ClientStream implements StreamHandler {
             try {
                 return step.run();
             } finally {
-                resumeReadingIfCaughtUp();
+                backpressure.stepDone();
             }
         })) {
             return; // retired: another stream took this one's session over
         }
-        if (executor.backlog() > services.settings().get().maxPendingElements() && READING_SUSPENDED.compareAndSet(this, 0, 1)) {
-            connection.suspendReading();
-        }
-    }
-
-    private void resumeReadingIfCaughtUp() {
-        if (readingSuspended == 1 && executor.backlog() <= services.settings().get().maxPendingElements() / 2
-                && READING_SUSPENDED.compareAndSet(this, 1, 0)) {
-            connection.resumeReading();
-        }
+        backpressure.queued();
     }
 
     /** Runs an action in order with the stream's events (timers, other threads). */
