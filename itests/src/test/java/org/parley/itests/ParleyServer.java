@@ -473,6 +473,25 @@ public final class ParleyServer implements BeforeAllCallback, AfterAllCallback, 
         throw new AssertionError("no '" + text + "' in the log within " + timeout.toSeconds() + " s:\n" + logSince(offset));
     }
 
+    /**
+     * Waits until the log written since {@code offset} contains {@code text} at least {@code times}
+     * times (lines of one event are written one by one: seeing the first is no sign of the rest).
+     *
+     * @return how many times it occurs then
+     * @throws AssertionError with that part of the log when it doesn't within {@code timeout}
+     */
+    public int awaitLog(long offset, String text, int times, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            int seen = logSince(offset).split(Pattern.quote(text), -1).length - 1;
+            if (seen >= times) {
+                return seen;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("'" + text + "' not " + times + " times in the log within " + timeout.toSeconds() + " s:\n" + logSince(offset));
+    }
+
     public long logSize() throws IOException {
         return Files.exists(logFile()) ? Files.size(logFile()) : 0;
     }
