@@ -5,28 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.jxmpp.jid.DomainBareJid;
-import org.jxmpp.jid.impl.JidCreate;
 import org.parley.api.config.ConfigurationProblem;
-import org.parley.api.routing.ServerInfo;
+import org.parley.api.routing.TestServerInfo;
 
 class AdminConfigCheckerTest {
-    private final AdminConfigChecker checker = new AdminConfigChecker(new ServerInfo() {
-        @Override
-        public DomainBareJid domain() {
-            return JidCreate.domainBareFromOrThrowUnchecked("example.org");
-        }
-
-        @Override
-        public String productName() {
-            return "Parley";
-        }
-
-        @Override
-        public String version() {
-            return "test";
-        }
-    });
+    private final AdminConfigChecker checker = new AdminConfigChecker(TestServerInfo.of("example.org"));
 
     @Test
     void anAdminOfAnotherDomainIsRefused() {

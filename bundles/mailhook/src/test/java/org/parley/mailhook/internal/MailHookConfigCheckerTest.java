@@ -5,28 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.jxmpp.jid.DomainBareJid;
-import org.jxmpp.jid.impl.JidCreate;
 import org.parley.api.config.ConfigurationProblem;
-import org.parley.api.routing.ServerInfo;
+import org.parley.api.routing.TestServerInfo;
 
 class MailHookConfigCheckerTest {
-    private final MailHookConfigChecker checker = new MailHookConfigChecker(new ServerInfo() {
-        @Override
-        public DomainBareJid domain() {
-            return JidCreate.domainBareFromOrThrowUnchecked("example.edu");
-        }
-
-        @Override
-        public String productName() {
-            return "Parley";
-        }
-
-        @Override
-        public String version() {
-            return "test";
-        }
-    }, (java.nio.file.Path) null);
+    private final MailHookConfigChecker checker = new MailHookConfigChecker(TestServerInfo.of("example.edu"), (java.nio.file.Path) null);
 
     @Test
     void retryDelaysReversedAreRefusedWithTheHooksReason() {

@@ -10,9 +10,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.jxmpp.jid.DomainBareJid;
 import org.jxmpp.jid.EntityBareJid;
-import org.jxmpp.jid.impl.JidCreate;
 import org.junit.jupiter.api.Test;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
@@ -20,6 +18,7 @@ import org.osgi.framework.ServiceReference;
 import org.parley.api.routing.InterceptResult;
 import org.parley.api.routing.IqHandler;
 import org.parley.api.routing.ServerInfo;
+import org.parley.api.routing.TestServerInfo;
 import org.parley.api.routing.StanzaInterceptor;
 import org.parley.api.routing.UndeliverableMessageHandler;
 import org.parley.api.session.Session;
@@ -57,22 +56,7 @@ class RouterBindingTest {
         }
     }
 
-    private static final ServerInfo SERVER = new ServerInfo() {
-        @Override
-        public DomainBareJid domain() {
-            return JidCreate.domainBareFromOrThrowUnchecked("example.org");
-        }
-
-        @Override
-        public String productName() {
-            return "Parley";
-        }
-
-        @Override
-        public String version() {
-            return "test";
-        }
-    };
+    private static final ServerInfo SERVER = TestServerInfo.of("example.org");
 
     @SuppressWarnings("unchecked")
     private static <T> ServiceReference<T> reference(Map<String, Object> properties) {

@@ -18,6 +18,7 @@ import org.parley.api.auth.SaslNegotiation;
 import org.parley.api.auth.SaslStep;
 import org.parley.api.connection.StreamHeader;
 import org.parley.api.routing.ServerInfo;
+import org.parley.api.routing.TestServerInfo;
 import org.parley.api.server.TestStateHandoff;
 import org.parley.api.stanza.Element;
 import org.parley.api.stanza.Namespaces;
@@ -60,22 +61,7 @@ final class CoreFixture implements AutoCloseable {
 
     static ServerInfo server() {
         DomainBareJid domain = JidCreate.domainBareFromOrThrowUnchecked(DOMAIN);
-        return new ServerInfo() {
-            @Override
-            public DomainBareJid domain() {
-                return domain;
-            }
-
-            @Override
-            public String productName() {
-                return "Parley";
-            }
-
-            @Override
-            public String version() {
-                return "test";
-            }
-        };
+        return new TestServerInfo(domain);
     }
 
     static StreamHeader header() {
