@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.jxmpp.jid.EntityBareJid;
 import org.jxmpp.jid.impl.JidCreate;
 import org.jxmpp.stringprep.XmppStringprepException;
@@ -19,6 +20,7 @@ import org.parley.api.stanza.StreamErrorCondition;
 /** Accounts and their sessions, over {@link UserManager} and {@link SessionRegistry}. Blocking. */
 final class UsersApi {
     private static final int MAX_PAGE = 1000;
+    private static final long END_WAIT_NANOS = TimeUnit.SECONDS.toNanos(5);
 
     private final UserManager users;
     private final SessionRegistry registry;
@@ -165,11 +167,29 @@ final class UsersApi {
             for (Session s : registry.sessions(jid(name))) {
                 if (s.id().equals(sessionId)) {
                     s.close(StreamErrorCondition.POLICY_VIOLATION, "ended by an administrator");
+                    awaitGone(jid(name), sessionId);
                     return;
                 }
             }
         }
         throw ApiException.notFound(name + " has no session " + sessionId);
+    }
+
+    /**
+     * The core ends a session on that session's own executor, after the stream error is written; waiting
+     * (briefly) for it to leave the registry means the list an operator reloads after "End" no longer shows it.
+     */
+    private void awaitGone(EntityBareJid account, String sessionId) {
+        long deadline = System.nanoTime() + END_WAIT_NANOS;
+        while (System.nanoTime() < deadline && registry != null
+                && registry.sessions(account).stream().anyMatch(s -> s.id().equals(sessionId))) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     private Map<String, Object> summary(String name) throws ApiException {
