@@ -253,7 +253,7 @@ class KerberosSignInTest {
         long at = server.logSize();
         try {
             rewrite("enabled", "false");
-            server.awaitLog(at, "Kerberos: GSSAPI switched off (org.parley.kerberos key 'enabled')", WAIT);
+            server.awaitLog(at, "Kerberos GSSAPI: off (org.parley.kerberos key 'enabled')", WAIT);
             // The session core offers a departed mechanism for its grace period (5 s), as during an upgrade.
             long deadline = System.nanoTime() + WAIT.toNanos();
             String features = offeredAfterTls();

@@ -8,6 +8,7 @@ import org.osgi.service.component.ComponentContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Modified;
+import org.parley.ds.ComponentSwitch;
 import org.parley.api.auth.PasswordAuthenticator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,32 +28,19 @@ public final class StoreSwitch {
             ScramSha1Mechanism.class.getName(), ScramSha256Mechanism.class.getName(),
             ScramSha1PlusMechanism.class.getName(), ScramSha256PlusMechanism.class.getName());
 
-    private Boolean on;
+    private final ComponentSwitch components = new ComponentSwitch(StoreSwitch.class, "Local passwords", AuthConfig.PID,
+            "localPasswords", COMPONENTS);
 
     @Activate
     @Modified
-    synchronized void apply(ComponentContext context, AuthConfig config) {
+    void apply(ComponentContext context, AuthConfig config) {
         boolean wanted = config.localPasswords();
-        if (on != null && on == wanted) {
-            return;
-        }
-        for (String component : COMPONENTS) {
-            if (wanted) {
-                context.enableComponent(component);
-            } else {
-                context.disableComponent(component);
-            }
-        }
-        if (on != null || !wanted) {
-            LOG.info("Local passwords: {} ({} key 'localPasswords')", wanted ? "on" : "off", AuthConfig.PID);
-        }
-        if (!wanted && otherProviders(context.getBundleContext()) == 0) {
+        if (components.apply(context, wanted) && !wanted && otherProviders(context.getBundleContext()) == 0) {
             // Administrators usually have local accounts: say so before someone finds out by being locked out.
             LOG.warn("Local passwords are off and no other password provider is running: no one signs in by password "
                     + "(only by certificate or Kerberos, where configured). Set {} key 'localPasswords' to true to let local "
                     + "accounts in again.", AuthConfig.PID);
         }
-        on = wanted;
     }
 
     /** Password providers of other bundles (the password file, a directory). */

@@ -40,20 +40,6 @@ class StoreSwitchTest {
     }
 
     @Test
-    void theStoreAndScramAreEnabledAtStartUnlessSwitchedOffAndEachChangeActsOnce() {
-        StoreSwitch s = new StoreSwitch();
-        s.apply(context, config(true));
-        s.apply(context, config(true)); // another key of org.parley.auth changed: nothing to do
-        s.apply(context, config(false));
-        s.apply(context, config(false));
-        s.apply(context, config(true));
-        List<String> expected = new ArrayList<>(each("enableComponent"));
-        expected.addAll(each("disableComponent"));
-        expected.addAll(each("enableComponent"));
-        assertEquals(expected, calls);
-    }
-
-    @Test
     void switchedOffInTheFileTheyNeverStart() {
         new StoreSwitch().apply(context, config(false));
         assertEquals(each("disableComponent"), calls);

@@ -1,12 +1,12 @@
 package org.parley.kerberos.internal;
 
+import java.util.List;
 import org.osgi.service.component.ComponentContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Modified;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.parley.ds.ComponentSwitch;
 
 /**
  * The live on/off switch of GSSAPI (key {@code enabled}). Off disables the {@link GssapiMechanism}
@@ -17,26 +17,14 @@ import org.slf4j.LoggerFactory;
  */
 @Component(immediate = true, configurationPid = KerberosConfig.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL)
 public final class MechanismSwitch {
-    private static final Logger LOG = LoggerFactory.getLogger(MechanismSwitch.class);
     static final String MECHANISM = GssapiMechanism.class.getName();
 
-    private Boolean on;
+    private final ComponentSwitch components = new ComponentSwitch(MechanismSwitch.class, "Kerberos GSSAPI",
+            KerberosConfig.PID, "enabled", List.of(MECHANISM));
 
     @Activate
     @Modified
-    synchronized void apply(ComponentContext context, KerberosConfig config) {
-        boolean wanted = config.enabled();
-        if (on != null && on == wanted) {
-            return;
-        }
-        if (wanted) {
-            context.enableComponent(MECHANISM);
-        } else {
-            context.disableComponent(MECHANISM);
-        }
-        if (on != null || !wanted) {
-            LOG.info("Kerberos: GSSAPI switched {} ({} key 'enabled')", wanted ? "on" : "off", KerberosConfig.PID);
-        }
-        on = wanted;
+    void apply(ComponentContext context, KerberosConfig config) {
+        components.apply(context, config.enabled());
     }
 }

@@ -23,18 +23,6 @@ class MechanismSwitchTest {
     }
 
     @Test
-    void theProviderIsEnabledAtStartUnlessSwitchedOffAndEachChangeActsOnce() {
-        MechanismSwitch s = new MechanismSwitch();
-        s.apply(context, config(true));
-        s.apply(context, config(true)); // another key changed: nothing to do
-        s.apply(context, config(false));
-        s.apply(context, config(false));
-        s.apply(context, config(true));
-        String p = MechanismSwitch.MECHANISM;
-        assertEquals(List.of("enableComponent " + p, "disableComponent " + p, "enableComponent " + p), calls);
-    }
-
-    @Test
     void switchedOffInTheFileItNeverStarts() {
         new MechanismSwitch().apply(context, config(false));
         assertEquals(List.of("disableComponent " + MechanismSwitch.MECHANISM), calls);

@@ -1,12 +1,12 @@
 package org.parley.ldap.internal;
 
+import java.util.List;
 import org.osgi.service.component.ComponentContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Modified;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.parley.ds.ComponentSwitch;
 
 /**
  * The live on/off switch of the directory provider (key {@code enabled}). Off disables the
@@ -18,26 +18,14 @@ import org.slf4j.LoggerFactory;
  */
 @Component(immediate = true, configurationPid = LdapConfig.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL)
 public final class DirectorySwitch {
-    private static final Logger LOG = LoggerFactory.getLogger(DirectorySwitch.class);
     static final String PROVIDER = LdapProvider.class.getName();
 
-    private Boolean on;
+    private final ComponentSwitch components = new ComponentSwitch(DirectorySwitch.class, "LDAP directory provider",
+            LdapConfig.PID, "enabled", List.of(PROVIDER));
 
     @Activate
     @Modified
-    synchronized void apply(ComponentContext context, LdapConfig config) {
-        boolean wanted = config.enabled();
-        if (on != null && on == wanted) {
-            return;
-        }
-        if (wanted) {
-            context.enableComponent(PROVIDER);
-        } else {
-            context.disableComponent(PROVIDER);
-        }
-        if (on != null || !wanted) {
-            LOG.info("LDAP directory provider: {} ({} key 'enabled')", wanted ? "on" : "off", LdapConfig.PID);
-        }
-        on = wanted;
+    void apply(ComponentContext context, LdapConfig config) {
+        components.apply(context, config.enabled());
     }
 }

@@ -23,18 +23,6 @@ class DirectorySwitchTest {
     }
 
     @Test
-    void theProviderIsEnabledAtStartUnlessSwitchedOffAndEachChangeActsOnce() {
-        DirectorySwitch s = new DirectorySwitch();
-        s.apply(context, config(true));
-        s.apply(context, config(true)); // another key changed: nothing to do
-        s.apply(context, config(false));
-        s.apply(context, config(false));
-        s.apply(context, config(true));
-        String p = DirectorySwitch.PROVIDER;
-        assertEquals(List.of("enableComponent " + p, "disableComponent " + p, "enableComponent " + p), calls);
-    }
-
-    @Test
     void switchedOffInTheFileItNeverStarts() {
         new DirectorySwitch().apply(context, config(false));
         assertEquals(List.of("disableComponent " + DirectorySwitch.PROVIDER), calls);

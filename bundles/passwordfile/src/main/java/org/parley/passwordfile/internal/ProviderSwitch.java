@@ -1,12 +1,12 @@
 package org.parley.passwordfile.internal;
 
+import java.util.List;
 import org.osgi.service.component.ComponentContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Modified;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.parley.ds.ComponentSwitch;
 
 /**
  * The live on/off switch of the password-file provider (key {@code enabled}). Off disables the
@@ -17,26 +17,14 @@ import org.slf4j.LoggerFactory;
  */
 @Component(immediate = true, configurationPid = PasswordFileConfig.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL)
 public final class ProviderSwitch {
-    private static final Logger LOG = LoggerFactory.getLogger(ProviderSwitch.class);
     static final String PROVIDER = PasswordFileProvider.class.getName();
 
-    private Boolean on;
+    private final ComponentSwitch components = new ComponentSwitch(ProviderSwitch.class, "Password file provider",
+            PasswordFileConfig.PID, "enabled", List.of(PROVIDER));
 
     @Activate
     @Modified
-    synchronized void apply(ComponentContext context, PasswordFileConfig config) {
-        boolean wanted = config.enabled();
-        if (on != null && on == wanted) {
-            return;
-        }
-        if (wanted) {
-            context.enableComponent(PROVIDER);
-        } else {
-            context.disableComponent(PROVIDER);
-        }
-        if (on != null || !wanted) {
-            LOG.info("Password file provider: {} ({} key 'enabled')", wanted ? "on" : "off", PasswordFileConfig.PID);
-        }
-        on = wanted;
+    void apply(ComponentContext context, PasswordFileConfig config) {
+        components.apply(context, config.enabled());
     }
 }

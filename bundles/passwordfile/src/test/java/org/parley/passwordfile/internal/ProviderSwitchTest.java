@@ -23,18 +23,6 @@ class ProviderSwitchTest {
     }
 
     @Test
-    void theProviderIsEnabledAtStartUnlessSwitchedOffAndEachChangeActsOnce() {
-        ProviderSwitch s = new ProviderSwitch();
-        s.apply(context, config(true));
-        s.apply(context, config(true)); // another key changed: nothing to do
-        s.apply(context, config(false));
-        s.apply(context, config(false));
-        s.apply(context, config(true));
-        String p = ProviderSwitch.PROVIDER;
-        assertEquals(List.of("enableComponent " + p, "disableComponent " + p, "enableComponent " + p), calls);
-    }
-
-    @Test
     void switchedOffInTheFileItNeverStarts() {
         new ProviderSwitch().apply(context, config(false));
         assertEquals(List.of("disableComponent " + ProviderSwitch.PROVIDER), calls);
