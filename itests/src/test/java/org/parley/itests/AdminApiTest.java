@@ -48,9 +48,7 @@ class AdminApiTest {
 
     @BeforeAll
     static void signIn() throws Exception {
-        admin = new AdminClient(server).awaitUp(Duration.ofSeconds(30));
-        AdminClient.Answer a = admin.signIn("admin", AdminClient.initialAdminPassword(server));
-        assertEquals(201, a.status(), a::toString);
+        admin = AdminClient.signedInAsInitialAdmin(server, Duration.ofSeconds(30));
     }
 
     // ---- HTTPS and the security headers ----

@@ -36,8 +36,7 @@ class AdminBundleUpgradeTest {
 
     @Test
     void upgradingAndRollingBackThroughTheApiKeepsClientsConnectedAndLosesNoMessage() throws Exception {
-        AdminClient admin = new AdminClient(server).awaitUp(WAIT);
-        assertEquals(201, admin.signIn("admin", AdminClient.initialAdminPassword(server)).status());
+        AdminClient admin = AdminClient.signedInAsInitialAdmin(server, WAIT);
         Account alice = server.newAccount("upg-alice");
         Account bob = server.newAccount("upg-bob");
         XMPPTCPConnection a = server.login(alice);
@@ -140,8 +139,7 @@ class AdminBundleUpgradeTest {
      */
     @Test
     void whatAnUpgradeHoldsIsCountedAndReported() throws Exception {
-        AdminClient admin = new AdminClient(server).awaitUp(WAIT);
-        assertEquals(201, admin.signIn("admin", AdminClient.initialAdminPassword(server)).status());
+        AdminClient admin = AdminClient.signedInAsInitialAdmin(server, WAIT);
         XMPPTCPConnection a = server.login(server.newAccount("held-alice"));
         double before = stanzasHeld();
 
@@ -217,8 +215,7 @@ class AdminBundleUpgradeTest {
         ParleyServer.CliResult none = server.cli("bundle", "rollback", "org.parley.carbons");
         assertTrue(none.exitCode() != 0 && none.stderr().contains("no previous version"), none::toString);
 
-        AdminClient admin = new AdminClient(server).awaitUp(WAIT);
-        assertEquals(201, admin.signIn("admin", AdminClient.initialAdminPassword(server)).status());
+        AdminClient admin = AdminClient.signedInAsInitialAdmin(server, WAIT);
         String audit = admin.call("GET", "/api/audit").body();
         assertTrue(audit.contains("shell (bin/parley)") && audit.contains("BUNDLE-STOP") && audit.contains("refused"), audit);
     }

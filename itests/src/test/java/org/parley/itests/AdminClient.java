@@ -58,6 +58,16 @@ final class AdminClient {
         return Files.readString(server.base().resolve("data/initial-admin-password")).strip();
     }
 
+    /** A client signed in as the initial administrator, once the console answers. */
+    static AdminClient signedInAsInitialAdmin(ParleyServer server, Duration timeout) throws Exception {
+        AdminClient admin = new AdminClient(server).awaitUp(timeout);
+        Answer a = admin.signIn("admin", initialAdminPassword(server));
+        if (a.status() != 201) {
+            throw new AssertionError("the initial administrator could not sign in: " + a);
+        }
+        return admin;
+    }
+
     /** Waits until HTTPS answers (Jetty starts when the http bundle has configured it). */
     AdminClient awaitUp(Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();

@@ -25,8 +25,7 @@ class AdminUpgradeTest {
 
     @Test
     void replacingTheAdminAndHttpBundlesSignsNobodyOutAndKeepsTokensAndTheAuditLog() throws Exception {
-        AdminClient admin = new AdminClient(server).awaitUp(WAIT);
-        assertEquals(201, admin.signIn("admin", AdminClient.initialAdminPassword(server)).status());
+        AdminClient admin = AdminClient.signedInAsInitialAdmin(server, WAIT);
         String secret = admin.call("POST", "/api/tokens", map("name", "across-upgrade")).json().get("token").asText();
         assertEquals(201, admin.call("POST", "/api/users", map("username", "before-upgrade", "password", "pw-before")).status());
         AdminClient.Answer rooms = admin.call("GET", "/api/rooms");

@@ -34,8 +34,7 @@ class ClientSoftwareTest {
 
     @BeforeAll
     static void signIn() throws Exception {
-        admin = new AdminClient(server).awaitUp(WAIT);
-        assertEquals(201, admin.signIn("admin", AdminClient.initialAdminPassword(server)).status());
+        admin = AdminClient.signedInAsInitialAdmin(server, WAIT);
     }
 
     /**

@@ -41,9 +41,7 @@ class ConfigurationCheckTest {
 
     @BeforeAll
     static void signIn() throws Exception {
-        admin = new AdminClient(server).awaitUp(Duration.ofSeconds(30));
-        AdminClient.Answer a = admin.signIn("admin", AdminClient.initialAdminPassword(server));
-        assertEquals(201, a.status(), a::toString);
+        admin = AdminClient.signedInAsInitialAdmin(server, Duration.ofSeconds(30));
     }
 
     /** One refusal: the change, the key the bundle names, the start of its reason and the bundle that checked. */

@@ -43,9 +43,7 @@ class ConfigurationRangesTest {
 
     @BeforeAll
     static void signIn() throws Exception {
-        admin = new AdminClient(server).awaitUp(Duration.ofSeconds(30));
-        AdminClient.Answer a = admin.signIn("admin", AdminClient.initialAdminPassword(server));
-        assertEquals(201, a.status(), a::toString);
+        admin = AdminClient.signedInAsInitialAdmin(server, Duration.ofSeconds(30));
     }
 
     /** One refusal: the PID, key, value, and what the answer must say. */
