@@ -10,7 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -23,7 +22,6 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.parley.api.server.WorkerPool;
 import org.parley.api.session.TestSession;
-import org.parley.api.stanza.Element;
 import org.parley.api.stanza.Stanza;
 import org.parley.roster.internal.SubscriptionPropertyTest.S;
 
@@ -162,8 +160,7 @@ class CrossingPropertyTest {
 
     private World world;
     private final Map<String, List<TestSession>> sessions = new LinkedHashMap<>();
-    private final Map<TestSession, Map<String, Element>> clientRosters = new HashMap<>();
-    private final Map<TestSession, Integer> seenUpTo = new HashMap<>();
+    private ClientRosters clients;
 
     @Test
     void crossingOperationsOfTwoLocalUsersEndAsSomeOrderOfThemWouldOnBothSides() throws Exception {
@@ -186,13 +183,12 @@ class CrossingPropertyTest {
 
     private void run(long seed, ExecutorService threads, ExecutorService senders) throws Exception {
         sessions.clear();
-        clientRosters.clear();
-        seenUpTo.clear();
         Random random = new Random(seed);
         List<String> log = new ArrayList<>();
         Model model = new Model();
         try (World w = new World(Limits.DEFAULTS, USERS)) {
             world = w;
+            clients = new ClientRosters(w);
             WorkerPool pool = new WorkerPool() {
                 @Override
                 public <T> CompletionStage<T> submit(Callable<T> work) {
@@ -214,16 +210,7 @@ class CrossingPropertyTest {
             for (String u : USERS) {
                 List<TestSession> list = new ArrayList<>();
                 for (int r = 0; r < 2; r++) {
-                    TestSession s = world.bind(u, "r" + r);
-                    Stanza result = world.rosterGet(s, null);
-                    Map<String, Element> roster = new LinkedHashMap<>();
-                    for (Element item : result.payload().elements()) {
-                        roster.put(item.attribute("jid"), item);
-                    }
-                    clientRosters.put(s, roster);
-                    seenUpTo.put(s, s.received.size());
-                    world.broadcast(s, null);
-                    list.add(s);
+                    list.add(clients.signIn(u, "r" + r));
                 }
                 sessions.put(u, list);
             }
@@ -321,7 +308,7 @@ class CrossingPropertyTest {
         for (String u : USERS) {
             Roster stored = world.stored(u);
             for (TestSession s : sessions.get(u)) {
-                assertEquals(stored.visible().stream().map(RosterItem::toElement).toList(), List.copyOf(clientView(s).values()),
+                assertEquals(stored.visible().stream().map(RosterItem::toElement).toList(), List.copyOf(clients.view(s).values()),
                         s.jid() + " sees the stored roster through its pushes; " + where);
             }
         }
@@ -364,24 +351,5 @@ class CrossingPropertyTest {
             }
         }
         return result;
-    }
-
-    /** The client's roster: its roster result, with the pushes it got since applied in order. */
-    private Map<String, Element> clientView(TestSession s) {
-        Map<String, Element> roster = clientRosters.get(s);
-        int from = seenUpTo.get(s);
-        List<Stanza> received = List.copyOf(s.received);
-        for (Stanza x : received.subList(from, received.size())) {
-            if (x.isIq() && "set".equals(x.type())) {
-                Element item = x.payload().firstElement();
-                if ("remove".equals(item.attribute("subscription"))) {
-                    roster.remove(item.attribute("jid"));
-                } else {
-                    roster.put(item.attribute("jid"), item);
-                }
-            }
-        }
-        seenUpTo.put(s, received.size());
-        return new TreeMap<>(roster);
     }
 }

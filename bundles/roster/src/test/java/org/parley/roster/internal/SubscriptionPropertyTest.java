@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.parley.api.session.TestSession;
-import org.parley.api.stanza.Element;
 import org.parley.api.stanza.Stanza;
 
 /**
@@ -79,10 +78,8 @@ class SubscriptionPropertyTest {
     private static final String[] USERS = {"alice", "bob", "carol"};
     private final Map<String, Side> model = new HashMap<>();
     private final Map<String, List<TestSession>> sessions = new LinkedHashMap<>();
-    /** What each session's client holds: its roster result, with the pushes after it applied. */
-    private final Map<TestSession, Integer> seenUpTo = new HashMap<>();
-    private final Map<TestSession, Map<String, Element>> clientRosters = new HashMap<>();
     private World world;
+    private ClientRosters clients;
 
     private Side side(String user, String contact) {
         return model.computeIfAbsent(user + ">" + contact, k -> new Side());
@@ -98,9 +95,8 @@ class SubscriptionPropertyTest {
     private void run(long seed) {
         model.clear();
         sessions.clear();
-        seenUpTo.clear();
-        clientRosters.clear();
         world = new World(new Limits(100, 100, 100, 10, false), USERS);
+        clients = new ClientRosters(world);
         Random random = new Random(seed);
         List<String> log = new ArrayList<>();
         try {
@@ -247,16 +243,7 @@ class SubscriptionPropertyTest {
     private List<TestSession> signIn(String user, int resources) {
         List<TestSession> list = new ArrayList<>();
         for (int r = 0; r < resources; r++) {
-            TestSession s = world.bind(user, "r" + r + "-" + System.nanoTime());
-            Stanza result = world.rosterGet(s, null);
-            Map<String, Element> roster = new LinkedHashMap<>();
-            for (Element item : result.payload().elements()) {
-                roster.put(item.attribute("jid"), item);
-            }
-            clientRosters.put(s, roster);
-            seenUpTo.put(s, s.received.size());
-            world.broadcast(s, null);
-            list.add(s);
+            list.add(clients.signIn(user, "r" + r + "-" + System.nanoTime()));
         }
         sessions.put(user, list);
         return list;
@@ -265,8 +252,7 @@ class SubscriptionPropertyTest {
     private void signOut(String user) {
         for (TestSession s : sessions.remove(user)) {
             world.end(s);
-            clientRosters.remove(s);
-            seenUpTo.remove(s);
+            clients.forget(s);
         }
     }
 
@@ -299,28 +285,11 @@ class SubscriptionPropertyTest {
                 assertEquals(item.askOut(), other != null && other.pendingIn(), "a request pending on both sides; " + where);
             }
             for (TestSession s : sessions.get(u)) {
-                assertEquals(stored.visible().stream().map(RosterItem::toElement).toList(), List.copyOf(clientView(s).values()),
+                assertEquals(stored.visible().stream().map(RosterItem::toElement).toList(), List.copyOf(clients.view(s).values()),
                         s.jid() + " sees the stored roster through its pushes; " + where);
             }
         }
     }
 
     /** The client's roster: the last one it had, with the pushes it got since applied in order. */
-    private Map<String, Element> clientView(TestSession s) {
-        Map<String, Element> roster = clientRosters.get(s);
-        int from = seenUpTo.get(s);
-        for (Stanza x : s.received.subList(from, s.received.size())) {
-            if (x.isIq() && "set".equals(x.type())) {
-                Element item = x.payload().firstElement();
-                if ("remove".equals(item.attribute("subscription"))) {
-                    roster.remove(item.attribute("jid"));
-                } else {
-                    roster.put(item.attribute("jid"), item);
-                }
-            }
-        }
-        seenUpTo.put(s, s.received.size());
-        // The server lists items in contact order; a client keeps them by JID.
-        return new java.util.TreeMap<>(roster);
-    }
 }
