@@ -89,7 +89,7 @@ public final class PasswordFileProvider implements PasswordAuthenticator, UserDi
         });
     }
 
-    private static Path etcDirectory(BundleContext context) {
+    static Path etcDirectory(BundleContext context) {
         String dir = context.getProperty(ETC_PROPERTY);
         return dir == null ? null : Path.of(dir);
     }
@@ -106,16 +106,12 @@ public final class PasswordFileProvider implements PasswordAuthenticator, UserDi
 
     /** Applies a configuration; returns whether it was taken (an invalid one is logged with its key and the old stays). */
     synchronized boolean apply(PasswordFileConfig config) {
-        String value = config.file() == null ? "" : config.file().trim();
-        Path next = null;
-        if (!value.isEmpty()) {
-            try {
-                Path p = Path.of(value);
-                next = p.isAbsolute() || etc == null ? p : etc.resolve(p);
-            } catch (InvalidPathException e) {
-                LOG.error("{}: key 'file': not a file name: {}; {}", PasswordFileConfig.PID, e.getMessage(), keeping());
-                return false;
-            }
+        Path next;
+        try {
+            next = fileOf(config, etc);
+        } catch (IllegalArgumentException e) {
+            LOG.error("{}: {}; {}", PasswordFileConfig.PID, e.getMessage(), keeping());
+            return false;
         }
         if (config.pollSeconds() < 1 || config.pollSeconds() > 3600) {
             LOG.error("{}: key 'pollSeconds': must be 1-3600, got {}; {}", PasswordFileConfig.PID, config.pollSeconds(), keeping());
@@ -140,6 +136,25 @@ public final class PasswordFileProvider implements PasswordAuthenticator, UserDi
         reloadIfChanged();
         polling = poller.scheduleWithFixedDelay(this::reloadIfChanged, config.pollSeconds(), config.pollSeconds(), TimeUnit.SECONDS);
         return true;
+    }
+
+    /**
+     * The file a configuration names, a relative name taken in etc/; null when it names none. Also
+     * what the console's checker asks, so the two cannot disagree.
+     *
+     * @throws IllegalArgumentException starting with the key, for a name the file system refuses
+     */
+    static Path fileOf(PasswordFileConfig config, Path etc) {
+        String value = config.file() == null ? "" : config.file().trim();
+        if (value.isEmpty()) {
+            return null;
+        }
+        try {
+            Path p = Path.of(value);
+            return p.isAbsolute() || etc == null ? p : etc.resolve(p);
+        } catch (InvalidPathException e) {
+            throw new IllegalArgumentException("key 'file': not a file name: " + e.getMessage(), e);
+        }
     }
 
     private String keeping() {
