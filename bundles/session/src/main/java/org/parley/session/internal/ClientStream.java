@@ -84,7 +84,8 @@ final class ClientStream implements StreamHandler {
 
             @Override
             int maxPending() {
-                return services.settings().get().maxPendingElements();
+                // the field, not the constructor's parameter: a captured copy would cost a field per stream
+                return ClientStream.this.services.settings().get().maxPendingElements();
             }
         };
     }
