@@ -177,6 +177,18 @@ public final class Element implements Node {
         return new Element(this.name, namespace, more, children);
     }
 
+    /**
+     * A copy with one more child at the end. Shares the attributes and the existing children: an
+     * interceptor that adds an element to a presence kept for the session's life (the avatar hash)
+     * costs the new element and a list, not a copy of the whole tree.
+     */
+    public Element withChild(Node child) {
+        Objects.requireNonNull(child, "child");
+        Node[] more = children.toArray(new Node[children.size() + 1]);
+        more[children.size()] = child;
+        return new Element(name, namespace, attributes, List.of(more));
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof Element e && name.equals(e.name) && namespace.equals(e.namespace)

@@ -136,6 +136,15 @@ public final class Stanza {
         return new Stanza(kind, element.withAttribute("to", newTo == null ? null : newTo.toString()), from, newTo);
     }
 
+    /**
+     * A copy with one more child element, addressed as this one: the parsed addresses are kept,
+     * not parsed again from the copied attributes (a stanza kept for a session's life would hold
+     * a second copy of the session's address).
+     */
+    public Stanza withChild(Element child) {
+        return new Stanza(kind, element.withChild(child), from, to);
+    }
+
     /** A stanza built by the server itself; its addresses must be valid JIDs. */
     public static Stanza create(Element element) {
         try {

@@ -45,4 +45,33 @@ class ElementTest {
         assertEquals(message.toBuilder().attribute("from", "alice@example.org/a").build(), stamped);
         assertEquals(message.toBuilder().attribute("id", null).build(), message.withAttribute("id", null));
     }
+
+    @Test
+    void withChildAppendsAndSharesTheRest() {
+        Element x = Element.empty("x", "vcard-temp:x:update");
+        Element more = message.withChild(x);
+        assertEquals(2, more.children().size());
+        assertSame(message.children().get(0), more.children().get(0), "existing children are shared, not copied");
+        assertSame(x, more.children().get(1));
+        assertEquals(message.attributeCount(), more.attributeCount());
+        assertEquals("m1", more.attribute("id"));
+        assertEquals(1, message.children().size(), "the original is unchanged");
+        assertEquals(Element.builder("message", Namespaces.CLIENT)
+                .attribute("to", "bob@example.org").attribute("id", "m1").attribute("type", "chat")
+                .child(Element.builder("body", Namespaces.CLIENT).text("hi").build()).child(x).build(), more,
+                "the same element the builder makes");
+    }
+
+    @Test
+    void stanzaWithChildKeepsItsParsedAddresses() {
+        Stanza presence = Stanza.create(Element.builder("presence", Namespaces.CLIENT).build())
+                .withFrom(org.jxmpp.jid.impl.JidCreate.entityFullFromOrThrowUnchecked("alice@example.org/a"))
+                .withTo(org.jxmpp.jid.impl.JidCreate.entityBareFromOrThrowUnchecked("bob@example.org"));
+        Stanza more = presence.withChild(Element.empty("x", "vcard-temp:x:update"));
+        assertSame(presence.from(), more.from());
+        assertSame(presence.to(), more.to());
+        assertEquals(Stanza.Kind.PRESENCE, more.kind());
+        assertEquals("x", more.element().firstElement().name());
+        assertEquals("alice@example.org/a", more.element().attribute("from"));
+    }
 }

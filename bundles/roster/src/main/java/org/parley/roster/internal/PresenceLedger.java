@@ -44,11 +44,36 @@ final class PresenceLedger {
     private static final class Book {
         final String session;
         final long until;
-        final Map<Jid, Note> notes = new ConcurrentHashMap<>(8);
+        /**
+         * Made at the first note: every session signing in has a book, and most (an empty roster, no
+         * other resource) never get a note, so an idle server held an empty map per session.
+         */
+        private volatile Map<Jid, Note> notes;
 
         Book(String session, long until) {
             this.session = session;
             this.until = until;
+        }
+
+        Map<Jid, Note> notes() {
+            Map<Jid, Note> n = notes;
+            if (n == null) {
+                synchronized (this) {
+                    n = notes;
+                    if (n == null) {
+                        n = new ConcurrentHashMap<>(8);
+                        notes = n;
+                    }
+                }
+            }
+            return n;
+        }
+
+        void forget(Jid sender) {
+            Map<Jid, Note> n = notes;
+            if (n != null) {
+                n.remove(sender);
+            }
         }
     }
 
@@ -110,7 +135,7 @@ final class PresenceLedger {
     void forget(Session recipient, Jid sender) {
         Book book = books.get(recipient.id());
         if (book != null && sender != null) {
-            book.notes.remove(sender);
+            book.forget(sender);
         }
     }
 
@@ -122,6 +147,11 @@ final class PresenceLedger {
         Jid from = stanza.from();
         String type = stanza.type();
         if (from == null || !from.hasResource() || type != null && !"unavailable".equals(type)) {
+            return stanza;
+        }
+        if (from.equals(recipient.jid())) {
+            // The session's own presence coming back: only the broadcast brings it (nobody probes a
+            // session for itself), so it has no twin, and noting it kept a copy per signing-in session.
             return stanza;
         }
         Book book = books.get(recipient.id());
@@ -136,12 +166,12 @@ final class PresenceLedger {
             return stanza;
         }
         if (type != null) {
-            book.notes.remove(from);
+            book.forget(from);
             return stanza;
         }
         Path path = stanza.to() != null && stanza.to().hasResource() ? Path.DIRECT : Path.BROADCAST;
         boolean[] twin = new boolean[1];
-        book.notes.compute(from, (sender, note) -> {
+        book.notes().compute(from, (sender, note) -> {
             if (note != null && note.path() != path && sameContent(note.presence(), stanza)) {
                 twin[0] = true;
                 return null;
@@ -149,6 +179,13 @@ final class PresenceLedger {
             return new Note(path, stanza);
         });
         return twin[0] ? null : stanza;
+    }
+
+    /** Senders noted for the session now (for tests). */
+    int notes(Session session) {
+        Book book = books.get(session.id());
+        Map<Jid, Note> n = book == null ? null : book.notes;
+        return n == null ? 0 : n.size();
     }
 
     /** Sessions with notes now (for tests). */

@@ -120,14 +120,17 @@ public final class RosterService implements SessionListener, AccountListener {
      * roster: RFC 6121 section 2.1.6 "interested resources".
      */
     private final Set<String> interested = ConcurrentHashMap.newKeySet();
-    /** Sessions whose initial presence was handled (probes sent, pending requests delivered). */
-    private final Set<String> announced = ConcurrentHashMap.newKeySet();
     /**
-     * Each available session's presence as it was broadcast, by session id: after the outbound
-     * interceptors above the roster (the vCard bundle adds the avatar hash), so that a probe answer
-     * is the same presence the broadcast carried, not the session's bare one.
+     * Sessions whose initial presence was handled (probes sent, pending requests delivered), by
+     * id, each with its presence as it was broadcast: after the outbound interceptors above the
+     * roster (the vCard bundle adds the avatar hash), so that a probe answer is the same presence
+     * the broadcast carried, not the session's bare one. {@link #BROADCAST_UNKNOWN} for a session
+     * taken over from a version that did not hand its broadcast presence over. One map for both:
+     * they are set and cleared together, and an idle server holds an entry per session.
      */
-    private final Map<String, Stanza> broadcastPresence = new ConcurrentHashMap<>();
+    private final Map<String, Stanza> announced = new ConcurrentHashMap<>();
+    /** Marks an announced session whose broadcast presence is not known (compared by identity). */
+    private static final Stanza BROADCAST_UNKNOWN = Stanza.create(Element.empty("presence", Namespaces.CLIENT));
     /** Set when state was taken over: ids of sessions that ended meanwhile are dropped once the registry is known. */
     private volatile boolean pruneOnRegistry;
     /** Users' last unavailable presence: what this instance saw or read back from {@link #lastSeen}. */
@@ -178,7 +181,7 @@ public final class RosterService implements SessionListener, AccountListener {
         for (int i = 0; i < locks.length; i++) {
             locks[i] = new ReentrantLock();
         }
-        this.ledger = new PresenceLedger(session -> session.isAvailable() && !announced.contains(session.id()));
+        this.ledger = new PresenceLedger(session -> session.isAvailable() && !announced.containsKey(session.id()));
         this.patient = new PatientWork(workers, PATIENCE_MILLIS, () -> stopped);
         this.privacy = new Privacy(new BlockStore(store.database()), workers, patient, this);
         this.blocking = new Blocking(privacy, this);
@@ -225,7 +228,7 @@ public final class RosterService implements SessionListener, AccountListener {
                 bound.add(s.id());
             }
             interested.retainAll(bound);
-            announced.retainAll(bound);
+            announced.keySet().retainAll(bound);
             blocking.interested.retainAll(bound);
             privacy.prune(bound);
         }
@@ -963,10 +966,8 @@ public final class RosterService implements SessionListener, AccountListener {
         boolean initial = false;
         if (origin != null) {
             if (available) {
-                broadcastPresence.put(origin.id(), presence);
-                initial = announced.add(origin.id());
+                initial = announced.put(origin.id(), presence) == null;
             } else {
-                broadcastPresence.remove(origin.id());
                 announced.remove(origin.id());
                 rememberIfLastUnavailable(user, origin, presence);
             }
@@ -1132,17 +1133,17 @@ public final class RosterService implements SessionListener, AccountListener {
      * version of this bundle).
      */
     Stanza answerable(Session s) {
-        Stanza p = broadcastPresence.get(s.id());
-        if (p != null) {
-            return p;
+        Stanza p = announced.get(s.id());
+        if (p == null) {
+            return null;
         }
-        return announced.contains(s.id()) ? s.presence() : null;
+        return p == BROADCAST_UNKNOWN ? s.presence() : p;
     }
 
     /** The presence a session shows its contacts now: as broadcast where known. */
     Stanza shown(Session s) {
-        Stanza p = broadcastPresence.get(s.id());
-        return p != null && s.presence() != null ? p : s.presence();
+        Stanza p = announced.get(s.id());
+        return p != null && p != BROADCAST_UNKNOWN && s.presence() != null ? p : s.presence();
     }
 
     /** The user's available resources' presence to a contact that may now see it. */
@@ -1435,7 +1436,6 @@ public final class RosterService implements SessionListener, AccountListener {
     @Override
     public void ended(Session session) {
         ledger.close(session);
-        broadcastPresence.remove(session.id());
         interested.remove(session.id());
         announced.remove(session.id());
         if (!hasSessions(session.bareJid())) {
@@ -1462,7 +1462,12 @@ public final class RosterService implements SessionListener, AccountListener {
             return;
         }
         readIds(snapshot.get("interested"), interested);
-        readIds(snapshot.get("announced"), announced);
+        Set<String> wasAnnounced = new java.util.HashSet<>();
+        readIds(snapshot.get("announced"), wasAnnounced);
+        Map<?, ?> broadcast = snapshot.get("broadcast") instanceof Map<?, ?> m ? m : Map.of(); // absent before 2026-11-30
+        for (String id : wasAnnounced) {
+            announced.put(id, broadcast.get(id) instanceof Stanza p ? p : BROADCAST_UNKNOWN);
+        }
         readIds(snapshot.get("blockListInterested"), blocking.interested); // absent from versions before blocking
         pruneOnRegistry = true;
         if (snapshot.get("lastUnavailable") instanceof Map<?, ?> map) {
@@ -1477,6 +1482,17 @@ public final class RosterService implements SessionListener, AccountListener {
         }
         LOG.info("Took over the roster state: {} interested and {} announced resources, {} last unavailable presences",
                 interested.size(), announced.size(), lastUnavailable.size());
+    }
+
+    /** The announced sessions' broadcast presence where known, for the successor's probe answers. */
+    private Map<String, Stanza> broadcastPresences() {
+        Map<String, Stanza> known = new HashMap<>();
+        announced.forEach((id, p) -> {
+            if (p != BROADCAST_UNKNOWN) {
+                known.put(id, p);
+            }
+        });
+        return known;
     }
 
     private static void readIds(Object value, Set<String> into) {
@@ -1515,7 +1531,8 @@ public final class RosterService implements SessionListener, AccountListener {
         lastUnavailable.forEach((user, l) -> last.put(user.toString(), List.of(l.presence(), l.at().toEpochMilli())));
         return Map.of("format", HANDOFF_FORMAT,
                 "interested", List.copyOf(interested),
-                "announced", List.copyOf(announced),
+                "announced", List.copyOf(announced.keySet()),
+                "broadcast", broadcastPresences(),
                 "blockListInterested", List.copyOf(blocking.interested),
                 "lastUnavailable", last);
     }

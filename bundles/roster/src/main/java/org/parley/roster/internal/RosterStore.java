@@ -103,7 +103,9 @@ final class RosterStore {
                     }
                 }
             }
-            return new Roster(version, items);
+            // Immutable, so the users with no roster at all (most of a large server's) share one
+            // instead of a cache entry of their own each.
+            return version == Roster.EMPTY.version() && items.isEmpty() ? Roster.EMPTY : new Roster(version, items);
         } catch (SQLException e) {
             throw new StorageException("cannot read the roster of " + username + ": " + e.getMessage(), e);
         }

@@ -93,4 +93,35 @@ class HandoffTest {
         world.rosterSet(a, World.item("bob@example.org", "Bob"));
         assertTrue(a.received.stream().noneMatch(s -> "set".equals(s.type())), "no push to a resource the unreadable snapshot named");
     }
+
+    @Test
+    void theBroadcastPresenceComesAcrossSoProbeAnswersStillCarryWhatInterceptorsAdded() {
+        TestSession a = world.bind("alice", "phone");
+        world.broadcast(a, null);
+        // as the vCard bundle's interceptor, above the roster, adds the avatar hash to what is broadcast
+        Stanza withHash = a.presence().withChild(Element.builder("x", "vcard-temp:x:update")
+                .child(Element.empty("photo", "vcard-temp:x:update")).build());
+        world.service.broadcast(withHash, a, a.bareJid()).toCompletableFuture().join();
+        assertEquals(withHash.element(), world.service.answerable(a).element());
+
+        world.upgrade();
+
+        assertEquals(withHash.element(), world.service.answerable(a).element(), "a probe answer after the upgrade carries the hash");
+        assertEquals(withHash.element(), world.service.shown(a).element());
+    }
+
+    @Test
+    void aSessionAnnouncedByAVersionThatDidNotHandItsBroadcastOverIsAnsweredWithItsOwnPresence() {
+        TestSession a = world.bind("alice", "phone");
+        world.broadcast(a, "away");
+        world.service.deactivate();
+        world.shared.deactivate();
+        world.handoff.take(RosterService.HANDOFF_KEY);
+        world.handoff.deposit(RosterService.HANDOFF_KEY, Map.of("format", RosterService.HANDOFF_FORMAT,
+                "interested", List.of(), "announced", List.of(a.id()), "blockListInterested", List.of(), "lastUnavailable", Map.of()));
+        world.start(Limits.DEFAULTS);
+        world.service.takeOver();
+        assertEquals(a.presence(), world.service.answerable(a), "announced: its probe answer is its own presence");
+        assertEquals(a.presence(), world.service.shown(a));
+    }
 }

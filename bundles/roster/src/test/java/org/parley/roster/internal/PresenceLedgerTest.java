@@ -125,4 +125,17 @@ class PresenceLedgerTest {
         assertNotNull(ledger.admit(subscribe, bob));
         assertNotNull(ledger.admit(subscribe.withTo(bob.jid()), bob));
     }
+
+    @Test
+    void theSessionsOwnPresenceIsNeitherNotedNorWithheld() {
+        ledger.open(bob);
+        Stanza own = Stanza.create(Element.builder("presence", Namespaces.CLIENT).textChild("show", "away").build())
+                .withFrom(bob.jid());
+        assertNotNull(ledger.admit(own.withTo(bob.bareJid()), bob));
+        assertEquals(0, ledger.notes(bob), "an idle session signing in keeps no copy of its own presence");
+        assertNotNull(ledger.admit(own.withTo(bob.jid()), bob), "its own presence has no twin to withhold");
+        assertNotNull(ledger.admit(broadcast(away), bob));
+        assertEquals(1, ledger.notes(bob), "a contact's presence is still noted");
+        assertNull(ledger.admit(answer(away), bob));
+    }
 }

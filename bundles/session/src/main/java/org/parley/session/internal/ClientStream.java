@@ -76,7 +76,18 @@ final class ClientStream implements StreamHandler {
         this.services = services;
         this.connection = connection;
         this.executor = new SerialExecutor(services.pool(), this);
-        this.backpressure = new ReadingBackpressure(executor::backlog, () -> services.settings().get().maxPendingElements(), connection);
+        this.backpressure = new ReadingBackpressure(connection) {
+            @Override
+            int backlog() {
+                return executor.backlog();
+            }
+
+            @Override
+            int maxPending() {
+                // the field, not the constructor's parameter: a captured copy would cost a field per stream
+                return ClientStream.this.services.settings().get().maxPendingElements();
+            }
+        };
     }
 
     /** Starts the clock for authentication; a new connection only. */

@@ -10,25 +10,42 @@ import org.parley.api.connection.ClientConnection;
  * suspending side checks once more after suspending, so reading is never left suspended with
  * nothing queued that would resume it.
  */
-final class ReadingBackpressure {
-    private final IntSupplier backlog;
-    private final IntSupplier maxPending;
+abstract class ReadingBackpressure {
     private final ClientConnection connection;
     private volatile boolean suspended;
 
     /**
-     * @param backlog the executor's steps queued or running
-     * @param maxPending the setting, read at each check so a change applies at once
+     * One per stream for its life, so the stream supplies {@link #backlog} and {@link #maxPending}
+     * as methods of a subclass rather than as two lambdas of their own (one object per idle session
+     * instead of three).
      */
-    ReadingBackpressure(IntSupplier backlog, IntSupplier maxPending, ClientConnection connection) {
-        this.backlog = backlog;
-        this.maxPending = maxPending;
+    ReadingBackpressure(ClientConnection connection) {
         this.connection = connection;
+    }
+
+    /** The executor's steps queued or running. */
+    abstract int backlog();
+
+    /** The setting, read at each check so a change applies at once. */
+    abstract int maxPending();
+
+    static ReadingBackpressure of(IntSupplier backlog, IntSupplier maxPending, ClientConnection connection) {
+        return new ReadingBackpressure(connection) {
+            @Override
+            int backlog() {
+                return backlog.getAsInt();
+            }
+
+            @Override
+            int maxPending() {
+                return maxPending.getAsInt();
+            }
+        };
     }
 
     /** After an element was queued (the I/O thread). */
     void queued() {
-        if (suspended || backlog.getAsInt() <= maxPending.getAsInt()) {
+        if (suspended || backlog() <= maxPending()) {
             return;
         }
         synchronized (this) {
@@ -45,13 +62,13 @@ final class ReadingBackpressure {
 
     /** At the end of each step (in the step, so the backlog still counts it), and after suspending. */
     void stepDone() {
-        if (!suspended || backlog.getAsInt() > maxPending.getAsInt() / 2) {
+        if (!suspended || backlog() > maxPending() / 2) {
             return;
         }
         // Under the lock with the suspending: the flag and the connection's state change together, so a
         // resume can never run between another thread's setting the flag and its suspending.
         synchronized (this) {
-            if (suspended && backlog.getAsInt() <= maxPending.getAsInt() / 2) {
+            if (suspended && backlog() <= maxPending() / 2) {
                 suspended = false;
                 connection.resumeReading();
             }

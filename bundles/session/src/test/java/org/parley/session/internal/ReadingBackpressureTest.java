@@ -17,7 +17,7 @@ class ReadingBackpressureTest {
 
     @Test
     void suspendsAboveTheLimitAndResumesAtHalf() {
-        ReadingBackpressure bp = new ReadingBackpressure(backlog::get, () -> MAX, connection);
+        ReadingBackpressure bp = ReadingBackpressure.of(backlog::get, () -> MAX, connection);
         for (int i = 0; i < MAX; i++) {
             backlog.incrementAndGet();
             bp.queued();
@@ -57,7 +57,7 @@ class ReadingBackpressureTest {
             }
             return seen;
         };
-        bp[0] = new ReadingBackpressure(racingBacklog, () -> MAX, connection);
+        bp[0] = ReadingBackpressure.of(racingBacklog, () -> MAX, connection);
         backlog.set(MAX + 1);
         drainNow[0] = true;
         bp[0].queued();

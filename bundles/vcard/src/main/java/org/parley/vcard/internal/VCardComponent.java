@@ -46,6 +46,9 @@ import org.slf4j.LoggerFactory;
 public final class VCardComponent implements IqHandler, StanzaInterceptor, AccountListener {
     private static final Logger LOG = LoggerFactory.getLogger(VCardComponent.class);
     static final String UPDATE_NAMESPACE = "vcard-temp:x:update";
+    /** XEP-0153's "no photo", the same (immutable) element in every presence that carries it. */
+    private static final Element NO_PHOTO = Element.builder("x", UPDATE_NAMESPACE)
+            .child(Element.empty("photo", UPDATE_NAMESPACE)).build();
 
     /** Sources by ranking, highest first, then by service id, oldest first. */
     private final Map<ServiceReference<VCardSource>, VCardSource> sources = new ConcurrentSkipListMap<>((a, b) -> b.compareTo(a));
@@ -116,12 +119,11 @@ public final class VCardComponent implements IqHandler, StanzaInterceptor, Accou
                 LOG.warn("No avatar hash for {}: {}", interception.account(), error.toString());
                 return InterceptResult.proceed(presence);
             }
-            Element.Builder photo = Element.builder("photo", UPDATE_NAMESPACE);
-            if (!hash.isEmpty()) {
-                photo.text(hash);
-            }
-            Element x = Element.builder("x", UPDATE_NAMESPACE).child(photo.build()).build();
-            return InterceptResult.proceed(Stanza.create(presence.element().toBuilder().child(x).build()));
+            Element x = hash.isEmpty() ? NO_PHOTO : Element.builder("x", UPDATE_NAMESPACE)
+                    .child(Element.builder("photo", UPDATE_NAMESPACE).text(hash).build()).build();
+            // The roster keeps this presence for the session's life (probe answers): withChild
+            // shares the session's parsed address and the presence's children instead of copying them.
+            return InterceptResult.proceed(presence.withChild(x));
         });
     }
 

@@ -51,6 +51,7 @@ final class VCards {
 
     private record CachedHash(CompletableFuture<String> hash, long loadedAt) {
     }
+    private static final CompletableFuture<String> NO_PHOTO = CompletableFuture.completedFuture("");
 
     private final VCardStore store;
     private final WorkerPool workers;
@@ -131,7 +132,8 @@ final class VCards {
             return cached.hash();
         }
         CompletableFuture<String> loading = new CompletableFuture<>();
-        hashes.put(username, new CachedHash(loading, now));
+        CachedHash entry = new CachedHash(loading, now);
+        hashes.put(username, entry);
         if (hashes.size() > HASH_CACHE_TRIM) {
             hashes.values().removeIf(c -> now - c.loadedAt() >= HASH_TTL_NANOS);
         }
@@ -147,6 +149,10 @@ final class VCards {
                 loading.completeExceptionally(error);
             } else {
                 loading.complete(hash);
+                if (hash.isEmpty()) {
+                    // Most accounts show no photo: they share one answer instead of a future each.
+                    hashes.replace(username, entry, new CachedHash(NO_PHOTO, now));
+                }
             }
         });
         return loading;
