@@ -62,6 +62,33 @@ class DeployerUpgradeTest {
         System.out.println("deployer upgrade: log during the test:\n" + log);
     }
 
+    /**
+     * An upgrade lasts as long as its jar is in deploy/: one taken out while the server is stopped
+     * is not applied at the next start (the framework's storage is cleaned at each start and the
+     * bundles come from system/ and deploy/ as they are then), and one left in is applied again.
+     */
+    @Test
+    void afterARestartAnUpgradeRunsOnlyWhileItsJarIsInDeploy() throws Exception {
+        Path imJar = Bundles.imJar(server.dist());
+        String shippedIm = Bundles.version(imJar);
+        long logBefore = server.logSize();
+        Path im = drop(imJar, "parley-im-" + NEW_VERSION + ".jar");
+        server.awaitLog(logBefore, "Upgraded org.parley.im from " + shippedIm + " to " + NEW_VERSION, WAIT);
+
+        assertEquals(0, server.stop(Duration.ofSeconds(60)), "a clean stop");
+        server.start();
+        XMPPTCPConnection kept = server.login(server.newAccount("after-first-restart"));
+        assertEquals(NEW_VERSION, Xmpp.awaitServerVersion(kept, NEW_VERSION, WAIT), "the jar in deploy/ upgrades im again");
+
+        assertEquals(0, server.stop(Duration.ofSeconds(60)), "a clean stop");
+        Files.delete(im);
+        long logAtStart = server.logSize();
+        server.start();
+        XMPPTCPConnection client = server.login(server.newAccount("after-second-restart"));
+        assertEquals(shippedIm, Xmpp.awaitServerVersion(client, shippedIm, WAIT), "im runs its own jar once its upgrade is gone");
+        assertFalse(server.logSince(logAtStart).contains(" ERROR "), server.logSince(logAtStart));
+    }
+
     /** Puts a copy of {@code shipped} with the new version into deploy/ in one move, so FileInstall never sees half a jar. */
     private static Path drop(Path shipped, String name) throws Exception {
         Path staged = server.base().resolve(name);

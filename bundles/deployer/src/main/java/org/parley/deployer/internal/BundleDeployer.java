@@ -4,12 +4,15 @@ import java.io.ByteArrayInputStream;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
 import java.nio.file.Files;
 import java.util.Dictionary;
 import java.util.ArrayList;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.JarFile;
 import java.util.jar.Manifest;
@@ -64,6 +67,10 @@ public final class BundleDeployer implements ArtifactInstaller {
     private static final String LOCATION_PREFIX = "deploy:";
     /** In this bundle's data area: the line the next version of the deployer logs when it starts. */
     private static final String SELF_UPGRADE_REPORT = "self-upgrade-report";
+    /** In this bundle's data area, per upgraded distribution bundle (by id): the name of the jar in deploy/ that upgraded it. */
+    private static final String UPGRADE_NOTE = "upgraded-";
+    /** Between two looks for jars that went while no watcher saw them (see {@link #reconcile}). */
+    private static final long RECONCILE_SECONDS = 3;
 
     /** How long deactivation waits for FileInstall to stop the watcher's thread. */
     private static final long WATCHER_STOP_MILLIS = 5000;
@@ -72,6 +79,7 @@ public final class BundleDeployer implements ArtifactInstaller {
     private final String deployDir;
     private final Configuration watcher;
     private final ServiceRegistration<ArtifactInstaller> registration;
+    private final ScheduledExecutorService reconciler;
     /** Set on deactivation: jars are claimed and left for the successor. */
     private volatile boolean closing;
 
@@ -100,11 +108,18 @@ public final class BundleDeployer implements ArtifactInstaller {
         watcher.update(props);
         reportSelfUpgrade();
         LOG.info("Watching {} for bundles", deployDir);
+        this.reconciler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "parley-deployer-reconcile");
+            t.setDaemon(true);
+            return t;
+        });
+        reconciler.scheduleWithFixedDelay(this::reconcile, 0, RECONCILE_SECONDS, TimeUnit.SECONDS);
     }
 
     @Deactivate
     void deactivate() throws IOException {
         closing = true;
+        reconciler.shutdownNow();
         watcher.delete();
         awaitWatcherStopped();
         registration.unregister();
@@ -161,34 +176,104 @@ public final class BundleDeployer implements ArtifactInstaller {
         String location = LOCATION_PREFIX + artifact.getAbsolutePath();
         for (Bundle bundle : context.getBundles()) {
             if (bundle.getLocation().equals(location)) {
-                LOG.info("Uninstalling {} {} ({} was removed)", bundle.getSymbolicName(), bundle.getVersion(), artifact);
-                bundle.uninstall();
-                refresh(bundle);
+                remove(bundle, artifact + " was removed");
                 return;
             }
         }
         String name = artifact.getName();
         for (Bundle bundle : context.getBundles()) {
             if (bundle.getLocation().startsWith("file:") && upgradedFrom(bundle, name)) {
-                LOG.info("Reverting {} to {} ({} was removed)", bundle.getSymbolicName(), bundle.getLocation(), artifact);
-                if (bundle.equals(context.getBundle())) {
-                    updateSelfLater(null, "Reverted " + bundle.getSymbolicName() + " from " + bundle.getVersion() + " to %s ("
-                            + artifact + " was removed)");
-                    return;
-                }
-                bundle.update();
-                refresh(bundle);
+                revert(bundle, artifact + " was removed");
                 return;
             }
         }
     }
 
-    private boolean upgradedFrom(Bundle bundle, String jarName) {
-        File marker = context.getDataFile("upgraded-" + bundle.getBundleId());
+    /**
+     * Undoes what a jar that is no longer in deploy/ did while no watcher of this deployer saw it
+     * go: a watcher reports the removal of a jar only if it listed that jar before, so a jar taken
+     * out while the server was stopped, or between this version's start and its watcher's first
+     * listing, would leave its bundle installed or upgraded for good. Runs at start and then every
+     * few seconds; under this object's lock, like the watcher's callbacks, so each change is done
+     * once by whichever sees it first.
+     */
+    synchronized void reconcile() {
+        if (closing) {
+            return;
+        }
         try {
-            return marker.exists() && Files.readString(marker.toPath()).equals(jarName);
-        } catch (IOException e) {
+            for (Bundle bundle : context.getBundles()) {
+                String location = bundle.getLocation();
+                if (location.startsWith(LOCATION_PREFIX)) {
+                    File jar = new File(location.substring(LOCATION_PREFIX.length()));
+                    if (!jar.exists()) {
+                        remove(bundle, jar + " is no longer there");
+                    }
+                } else if (location.startsWith("file:")) {
+                    String jarName = upgradeJar(bundle);
+                    if (jarName == null || new File(deployDir, jarName).exists()) {
+                        continue;
+                    }
+                    if (runsItsOwnJar(bundle)) {
+                        // reverted already: a note left by a version of the deployer that kept notes after reverting
+                        Files.deleteIfExists(context.getDataFile(UPGRADE_NOTE + bundle.getBundleId()).toPath());
+                    } else {
+                        revert(bundle, new File(deployDir, jarName) + " is no longer there");
+                        if (bundle.equals(context.getBundle())) {
+                            return; // this version is on its way out
+                        }
+                    }
+                }
+            }
+        } catch (BundleException | IOException | RuntimeException e) {
+            LOG.error("Cannot bring the bundles in line with {}: {}", deployDir, e.toString(), e);
+        }
+    }
+
+    /** Whether a distribution bundle runs the version of its own jar (an upgrade always has a newer one). */
+    private static boolean runsItsOwnJar(Bundle bundle) {
+        try {
+            Manifest own = manifest(new File(URI.create(bundle.getLocation())));
+            String version = own == null ? null : own.getMainAttributes().getValue(Constants.BUNDLE_VERSION);
+            return version != null && Version.parseVersion(version).equals(bundle.getVersion());
+        } catch (IllegalArgumentException e) {
             return false;
+        }
+    }
+
+    /** Uninstalls a bundle that came only from deploy/. */
+    private void remove(Bundle bundle, String why) throws BundleException {
+        LOG.info("Uninstalling {} {} ({})", bundle.getSymbolicName(), bundle.getVersion(), why);
+        bundle.uninstall();
+        refresh(bundle);
+    }
+
+    /**
+     * Puts a distribution bundle back to its own jar. The note of the upgrade goes first: a
+     * reconciliation must not revert it twice, nor this bundle's next version revert itself again.
+     */
+    private void revert(Bundle bundle, String why) throws BundleException, IOException {
+        LOG.info("Reverting {} to {} ({})", bundle.getSymbolicName(), bundle.getLocation(), why);
+        Files.deleteIfExists(context.getDataFile(UPGRADE_NOTE + bundle.getBundleId()).toPath());
+        if (bundle.equals(context.getBundle())) {
+            updateSelfLater(null, "Reverted " + bundle.getSymbolicName() + " from " + bundle.getVersion() + " to %s (" + why + ")");
+            return;
+        }
+        bundle.update();
+        refresh(bundle);
+    }
+
+    private boolean upgradedFrom(Bundle bundle, String jarName) {
+        return jarName.equals(upgradeJar(bundle));
+    }
+
+    /** The name of the jar in deploy/ that upgraded a distribution bundle, or null when it runs its own. */
+    private String upgradeJar(Bundle bundle) {
+        File note = context.getDataFile(UPGRADE_NOTE + bundle.getBundleId());
+        try {
+            return note.exists() ? Files.readString(note.toPath()) : null;
+        } catch (IOException e) {
+            return null;
         }
     }
 
@@ -235,7 +320,7 @@ public final class BundleDeployer implements ArtifactInstaller {
         Version previous = installed.getVersion();
         if (installed.equals(context.getBundle())) {
             if (installed.getLocation().startsWith("file:")) {
-                Files.writeString(context.getDataFile("upgraded-" + installed.getBundleId()).toPath(), artifact.getName());
+                Files.writeString(context.getDataFile(UPGRADE_NOTE + installed.getBundleId()).toPath(), artifact.getName());
             }
             updateSelfLater(Files.readAllBytes(artifact.toPath()),
                     "Upgraded " + name + " from " + previous + " to %s (" + artifact + ")");
@@ -245,7 +330,7 @@ public final class BundleDeployer implements ArtifactInstaller {
             installed.update(in);
         }
         if (installed.getLocation().startsWith("file:")) {
-            Files.writeString(context.getDataFile("upgraded-" + installed.getBundleId()).toPath(), artifact.getName());
+            Files.writeString(context.getDataFile(UPGRADE_NOTE + installed.getBundleId()).toPath(), artifact.getName());
         }
         refreshIfWired(installed);
         LOG.info("Upgraded {} from {} to {} ({})", name, previous, version, artifact);
