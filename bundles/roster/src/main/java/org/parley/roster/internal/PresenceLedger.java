@@ -4,8 +4,11 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 import org.jxmpp.jid.Jid;
@@ -78,8 +81,15 @@ final class PresenceLedger {
     }
 
     private final Map<String, Book> books = new ConcurrentHashMap<>();
-    /** The books in the order they were opened, to drop the expired ones without a timer. */
+    /** The books in the order they were opened, to drop the expired ones from the head. */
     private final Queue<Book> opened = new ConcurrentLinkedQueue<>();
+    /**
+     * Runs a sweep one window after it is asked for. Sign-ins drop the expired books at the head,
+     * but after the last sign-in of a busy hour nothing would: a quiet server kept a book for every
+     * session of that hour's last minute.
+     */
+    private final Executor afterWindow;
+    private final AtomicBoolean sweepPending = new AtomicBoolean();
     private final LongSupplier nanoClock;
     private final long windowNanos;
     /**
@@ -90,24 +100,46 @@ final class PresenceLedger {
     private final Predicate<Session> signingIn;
 
     PresenceLedger(Predicate<Session> signingIn) {
-        this(System::nanoTime, WINDOW_MILLIS, signingIn);
+        // The JDK's shared delay thread, then a task of microseconds: not worth a thread of our own.
+        this(System::nanoTime, WINDOW_MILLIS, signingIn,
+                CompletableFuture.delayedExecutor(WINDOW_MILLIS + SWEEP_SLACK_MILLIS, TimeUnit.MILLISECONDS));
     }
 
-    PresenceLedger(LongSupplier nanoClock, long windowMillis, Predicate<Session> signingIn) {
+    PresenceLedger(LongSupplier nanoClock, long windowMillis, Predicate<Session> signingIn, Executor afterWindow) {
         this.nanoClock = nanoClock;
         this.windowNanos = TimeUnit.MILLISECONDS.toNanos(windowMillis);
         this.signingIn = signingIn;
+        this.afterWindow = afterWindow;
     }
+
+    /** A sweep comes this much after the window of the book that asked for it, so that book has expired. */
+    private static final long SWEEP_SLACK_MILLIS = 1000;
 
     /** The session sent initial presence: what it is handed from now on is noted (and what it was handed since it became available). */
     void open(Session session) {
         long now = nanoClock.getAsLong();
+        dropExpired(now);
+        bookOf(session, now);
+        if (sweepPending.compareAndSet(false, true)) {
+            afterWindow.execute(this::sweep);
+        }
+    }
+
+    /** Drops the expired books; asks for another sweep while books are open. */
+    void sweep() {
+        sweepPending.set(false);
+        dropExpired(nanoClock.getAsLong());
+        if (!opened.isEmpty() && sweepPending.compareAndSet(false, true)) {
+            afterWindow.execute(this::sweep);
+        }
+    }
+
+    private void dropExpired(long now) {
         for (Book head = opened.peek(); head != null && now - head.until > 0; head = opened.peek()) {
             if (opened.remove(head)) {
                 books.remove(head.session, head);
             }
         }
-        bookOf(session, now);
     }
 
     /** The session's open book, opened now unless it has one still in its window. */

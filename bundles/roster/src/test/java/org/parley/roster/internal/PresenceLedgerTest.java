@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jxmpp.jid.impl.JidCreate;
 import org.junit.jupiter.api.Test;
@@ -16,7 +18,9 @@ import org.parley.api.stanza.Stanza;
 class PresenceLedgerTest {
     private final AtomicLong now = new AtomicLong();
     private volatile TestSession signingIn;
-    private final PresenceLedger ledger = new PresenceLedger(now::get, 60_000, s -> s == this.signingIn);
+    /** The sweeps asked for, run by the test when it moves the clock past the window. */
+    private final List<Runnable> sweeps = new ArrayList<>();
+    private final PresenceLedger ledger = new PresenceLedger(now::get, 60_000, s -> s == this.signingIn, sweeps::add);
     private final TestSession bob = new TestSession("bob@example.org/desk");
     private final Stanza away = presence("away");
 
@@ -103,13 +107,41 @@ class PresenceLedgerTest {
     }
 
     @Test
-    void expiredBooksAreDroppedAtTheNextSignInWithoutATimer() {
+    void expiredBooksAreDroppedAtTheNextSignIn() {
         TestSession carol = new TestSession("carol@example.org/desk");
         ledger.close(bob);
         ledger.open(bob);
         now.addAndGet(61_000_000_000L);
         ledger.open(carol);
         assertEquals(1, ledger.books(), "bob's expired book went when carol signed in");
+    }
+
+    @Test
+    void aQuietServerDropsTheExpiredBooksOneWindowAfterTheLastSignIn() {
+        TestSession carol = new TestSession("carol@example.org/desk");
+        ledger.open(bob);
+        now.addAndGet(30_000_000_000L);
+        ledger.open(carol);
+        assertEquals(1, sweeps.size(), "one sweep asked for, however many sign in meanwhile");
+
+        now.addAndGet(31_000_000_000L);
+        runSweeps();
+        assertEquals(1, ledger.books(), "bob's window is over, carol's is not");
+        assertEquals(1, sweeps.size(), "carol's book asks for another sweep");
+
+        now.addAndGet(30_000_000_000L);
+        runSweeps();
+        assertEquals(0, ledger.books(), "nothing kept once every window is over");
+        assertEquals(0, sweeps.size(), "and no sweep asked for without books");
+
+        ledger.open(bob);
+        assertEquals(1, sweeps.size(), "the next sign-in asks again");
+    }
+
+    private void runSweeps() {
+        List<Runnable> due = new ArrayList<>(sweeps);
+        sweeps.clear();
+        due.forEach(Runnable::run);
     }
 
     @Test
