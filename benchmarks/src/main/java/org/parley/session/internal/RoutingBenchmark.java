@@ -31,6 +31,7 @@ import org.parley.api.auth.SaslMechanism;
 import org.parley.api.auth.SaslNegotiation;
 import org.parley.api.auth.SaslStep;
 import org.parley.api.connection.StreamHandler;
+import org.parley.api.routing.InterceptResult;
 import org.parley.api.routing.ServerInfo;
 import org.parley.api.routing.StanzaRouter;
 import org.parley.api.server.StateHandoff;
@@ -80,6 +81,13 @@ public class RoutingBenchmark {
     @Param({"direct", "pool"})
     public String threads;
 
+    /**
+     * Pass-through interceptors bound in routing, each seeing the message outbound and inbound and
+     * answering at once, as most of the server's do (blocking, carbons): the chain's own cost.
+     */
+    @Param({"0", "2"})
+    public int interceptors;
+
     private SessionCore core;
     private StanzaRouter router;
     private MemoryConnection alice;
@@ -98,6 +106,9 @@ public class RoutingBenchmark {
         core.addMechanism(new AnyPlain(), Map.of());
         router = RoutingAccess.router(server);
         core.setRouter(router);
+        for (int i = 0; i < interceptors; i++) {
+            RoutingAccess.addInterceptor(router, "pass-" + i, (stanza, interception) -> CompletableFuture.completedFuture(InterceptResult.proceed(stanza)));
+        }
         RoutingAccess.bindSessions(router, core);
         alice = connect("alice", "phone");
         aliceStream = alice.handler();

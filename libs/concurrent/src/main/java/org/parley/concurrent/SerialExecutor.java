@@ -2,7 +2,6 @@ package org.parley.concurrent;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -224,7 +223,7 @@ public final class SerialExecutor extends AtomicInteger implements Runnable {
             if (stage == null) {
                 return null;
             }
-            if (stage instanceof CompletableFuture<?> f && f.isDone()) {
+            if (Stages.isDone(stage)) {
                 return null;
             }
             return stage;

@@ -64,6 +64,44 @@ class SerialExecutorTest {
     }
 
     @Test
+    void aMinimalStageHoldsTheNextStepsUntilItCompletesAndIsNotTakenForAFailure() throws Exception {
+        // Directories answer with minimalCompletionStage(), whose isDone() throws: the executor
+        // must wait on it like on any pending stage, not log the step as failed and run the next.
+        SerialExecutor lane = new SerialExecutor(pool, "test");
+        CompletableFuture<Void> slow = new CompletableFuture<>();
+        List<String> order = Collections.synchronizedList(new ArrayList<>());
+        lane.submit(() -> slow.thenRun(() -> order.add("slow finished")).minimalCompletionStage());
+        CountDownLatch next = new CountDownLatch(1);
+        lane.execute(() -> {
+            order.add("next");
+            next.countDown();
+        });
+        assertFalse(next.await(200, TimeUnit.MILLISECONDS), "the next step overtook the minimal stage");
+        slow.complete(null);
+        assertTrue(next.await(5, TimeUnit.SECONDS));
+        assertEquals(List.of("slow finished", "next"), order);
+
+        CountDownLatch after = new CountDownLatch(1);
+        lane.submit(() -> CompletableFuture.completedFuture(null).minimalCompletionStage());
+        lane.execute(after::countDown);
+        assertTrue(after.await(5, TimeUnit.SECONDS), "a completed minimal stage lets the next step run");
+    }
+
+    @Test
+    void onlyAPlainCompletedFutureIsTakenAsDone() {
+        CompletableFuture<String> done = CompletableFuture.completedFuture("x");
+        assertTrue(Stages.isDone(done));
+        assertTrue(Stages.isDoneNormally(done));
+        CompletableFuture<String> failed = CompletableFuture.failedFuture(new IllegalStateException("no"));
+        assertTrue(Stages.isDone(failed));
+        assertFalse(Stages.isDoneNormally(failed));
+        assertFalse(Stages.isDone(new CompletableFuture<>()));
+        assertFalse(Stages.isDone(done.minimalCompletionStage()), "a minimal stage cannot be asked: taken as pending");
+        assertFalse(Stages.isDoneNormally(done.minimalCompletionStage()));
+        assertFalse(Stages.isDone(null));
+    }
+
+    @Test
     void anUnfinishedStageHoldsTheNextStepsWithoutHoldingAThread() throws Exception {
         SerialExecutor lane = new SerialExecutor(pool, "test");
         CompletableFuture<Void> slow = new CompletableFuture<>();

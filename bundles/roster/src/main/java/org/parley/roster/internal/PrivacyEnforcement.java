@@ -70,6 +70,9 @@ final class PrivacyEnforcement {
 
     /** A stanza a local user's session sent to someone else. */
     CompletionStage<InterceptResult> outbound(Stanza stanza, Session origin, EntityBareJid user) {
+        if (hasNoLists(user)) {
+            return CompletableFuture.completedFuture(InterceptResult.proceed(stanza));
+        }
         Jid to = stanza.to();
         return privacy.lists(user).thenCompose(lists -> decide(user, privacy.effective(lists, origin), to, outboundKind(stanza)))
                 .thenApply(item -> item == null || item.allow() ? InterceptResult.proceed(stanza)
@@ -117,8 +120,12 @@ final class PrivacyEnforcement {
             // signing off at the same moment, costs no lookup and so cannot be refused for one.
             return CompletableFuture.completedFuture(InterceptResult.consumed());
         }
+        boolean localSender = rosters.blocking().isLocalAccount(from);
+        if (hasNoLists(account) && (!localSender || hasNoLists(from.asEntityBareJidIfPossible()))) {
+            return CompletableFuture.completedFuture(InterceptResult.proceed(stanza));
+        }
         CompletionStage<Boolean> senderDenies = NO;
-        if (rosters.blocking().isLocalAccount(from)) {
+        if (localSender) {
             EntityBareJid sender = from.asEntityBareJidIfPossible();
             Session senderSession = from.hasResource() ? rosters.session(from.asEntityFullJidIfPossible()) : null;
             senderDenies = privacy.lists(sender).thenCompose(lists -> decide(sender, privacy.effective(lists, senderSession), recipient, outboundKind(stanza)))
@@ -126,6 +133,16 @@ final class PrivacyEnforcement {
         }
         return senderDenies.thenCompose(silenced -> silenced ? CompletableFuture.completedFuture(InterceptResult.consumed())
                 : recipientSide(stanza, account, from));
+    }
+
+    /**
+     * True when the user's lists are in memory and there are none: no rule can deny anything, so
+     * the decision needs no stage (most users, on every stanza they send and receive). Lists not
+     * in memory take the usual way, which reads them.
+     */
+    private boolean hasNoLists(EntityBareJid user) {
+        PrivacyLists lists = privacy.cached(user);
+        return lists != null && lists.lists().isEmpty();
     }
 
     /** True when routing would hand a presence notification to some session: the bound full JID, or an available resource of the bare one. */
@@ -235,6 +252,9 @@ final class PrivacyEnforcement {
             return stanza;
         }
         PrivacyLists lists = privacy.cached(user);
+        if (lists != null && lists.lists().isEmpty()) {
+            return stanza; // no list, so no active one either
+        }
         String activeName = privacy.active.get(recipient.id());
         if (lists == null) {
             if (activeName == null) {

@@ -17,6 +17,7 @@ import org.parley.api.session.Session;
 import org.parley.api.session.SessionRegistry;
 import org.parley.api.stanza.Stanza;
 import org.parley.api.stanza.StanzaErrorCondition;
+import org.parley.concurrent.Stages;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -76,8 +77,12 @@ final class DeliveryRules {
         if (interceptors.isEmpty()) {
             return deliver(stanza, origin);
         }
-        return interceptors.apply(stanza, new Interception(Direction.OUTBOUND, origin.bareJid(), origin))
-                .thenCompose(r -> proceed(r, stanza, s -> deliver(s, origin)));
+        CompletionStage<InterceptResult> chain = interceptors.apply(stanza, new Interception(Direction.OUTBOUND, origin.bareJid(), origin));
+        InterceptResult now = decidedNow(chain);
+        if (now != null) {
+            return isStopped(now, stanza) ? DONE : deliver(now.stanza(), origin);
+        }
+        return chain.thenCompose(r -> proceed(r, stanza, s -> deliver(s, origin)));
     }
 
     /** A stanza the server, a handler or a component originates. */
@@ -100,14 +105,25 @@ final class DeliveryRules {
 
     /** Continues with an interceptor's decision: the stanza it passed on, or stop (and answer a refusal). */
     private CompletionStage<Void> proceed(InterceptResult r, Stanza original, java.util.function.Function<Stanza, CompletionStage<Void>> next) {
+        return isStopped(r, original) ? DONE : next.apply(r.stanza());
+    }
+
+    /** True when the decision stops the stanza (a refusal is answered here). */
+    private boolean isStopped(InterceptResult r, Stanza original) {
         if (r.isRefused()) {
             bounce(original, r.refusal(), r.refusalText());
-            return DONE;
+            return true;
         }
-        if (r.isConsumed()) {
-            return DONE;
-        }
-        return next.apply(r.stanza());
+        return r.isConsumed();
+    }
+
+    /**
+     * The chain's decision when it is already made (every interceptor answered synchronously, the
+     * common case), else null: the caller then goes on without composing a stage and a lambda per
+     * stanza. A chain that failed is left to the stage path, which reports it as before.
+     */
+    private static InterceptResult decidedNow(CompletionStage<InterceptResult> chain) {
+        return Stages.isDoneNormally(chain) ? chain.toCompletableFuture().getNow(null) : null;
     }
 
     // ---- addressing ----
@@ -183,8 +199,12 @@ final class DeliveryRules {
         if (interceptors.isEmpty()) {
             return toAccount(stanza, account, origin);
         }
-        return interceptors.apply(stanza, new Interception(Direction.INBOUND, account, origin))
-                .thenCompose(r -> proceed(r, stanza, s -> toAccount(s, account, origin)));
+        CompletionStage<InterceptResult> chain = interceptors.apply(stanza, new Interception(Direction.INBOUND, account, origin));
+        InterceptResult now = decidedNow(chain);
+        if (now != null) {
+            return isStopped(now, stanza) ? DONE : toAccount(now.stanza(), account, origin);
+        }
+        return chain.thenCompose(r -> proceed(r, stanza, s -> toAccount(s, account, origin)));
     }
 
     private CompletionStage<Void> toAccount(Stanza stanza, EntityBareJid account, Session origin) {

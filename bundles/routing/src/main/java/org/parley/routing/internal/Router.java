@@ -34,6 +34,7 @@ import org.parley.api.routing.UndeliverableMessageHandler;
 import org.parley.api.session.Session;
 import org.parley.api.session.SessionRegistry;
 import org.parley.api.stanza.Stanza;
+import org.parley.concurrent.Stages;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -174,8 +175,8 @@ public final class Router implements StanzaRouter {
 
     /** Counts a stanza in flight until its stage completes, so stopping can wait for it. */
     private CompletionStage<Void> track(CompletionStage<Void> stage) {
-        if (stage == DeliveryRules.DONE) {
-            return stage;
+        if (stage == DeliveryRules.DONE || Stages.isDoneNormally(stage)) {
+            return stage; // taken already: nothing in flight to wait for
         }
         inFlight.incrementAndGet();
         return stage.whenComplete((r, e) -> {

@@ -437,6 +437,29 @@ class DeliveryRulesTest {
     }
 
     @Test
+    void interceptorsAndDirectoriesAnsweringWithMinimalStagesAreWaitedFor() {
+        // Only a plain CompletableFuture is read at once; a minimal stage (what the user
+        // directories return) cannot be asked whether it is done and takes the composed path.
+        TestSession bob = bind("bob@example.org/b", true, 0);
+        CompletableFuture<InterceptResult> decision = new CompletableFuture<>();
+        intercept("slow", (s, i) -> i.direction() == StanzaInterceptor.Direction.INBOUND
+                ? decision.minimalCompletionStage() : CompletableFuture.completedFuture(InterceptResult.proceed(s)).minimalCompletionStage(),
+                "message", null, false);
+        CompletionStage<Void> handled = rules.routeFrom(alice, message("alice@example.org/laptop", "bob@example.org", "chat"));
+        assertFalse(handled.toCompletableFuture().isDone(), "waits for the inbound decision");
+        assertEquals(0, bob.received.size());
+        decision.complete(InterceptResult.proceed(message("alice@example.org/laptop", "bob@example.org", "chat")));
+        assertTrue(handled.toCompletableFuture().isDone());
+        assertEquals(1, bob.received.size());
+
+        iqs.add(answering(), registration("ping", 0), List.of("urn:xmpp:ping"));
+        accounts.add(username -> CompletableFuture.completedFuture("dora".equals(username)).minimalCompletionStage(), registration("directory", 0));
+        CompletionStage<Void> asked = rules.routeFrom(alice, iq("alice@example.org/laptop", "dora@example.org", "urn:xmpp:ping"));
+        assertTrue(asked.toCompletableFuture().isDone());
+        assertEquals("result", alice.received.get(0).type(), "an existing account without a session is answered for");
+    }
+
+    @Test
     void anInterceptorSeesOnlyTheKindsAndDirectionItAskedFor() {
         bind("bob@example.org/b", true, 0);
         List<String> seen = new CopyOnWriteArrayList<>();

@@ -14,12 +14,14 @@ import org.jxmpp.jid.EntityBareJid;
 import org.jxmpp.jid.EntityFullJid;
 import org.jxmpp.jid.Jid;
 import org.parley.api.connection.ClientConnection;
+import org.parley.api.routing.StanzaRouter;
 import org.parley.api.session.Session;
 import org.parley.api.stanza.Element;
 import org.parley.api.stanza.Namespaces;
 import org.parley.api.stanza.Stanza;
 import org.parley.api.stanza.StanzaErrorCondition;
 import org.parley.api.stanza.StreamErrorCondition;
+import org.parley.concurrent.Stages;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,6 +36,8 @@ import org.slf4j.LoggerFactory;
  */
 final class ClientSession implements Session {
     private static final Logger LOG = LoggerFactory.getLogger(ClientSession.class);
+    /** What {@link #route} answers when routing took the stanza at once. */
+    private static final CompletableFuture<Void> ROUTED = CompletableFuture.completedFuture(null);
 
     private enum Phase { BOUND, ENDING, ENDED }
 
@@ -126,7 +130,7 @@ final class ClientSession implements Session {
         if (handled < 0) {
             return routed;
         }
-        if (routed == null) {
+        if (routed == null || routed == ROUTED) {
             handled = SmCounter.increment(handled);
             return null;
         }
@@ -136,26 +140,45 @@ final class ClientSession implements Session {
         });
     }
 
-    /** Routes a stanza of this session, waiting for routing while it is replaced. */
+    /**
+     * Routes a stanza of this session, waiting for routing while it is replaced.
+     *
+     * @return {@link #ROUTED} when routing took the stanza at once (the common case: no stage
+     *     composed per stanza), else a stage completing when it has
+     */
     private CompletionStage<?> route(Stanza s) {
-        return services.router().await(StreamServices.ROUTER).thenCompose(router -> {
-            if (router == null) {
-                refuseUnroutable(s);
-                return CompletableFuture.completedFuture(null);
-            }
-            try {
-                return router.routeFrom(this, s);
-            } catch (RuntimeException e) {
-                LOG.error("Routing failed on {} from {}", s, jid, e);
-                return CompletableFuture.failedFuture(e);
-            }
-        }).exceptionally(e -> {
-            LOG.error("Routing failed on a stanza from {}", jid, e);
-            if (s.isIqRequest() || s.kind() == Stanza.Kind.MESSAGE && !s.isError()) {
-                deliver(s.errorReply(StanzaErrorCondition.INTERNAL_SERVER_ERROR, null));
-            }
-            return null;
-        });
+        StanzaRouter router = services.router().current(StreamServices.ROUTER);
+        if (router == null) {
+            return services.router().await(StreamServices.ROUTER).thenCompose(r -> {
+                if (r == null) {
+                    refuseUnroutable(s);
+                    return CompletableFuture.<Void>completedFuture(null);
+                }
+                return routeWith(r, s);
+            }).exceptionally(e -> routingFailed(s, e));
+        }
+        CompletionStage<Void> routed = routeWith(router, s);
+        if (Stages.isDoneNormally(routed)) {
+            return ROUTED;
+        }
+        return routed.exceptionally(e -> routingFailed(s, e));
+    }
+
+    private CompletionStage<Void> routeWith(StanzaRouter router, Stanza s) {
+        try {
+            return router.routeFrom(this, s);
+        } catch (RuntimeException e) {
+            LOG.error("Routing failed on {} from {}", s, jid, e);
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private Void routingFailed(Stanza s, Throwable e) {
+        LOG.error("Routing failed on a stanza from {}", jid, e);
+        if (s.isIqRequest() || s.kind() == Stanza.Kind.MESSAGE && !s.isError()) {
+            deliver(s.errorReply(StanzaErrorCondition.INTERNAL_SERVER_ERROR, null));
+        }
+        return null;
     }
 
     /** No routing within the grace period: the sender learns it rather than waiting forever (presence is dropped). */

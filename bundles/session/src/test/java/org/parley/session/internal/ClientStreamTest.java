@@ -334,6 +334,24 @@ class ClientStreamTest {
     }
 
     @Test
+    void routingAnsweringWithMinimalStagesKeepsTheStanzasInOrderAndFailsNothing() {
+        FakeConnection c = FakeConnection.secured();
+        ClientStream s = fixture.bound(c, "alice", "desk");
+        fixture.router.minimalStages = true;
+        CompletableFuture<Void> slow = new CompletableFuture<>();
+        fixture.router.holdNext = slow;
+        int before = fixture.router.fromSessions.size();
+        s.element(CoreFixture.message("bob@example.org", "first"));
+        s.element(CoreFixture.message("bob@example.org", "second"));
+        assertEquals(before + 1, fixture.router.fromSessions.size(), "the next stanza waits for the first one's minimal stage");
+        slow.complete(null);
+        s.element(CoreFixture.message("bob@example.org", "third"));
+        List<String> ids = fixture.router.fromSessions.subList(before, fixture.router.fromSessions.size()).stream().map(Stanza::id).toList();
+        assertEquals(List.of("first", "second", "third"), ids);
+        assertTrue(c.sentSnapshot().stream().noneMatch(e -> e.toString().contains("internal-server-error")), "nothing refused: " + c.sentSnapshot());
+    }
+
+    @Test
     void readingIsSuspendedWhileTooManyElementsWaitAndResumedWhenTheyAreProcessed() {
         fixture.close();
         SessionSettings d = SessionSettings.DEFAULTS;

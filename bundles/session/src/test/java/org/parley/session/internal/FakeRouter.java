@@ -24,6 +24,8 @@ final class FakeRouter implements StanzaRouter {
     volatile long held;
     /** Returned for the next routeFrom instead of completing at once. */
     volatile CompletableFuture<Void> holdNext;
+    /** Answers routeFrom with minimal stages, as routing does when a user directory answers (they cannot be asked isDone). */
+    volatile boolean minimalStages;
 
     void use(SessionRegistry sessions) {
         this.registry = sessions;
@@ -41,10 +43,11 @@ final class FakeRouter implements StanzaRouter {
         CompletableFuture<Void> hold = holdNext;
         if (hold != null) {
             holdNext = null;
-            return hold.thenRun(() -> deliver(stanza));
+            CompletableFuture<Void> routed = hold.thenRun(() -> deliver(stanza));
+            return minimalStages ? routed.minimalCompletionStage() : routed;
         }
         deliver(stanza);
-        return CompletableFuture.completedFuture(null);
+        return minimalStages ? CompletableFuture.<Void>completedFuture(null).minimalCompletionStage() : CompletableFuture.completedFuture(null);
     }
 
     @Override
