@@ -120,6 +120,12 @@ public final class BundleDeployer implements ArtifactInstaller {
     void deactivate() throws IOException {
         closing = true;
         reconciler.shutdownNow();
+        try {
+            // a reconciliation in progress ends before this bundle's context becomes invalid
+            reconciler.awaitTermination(WATCHER_STOP_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         watcher.delete();
         awaitWatcherStopped();
         registration.unregister();
@@ -226,6 +232,9 @@ public final class BundleDeployer implements ArtifactInstaller {
                 }
             }
         } catch (BundleException | IOException | RuntimeException e) {
+            if (closing) {
+                return; // stopping: the successor reconciles when it starts
+            }
             LOG.error("Cannot bring the bundles in line with {}: {}", deployDir, e.toString(), e);
         }
     }
