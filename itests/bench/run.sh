@@ -25,7 +25,8 @@
 #                      Parley's c2s BASE, Prosody's c2s BASE+1, PostgreSQL BASE+2, Parley's metrics
 #                      BASE+3, HTTPS (console, admin) BASE+4, components BASE+5, and Tsung's controller
 #                      named after BASE. Default: c2s 25222, Prosody 15222, PostgreSQL 25432, and the
-#                      shipped 9464, 9091, 5347. The run refuses to start, naming it, if a port is taken.
+#                      shipped 9464, 9091, 5347. The run refuses to start, naming it, if a port is taken,
+#                      or if BASE..BASE+5 meet the kernel's ephemeral port range (32768-60999 here).
 #   k=v                passed to the scenario (see tsung/README.md): SESSIONS, RATE, HOLD, USERS,
 #                      THINK, MSGS, PHASES, STEP. Defaults here: capacity SESSIONS=18000 RATE=200
 #                      HOLD=60; throughput USERS=1000 RATE=100 THINK=0.2 MSGS=200; login
@@ -50,7 +51,7 @@ while [ $# -gt 0 ]; do
     --label) LABEL=$2; shift 2;;
     --port) PORT_BASE=$2; shift 2;;
     *=*) PARAMS+=("$1"); shift;;
-    *) sed -n 2,34p "$0"; exit 2;;
+    *) sed -n 2,35p "$0"; exit 2;;
   esac
 done
 [ -z "$PEER" ] || [ "$PEER" = prosody ] || { echo "run.sh: the only peer is prosody" >&2; exit 2; }
@@ -67,6 +68,14 @@ if [ -z "$PORT_BASE" ]; then
 else
   [[ "$PORT_BASE" =~ ^[0-9]+$ ]] && [ "$PORT_BASE" -ge 1024 ] && [ "$PORT_BASE" -le 65530 ] \
     || { echo "run.sh: --port takes a base port from 1024 to 65530" >&2; exit 2; }
+  # The kernel gives ports of its ephemeral range to outgoing connections (Tsung's thousands
+  # among them): a listener there fails with "Address already in use" whenever a client socket,
+  # open or in TIME_WAIT, happens to hold the port, as the metrics listener once did.
+  read -r EPHEMERAL_LOW EPHEMERAL_HIGH < /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || EPHEMERAL_LOW=0 EPHEMERAL_HIGH=0
+  if [ "$((PORT_BASE + 5))" -ge "$EPHEMERAL_LOW" ] && [ "$PORT_BASE" -le "$EPHEMERAL_HIGH" ]; then
+    echo "run.sh: --port $PORT_BASE: ports $PORT_BASE-$((PORT_BASE + 5)) meet the kernel's ephemeral range $EPHEMERAL_LOW-$EPHEMERAL_HIGH (net.ipv4.ip_local_port_range), which outgoing connections take; choose a base below $((EPHEMERAL_LOW - 5)) or above $EPHEMERAL_HIGH" >&2
+    exit 2
+  fi
   PORT=$PORT_BASE; PEER_PORT=$((PORT_BASE + 1)); PG_PORT=$((PORT_BASE + 2)); METRICS_PORT=$((PORT_BASE + 3))
   HTTP_PORT=$((PORT_BASE + 4)); COMPONENT_PORT=$((PORT_BASE + 5)); TSUNG_ID=p$PORT_BASE
 fi
