@@ -96,10 +96,12 @@ public final class ParleyServer implements BeforeAllCallback, AfterAllCallback, 
     private X509Certificate certificate;
     private X509TrustManager trustManager;
     private SSLContext sslContext;
+    private final boolean sharedClassData;
 
     private ParleyServer(Builder builder) {
         this.overrides = builder.overrides;
         this.startBeforeAll = builder.startBeforeAll;
+        this.sharedClassData = builder.sharedClassData;
     }
 
     public static Builder builder() {
@@ -110,6 +112,7 @@ public final class ParleyServer implements BeforeAllCallback, AfterAllCallback, 
     public static final class Builder {
         private final Map<String, Map<String, String>> overrides = new LinkedHashMap<>();
         private boolean startBeforeAll = true;
+        private boolean sharedClassData = true;
 
         private Builder() {
         }
@@ -126,6 +129,16 @@ public final class ParleyServer implements BeforeAllCallback, AfterAllCallback, 
         /** The base and its etc/ are prepared before all tests, but the test starts the server itself. */
         public Builder manualStart() {
             startBeforeAll = false;
+            return this;
+        }
+
+        /**
+         * The instance keeps bin/parley's class-data archive in its own data/jvm, as an operator's
+         * does. Otherwise all servers of the run share one directory (PARLEY_CLASS_DATA): only the
+         * first clean stop writes the archive (seconds), and every later start maps it.
+         */
+        public Builder ownClassData() {
+            sharedClassData = false;
             return this;
         }
 
@@ -329,6 +342,9 @@ public final class ParleyServer implements BeforeAllCallback, AfterAllCallback, 
         long consoleOffset = Files.exists(console) ? Files.size(console) : 0;
         ProcessBuilder pb = new ProcessBuilder(dist.resolve("bin/parley").toString(), "run");
         pb.environment().put("PARLEY_BASE", base.toString());
+        if (sharedClassData) {
+            pb.environment().put("PARLEY_CLASS_DATA", basesDirectory().resolveSibling("class-data").toString());
+        }
         pb.redirectErrorStream(true);
         pb.redirectOutput(ProcessBuilder.Redirect.appendTo(console.toFile()));
         pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
