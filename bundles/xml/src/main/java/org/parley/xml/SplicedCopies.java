@@ -27,10 +27,19 @@ import org.parley.xml.internal.Escaper;
  * <p>A small table indexed by the children list's identity hash, lock-free (entries are
  * immutable and replaced whole), so copies written by the recipients' lanes on several pool
  * threads share it; a collision costs a serialization, never a wrong answer. Elements without
- * children or attributes are not worth it and skip the table.
+ * children or attributes are not worth it and skip the table, and large ones are not kept.
  */
 final class SplicedCopies {
-    private static final int SLOTS = 256;
+    /**
+     * Entries: a few fan-outs are written at once (one per busy room, interleaved on the pool's
+     * threads), so a small table rarely collides, and it bounds what the table keeps alive.
+     */
+    private static final int SLOTS = 64;
+    /**
+     * Copies longer than this (UTF-8 bytes) are serialized each time: the table then keeps at most
+     * 64 small elements and their bytes alive (well under a MiB), never a run of large stanzas.
+     */
+    static final int MAX_BYTES = 4096;
     private static final AtomicReferenceArray<Entry> TABLE = new AtomicReferenceArray<>(SLOTS);
     /** {@link Entry#varying} before a second copy told which attribute varies. */
     private static final int NOT_KNOWN = -1;
@@ -68,8 +77,9 @@ final class SplicedCopies {
             // the same element again (a replay) or several differences: nothing to learn
             return XmlSerializer.toBytesUncached(element);
         }
-        TABLE.set(slot, new Entry(element, NOT_KNOWN, null, null));
-        return XmlSerializer.toBytesUncached(element);
+        byte[] bytes = XmlSerializer.toBytesUncached(element);
+        TABLE.set(slot, bytes.length <= MAX_BYTES ? new Entry(element, NOT_KNOWN, null, null) : null);
+        return bytes;
     }
 
     /** Same name, namespace and attribute names in the same order (the children are the same list). */
@@ -115,10 +125,15 @@ final class SplicedCopies {
         int[] span = new int[2];
         XmlSerializer.writeMarking(element, varying, span, out);
         String xml = out.toString();
+        byte[] bytes = xml.getBytes(StandardCharsets.UTF_8);
+        if (bytes.length > MAX_BYTES) {
+            TABLE.set(slot, null);
+            return bytes;
+        }
         byte[] head = xml.substring(0, span[0]).getBytes(StandardCharsets.UTF_8);
         byte[] tail = xml.substring(span[1]).getBytes(StandardCharsets.UTF_8);
         TABLE.set(slot, new Entry(element, varying, head, tail));
-        return xml.getBytes(StandardCharsets.UTF_8);
+        return bytes;
     }
 
     private static byte[] splice(Entry entry, String value) {

@@ -112,6 +112,16 @@ class SplicedCopiesTest {
     }
 
     @Test
+    void largeCopiesAreSerializedEachTimeAndNotKept() {
+        Element unaddressed = Element.builder("message", Namespaces.CLIENT).attribute("type", "groupchat")
+                .child(Element.builder("body", Namespaces.CLIENT).text("x".repeat(SplicedCopies.MAX_BYTES)).build()).build();
+        List<Element> copies = List.of(unaddressed.withAttribute("to", "a@example.org/a"),
+                unaddressed.withAttribute("to", "b@example.org/b"), unaddressed.withAttribute("to", "c@example.org/c"));
+        assertEachCopyExact(copies);
+        assertFalse(SplicedCopies.wouldSplice(unaddressed.withAttribute("to", "d@example.org/d")));
+    }
+
+    @Test
     void elementsWithoutChildrenAreNotRemembered() {
         Element presence = Element.builder("presence", Namespaces.CLIENT).attribute("from", "a@example.org/r").build();
         Element one = presence.withAttribute("to", "b@example.org");
