@@ -8,11 +8,11 @@ import org.parley.api.stanza.Node;
 import org.parley.xml.internal.Escaper;
 
 /**
- * Serializes the copies of a fan-out once. A room's groupchat message (and a presence broadcast)
- * is one element made without {@code to} and copied per recipient with {@code withTo}: the copies
- * share their children list (the same immutable object) and differ in one attribute value. Each
- * copy used to be serialized on its recipient's write path from scratch, which cost a room of 100
- * about as much per copy as the rest of the delivery.
+ * Serializes the copies of a fan-out once (issue 11). A room's groupchat message is one element
+ * made without {@code to} and copied per recipient with {@code withTo}: the copies share their
+ * children list (the same immutable object) and differ in one attribute value. Each copy used to
+ * be serialized from scratch on its recipient's write path (in rooms of 100, 2026-11-30: about
+ * 1.5 microseconds of the 25-30 a copy costs the server).
  *
  * <p>Here the first copy seen is remembered (the element itself: it is immutable), the second one
  * tells which attribute varies and is serialized with that value's place marked, and every later
