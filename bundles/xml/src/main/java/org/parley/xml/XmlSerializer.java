@@ -97,9 +97,9 @@ public final class XmlSerializer {
      * avoids the intermediate string by using {@link #write} with a reused builder.
      *
      * <p>Copies of one stanza that differ in a single attribute (a fan-out: a group chat message
-     * or a presence addressed to each recipient with {@code withTo}, sharing their children) are
-     * serialized once: later copies get the bytes of an earlier one with their own attribute
-     * value spliced in, which are exactly the bytes serializing the copy gives.
+     * made once and addressed to each recipient with {@code withTo}, so the copies share their
+     * children) are serialized once: later copies get the bytes of an earlier one with their own
+     * attribute value spliced in, which are exactly the bytes serializing the copy gives.
      */
     public static byte[] toBytes(Element element) {
         return SplicedCopies.toBytes(element);
