@@ -95,9 +95,27 @@ public final class XmlSerializer {
     /**
      * A top-level element of the stream, as UTF-8. A transport that encodes into its own buffers
      * avoids the intermediate string by using {@link #write} with a reused builder.
+     *
+     * <p>Copies of one stanza that differ in a single attribute (a fan-out: a group chat message
+     * made once and addressed to each recipient with {@code withTo}, so the copies share their
+     * children) are serialized once: later copies get the bytes of an earlier one with their own
+     * attribute value spliced in, which are exactly the bytes serializing the copy gives.
      */
     public static byte[] toBytes(Element element) {
+        return SplicedCopies.toBytes(element);
+    }
+
+    /** Serializes a top-level element of a client stream without looking for copies (see {@link SplicedCopies}). */
+    static byte[] toBytesUncached(Element element) {
         return toXml(element).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Serializes a top-level element of a client stream and notes, in {@code span}, where the
+     * value of its attribute {@code attributeIndex} begins and ends in the output.
+     */
+    static void writeMarking(Element element, int attributeIndex, int[] span, StringBuilder out) {
+        writeElement(element, Namespaces.CLIENT, Namespaces.CLIENT, out, attributeIndex, span);
     }
 
     /** A top-level element of the stream, as a string. */
@@ -128,6 +146,12 @@ public final class XmlSerializer {
      * @param stanzaNamespace what the model's stanza namespace (jabber:client) is written as
      */
     private static void writeElement(Element element, String defaultNamespace, String stanzaNamespace, StringBuilder out) {
+        writeElement(element, defaultNamespace, stanzaNamespace, out, -1, null);
+    }
+
+    /** @param markIndex an attribute whose value's start and end in {@code out} go to {@code span}; -1 for none */
+    private static void writeElement(Element element, String defaultNamespace, String stanzaNamespace, StringBuilder out,
+            int markIndex, int[] span) {
         String namespace = element.namespace();
         if (stanzaNamespace != Namespaces.CLIENT && namespace.equals(Namespaces.CLIENT)) {
             namespace = stanzaNamespace; // not on client streams, the hot path: there the two are the same
@@ -158,7 +182,13 @@ public final class XmlSerializer {
                 out.append(attribute);
             }
             out.append("='");
-            Escaper.attribute(element.attributeValue(i), out);
+            if (i == markIndex) {
+                span[0] = out.length();
+                Escaper.attribute(element.attributeValue(i), out);
+                span[1] = out.length();
+            } else {
+                Escaper.attribute(element.attributeValue(i), out);
+            }
             out.append('\'');
         }
         var children = element.children();
