@@ -13,7 +13,6 @@ import org.bouncycastle.asn1.x500.RDN;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.bouncycastle.asn1.x500.style.IETFUtils;
-import org.bouncycastle.asn1.x509.GeneralName;
 import org.parley.api.server.Domain;
 
 /**
@@ -39,17 +38,6 @@ record ServedDomain(String name, String dnsName, InetAddress address) {
             throw new InvalidConfigurationException(InvalidConfigurationException.SERVER_PID, "domain", e.getMessage());
         }
         return new ServedDomain(parsed.toString(), parsed.asciiName(), parsed.address());
-    }
-
-    /** The subjectAltName entries of a certificate for this domain: the name and its wildcard, or the address. */
-    GeneralName[] subjectAltNames() {
-        if (address != null) {
-            return new GeneralName[] {new GeneralName(GeneralName.iPAddress, address.getHostAddress())};
-        }
-        return new GeneralName[] {
-            new GeneralName(GeneralName.dNSName, dnsName),
-            new GeneralName(GeneralName.dNSName, "*." + dnsName)
-        };
     }
 
     /** True when the certificate's subjectAltName names exactly this domain (no wildcard match). */
