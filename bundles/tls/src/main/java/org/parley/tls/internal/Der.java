@@ -6,8 +6,9 @@ import java.math.BigInteger;
 
 /**
  * The little of DER (X.690) that {@link Pem} needs to turn a traditional OpenSSL key into PKCS#8
- * and to find a PKCS#8 key's algorithm: reading definite-length elements one after the other, and
- * writing an element around contents. The JDK's own DER classes are not exported by java.base.
+ * and to find a PKCS#8 key's algorithm, and that {@link SelfSignedIssuer} needs to write a
+ * certificate: reading definite-length elements one after the other, and writing an element
+ * around contents. The JDK's own DER classes are not exported by java.base.
  */
 final class Der {
     /** One element: its tag byte (single-byte tags only, which is all these structures use) and its contents. */
@@ -92,6 +93,28 @@ final class Der {
             out.write(part, 0, part.length);
         }
         return out.toByteArray();
+    }
+
+    /** The OBJECT IDENTIFIER element for the dotted form. */
+    static byte[] oid(String dotted) {
+        String[] arcs = dotted.split("\\.");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        writeArc(out, Long.parseLong(arcs[0]) * 40 + Long.parseLong(arcs[1]));
+        for (int i = 2; i < arcs.length; i++) {
+            writeArc(out, Long.parseLong(arcs[i]));
+        }
+        return encode(0x06, out.toByteArray());
+    }
+
+    private static void writeArc(ByteArrayOutputStream out, long value) {
+        int groups = 1;
+        while (value >>> (7 * groups) != 0) {
+            groups++;
+        }
+        for (int g = groups - 1; g >= 0; g--) {
+            int b = (int) (value >>> (7 * g)) & 0x7f;
+            out.write(g == 0 ? b : b | 0x80);
+        }
     }
 
     /** An OBJECT IDENTIFIER's contents in dotted form. */

@@ -100,8 +100,6 @@ final class SelfSignedCertificates {
             KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
             generator.initialize(new ECGenParameterSpec("secp256r1"), random);
             pair = generator.generateKeyPair();
-            // Bouncy Castle builds the certificate, in a class of its own that only this line loads:
-            // a start that reuses the stored certificate loads no Bouncy Castle class.
             certificate = SelfSignedIssuer.issue(pair, domain, clock.instant(), random);
         } catch (GeneralSecurityException e) {
             throw new KeyMaterialException(certificateFile(), "cannot generate a self-signed certificate: "
