@@ -40,7 +40,8 @@ final class FelixServer {
     private final List<Features.BundleEntry> bundles;
     private final Map<String, String> extraProperties;
     private final Path storage;
-    private Framework framework;
+    /** Set by the start thread, read by the shutdown hook and the main thread. */
+    private volatile Framework framework;
 
     /** Bundle jars Felix keeps open at once (see start()). */
     static final int OPEN_JAR_LIMIT = 10;
@@ -56,7 +57,57 @@ final class FelixServer {
         return framework;
     }
 
+    /**
+     * Boots the framework on a thread of its own that ends when the server is up (see
+     * {@link #onOwnThread}): Felix keeps a per-thread buffer as large as the largest bundle
+     * manifest it read (880 KB for Bouncy Castle's signed bcprov), and the main thread, which only
+     * waits for the stop afterwards, would hold it for the server's life.
+     */
     void start() throws BundleException, InterruptedException {
+        onOwnThread("parley-start", this::boot);
+    }
+
+    /** Work that may throw what {@link #start()} throws. */
+    interface StartWork {
+        void run() throws BundleException, InterruptedException;
+    }
+
+    /**
+     * Runs the work on a new thread and waits for it, throwing what it threw. What the work leaves
+     * in thread-locals (libraries' per-thread buffers and caches) goes with that thread instead of
+     * staying on the caller's.
+     */
+    static void onOwnThread(String name, StartWork work) throws BundleException, InterruptedException {
+        Throwable[] failure = new Throwable[1];
+        Thread thread = new Thread(() -> {
+            try {
+                work.run();
+            } catch (Throwable t) {
+                failure[0] = t;
+            }
+        }, name);
+        thread.start();
+        try {
+            thread.join();
+        } catch (InterruptedException e) {
+            thread.interrupt();
+            throw e;
+        }
+        Throwable t = failure[0];
+        if (t instanceof BundleException e) {
+            throw e;
+        } else if (t instanceof InterruptedException e) {
+            throw e;
+        } else if (t instanceof RuntimeException e) {
+            throw e;
+        } else if (t instanceof Error e) {
+            throw e;
+        } else if (t != null) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    private void boot() throws BundleException, InterruptedException {
         Map<String, String> props = new HashMap<>();
         props.put(Constants.FRAMEWORK_STORAGE, storage.toString());
         // The bundles come from system/ and deploy/ on every start: a clean cache means an

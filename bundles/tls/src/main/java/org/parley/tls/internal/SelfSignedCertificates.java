@@ -1,8 +1,6 @@
 package org.parley.tls.internal;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -10,28 +8,12 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Date;
 import java.util.List;
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.asn1.x500.X500NameBuilder;
-import org.bouncycastle.asn1.x500.style.BCStyle;
-import org.bouncycastle.asn1.x509.BasicConstraints;
-import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
-import org.bouncycastle.asn1.x509.Extension;
-import org.bouncycastle.asn1.x509.GeneralNames;
-import org.bouncycastle.asn1.x509.KeyPurposeId;
-import org.bouncycastle.asn1.x509.KeyUsage;
-import org.bouncycastle.cert.X509CertificateHolder;
-import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
-import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.operator.OperatorCreationException;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,8 +31,6 @@ final class SelfSignedCertificates {
     static final Duration VALIDITY = Duration.ofDays(730);
     /** Replaced this long before it expires, at the next start or configuration change. */
     static final Duration RENEW_BEFORE = Duration.ofDays(30);
-    /** Backdated so that a client whose clock is a little behind still accepts it. */
-    private static final Duration BACKDATE = Duration.ofHours(1);
 
     private static final Logger LOG = LoggerFactory.getLogger(SelfSignedCertificates.class);
 
@@ -120,8 +100,8 @@ final class SelfSignedCertificates {
             KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
             generator.initialize(new ECGenParameterSpec("secp256r1"), random);
             pair = generator.generateKeyPair();
-            certificate = selfSign(pair, domain);
-        } catch (GeneralSecurityException | OperatorCreationException | IOException e) {
+            certificate = SelfSignedIssuer.issue(pair, domain, clock.instant(), random);
+        } catch (GeneralSecurityException e) {
             throw new KeyMaterialException(certificateFile(), "cannot generate a self-signed certificate: "
                     + e.getMessage(), e);
         }
@@ -135,27 +115,5 @@ final class SelfSignedCertificates {
         }
         return new KeyMaterial(List.of(certificate), pair.getPrivate(), KeyMaterial.Source.SELF_SIGNED,
                 certificateFile(), keyFile());
-    }
-
-    private X509Certificate selfSign(KeyPair pair, ServedDomain domain)
-            throws GeneralSecurityException, OperatorCreationException, IOException {
-        X500Name subject = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.CN, domain.name()).build();
-        Instant now = clock.instant();
-        // Positive and at most 159 bits: within RFC 5280's 20 octets, and unpredictable.
-        BigInteger serial = new BigInteger(159, random).add(BigInteger.ONE);
-        JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(subject, serial,
-                Date.from(now.minus(BACKDATE)), Date.from(now.plus(VALIDITY)), subject, pair.getPublic());
-        builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
-        builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
-        // clientAuth too: server-to-server connections present the same certificate as client.
-        builder.addExtension(Extension.extendedKeyUsage, false,
-                new ExtendedKeyUsage(new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}));
-        builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(domain.subjectAltNames()));
-        builder.addExtension(Extension.subjectKeyIdentifier, false,
-                new JcaX509ExtensionUtils().createSubjectKeyIdentifier(pair.getPublic()));
-        X509CertificateHolder holder = builder.build(
-                new JcaContentSignerBuilder("SHA256withECDSA").build(pair.getPrivate()));
-        return (X509Certificate) CertificateFactory.getInstance("X.509")
-                .generateCertificate(new ByteArrayInputStream(holder.getEncoded()));
     }
 }

@@ -1,7 +1,10 @@
 package org.parley.tls.internal;
 
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
@@ -9,11 +12,6 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import javax.security.auth.x500.X500Principal;
-import org.bouncycastle.asn1.x500.RDN;
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.asn1.x500.style.BCStyle;
-import org.bouncycastle.asn1.x500.style.IETFUtils;
-import org.bouncycastle.asn1.x509.GeneralName;
 import org.parley.api.server.Domain;
 
 /**
@@ -29,6 +27,7 @@ import org.parley.api.server.Domain;
 record ServedDomain(String name, String dnsName, InetAddress address) {
     private static final int SAN_DNS_NAME = 2;
     private static final int SAN_IP_ADDRESS = 7;
+    private static final String COMMON_NAME = "2.5.4.3";
 
     /** Parses the {@code domain} value of PID {@code org.parley.server}. */
     static ServedDomain parse(String domain) throws InvalidConfigurationException {
@@ -39,17 +38,6 @@ record ServedDomain(String name, String dnsName, InetAddress address) {
             throw new InvalidConfigurationException(InvalidConfigurationException.SERVER_PID, "domain", e.getMessage());
         }
         return new ServedDomain(parsed.toString(), parsed.asciiName(), parsed.address());
-    }
-
-    /** The subjectAltName entries of a certificate for this domain: the name and its wildcard, or the address. */
-    GeneralName[] subjectAltNames() {
-        if (address != null) {
-            return new GeneralName[] {new GeneralName(GeneralName.iPAddress, address.getHostAddress())};
-        }
-        return new GeneralName[] {
-            new GeneralName(GeneralName.dNSName, dnsName),
-            new GeneralName(GeneralName.dNSName, "*." + dnsName)
-        };
     }
 
     /** True when the certificate's subjectAltName names exactly this domain (no wildcard match). */
@@ -124,12 +112,42 @@ record ServedDomain(String name, String dnsName, InetAddress address) {
         }
     }
 
-    private static List<String> commonNames(X500Principal subject) {
+    /**
+     * The subject's commonName values, read from the DER of the Name (a SEQUENCE of RDNs, each a
+     * SET of type-and-value pairs), not by parsing the text form of the DN. An unreadable name has none.
+     */
+    static List<String> commonNames(X500Principal subject) {
         List<String> result = new ArrayList<>();
-        for (RDN rdn : X500Name.getInstance(subject.getEncoded()).getRDNs(BCStyle.CN)) {
-            result.add(IETFUtils.valueToString(rdn.getFirst().getValue()));
+        try {
+            Der name = new Der(subject.getEncoded()).sequence();
+            while (name.hasMore()) {
+                Der rdn = new Der(name.next(0x31).contents());
+                while (rdn.hasMore()) {
+                    Der pair = new Der(rdn.next(0x30).contents());
+                    String type = Der.oid(pair.next(0x06).contents());
+                    Der.Element value = pair.next(-1);
+                    String text = directoryString(value);
+                    if (type.equals(COMMON_NAME) && text != null) {
+                        result.add(text);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            return List.of();
         }
         return result;
+    }
+
+    /** A DirectoryString's text (RFC 5280: UTF8, Printable, Teletex, Universal or BMP string; IA5 too), or null. */
+    private static String directoryString(Der.Element value) {
+        return switch (value.tag()) {
+            case 0x0c -> new String(value.contents(), StandardCharsets.UTF_8);
+            case 0x13, 0x16 -> new String(value.contents(), StandardCharsets.US_ASCII);
+            case 0x14 -> new String(value.contents(), StandardCharsets.ISO_8859_1);
+            case 0x1e -> new String(value.contents(), StandardCharsets.UTF_16BE);
+            case 0x1c -> new String(value.contents(), Charset.forName("UTF-32BE"));
+            default -> null;
+        };
     }
 
     @Override
