@@ -144,6 +144,7 @@ public final class OfflineComponent implements UndeliverableMessageHandler, Sess
 
     @Deactivate
     void deactivate() {
+        offline.close();
         List<Settlement.Item> left = offline.settlement().close();
         handoff.deposit(HANDOFF_KEY, Map.of("format", HANDOFF_FORMAT, "flexible", offline.flexibleSessions(),
                 "unsettled", unsettled(left)));

@@ -10,7 +10,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import org.jxmpp.jid.DomainBareJid;
@@ -19,6 +21,7 @@ import org.jxmpp.jid.impl.JidCreate;
 import org.parley.api.offline.OfflineMessageListener;
 import org.parley.api.offline.OfflineMessageStored;
 import org.parley.api.offline.OfflineStatistics;
+import org.parley.api.server.WorkRejectedException;
 import org.parley.api.server.WorkerPool;
 import org.parley.api.routing.StanzaRouter;
 import org.parley.api.session.Session;
@@ -64,6 +67,14 @@ final class OfflineMessages {
     private final Settlement settlement;
     /** Sessions that asked for XEP-0013 retrieval: their presence brings no flood (XEP-0013 section 3). */
     private final Set<String> flexible = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /**
+     * Waits before a delivery the full worker pool refused is tried again (a burst of sign-ins fills
+     * it): the user is online and should not have to send presence again to get what waits. After
+     * the last, about a minute in all, it waits for the next presence as before.
+     */
+    static final long[] RETRY_MILLIS = {250, 500, 1000, 2000, 4000, 8000, 15000, 30000};
+    /** Set when the component stops: a retry still waiting then gives up (the successor delivers to the users online). */
+    private volatile boolean closed;
 
     /**
      * @param router asked, at delivery, whether the recipient's policies still admit each message
@@ -253,11 +264,45 @@ final class OfflineMessages {
     }
 
     private CompletionStage<Integer> submitDelivery(EntityBareJid user, String preferredSession) {
-        return workers.submit(() -> deliverNow(user, preferredSession)).whenComplete((n, e) -> {
-            if (e != null) {
+        CompletableFuture<Integer> delivered = new CompletableFuture<>();
+        submitDelivery(user, preferredSession, 0, delivered);
+        return delivered;
+    }
+
+    private void submitDelivery(EntityBareJid user, String preferredSession, int attempt, CompletableFuture<Integer> delivered) {
+        workers.submit(() -> deliverNow(user, preferredSession)).whenComplete((n, e) -> {
+            if (e == null) {
+                delivered.complete(n);
+                return;
+            }
+            Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+            if (cause instanceof WorkRejectedException && attempt < RETRY_MILLIS.length && !closed) {
+                if (attempt == 0) {
+                    LOG.warn("The worker pool is full: offline messages for {} are delivered when it has room", user);
+                }
+                // The JDK's shared delay thread only hands the retry back to the worker pool.
+                CompletableFuture.delayedExecutor(RETRY_MILLIS[attempt], TimeUnit.MILLISECONDS).execute(() -> {
+                    if (closed) {
+                        delivered.completeExceptionally(cause);
+                    } else {
+                        submitDelivery(user, preferredSession, attempt + 1, delivered);
+                    }
+                });
+                return;
+            }
+            if (cause instanceof WorkRejectedException) {
+                LOG.warn("Offline messages for {} could not be delivered for {} s (the worker pool stayed full); they wait for the "
+                        + "next presence", user, java.util.Arrays.stream(RETRY_MILLIS).sum() / 1000);
+            } else {
                 LOG.error("Offline messages for {} could not be delivered now; they wait for the next presence", user, e);
             }
+            delivered.completeExceptionally(cause);
         });
+    }
+
+    /** The component stops: retries still waiting give up. */
+    void close() {
+        closed = true;
     }
 
     /** At start (a restart or an upgrade of this bundle): users online now get what waits for them. */

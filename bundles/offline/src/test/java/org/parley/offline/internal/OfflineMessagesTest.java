@@ -660,6 +660,38 @@ class OfflineMessagesTest {
     }
 
     @Test
+    void aDeliveryTheFullPoolRefusedIsTriedAgainWhenItHasRoom_withoutAnotherPresence() throws Exception {
+        assertTrue(store(message("chat", "1")));
+        assertTrue(store(message("chat", "2")));
+        TestSession phone = session("phone").available(0);
+        workers.full = true; // a burst of sign-ins filled the shared pool, as in the capacity benchmark
+        CompletableFuture<Integer> delivery = offline.deliverPending(JULIET).toCompletableFuture();
+        Thread.sleep(OfflineMessages.RETRY_MILLIS[0] + OfflineMessages.RETRY_MILLIS[1] + 100);
+        assertFalse(delivery.isDone(), "still waiting for room, not given up");
+        assertEquals(List.of(), phone.bodies());
+        assertEquals(2, rows());
+
+        workers.full = false;
+        assertEquals(2, get(delivery), "delivered by a retry: the user sent nothing more");
+        assertEquals(List.of("1", "2"), phone.bodies());
+    }
+
+    @Test
+    void retriesWaitingWhenTheComponentStopsGiveUp_andWhatWaitsStaysStored() throws Exception {
+        assertTrue(store(message("chat", "1")));
+        TestSession phone = session("phone").available(0);
+        workers.full = true;
+        CompletableFuture<Integer> delivery = offline.deliverPending(JULIET).toCompletableFuture();
+        offline.close();
+        workers.full = false;
+        java.util.concurrent.ExecutionException failed = org.junit.jupiter.api.Assertions.assertThrows(
+                java.util.concurrent.ExecutionException.class, () -> delivery.get(10, TimeUnit.SECONDS));
+        assertTrue(failed.getCause() instanceof org.parley.api.server.WorkRejectedException, String.valueOf(failed.getCause()));
+        assertEquals(List.of(), phone.bodies(), "the stopped instance delivers nothing: its successor delivers to the users online");
+        assertEquals(1, rows());
+    }
+
+    @Test
     void receiptsQueuedWhenTheBundleStopsAreSettledByItsSuccessor() throws Exception {
         storeMany(40);
         TestSession phone = session("phone").givingReceipts().available(0);
