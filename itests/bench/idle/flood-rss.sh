@@ -18,19 +18,8 @@ set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
 label=$1; pb=$2; extra=${3:-}; dist=${4:-$HERE/../../../runtime/target/parley}
 jar=$HERE/../../../benchmarks/target/benchmarks.jar
-base=/tmp/parley-flood-$label; rm -rf "$base"; mkdir -p "$base/etc"
-cp -r "$dist"/defaults/etc/* "$base/etc/"
-[ -n "$extra" ] && printf "%b\n" "$extra" >> "$base/etc/jvm.options"
-sed -i "s/^port *=.*/port = $((pb+1))/" "$base/etc/org.parley.components.cfg"
-sed -i "s/^port *=.*/port = $((pb+3))/" "$base/etc/org.parley.metrics.cfg"
-sed -i "s/^port *=.*/port = $((pb+4))/" "$base/etc/org.parley.http.cfg"
-sed -i "s/^c2sPort *=.*/c2sPort = $pb/; s/^c2sTlsPort *=.*/c2sTlsPort = $((pb+2))/" "$base/etc/org.parley.transport.cfg"
-# exec all the way down (setsid, bin/parley): $! is the JVM
-start_server() {
-  PARLEY_BASE=$base setsid "$dist/bin/parley" >> "$base/console.log" 2>&1 &
-  pid=$!
-  for _ in $(seq 120); do [ "$(grep -c "Listening for clients" "$base/console.log" 2>/dev/null)" -ge "$1" ] && break; sleep 1; done
-}
+. "$HERE/instance.sh"
+new_instance "/tmp/parley-flood-$label" "$pb" "$extra" "$dist"
 start_server 1
 for u in 1 2 3 4 5; do PARLEY_BASE=$base "$dist/bin/parley" user add "user$u@localhost" "pass$u" > /dev/null; done
 sleep 30; kill $pid; wait $pid 2>/dev/null
