@@ -12,7 +12,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import org.jxmpp.jid.DomainBareJid;
@@ -28,6 +27,7 @@ import org.parley.api.session.Session;
 import org.parley.api.session.SessionRegistry;
 import org.parley.api.stanza.Element;
 import org.parley.api.stanza.Stanza;
+import org.parley.concurrent.PatientWork;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,13 +68,15 @@ final class OfflineMessages {
     /** Sessions that asked for XEP-0013 retrieval: their presence brings no flood (XEP-0013 section 3). */
     private final Set<String> flexible = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /**
-     * Waits before a delivery the full worker pool refused is tried again (a burst of sign-ins fills
-     * it): the user is online and should not have to send presence again to get what waits. After
-     * the last, about a minute in all, it waits for the next presence as before.
+     * How long a delivery waits for room when the full worker pool refuses it (a burst of sign-ins
+     * fills it): the user is online and should not have to send presence again to get what waits.
+     * After that it waits for the next presence, as before.
      */
-    static final long[] RETRY_MILLIS = {250, 500, 1000, 2000, 4000, 8000, 15000, 30000};
-    /** Set when the component stops: a retry still waiting then gives up (the successor delivers to the users online). */
+    static final long PATIENCE_MILLIS = 60_000;
+    /** Set when the component stops: a delivery still waiting for room then gives up (the successor delivers to the users online). */
     private volatile boolean closed;
+    /** Deliveries at sign-in: they wait for room in a full pool, within {@link #PATIENCE_MILLIS}. */
+    private final PatientWork patientWorkers;
 
     /**
      * @param router asked, at delivery, whether the recipient's policies still admit each message
@@ -90,6 +92,7 @@ final class OfflineMessages {
         this.listeners = listeners;
         this.clock = clock;
         this.quota = quota;
+        this.patientWorkers = new PatientWork(workers, PATIENCE_MILLIS, () -> closed);
         this.settlement = new Settlement(store, workers,
                 username -> deliverPending(JidCreate.entityBareFromOrThrowUnchecked(username + "@" + domain.get())));
     }
@@ -264,43 +267,18 @@ final class OfflineMessages {
     }
 
     private CompletionStage<Integer> submitDelivery(EntityBareJid user, String preferredSession) {
-        CompletableFuture<Integer> delivered = new CompletableFuture<>();
-        submitDelivery(user, preferredSession, 0, delivered);
-        return delivered;
-    }
-
-    private void submitDelivery(EntityBareJid user, String preferredSession, int attempt, CompletableFuture<Integer> delivered) {
-        workers.submit(() -> deliverNow(user, preferredSession)).whenComplete((n, e) -> {
-            if (e == null) {
-                delivered.complete(n);
-                return;
-            }
+        return patientWorkers.submit(() -> deliverNow(user, preferredSession)).whenComplete((n, e) -> {
             Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-            if (cause instanceof WorkRejectedException && attempt < RETRY_MILLIS.length && !closed) {
-                if (attempt == 0) {
-                    LOG.warn("The worker pool is full: offline messages for {} are delivered when it has room", user);
-                }
-                // The JDK's shared delay thread only hands the retry back to the worker pool.
-                CompletableFuture.delayedExecutor(RETRY_MILLIS[attempt], TimeUnit.MILLISECONDS).execute(() -> {
-                    if (closed) {
-                        delivered.completeExceptionally(cause);
-                    } else {
-                        submitDelivery(user, preferredSession, attempt + 1, delivered);
-                    }
-                });
-                return;
-            }
             if (cause instanceof WorkRejectedException) {
-                LOG.warn("Offline messages for {} could not be delivered for {} s (the worker pool stayed full); they wait for the "
-                        + "next presence", user, java.util.Arrays.stream(RETRY_MILLIS).sum() / 1000);
-            } else {
+                LOG.warn("Offline messages for {} could not be delivered: the worker pool {}; they wait for the next presence", user,
+                        closed ? "was full when this component stopped" : "stayed full for " + PATIENCE_MILLIS / 1000 + " s");
+            } else if (e != null) {
                 LOG.error("Offline messages for {} could not be delivered now; they wait for the next presence", user, e);
             }
-            delivered.completeExceptionally(cause);
         });
     }
 
-    /** The component stops: retries still waiting give up. */
+    /** The component stops: deliveries still waiting for room give up. */
     void close() {
         closed = true;
     }

@@ -25,6 +25,7 @@ import org.parley.api.stanza.Element;
 import org.parley.api.stanza.Namespaces;
 import org.parley.api.stanza.Stanza;
 import org.parley.api.stanza.StanzaErrorCondition;
+import org.parley.concurrent.PatientWork;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

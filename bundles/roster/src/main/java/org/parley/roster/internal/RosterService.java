@@ -47,6 +47,7 @@ import org.parley.api.stanza.Namespaces;
 import org.parley.api.stanza.Stanza;
 import org.parley.api.stanza.StanzaErrorCondition;
 import org.parley.api.storage.SqlDatabase;
+import org.parley.concurrent.PatientWork;
 import org.parley.roster.internal.SubscriptionRules.Op;
 import org.parley.roster.internal.SubscriptionRules.Transition;
 import org.parley.xml.XmlSerializer;

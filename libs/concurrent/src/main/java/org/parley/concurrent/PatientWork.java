@@ -1,4 +1,4 @@
-package org.parley.roster.internal;
+package org.parley.concurrent;
 
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -16,9 +16,10 @@ import org.parley.api.server.WorkerPool;
  * passes, rather than failing at once. For work a stanza already accepted depends on and that is
  * coalesced per user (a user's privacy lists are read once for every stanza that waits for them),
  * so what waits here is bounded by the number of users, not by the number of stanzas: a flood of
- * requests still meets the pool's bound, which the server keeps as its back-pressure.
+ * requests still meets the pool's bound, which the server keeps as its back-pressure. Used by the
+ * roster's privacy look-ups and the offline bundle's delivery at sign-in.
  */
-final class PatientWork implements WorkerPool {
+public final class PatientWork implements WorkerPool {
     static final long FIRST_PAUSE_MILLIS = 5;
     static final long LONGEST_PAUSE_MILLIS = 500;
 
@@ -30,7 +31,7 @@ final class PatientWork implements WorkerPool {
      * @param patienceMillis how long work waits for room before it fails as the pool failed it
      * @param stopped true once the owner stopped: work still waiting fails then (the successor reads again)
      */
-    PatientWork(WorkerPool workers, long patienceMillis, BooleanSupplier stopped) {
+    public PatientWork(WorkerPool workers, long patienceMillis, BooleanSupplier stopped) {
         this.workers = workers;
         this.patienceNanos = TimeUnit.MILLISECONDS.toNanos(patienceMillis);
         this.stopped = stopped;
@@ -55,7 +56,13 @@ final class PatientWork implements WorkerPool {
                 result.completeExceptionally(cause);
                 return;
             }
-            later(pause).execute(() -> offer(work, result, deadline, Math.min(pause * 2, LONGEST_PAUSE_MILLIS)));
+            later(pause).execute(() -> {
+                if (stopped.getAsBoolean()) {
+                    result.completeExceptionally(cause); // stopped during the pause: not run once the pool has room
+                } else {
+                    offer(work, result, deadline, Math.min(pause * 2, LONGEST_PAUSE_MILLIS));
+                }
+            });
         });
     }
 
