@@ -25,9 +25,13 @@ import org.slf4j.LoggerFactory;
 /**
  * Server-side TLS for one session, in place of MINA's SslFilter, which allocates (and zeroes) two
  * or more packet-size buffers per write and an application-size buffer per read and never
- * reuses them: about 85 KB per small message. Here the engine works in per-thread buffers and
- * only exact-size copies travel on, so a session holds just its SSLEngine, plus the bytes of a
- * TLS record while one is partly received (DESIGN.md: an idle session holds no I/O buffers).
+ * reuses them: about 85 KB per small message. Here the engine works in per-thread buffers, so a
+ * session holds just its SSLEngine, plus the bytes of a TLS record while one is partly received
+ * (DESIGN.md: an idle session holds no I/O buffers). Sealed records travel down in exact-size
+ * copies, since MINA queues them; the plaintext of a read goes up in the I/O thread's own buffer,
+ * uncopied, and is valid only until {@code messageReceived} returns: the layer above (the stream
+ * parser) consumes it there. Copying it cost as many bytes as were received, a third of all the
+ * server allocated during a flood of large messages.
  *
  * <p>Reads come from the session's I/O thread only; writes come from any thread. Everything that
  * touches the engine runs under the session's lock, and records are passed down inside it, so
@@ -44,6 +48,19 @@ final class TlsFilter extends IoFilterAdapter {
      */
     private static final ThreadLocal<ByteBuffer> APP = new ThreadLocal<>();
     private static final ThreadLocal<ByteBuffer> NET = new ThreadLocal<>();
+    /** Where a partly received record and the read that completes it are joined, per I/O thread. */
+    private static final ThreadLocal<ByteBuffer> JOINED = new ThreadLocal<>();
+    /**
+     * Whether this thread's APP buffer is out with the layers above (between unwrap and the end of
+     * messageReceived). An unwrap nested in that delivery, however unlikely, gets a buffer of its own.
+     */
+    private static final ThreadLocal<Boolean> APP_LENT = new ThreadLocal<>();
+    /**
+     * The most plaintext of one read passed up in the thread's buffer. A read is at most MINA's
+     * largest read buffer (64 KiB), plus the start of a record kept from the read before (16 KiB),
+     * and plaintext is never longer than its records; past this, the rest goes up in copies.
+     */
+    static final int MAX_LENT_PLAINTEXT = 96 * 1024;
 
     private final Function<InetSocketAddress, SSLEngine> engines;
 
@@ -134,9 +151,10 @@ final class TlsFilter extends IoFilterAdapter {
         }
         List<IoBuffer> plain;
         boolean closed;
+        boolean lend = APP_LENT.get() == null;
         synchronized (state) {
             try {
-                plain = state.unwrap(session, in);
+                plain = state.unwrap(session, in, lend);
             } catch (SSLException e) {
                 failed(session, e);
                 return;
@@ -144,8 +162,17 @@ final class TlsFilter extends IoFilterAdapter {
             closed = state.engine.isInboundDone();
         }
         // Outside the lock: the layers above may write, from this thread or another.
-        for (int i = 0; i < plain.size(); i++) {
-            next.messageReceived(session, plain.get(i));
+        if (lend) {
+            APP_LENT.set(Boolean.TRUE);
+        }
+        try {
+            for (int i = 0; i < plain.size(); i++) {
+                next.messageReceived(session, plain.get(i));
+            }
+        } finally {
+            if (lend) {
+                APP_LENT.remove();
+            }
         }
         if (closed) {
             // The peer sent close_notify; ours was queued by the unwrap loop.
@@ -282,17 +309,23 @@ final class TlsFilter extends IoFilterAdapter {
             this.next = next;
         }
 
-        List<IoBuffer> unwrap(IoSession session, IoBuffer in) throws SSLException {
+        /**
+         * Decrypts what a read brought. With {@code lend}, the last (usually the only) plaintext
+         * returned is a view of this thread's APP buffer, valid until this thread unwraps again;
+         * without, every plaintext is a copy of its own.
+         */
+        List<IoBuffer> unwrap(IoSession session, IoBuffer in, boolean lend) throws SSLException {
             ByteBuffer src;
             if (pending == null) {
                 src = in.buf();
             } else {
-                src = ByteBuffer.allocate(pending.remaining() + in.remaining());
+                src = buffer(JOINED, pending.remaining() + in.remaining());
                 src.put(pending).put(in.buf()).flip();
                 pending = null;
             }
             List<IoBuffer> plain = List.of();
-            ByteBuffer app = buffer(APP, engine.getSession().getApplicationBufferSize());
+            int appSize = engine.getSession().getApplicationBufferSize();
+            ByteBuffer app = lend ? buffer(APP, appSize) : ByteBuffer.allocate(appSize);
             loop:
             while (true) {
                 switch (engine.getHandshakeStatus()) {
@@ -326,11 +359,14 @@ final class TlsFilter extends IoFilterAdapter {
                         break loop;
                     }
                     case BUFFER_OVERFLOW -> {
-                        if (app.position() > 0) {
-                            plain = add(plain, take(app));
+                        int needed = engine.getSession().getApplicationBufferSize();
+                        if (app.position() == 0 || (lend && app.position() + needed <= MAX_LENT_PLAINTEXT)) {
+                            // Room for the next record after what is there: the read's plaintext stays in
+                            // one buffer. (With nothing there yet, the session's sizes grew during the
+                            // handshake, e.g. a larger fragment length.)
+                            app = grow(lend ? APP : null, app, app.position() + needed);
                         } else {
-                            // The session's sizes can grow during the handshake (e.g. a larger fragment length).
-                            app = grow(APP, app, engine.getSession().getApplicationBufferSize());
+                            plain = add(plain, take(app));
                         }
                     }
                     case CLOSED -> {
@@ -344,7 +380,7 @@ final class TlsFilter extends IoFilterAdapter {
                 pending.put(src).flip();
             }
             if (app.position() > 0) {
-                plain = add(plain, take(app));
+                plain = add(plain, lend ? IoBuffer.wrap(app.array(), 0, app.position()) : take(app));
             }
             return plain;
         }
@@ -449,11 +485,14 @@ final class TlsFilter extends IoFilterAdapter {
             }
         }
 
+        /** A larger buffer with what {@code full} holds; it replaces the thread's, unless {@code local} is null. */
         private static ByteBuffer grow(ThreadLocal<ByteBuffer> local, ByteBuffer full, int atLeast) {
-            ByteBuffer bigger = ByteBuffer.allocate(Math.max(atLeast, full.capacity() * 2));
+            ByteBuffer bigger = ByteBuffer.allocate(Math.max(atLeast, Math.min(full.capacity() * 2, MAX_LENT_PLAINTEXT)));
             full.flip();
             bigger.put(full);
-            local.set(bigger);
+            if (local != null) {
+                local.set(bigger);
+            }
             return bigger;
         }
 

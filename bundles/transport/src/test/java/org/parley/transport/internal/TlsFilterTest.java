@@ -136,6 +136,64 @@ class TlsFilterTest {
     }
 
     @Test
+    void aReadOfSeveralFullRecordsGoesUpInOnePieceInTheThreadsOwnBuffer() throws Exception {
+        handshake(Integer.MAX_VALUE);
+        String[] texts = new String[4];
+        for (int i = 0; i < texts.length; i++) {
+            texts[i] = String.valueOf((char) ('a' + i)).repeat(16 * 1024);
+        }
+        receive(seal(texts));
+        assertEquals(String.join("", texts), next.plaintext());
+        assertEquals(1, next.arrays.size(), "one read, one plaintext");
+        // Another such read: its plaintext comes in the same array, not a copy made for each read.
+        receive(seal(texts));
+        assertEquals(String.join("", texts), next.plaintext());
+        assertEquals(2, next.arrays.size());
+        assertSame(next.arrays.get(0), next.arrays.get(1));
+    }
+
+    @Test
+    void aReadLongerThanTheLentBufferStillGoesUpWholeAndInOrder() throws Exception {
+        handshake(Integer.MAX_VALUE);
+        ByteArrayOutputStream read = new ByteArrayOutputStream();
+        StringBuilder expected = new StringBuilder();
+        for (int i = 0; expected.length() <= 2 * TlsFilter.MAX_LENT_PLAINTEXT; i++) {
+            String text = String.valueOf((char) ('a' + i % 26)).repeat(16 * 1024 - i);
+            expected.append(text);
+            read.write(seal(text));
+        }
+        // And the start of one more record, kept for the next read.
+        byte[] tail = seal("<tail/>");
+        read.write(tail, 0, 7);
+        receive(read.toByteArray());
+        assertEquals(expected.toString(), next.plaintext());
+        assertTrue(next.arrays.size() > 1, "past the limit the rest goes up in copies");
+        receive(java.util.Arrays.copyOfRange(tail, 7, tail.length));
+        assertEquals("<tail/>", next.plaintext());
+    }
+
+    @Test
+    void aPlaintextIsIntactWhileTheLayerAboveReceivesMoreOnTheSameThread() throws Exception {
+        handshake(Integer.MAX_VALUE);
+        byte[] first = seal("<first/>");
+        byte[] second = seal("<second/>");
+        next.duringNextDelivery = () -> {
+            try {
+                receive(second);
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        };
+        receive(first);
+        assertEquals("<first/><second/>", next.plaintext());
+        // Back outside any delivery, the thread's buffer is lent again.
+        receive(seal("<third/>"));
+        receive(seal("<fourth/>"));
+        assertEquals("<third/><fourth/>", next.plaintext());
+        assertSame(next.arrays.get(2), next.arrays.get(3));
+    }
+
+    @Test
     void largeWriteBecomesSeveralRecordsAndTheLastCarriesTheRequest() throws Exception {
         handshake(Integer.MAX_VALUE);
         String big = "x".repeat(40_000);
@@ -279,14 +337,27 @@ class TlsFilterTest {
         filter.filterWrite(next, session, new DefaultWriteRequest(IoBuffer.wrap(text.getBytes(StandardCharsets.UTF_8))));
     }
 
+    /** The texts sealed by the client one after the other, as one read would bring them. */
+    private byte[] seal(String... texts) throws Exception {
+        ByteArrayOutputStream read = new ByteArrayOutputStream();
+        for (String text : texts) {
+            read.write(seal(text));
+        }
+        return read.toByteArray();
+    }
+
+    /** The text sealed by the client, in as many records as the engine makes of it. */
     private byte[] seal(String text) throws Exception {
+        ByteBuffer plain = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
+        ByteArrayOutputStream records = new ByteArrayOutputStream();
         ByteBuffer net = ByteBuffer.allocate(client.getSession().getPacketBufferSize());
-        SSLEngineResult result = client.wrap(ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)), net);
-        assertEquals(SSLEngineResult.Status.OK, result.getStatus());
-        net.flip();
-        byte[] bytes = new byte[net.remaining()];
-        net.get(bytes);
-        return bytes;
+        do {
+            net.clear();
+            SSLEngineResult result = client.wrap(plain, net);
+            assertEquals(SSLEngineResult.Status.OK, result.getStatus());
+            records.write(net.array(), 0, net.position());
+        } while (plain.hasRemaining());
+        return records.toByteArray();
     }
 
     /** Everything the server has passed down since the last call, decrypted by the client. */
@@ -344,11 +415,24 @@ class TlsFilterTest {
             written.add(writeRequest);
         }
 
+        /** The backing array of each plaintext passed up, in order. */
+        final List<byte[]> arrays = new ArrayList<>();
+        /** Runs inside the next delivery, after its text was read, then is forgotten. */
+        Runnable duringNextDelivery;
+
         @Override
         public synchronized void messageReceived(IoSession session, Object message) {
             IoBuffer buffer = (IoBuffer) message;
-            assertEquals(buffer.remaining(), buffer.capacity(), "plaintext is passed on in an exact-size buffer");
-            received.append(StandardCharsets.UTF_8.decode(buffer.buf()));
+            arrays.add(buffer.array());
+            String text = StandardCharsets.UTF_8.decode(buffer.buf().duplicate()).toString();
+            received.append(text);
+            Runnable during = duringNextDelivery;
+            duringNextDelivery = null;
+            if (during != null) {
+                during.run();
+                assertEquals(text, StandardCharsets.UTF_8.decode(buffer.buf()).toString(),
+                        "a plaintext is intact until its delivery returns, whatever the layer above did meanwhile");
+            }
         }
 
         @Override
