@@ -98,11 +98,22 @@ public final class XmppStreamParser {
     private static final byte CLOSED = 2; // after the stream's end tag
 
     /**
-     * A reader is replaced at the first top-level boundary after it has taken this many bytes. An
-     * aalto reader keeps every element and attribute name it has seen in its own name table, so a
-     * long-lived stream sending ever-new names would otherwise grow that table without bound.
+     * A reader is replaced at the first top-level boundary after it has taken this many bytes of
+     * markup (everything but character data). An aalto reader keeps every element and attribute
+     * name it has seen in its own name table, so a long-lived stream sending ever-new names would
+     * otherwise grow that table without bound. Character data never enters that table: counting
+     * it renewed the reader every four messages of a flood of 16 KiB bodies, and each new reader
+     * grew its text buffer again from 500 characters, a fifth of all the server allocated.
      */
-    private static final long RENEW_AFTER_BYTES = 64 * 1024;
+    private static final long RENEW_AFTER_MARKUP_BYTES = 64 * 1024;
+    /** ...and after this many bytes of anything, so that no reader's other buffers live for good. */
+    private static final long RENEW_AFTER_BYTES = 1024 * 1024;
+    /**
+     * ...and after a text longer than this: aalto's text buffer grows to the longest text it has
+     * read and keeps that size while the reader lives, which a busy stream's reader would otherwise
+     * do for a megabyte (a 16 KiB body leaves it at 18,000 characters, 36 KB).
+     */
+    private static final int RENEW_AFTER_TEXT_CHARS = 32 * 1024;
 
     private final Limits limits;
     private final Listener listener;
@@ -121,6 +132,12 @@ public final class XmppStreamParser {
     private XmlStreamException failure;
     /** Bytes given to the current reader, including the open tag that primed it. */
     private long fed;
+    /** Characters of character data the current reader has reported (see RENEW_AFTER_MARKUP_BYTES). */
+    private long textChars;
+    /** The current reader has read a text longer than RENEW_AFTER_TEXT_CHARS. */
+    private boolean longTextRead;
+    /** Readers made so far, for the tests of when one is renewed. */
+    private int readersOpened;
     /** The reader offset where the current top-level unit (element, white space, pending markup) started. */
     private long unitStart;
     private byte phase;
@@ -339,9 +356,12 @@ public final class XmppStreamParser {
 
     private AsyncXMLStreamReader<AsyncByteArrayFeeder> openReader() throws XmlStreamException {
         AsyncXMLStreamReader<AsyncByteArrayFeeder> r = Aalto.newReader();
+        readersOpened++;
         reader = r;
         fed = 0;
         unitStart = 0;
+        textChars = 0;
+        longTextRead = false;
         if (phase != HEADER) {
             prime(r);
         }
@@ -584,13 +604,22 @@ public final class XmppStreamParser {
     }
 
     private void characters(AsyncXMLStreamReader<AsyncByteArrayFeeder> r, int p) throws XmlStreamException {
-        char[] text;
-        int start;
+        boolean content = assembler != null && assembler.depth() > 0;
+        char[] text = null;
+        int start = 0;
         int length;
         try {
-            text = r.getTextCharacters();
-            start = r.getTextStart();
-            length = r.getTextLength();
+            if (content) {
+                // As a String straight from aalto's segments: asking for the characters first made
+                // a char[] of them when the text came in several segments, and then a String of that.
+                String string = r.getText();
+                length = string.length();
+                assembler.text(string);
+            } else {
+                text = r.getTextCharacters();
+                start = r.getTextStart();
+                length = r.getTextLength();
+            }
         } catch (RuntimeException e) {
             // aalto reads text lazily, so a character XML 1.0 does not allow (U+FFFE, U+FFFF, C0
             // controls, raw or as a reference) is found only here and thrown unchecked: without
@@ -599,8 +628,11 @@ public final class XmppStreamParser {
             throw new XmlStreamException(cause == null ? StreamErrorCondition.NOT_WELL_FORMED : Aalto.classify(cause),
                     String.valueOf(cause == null ? e.getMessage() : cause.getMessage()), e);
         }
-        if (assembler != null && assembler.depth() > 0) {
-            assembler.text(text, start, length);
+        textChars += length;
+        if (length > RENEW_AFTER_TEXT_CHARS) {
+            longTextRead = true;
+        }
+        if (content) {
             return;
         }
         for (int i = start, end = start + length; i < end; i++) {
@@ -637,7 +669,7 @@ public final class XmppStreamParser {
     }
 
     private void renewIfWorn() {
-        if (fed > RENEW_AFTER_BYTES) {
+        if (fed - textChars > RENEW_AFTER_MARKUP_BYTES || fed > RENEW_AFTER_BYTES || longTextRead) {
             dropReader();
         }
     }
@@ -650,6 +682,12 @@ public final class XmppStreamParser {
         reader = null;
         fed = 0;
         unitStart = 0;
+        textChars = 0;
+        longTextRead = false;
+    }
+
+    int readersOpened() {
+        return readersOpened;
     }
 
     private void die(XmlStreamException e) {

@@ -249,4 +249,42 @@ class XmppStreamParserTest {
         assertEquals(whole, new Recorder().feedInPieces(bytes, 1000).elements());
         assertEquals(whole, new Recorder().feedInPieces(bytes, 4093).elements());
     }
+    @Test
+    void largeBodiesDoNotWearTheReaderOut() throws Exception {
+        // 48 messages with 16 KiB bodies, 770 KiB: character data never enters the reader's name
+        // table, so one reader reads them all (it was renewed every 64 KiB, every four messages)
+        StringBuilder stream = new StringBuilder(Recorder.HEADER);
+        String body = "0123456789abcdef".repeat(1024);
+        for (int i = 0; i < 48; i++) {
+            stream.append("<message id='m").append(i).append("' type='headline'><body>").append(body).append("</body></message>");
+        }
+        Recorder whole = new Recorder().feedInPieces(Recorder.utf8(stream.toString()), 16 * 1024 + 29);
+        assertEquals(48, whole.elements().size());
+        assertEquals(body, whole.elements().get(47).child("body", "jabber:client").text());
+        assertEquals(1, whole.parser.readersOpened());
+    }
+
+    @Test
+    void markupStillRenewsTheReader() throws Exception {
+        // made-up names are what grows a reader's name table: 64 KiB of them and it is replaced
+        StringBuilder stream = new StringBuilder(Recorder.HEADER);
+        for (int i = 0; i < 1500; i++) {
+            stream.append("<message id='m").append(i).append("'><x").append(i).append(" xmlns='urn:x' a").append(i)
+                    .append("='v'/></message>");
+        }
+        Recorder recorder = new Recorder().feed(Recorder.utf8(stream.toString()));
+        assertEquals(1500, recorder.elements().size());
+        assertTrue(recorder.parser.readersOpened() >= 2, recorder.parser.readersOpened() + " readers");
+    }
+
+    @Test
+    void aReaderThatReadALongTextIsReplacedAfterItsStanza() throws Exception {
+        // aalto's text buffer keeps the size of the longest text it read: not for long
+        String body = "x".repeat(40 * 1024);
+        Recorder recorder = new Recorder().feed(Recorder.HEADER + "<message><body>" + body + "</body></message>");
+        recorder.feed("<presence/>");
+        assertEquals(2, recorder.elements().size());
+        assertEquals(body, recorder.elements().get(0).child("body", "jabber:client").text());
+        assertEquals(2, recorder.parser.readersOpened());
+    }
 }

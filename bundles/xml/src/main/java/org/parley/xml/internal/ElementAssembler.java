@@ -36,15 +36,20 @@ public final class ElementAssembler {
         open[depth++] = element;
     }
 
-    /** Adds character data to the current element. */
-    public void text(char[] buf, int start, int length) {
-        if (length == 0) {
+    /** Adds character data to the current element; the usual single piece is kept as it is. */
+    public void text(String text) {
+        if (text.isEmpty()) {
             return;
         }
         if (firstChunk == null && (chunks == null || chunks.length() == 0)) {
-            firstChunk = new String(buf, start, length);
+            firstChunk = text;
             return;
         }
+        secondChunk().append(text);
+    }
+
+    /** The builder of a text run that has come in more than one piece, holding the pieces so far. */
+    private StringBuilder secondChunk() {
         if (chunks == null) {
             chunks = new StringBuilder(64);
         }
@@ -52,7 +57,7 @@ public final class ElementAssembler {
             chunks.append(firstChunk);
             firstChunk = null;
         }
-        chunks.append(buf, start, length);
+        return chunks;
     }
 
     /**
