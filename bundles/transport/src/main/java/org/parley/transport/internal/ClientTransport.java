@@ -55,6 +55,7 @@ public final class ClientTransport implements ConfigurationChecker {
         this.config = config;
         this.limits = limitsOf(config);
         this.limiter = new ConnectionLimiter(config.maxConnectionsPerAddress(), maxConnections(config.maxConnections()));
+        ReadBuffers.install();
         this.ioThreads = new IoThreads(IoThreads.defaultCount());
         this.acceptor = new NioSocketAcceptor(ioThreads);
         acceptor.setSessionDataStructureFactory(new WriteQueue.Factory());
@@ -111,6 +112,7 @@ public final class ClientTransport implements ConfigurationChecker {
         acceptor.dispose(true);
         // the acceptor disposes only processors it created itself
         ioThreads.dispose();
+        ReadBuffers.uninstall();
     }
 
     /**

@@ -161,6 +161,8 @@ final class TlsFilter extends IoFilterAdapter {
             }
             closed = state.engine.isInboundDone();
         }
+        // Nothing of the read is kept (a partial record was copied): its buffer can serve the next read.
+        in.free();
         // Outside the lock: the layers above may write, from this thread or another.
         if (lend) {
             APP_LENT.set(Boolean.TRUE);

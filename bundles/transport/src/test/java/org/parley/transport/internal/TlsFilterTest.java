@@ -194,6 +194,35 @@ class TlsFilterTest {
     }
 
     @Test
+    void aDecryptedReadGoesBackToThePoolForTheNextRead() throws Exception {
+        handshake(Integer.MAX_VALUE);
+        ReadBuffers.install();
+        try {
+            byte[] record = seal("<message/>");
+            IoBuffer read = IoBuffer.allocate(4096);
+            byte[] array = read.array();
+            read.put(record).flip();
+            filter.messageReceived(next, session, read);
+            assertEquals("<message/>", next.plaintext());
+            IoBuffer probe = IoBuffer.allocate(4096);
+            assertSame(array, probe.array(), "the next read of that size on this thread gets the buffer back");
+            probe.free();
+            // A record split across two reads: the start is copied, so the first read is free at once.
+            byte[] split = seal("<presence/>");
+            IoBuffer first = IoBuffer.allocate(4096);
+            first.put(split, 0, 9).flip();
+            filter.messageReceived(next, session, first);
+            IoBuffer second = IoBuffer.allocate(4096);
+            assertSame(array, second.array());
+            second.put(split, 9, split.length - 9).flip();
+            filter.messageReceived(next, session, second);
+            assertEquals("<presence/>", next.plaintext());
+        } finally {
+            ReadBuffers.uninstall();
+        }
+    }
+
+    @Test
     void largeWriteBecomesSeveralRecordsAndTheLastCarriesTheRequest() throws Exception {
         handshake(Integer.MAX_VALUE);
         String big = "x".repeat(40_000);
