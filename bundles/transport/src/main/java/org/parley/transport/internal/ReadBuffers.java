@@ -1,8 +1,10 @@
 package org.parley.transport.internal;
 
+import java.nio.ByteBuffer;
 import org.apache.mina.core.buffer.CachedBufferAllocator;
 import org.apache.mina.core.buffer.IoBuffer;
 import org.apache.mina.core.buffer.IoBufferAllocator;
+import org.apache.mina.core.buffer.SimpleBufferAllocator;
 
 /**
  * MINA allocates a new buffer for every socket read (up to 64 KiB) and leaves it to the garbage
@@ -12,6 +14,10 @@ import org.apache.mina.core.buffer.IoBufferAllocator;
  * thread; the TLS filter frees each read once it has decrypted it, so an I/O thread reads into the
  * same buffer again. A buffer nobody frees is collected as before, and one freed on another
  * thread than the one that allocated it is not pooled (MINA checks).
+ *
+ * <p>Only buffers MINA allocated are pooled, never wrapped arrays: MINA frees every buffer it has
+ * written, and a written array may be shared (one serialized copy sent to a whole room, a
+ * constant); pooled, the next read on that thread would overwrite it.
  *
  * <p>The allocator is MINA's and process-wide: installed while the client transport runs, and the
  * one before it put back when it stops, unless another has replaced it meanwhile.
@@ -33,7 +39,7 @@ final class ReadBuffers {
             return;
         }
         replaced = IoBuffer.getAllocator();
-        installed = new CachedBufferAllocator(POOLED_PER_SIZE, LARGEST_POOLED);
+        installed = new PooledAllocations();
         IoBuffer.setAllocator(installed);
     }
 
@@ -46,5 +52,31 @@ final class ReadBuffers {
         }
         installed = null;
         replaced = null;
+    }
+
+    /** Allocations from per-thread pools; wrapped arrays in buffers whose free() does nothing. */
+    private static final class PooledAllocations implements IoBufferAllocator {
+        private final CachedBufferAllocator pooled = new CachedBufferAllocator(POOLED_PER_SIZE, LARGEST_POOLED);
+        private final SimpleBufferAllocator unpooled = new SimpleBufferAllocator();
+
+        @Override
+        public IoBuffer allocate(int capacity, boolean direct) {
+            return pooled.allocate(capacity, direct);
+        }
+
+        @Override
+        public ByteBuffer allocateNioBuffer(int capacity, boolean direct) {
+            return pooled.allocateNioBuffer(capacity, direct);
+        }
+
+        @Override
+        public IoBuffer wrap(ByteBuffer nioBuffer) {
+            return unpooled.wrap(nioBuffer);
+        }
+
+        @Override
+        public void dispose() {
+            pooled.dispose();
+        }
     }
 }

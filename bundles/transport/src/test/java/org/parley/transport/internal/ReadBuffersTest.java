@@ -1,9 +1,8 @@
 package org.parley.transport.internal;
 
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
-import org.apache.mina.core.buffer.CachedBufferAllocator;
 import org.apache.mina.core.buffer.IoBuffer;
 import org.apache.mina.core.buffer.IoBufferAllocator;
 import org.apache.mina.core.buffer.SimpleBufferAllocator;
@@ -25,10 +24,31 @@ class ReadBuffersTest {
         IoBufferAllocator found = new SimpleBufferAllocator();
         IoBuffer.setAllocator(found);
         ReadBuffers.install();
-        assertInstanceOf(CachedBufferAllocator.class, IoBuffer.getAllocator());
+        IoBufferAllocator pooling = IoBuffer.getAllocator();
+        assertNotSame(found, pooling);
         ReadBuffers.install(); // a second start changes nothing
+        assertSame(pooling, IoBuffer.getAllocator());
         ReadBuffers.uninstall();
         assertSame(found, IoBuffer.getAllocator());
+    }
+
+    @Test
+    void aFreedAllocationIsReusedOnItsThread() {
+        ReadBuffers.install();
+        IoBuffer read = IoBuffer.allocate(2048);
+        byte[] array = read.array();
+        read.free();
+        assertSame(array, IoBuffer.allocate(2048).array());
+    }
+
+    @Test
+    void aWrappedArrayIsNeverPooledEvenWhenMinaFreesItAfterWritingIt() {
+        // MINA frees what it has written; a written array may be shared by several sessions
+        ReadBuffers.install();
+        byte[] shared = new byte[2048];
+        IoBuffer.wrap(shared).free();
+        IoBuffer next = IoBuffer.allocate(2048);
+        assertNotSame(shared, next.array());
     }
 
     @Test
