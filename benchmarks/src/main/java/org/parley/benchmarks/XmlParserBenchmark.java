@@ -19,8 +19,9 @@ import org.parley.xml.XmppStreamParser;
  * Stanzas per second through one long-lived stream parser (as on a busy connection): the chat
  * message arrives whole in one buffer, or in three fragments, or with a body of multibyte text
  * (where the UTF-8 check cannot skip ASCII eight bytes at a time); and the cost of resuming from
- * {@link XmppStreamParser#compact()}. The parser's periodic reader renewal (every 64 KiB) is part
- * of what is measured.
+ * {@link XmppStreamParser#compact()}. The parser's periodic reader renewal (after 64 KiB of
+ * markup) is part of what is measured. And a headline with a 16 KiB body, the flood of issue 8's
+ * memory bound: run with {@code -prof gc} for the bytes it allocates per message.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -33,6 +34,7 @@ public class XmlParserBenchmark {
     private XmppStreamParser parser;
     private byte[] stanza;
     private byte[] multibyteStanza;
+    private byte[] largeBodyStanza;
     private int firstCut;
     private int secondCut;
 
@@ -43,6 +45,8 @@ public class XmlParserBenchmark {
         parser.feed(header, 0, header.length);
         stanza = ChatMessage.stanza();
         multibyteStanza = ChatMessage.multibyteStanza();
+        largeBodyStanza = ("<message to='reader@example.org' type='headline'><body>" + "0123456789abcdef".repeat(1024)
+                + "</body></message>").getBytes(java.nio.charset.StandardCharsets.UTF_8);
         // cuts inside the body text and inside an extension's start tag
         firstCut = ChatMessage.STANZA.indexOf("Montague");
         secondCut = ChatMessage.STANZA.indexOf("urn:xmpp:receipts");
@@ -57,6 +61,12 @@ public class XmlParserBenchmark {
     @Benchmark
     public Element multibyteBody() throws XmlStreamException {
         parser.feed(multibyteStanza, 0, multibyteStanza.length);
+        return last.element;
+    }
+
+    @Benchmark
+    public Element largeBody() throws XmlStreamException {
+        parser.feed(largeBodyStanza, 0, largeBodyStanza.length);
         return last.element;
     }
 
