@@ -40,8 +40,6 @@ final class FelixServer {
     private final List<Features.BundleEntry> bundles;
     private final Map<String, String> extraProperties;
     private final Path storage;
-    /** Links the bundles' classes at the stop when this run writes the class-data archive; else null. */
-    private final ClassDataLinker linker;
     /** Set by the start thread, read by the shutdown hook and the main thread. */
     private volatile Framework framework;
 
@@ -49,17 +47,10 @@ final class FelixServer {
     static final int OPEN_JAR_LIMIT = 10;
 
     FelixServer(Instance instance, List<Features.BundleEntry> bundles, Path storage, Map<String, String> extraProperties) {
-        this(instance, bundles, storage, extraProperties, null);
-    }
-
-    /** With a linker: the bundles' classes are recorded from the start and linked at the stop. */
-    FelixServer(Instance instance, List<Features.BundleEntry> bundles, Path storage, Map<String, String> extraProperties,
-            ClassDataLinker linker) {
         this.instance = instance;
         this.bundles = bundles;
         this.storage = storage;
         this.extraProperties = extraProperties;
-        this.linker = linker;
     }
 
     Framework framework() {
@@ -153,9 +144,6 @@ final class FelixServer {
         framework = factory.newFramework(props);
         framework.init();
         BundleContext context = framework.getBundleContext();
-        if (linker != null) {
-            linker.register(context);
-        }
         int topLevel = CONFIG_LEVEL;
         for (Features.BundleEntry entry : bundles) {
             Bundle bundle = context.installBundle(entry.jar().toUri().toString());
@@ -247,32 +235,11 @@ final class FelixServer {
         if (framework == null) {
             return;
         }
-        linkForClassData();
         try {
             framework.stop();
             framework.waitForStop(30_000);
         } catch (BundleException | InterruptedException e) {
             System.err.println("parley: error while stopping: " + e);
-        }
-    }
-
-    /**
-     * Before the bundles stop (their loaders can still load what verification asks for): links the
-     * classes they loaded, so that the archive the JVM writes at exit holds them. Whatever goes
-     * wrong here is reported and the stop goes on: the archive is then what it was without this.
-     */
-    private void linkForClassData() {
-        if (linker == null) {
-            return;
-        }
-        try {
-            ClassDataLinker.Outcome outcome = linker.link();
-            System.out.println("parley: " + outcome.linked() + " classes of the bundles linked for the class-data archive ("
-                    + outcome.failed() + " could not be, " + outcome.rounds() + " rounds, " + outcome.millis() + " ms)");
-        } catch (Throwable t) {
-            System.err.println("parley: could not link the bundles' classes for the class-data archive: " + t);
-        } finally {
-            linker.unregister();
         }
     }
 

@@ -239,8 +239,7 @@ public final class Main {
         }
         configureLogging(instance, "INFO");
         FelixServer server = new FelixServer(instance, features(instance, false), instance.data.resolve("felix-cache"),
-                new Features(instance.home).frameworkProperties(featureNames(instance)),
-                ClassDataLinker.requested() ? new ClassDataLinker() : null);
+                new Features(instance.home).frameworkProperties(featureNames(instance)));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.stop();
             // A SIGTERM that stopped everything cleanly is a normal end: exit 0, not 143.
