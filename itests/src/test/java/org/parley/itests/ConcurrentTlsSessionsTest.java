@@ -134,4 +134,71 @@ class ConcurrentTlsSessionsTest {
         assertTrue(after.isAuthenticated());
         assertEquals(org.jivesoftware.smack.packet.IQ.Type.result, Xmpp.pingServer(after).getType());
     }
+    /**
+     * Large messages of mixed one- to four-byte characters from two senders at once (STARTTLS and
+     * direct TLS) to one reader: every body arrives byte for byte, in order. Such messages span
+     * several TLS records, and a socket read ends anywhere inside a record or a character: the
+     * decrypted bytes go up in the I/O thread's own buffer and the read buffers are pooled per
+     * thread, so a mix-up between reads or sessions would show here as a changed body.
+     */
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void largeMultibyteMessagesArriveByteForByteOverBothTlsPaths() throws Exception {
+        List<Account> accounts = server.newAccounts("large", 3);
+        XMPPTCPConnection reader = server.login(server.smackConfig(accounts.get(0), "reader").build());
+        XMPPTCPConnection viaStartTls = server.login(server.smackConfig(accounts.get(1), "s").build());
+        XMPPTCPConnection viaDirectTls = server.login(server.smackDirectTlsConfig(accounts.get(2), "d").build());
+        int each = 40;
+        Map<String, List<String>> received = new ConcurrentHashMap<>();
+        CountDownLatch all = new CountDownLatch(2 * each);
+        reader.addSyncStanzaListener(stanza -> {
+            received.computeIfAbsent(stanza.getFrom().toString(), k -> new ArrayList<>()).add(((Message) stanza).getBody());
+            all.countDown();
+        }, MessageWithBodiesFilter.INSTANCE);
+        ExecutorService senders = Executors.newFixedThreadPool(2);
+        try {
+            List<Future<?>> sends = new ArrayList<>();
+            for (XMPPTCPConnection sender : List.of(viaStartTls, viaDirectTls)) {
+                sends.add(senders.submit(() -> {
+                    for (int k = 0; k < each; k++) {
+                        sender.sendStanza(Xmpp.chat(sender, reader.getUser(), largeBody(sender.getUser().toString(), k)));
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : sends) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+            assertTrue(all.await(60, TimeUnit.SECONDS), () -> all.getCount() + " of " + 2 * each + " not delivered");
+        } finally {
+            senders.shutdownNow();
+        }
+        for (XMPPTCPConnection sender : List.of(viaStartTls, viaDirectTls)) {
+            String from = sender.getUser().toString();
+            List<String> bodies = received.get(from);
+            assertEquals(each, bodies.size(), from);
+            for (int k = 0; k < each; k++) {
+                int index = k;
+                String expected = largeBody(from, k);
+                String actual = bodies.get(k);
+                assertTrue(expected.equals(actual), () -> from + "'s message " + index + " differs: "
+                        + actual.length() + " characters against " + expected.length());
+            }
+        }
+        for (XMPPTCPConnection c : List.of(reader, viaStartTls, viaDirectTls)) {
+            c.disconnect();
+            server.forget(c);
+        }
+    }
+
+    /** 8 to 100 KB of text cycling through one-, two-, three- and four-byte UTF-8 characters. */
+    private static String largeBody(String sender, int k) {
+        String[] pieces = {"plain ascii text ", "\u00e9t\u00e9 ", "\u6f22\u5b57 ", "\ud83d\ude00 "};
+        StringBuilder body = new StringBuilder(sender).append(' ').append(k).append(' ');
+        int target = 8_000 + (k * 7_919) % 92_000;
+        for (int i = 0; body.length() < target; i++) {
+            body.append(pieces[(i + k) % pieces.length]);
+        }
+        return body.toString();
+    }
 }
