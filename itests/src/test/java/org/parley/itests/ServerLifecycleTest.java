@@ -204,6 +204,25 @@ class ServerLifecycleTest {
         assertTrue(open.size() <= 12, open.size() + " bundle jars open: " + open);
     }
 
+    /**
+     * bin/parley sets the C library's memory settings for the server (two arenas, large blocks in
+     * mappings of their own: docs/PERFORMANCE.md, "Idle memory, sixth pass"), unless the
+     * operator's environment already sets them, which then wins.
+     */
+    @Test
+    @Order(9)
+    void theServerRunsWithTheShippedCLibraryMemorySettingsUnlessTheEnvironmentSetsThem() throws Exception {
+        ensureRunning();
+        List<String> environment = List.of(Files.readString(Path.of("/proc/" + server.pid() + "/environ")).split("\0"));
+
+        for (String[] setting : new String[][] {{"MALLOC_ARENA_MAX", "2"}, {"MALLOC_MMAP_THRESHOLD_", "131072"}}) {
+            String inherited = System.getenv(setting[0]);
+            String expected = setting[0] + "=" + (inherited != null && !inherited.isEmpty() ? inherited : setting[1]);
+            assertTrue(environment.contains(expected), expected + " in the server's environment: "
+                    + environment.stream().filter(v -> v.startsWith("MALLOC_")).toList());
+        }
+    }
+
     private static void ensureRunning() throws Exception {
         if (!server.isRunning()) {
             server.start();
