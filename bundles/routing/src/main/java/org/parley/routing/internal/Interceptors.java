@@ -73,8 +73,15 @@ final class Interceptors {
 
     void add(Entry entry) {
         chain.add(entry, entry.registration().ranking(), entry.registration().serviceId());
-        departed.remove(entry.registration().name());
-        byName.arrived(entry.registration().name(), entry);
+        // The predecessor stays departed until the stanzas held for it have gone to the successor:
+        // a stanza routed meanwhile on another thread then queues behind them (Standby.arrived)
+        // instead of running the chain at once and overtaking one its sender sent before it.
+        String name = entry.registration().name();
+        Entry predecessor = departed.get(name);
+        byName.arrived(name, entry);
+        if (predecessor != null) {
+            departed.remove(name, predecessor);
+        }
     }
 
     void remove(StanzaInterceptor interceptor) {
@@ -120,9 +127,11 @@ final class Interceptors {
         if (!departed.isEmpty()) {
             List<Entry> awaited = new ArrayList<>(1);
             for (Entry e : departed.values()) {
-                if (!byName.isWaiting(e.registration().name())) {
-                    departed.remove(e.registration().name(), e); // gone for good: the chain goes on without it
-                } else if (e.wants(stanza.kind(), interception.direction()) && (!policiesOnly || e.policy())) {
+                String name = e.registration().name();
+                if (!byName.isWaiting(name)) {
+                    departed.remove(name, e); // gone for good, or its successor took over: the chain goes on without it
+                } else if (byName.current(name) == null // else this thread is handing held stanzas to the successor
+                        && e.wants(stanza.kind(), interception.direction()) && (!policiesOnly || e.policy())) {
                     awaited.add(e);
                 }
             }

@@ -533,6 +533,40 @@ class DeliveryRulesTest {
     }
 
     @Test
+    void aStanzaRoutedWhileHeldOnesGoToTheSuccessorQueuesBehindThem() throws Exception {
+        // The roster's upgrade under presence traffic: while the successor is given the stanzas held
+        // for its predecessor, another thread routes the sender's next one. It must not overtake.
+        TestSession bob = bind("bob@example.org/b", true, 0);
+        StanzaInterceptor old = (s, i) -> CompletableFuture.completedFuture(InterceptResult.proceed(s));
+        intercept("presence", old, "message", "inbound", false);
+        interceptors.remove(old);
+        Stanza first = numbered(1);
+        rules.route(first);
+        assertTrue(bob.received.isEmpty(), "held for the successor");
+        intercept("presence", (s, i) -> {
+            if (s.id().equals(first.id())) {
+                Thread next = new Thread(() -> rules.route(numbered(2)));
+                next.start();
+                try {
+                    next.join(5000);
+                    Thread.sleep(200); // room for the second to be delivered if it did not queue
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return CompletableFuture.completedFuture(InterceptResult.proceed(s));
+        }, "message", "inbound", false);
+        await(() -> bob.received.size() == 2);
+        assertEquals(List.of("n1", "n2"), bob.received.stream().map(Stanza::id).toList());
+    }
+
+    private static Stanza numbered(int n) {
+        return Stanza.create(Element.builder("message", Namespaces.CLIENT).attribute("from", "alice@example.org/laptop")
+                .attribute("to", "bob@example.org/b").attribute("id", "n" + n).attribute("type", "chat")
+                .child(Element.builder("body", Namespaces.CLIENT).text("message " + n).build()).build());
+    }
+
+    @Test
     void twoInterceptorsReplacedOneAfterTheOtherBothSeeAStanzaHeldForTheFirst() {
         // A bundle with two interceptors (the roster's blocking and presence) is stopped and started
         // one component at a time: a stanza held for the first must not run while the second is away.
