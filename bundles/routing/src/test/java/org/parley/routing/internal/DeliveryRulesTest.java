@@ -423,6 +423,13 @@ class DeliveryRulesTest {
         interceptors.add(Interceptors.entry(interceptor, registration(name, 0), kinds, direction, policy));
     }
 
+    /** An interceptor that was bound under that name and left: stanzas it would see wait for its successor. */
+    private void departed(String name, Object kinds, Object direction, boolean policy) {
+        StanzaInterceptor gone = (s, i) -> CompletableFuture.completedFuture(InterceptResult.proceed(s));
+        intercept(name, gone, kinds, direction, policy);
+        interceptors.remove(gone);
+    }
+
     @Test
     void interceptorsSeeALocalMessageOutboundForTheSenderThenInboundForTheRecipient() {
         TestSession bob = bind("bob@example.org/b", true, 0);
@@ -518,9 +525,7 @@ class DeliveryRulesTest {
     void aPolicyInterceptorBeingReplacedHoldsStanzasForItsSuccessor() {
         TestSession bob = bind("bob@example.org/b", true, 0);
         List<String> checkedBy = new CopyOnWriteArrayList<>();
-        StanzaInterceptor old = (s, i) -> CompletableFuture.completedFuture(InterceptResult.proceed(s));
-        intercept("privacy", old, "message", "inbound", true);
-        interceptors.remove(old);
+        departed("privacy", "message", "inbound", true);
         CompletionStage<Void> handled = rules.routeFrom(alice, message("alice@example.org/laptop", "bob@example.org", "chat"));
         assertTrue(bob.received.isEmpty(), "held, not passed unchecked");
         intercept("privacy", (s, i) -> {
@@ -537,9 +542,7 @@ class DeliveryRulesTest {
         // The roster's upgrade under presence traffic: while the successor is given the stanzas held
         // for its predecessor, another thread routes the sender's next one. It must not overtake.
         TestSession bob = bind("bob@example.org/b", true, 0);
-        StanzaInterceptor old = (s, i) -> CompletableFuture.completedFuture(InterceptResult.proceed(s));
-        intercept("presence", old, "message", "inbound", false);
-        interceptors.remove(old);
+        departed("presence", "message", "inbound", false);
         Stanza first = numbered(1);
         rules.route(first);
         assertTrue(bob.received.isEmpty(), "held for the successor");
@@ -548,8 +551,7 @@ class DeliveryRulesTest {
                 Thread next = new Thread(() -> rules.route(numbered(2)));
                 next.start();
                 try {
-                    next.join(5000);
-                    Thread.sleep(200); // room for the second to be delivered if it did not queue
+                    next.join(5000); // routing runs on the calling thread: unless held, the second is delivered by now
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
@@ -596,16 +598,12 @@ class DeliveryRulesTest {
     @Test
     void aPolicyInterceptorAbsentPastTheGracePeriodFailsClosedAndAPlainOneIsSkipped() throws Exception {
         TestSession bob = bind("bob@example.org/b", true, 0);
-        StanzaInterceptor policy = (s, i) -> CompletableFuture.completedFuture(InterceptResult.proceed(s));
-        intercept("privacy", policy, "message", "inbound", true);
-        interceptors.remove(policy);
+        departed("privacy", "message", "inbound", true);
         rules.routeFrom(alice, message("alice@example.org/laptop", "bob@example.org", "chat")).toCompletableFuture().get(5, TimeUnit.SECONDS);
         assertTrue(bob.received.isEmpty(), "never leaked");
         assertEquals(StanzaErrorCondition.SERVICE_UNAVAILABLE, alice.received.get(0).errorCondition());
 
-        StanzaInterceptor plain = (s, i) -> CompletableFuture.completedFuture(InterceptResult.proceed(s));
-        intercept("logger", plain, "message", "inbound", false);
-        interceptors.remove(plain);
+        departed("logger", "message", "inbound", false);
         rules.routeFrom(alice, message("alice@example.org/laptop", "bob@example.org", "chat")).toCompletableFuture().get(5, TimeUnit.SECONDS);
         assertEquals(1, bob.received.size(), "a plain interceptor that does not come back is skipped");
     }
@@ -645,9 +643,7 @@ class DeliveryRulesTest {
         intercept("broken", broken, "message", "inbound", true);
         assertTrue(Interceptors.undecided(policies(message("romeo@example.org/o", "bob@example.org", "chat"))));
         interceptors.remove(broken);
-        StanzaInterceptor away = (s, i) -> CompletableFuture.completedFuture(InterceptResult.proceed(s));
-        intercept("privacy", away, "message", "inbound", true);
-        interceptors.remove(away);
+        departed("privacy", "message", "inbound", true);
         assertTrue(Interceptors.undecided(policies(message("romeo@example.org/o", "bob@example.org", "chat"))),
                 "absent past the grace period: undecided, so the kept message waits rather than goes or is dropped");
     }
