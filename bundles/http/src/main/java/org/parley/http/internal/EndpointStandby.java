@@ -39,6 +39,8 @@ import org.slf4j.LoggerFactory;
  * it in its place, in the same step, when the servlet leaves: there is no instant in which the
  * path is unknown. A servlet that comes back at those patterns outranks it again; one that does not
  * within {@link #GRACE} was removed, not upgraded, and the stand-in goes too (the path is then 404).
+ * A request matched to the servlet an instant before it left is answered the same way by
+ * {@link ServletLeftAnswer}.
  */
 @Component(immediate = true, service = {})
 public final class EndpointStandby {
@@ -196,6 +198,10 @@ public final class EndpointStandby {
 
         @Override
         protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+            answerUnavailable(response);
+        }
+
+        static void answerUnavailable(HttpServletResponse response) throws IOException {
             response.setStatus(HttpServletResponse.SC_SERVICE_UNAVAILABLE);
             response.setHeader("Retry-After", "5");
             response.setHeader("Cache-Control", "no-store");
