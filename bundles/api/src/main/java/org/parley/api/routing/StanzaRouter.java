@@ -18,7 +18,9 @@ import org.parley.api.stanza.Stanza;
 public interface StanzaRouter {
     /**
      * Routes a stanza the server originates (a handler's answer, a notification, a component's
-     * stanza). Its {@code from} must be set. Never blocks.
+     * stanza). Its {@code from} must be set. Never blocks. Messages and presence from one address
+     * to another are delivered in the order they were routed, also when an interceptor decides on
+     * one later than on the next (the next waits).
      */
     void route(Stanza stanza);
 

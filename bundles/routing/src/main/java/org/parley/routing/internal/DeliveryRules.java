@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.jxmpp.jid.DomainBareJid;
 import org.jxmpp.jid.EntityBareJid;
@@ -47,6 +48,8 @@ final class DeliveryRules {
     /** Takes work routing goes on with after it answered the caller (it counts it in flight until done). */
     private final Consumer<CompletionStage<Void>> background;
     private volatile RemoteRouter remote;
+    private final PairLines lines = new PairLines();
+    private final Function<Stanza, CompletionStage<Void>> deliverOriginated = s -> deliver(s, null);
 
     DeliveryRules(Supplier<DomainBareJid> domain, LocalSessions sessions, IqDispatcher iqs, Interceptors interceptors,
             DeliveryFilters filters, Components components, Accounts accounts, Undeliverables undeliverables,
@@ -85,9 +88,9 @@ final class DeliveryRules {
         return chain.thenCompose(r -> proceed(r, stanza, s -> deliver(s, origin)));
     }
 
-    /** A stanza the server, a handler or a component originates. */
+    /** A stanza the server, a handler or a component originates: in order per sender and recipient (see {@link PairLines}). */
     CompletionStage<Void> route(Stanza stanza) {
-        return deliver(stanza, null);
+        return lines.route(stanza, deliverOriginated);
     }
 
     /** What a session received but its client never acknowledged (XEP-0198): offline storage, or the RFC answer. */
@@ -104,7 +107,7 @@ final class DeliveryRules {
     }
 
     /** Continues with an interceptor's decision: the stanza it passed on, or stop (and answer a refusal). */
-    private CompletionStage<Void> proceed(InterceptResult r, Stanza original, java.util.function.Function<Stanza, CompletionStage<Void>> next) {
+    private CompletionStage<Void> proceed(InterceptResult r, Stanza original, Function<Stanza, CompletionStage<Void>> next) {
         return isStopped(r, original) ? DONE : next.apply(r.stanza());
     }
 

@@ -562,9 +562,50 @@ class DeliveryRulesTest {
         assertEquals(List.of("n1", "n2"), bob.received.stream().map(Stanza::id).toList());
     }
 
+    @Test
+    void stanzasTheServerRoutesForOneSenderAndRecipientStayInOrderWhileAnInboundInterceptorAnswersLate() {
+        // The roster's presence broadcast: one copy per contact, routed without waiting. The
+        // recipient's interceptor answers the first copy late (a roster to read) and the next at once.
+        TestSession bob = bind("bob@example.org/b", true, 0);
+        TestSession carol = bind("carol@example.org/c", true, 0);
+        CompletableFuture<InterceptResult> late = new CompletableFuture<>();
+        intercept("privacy", (s, i) -> s.id().equals("n1") && s.to().toString().startsWith("bob") ? late
+                : CompletableFuture.completedFuture(InterceptResult.proceed(s)), "message", "inbound", true);
+        CompletionStage<Void> first = rules.route(numbered(1));
+        CompletionStage<Void> second = rules.route(numbered(2));
+        rules.route(numbered(1, "carol@example.org/c"));
+        assertTrue(bob.received.isEmpty(), "the second waits for the first");
+        assertFalse(second.toCompletableFuture().isDone());
+        assertEquals(List.of("n1"), carol.received.stream().map(Stanza::id).toList(), "another recipient does not wait");
+
+        late.complete(InterceptResult.proceed(numbered(1)));
+        assertEquals(List.of("n1", "n2"), bob.received.stream().map(Stanza::id).toList());
+        assertTrue(first.toCompletableFuture().isDone() && second.toCompletableFuture().isDone());
+        CompletionStage<Void> third = rules.route(numbered(3));
+        assertTrue(third.toCompletableFuture().isDone(), "the line is gone with its last stanza: the next goes at once");
+        assertEquals(List.of("n1", "n2", "n3"), bob.received.stream().map(Stanza::id).toList());
+    }
+
+    @Test
+    void aStanzaRefusedOrFailedAheadDoesNotStopTheOnesBehindIt() {
+        TestSession bob = bind("bob@example.org/b", true, 0);
+        CompletableFuture<InterceptResult> late = new CompletableFuture<>();
+        intercept("privacy", (s, i) -> s.id().equals("n1") ? late : CompletableFuture.completedFuture(InterceptResult.proceed(s)),
+                "message", "inbound", true);
+        rules.route(numbered(1));
+        CompletionStage<Void> second = rules.route(numbered(2));
+        late.completeExceptionally(new IllegalStateException("the privacy store is down"));
+        assertTrue(second.toCompletableFuture().isDone());
+        assertEquals(List.of("n2"), bob.received.stream().map(Stanza::id).toList(), "the first was refused, the second delivered");
+    }
+
     private static Stanza numbered(int n) {
+        return numbered(n, "bob@example.org/b");
+    }
+
+    private static Stanza numbered(int n, String to) {
         return Stanza.create(Element.builder("message", Namespaces.CLIENT).attribute("from", "alice@example.org/laptop")
-                .attribute("to", "bob@example.org/b").attribute("id", "n" + n).attribute("type", "chat")
+                .attribute("to", to).attribute("id", "n" + n).attribute("type", "chat")
                 .child(Element.builder("body", Namespaces.CLIENT).text("message " + n).build()).build());
     }
 
