@@ -39,17 +39,12 @@ final class PairLines {
             // address wait for each other's answers. Requests and answers pair by id, not by order.
             return route.apply(stanza);
         }
-        if (pending.isEmpty()) {
+        CompletableFuture<Void> ahead = pending.isEmpty() ? null : pending.get(key(stanza));
+        if (ahead == null) {
             CompletionStage<Void> routed = route.apply(stanza);
             return Stages.isDone(routed) ? routed : remember(key(stanza), routed);
         }
-        Pair key = key(stanza);
-        CompletableFuture<Void> ahead = pending.get(key);
-        if (ahead == null) {
-            CompletionStage<Void> routed = route.apply(stanza);
-            return Stages.isDone(routed) ? routed : remember(key, routed);
-        }
-        return remember(key, ahead.handle((r, e) -> null).thenCompose(r -> route.apply(stanza)));
+        return remember(key(stanza), ahead.handle((r, e) -> null).thenCompose(r -> route.apply(stanza)));
     }
 
     private CompletionStage<Void> remember(Pair key, CompletionStage<Void> routed) {
