@@ -36,9 +36,8 @@ class HttpEndpointLeavingTest {
         HttpClient http = HttpClient.newBuilder().sslContext(server.sslContext()).connectTimeout(Duration.ofSeconds(10)).build();
         URI here = URI.create("https://localhost:" + server.httpsPort() + "/probe/leaving");
         URI leave = URI.create(here + "?leave");
-        HttpResponse<String> first = untilServed(http, here);
-        assertEquals(200, first.statusCode(), first.body());
-        assertEquals("here", first.body());
+        // the probe's servlet is served once Jetty has started and the whiteboard has taken it
+        assertEquals("here", ParleyServer.awaitHttps(http, HttpRequest.newBuilder(here).GET().build(), status -> status == 200, WAIT).body());
 
         for (int i = 0; i < 3; i++) {
             HttpResponse<String> left = http.send(HttpRequest.newBuilder(leave).GET().build(), HttpResponse.BodyHandlers.ofString());
@@ -51,23 +50,5 @@ class HttpEndpointLeavingTest {
             assertEquals(200, back.statusCode(), "the servlet is back and outranks the stand-in again: " + back.body());
         }
         server.awaitLog(logBefore, "/probe/leaving reached its servlet as it was unregistered: answered 503", 3, WAIT);
-    }
-
-    /** Jetty starts a few seconds after the http bundle has configured it, and the probe's servlet after that. */
-    private static HttpResponse<String> untilServed(HttpClient http, URI uri) throws Exception {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (true) {
-            try {
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri).GET().build(), HttpResponse.BodyHandlers.ofString());
-                if (r.statusCode() == 200 || System.nanoTime() > deadline) {
-                    return r;
-                }
-            } catch (java.net.ConnectException e) {
-                if (System.nanoTime() > deadline) {
-                    throw e;
-                }
-            }
-            Thread.sleep(200);
-        }
     }
 }

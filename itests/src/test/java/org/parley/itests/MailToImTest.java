@@ -52,19 +52,8 @@ class MailToImTest {
     @BeforeAll
     static void client() throws Exception {
         http = HttpClient.newBuilder().sslContext(server.sslContext()).connectTimeout(Duration.ofSeconds(10)).build();
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         HttpRequest probe = HttpRequest.newBuilder(URI.create("https://localhost:" + server.httpsPort() + "/mail/arrived")).GET().build();
-        while (true) {
-            try {
-                http.send(probe, HttpResponse.BodyHandlers.discarding());
-                return;
-            } catch (java.net.ConnectException e) {
-                if (System.nanoTime() > deadline) {
-                    throw e;
-                }
-                Thread.sleep(200);
-            }
-        }
+        ParleyServer.awaitHttps(http, probe, status -> true, Duration.ofSeconds(60));
     }
 
     private static HttpResponse<String> call(String token, String... fields) throws Exception {

@@ -65,20 +65,7 @@ class MailToImUpgradeTest {
     @BeforeAll
     static void client() throws Exception {
         http = HttpClient.newBuilder().sslContext(server.sslContext()).connectTimeout(Duration.ofSeconds(10)).build();
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (true) { // Jetty starts a few seconds after the http bundle has configured it
-            try {
-                if (http.send(request("user", "nobody", "from", "probe"), HttpResponse.BodyHandlers.discarding()).statusCode() == 404) {
-                    return;
-                }
-            } catch (java.net.ConnectException e) {
-                // not listening yet
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("HTTPS did not answer");
-            }
-            Thread.sleep(200);
-        }
+        ParleyServer.awaitHttps(http, request("user", "nobody", "from", "probe"), status -> status == 404, WAIT);
     }
 
     private static HttpRequest request(String... fields) {

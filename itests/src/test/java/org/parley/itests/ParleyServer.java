@@ -8,6 +8,9 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,6 +28,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntPredicate;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.regex.Pattern;
@@ -264,6 +268,34 @@ public final class ParleyServer implements BeforeAllCallback, AfterAllCallback, 
 
     public SSLContext sslContext() {
         return sslContext;
+    }
+
+    /**
+     * Sends {@code request} until the answer's status is one {@code expected} accepts: Jetty starts
+     * a few seconds after the http bundle has configured it, and a deployed servlet after that.
+     *
+     * @return that answer
+     * @throws AssertionError with the last answer (or that nothing listened) when none is within {@code timeout}
+     */
+    public static HttpResponse<String> awaitHttps(HttpClient http, HttpRequest request, IntPredicate expected, Duration timeout)
+            throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String last = "nothing listening";
+        while (true) {
+            try {
+                HttpResponse<String> answer = http.send(request, HttpResponse.BodyHandlers.ofString());
+                if (expected.test(answer.statusCode())) {
+                    return answer;
+                }
+                last = answer.statusCode() + " " + answer.body();
+            } catch (java.net.ConnectException e) {
+                // not listening yet
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(request.uri() + " did not answer as expected within " + timeout.toSeconds() + " s: " + last);
+            }
+            Thread.sleep(200);
+        }
     }
 
     // ---------------------------------------------------------------- configuration
